@@ -1,0 +1,52 @@
+# Front door for vigil. `make` builds, `make check` runs every test layer,
+# `make install` honours PREFIX and DESTDIR.
+PREFIX ?= /usr/local
+DESTDIR ?=
+PYTEST ?= /usr/bin/python3 -m pytest
+FUZZ_SECONDS ?= 60
+
+BUILD := build
+ASAN_BUILD := build-asan
+FUZZ_BUILD := build-fuzz
+
+.PHONY: all deps check unit integration fuzz fuzz-check install clean
+
+all: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+deps:
+	@scripts/install-deps build test
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --prefix=$(PREFIX) -Dunit_tests=true
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dunit_tests=true
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dunit_tests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false
+
+# Unit tests run under ASan+UBSan; the plain build is what the integration tests use.
+unit: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
+
+integration: all
+	VIGILD=$(CURDIR)/$(BUILD)/src/vigild $(PYTEST) -q tests/integration
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD)
+	mkdir -p $(FUZZ_BUILD)/corpus-conf
+	$(FUZZ_BUILD)/tests/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-dict=tests/fuzz/conf.dict $(FUZZ_BUILD)/corpus-conf tests/fuzz/corpus/conf
+
+check: unit integration
+	$(MAKE) fuzz FUZZ_SECONDS=60
+
+install: all
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

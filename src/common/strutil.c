@@ -1,0 +1,82 @@
+#include "common/strutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+        size_t m = a < b ? a : b;
+        return m < c ? m : c;
+}
+
+size_t str_edit_distance(const char *a, const char *b, size_t limit)
+{
+        size_t la = strlen(a), lb = strlen(b);
+        size_t *base, *prev2, *prev, *cur, result;
+
+        if ((la > lb ? la - lb : lb - la) > limit)
+                return limit + 1;
+        base = calloc(3 * (lb + 1), sizeof(size_t));
+        if (!base)
+                return limit + 1;
+        prev2 = base;
+        prev = prev2 + lb + 1;
+        cur = prev + lb + 1;
+        for (size_t j = 0; j <= lb; j++)
+                prev[j] = j;
+        for (size_t i = 1; i <= la; i++) {
+                size_t row_min;
+                cur[0] = i;
+                row_min = i;
+                for (size_t j = 1; j <= lb; j++) {
+                        size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                        cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+                        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                            prev2[j - 2] + 1 < cur[j])
+                                cur[j] = prev2[j - 2] + 1;
+                        if (cur[j] < row_min)
+                                row_min = cur[j];
+                }
+                if (row_min > limit) {
+                        free(base);
+                        return limit + 1;
+                }
+                /* rotate the three rows */
+                size_t *t = prev2;
+                prev2 = prev;
+                prev = cur;
+                cur = t;
+        }
+        result = prev[lb];
+        free(base);
+        return result;
+}
+
+const char *str_closest(const char *word, const char *const *candidates, size_t n)
+{
+        size_t len = strlen(word);
+        size_t limit = len >= 9 ? len / 3 : 2;
+        const char *best = NULL;
+        size_t best_d = limit + 1;
+
+        if (len < 3)
+                limit = 1, best_d = 2;
+        for (size_t i = 0; i < n; i++) {
+                size_t d = str_edit_distance(word, candidates[i], best_d - 1);
+                if (d < best_d) {
+                        best_d = d;
+                        best = candidates[i];
+                }
+        }
+        return best_d == 0 ? NULL : best;
+}
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_is_blank_char(char c)
+{
+        return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n';
+}

@@ -1,0 +1,67 @@
+/* Diagnostics of the configuration language: what is wrong, where, and how
+ * bad. The parser and validators only collect them; printing is the
+ * caller's business (vigild -t, the reload path, the control socket). */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/arena.h"
+
+/* A place in the configuration. line and col are 1-based; col 0 means the
+ * whole line. src is the physical source line, for the caret display. */
+struct conf_pos {
+        const char *file;
+        const char *src;
+        int line;
+        int col;
+};
+
+enum diag_severity {
+        DIAG_ERROR,
+        DIAG_WARNING,
+};
+
+/* What kind of problem, which decides the config-test exit code. */
+enum diag_class {
+        DIAG_CONFIG,   /* a mistake in the file; the daemon would still run */
+        DIAG_FATAL,    /* the daemon cannot run with this (missing file, no VRID) */
+        DIAG_SECURITY, /* a script-security violation */
+        DIAG_SYSTEM,   /* depends on this machine (missing interface, script) */
+};
+
+struct diag {
+        enum diag_severity severity;
+        enum diag_class class;
+        struct conf_pos pos; /* strings owned by the list's arena */
+        const char *msg;
+};
+
+struct diag_list {
+        struct diag *items;
+        size_t count;
+        size_t capacity;
+        struct arena arena;
+};
+
+void diag_list_init(struct diag_list *l);
+void diag_list_free(struct diag_list *l);
+
+void diag_add(struct diag_list *l, enum diag_severity sev, enum diag_class cls,
+              const struct conf_pos *pos, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+void diag_addv(struct diag_list *l, enum diag_severity sev, enum diag_class cls,
+               const struct conf_pos *pos, const char *fmt, va_list ap)
+        __attribute__((format(printf, 5, 0)));
+
+size_t diag_count(const struct diag_list *l, enum diag_severity sev);
+bool diag_has_class(const struct diag_list *l, enum diag_severity sev, enum diag_class cls);
+
+/* The config-test exit code for this set of diagnostics: 0 valid (warnings
+ * alone do not fail), 4 cannot run, 5 errors, 6 script security. */
+int diag_exit_code(const struct diag_list *l);
+
+/* Number of characters (UTF-8 code points) in the first `bytes` bytes of s:
+ * columns are counted in characters, as editors show them. */
+int diag_char_column(const char *s, size_t bytes);

@@ -1,0 +1,221 @@
+/* Virtual server validation and the checker defaults keepalived derives. */
+#include <stdio.h>
+#include <string.h>
+
+#include "conf/validate.h"
+#include "conf/values.h"
+
+#define SEC 1000000LL
+
+static void warn(struct diag_list *d, const struct conf_pos *pos, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void warn(struct diag_list *d, const struct conf_pos *pos, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        diag_addv(d, DIAG_WARNING, DIAG_CONFIG, pos, fmt, ap);
+        va_end(ap);
+}
+
+static const char *vs_label(const struct conf_virtual_server *vs, char *buf, size_t size)
+{
+        char ip[64];
+
+        if (vs->kind == VS_FWMARK)
+                snprintf(buf, size, "fwmark %u", vs->fwmark);
+        else if (vs->kind == VS_GROUP)
+                snprintf(buf, size, "group %s", vs->group);
+        else
+                snprintf(buf, size, "%s:%u", conf_ip_str(&vs->addr, ip, sizeof(ip)), vs->port);
+        return buf;
+}
+
+static void vs_defaults(struct conf_virtual_server *vs, const char *label, struct diag_list *d)
+{
+        if (!vs->lb_algo_set) {
+                warn(d, &vs->pos, "virtual_server %s: lb_algo is not set; using wlc", label);
+                vs->lb_algo = "wlc";
+        }
+        if (!vs->lb_kind_set) {
+                warn(d, &vs->pos, "virtual_server %s: lb_kind is not set; using NAT", label);
+                vs->lb_kind = "NAT";
+        }
+        if (!vs->protocol_set && vs->kind != VS_FWMARK) {
+                warn(d, &vs->pos, "virtual_server %s: protocol is not set; using UDP as keepalived does (add 'protocol TCP' for web servers)",
+                     label);
+                vs->protocol = "UDP";
+        }
+        if (vs->kind == VS_ADDR && vs->port == 0 && !vs->persistence_timeout) {
+                warn(d, &vs->pos, "virtual_server %s: a service without a port must be persistent; using persistence_timeout 360",
+                     label);
+                vs->persistence_timeout = 360;
+        }
+        if (vs->persistence_granularity && !vs->persistence_timeout)
+                vs->persistence_timeout = 360;
+        if (vs->ops && vs->protocol && strcmp(vs->protocol, "UDP")) {
+                warn(d, &vs->pos, "virtual_server %s: ops applies to UDP only; ignoring it", label);
+                vs->ops = false;
+        }
+}
+
+static void rs_ports(struct conf_virtual_server *vs, struct conf_real_server *rs, const char *label,
+                     struct diag_list *d)
+{
+        bool dr_tun = !strcmp(vs->lb_kind, "DR") || !strcmp(vs->lb_kind, "TUN");
+
+        if (vs->kind == VS_FWMARK) {
+                rs->port = 0;
+                return;
+        }
+        if (dr_tun && vs->kind == VS_ADDR && rs->port != vs->port) {
+                if (rs->port)
+                        warn(d, &rs->pos, "virtual_server %s: with %s the real server port must equal the service port; using %u",
+                             label, vs->lb_kind, vs->port);
+                rs->port = vs->port;
+        }
+        if (!rs->port && vs->kind == VS_ADDR)
+                rs->port = vs->port;
+}
+
+static int64_t pick(int64_t own, int64_t inherited)
+{
+        return own != TIMER_UNSET ? own : inherited;
+}
+
+/* Checker timing inherits checker ← real server ← virtual server, with the
+ * per-type defaults of keepalived. */
+static void checker_defaults(struct conf_virtual_server *vs, struct conf_real_server *rs, struct conf_checker *ck)
+{
+        int64_t type_retry = ck->type == CHECK_MISC ? 0 : ck->type == CHECK_DNS ? 3 : 1;
+        int64_t type_delay = (ck->type == CHECK_HTTP || ck->type == CHECK_SSL) ? 3 * SEC : SEC;
+
+        ck->delay_loop = pick(ck->delay_loop, pick(rs->delay_loop, vs->delay_loop));
+        ck->connect_timeout = pick(ck->connect_timeout, pick(rs->connect_timeout, vs->connect_timeout));
+        if (ck->retry < 0)
+                ck->retry = rs->retry >= 0 ? rs->retry : vs->retry >= 0 ? vs->retry : type_retry;
+        if (ck->type == CHECK_DNS)
+                type_delay = ck->delay_loop;
+        ck->delay_before_retry = pick(ck->delay_before_retry,
+                                      pick(rs->delay_before_retry, pick(vs->delay_before_retry, type_delay)));
+        ck->warmup = pick(ck->warmup, pick(rs->warmup, pick(vs->warmup, ck->delay_loop)));
+        if (ck->alpha < 0)
+                ck->alpha = rs->alpha >= 0 ? rs->alpha : vs->alpha;
+        if (!ck->connect_ip.family)
+                ck->connect_ip = rs->addr;
+        if (!ck->connect_port)
+                ck->connect_port = rs->port;
+        if (ck->type == CHECK_MISC && ck->misc_timeout == TIMER_UNSET)
+                ck->misc_timeout = vs->delay_loop;
+        if (!ck->virtualhost)
+                ck->virtualhost = rs->virtualhost ? rs->virtualhost : vs->virtualhost;
+        if (ck->type == CHECK_SMTP && !ck->helo_name)
+                ck->helo_name = "smtpchecker.keepalived.org";
+        if (ck->type == CHECK_DNS && !ck->dns_type)
+                ck->dns_type = "SOA";
+        if ((ck->type == CHECK_HTTP || ck->type == CHECK_SSL) && !ck->http_protocol)
+                ck->http_protocol = "1.0";
+}
+
+static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struct conf_real_server *rs,
+                           const char *label, struct diag_list *d)
+{
+        struct conf_checker *ck;
+
+        CONF_FOREACH(ck, &rs->checkers) {
+                checker_defaults(vs, rs, ck);
+                if ((ck->type == CHECK_HTTP || ck->type == CHECK_SSL) && !ck->url.count)
+                        diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "virtual_server %s: %s needs at least one url block",
+                                 label, ck->type == CHECK_HTTP ? "HTTP_GET" : "SSL_GET");
+                if (ck->type == CHECK_FILE && !conf_find_track_file(c, ck->track_file))
+                        diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "FILE_CHECK: unknown track_file '%s'", ck->track_file);
+                if (ck->bindto.family && ck->bindto.family != ck->connect_ip.family)
+                        diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "bindto and the checked address are different families");
+                if (ck->connect_port == 0 && ck->type != CHECK_PING && ck->type != CHECK_MISC &&
+                    ck->type != CHECK_FILE)
+                        diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos,
+                                 "virtual_server %s: the checker has no port (set connect_port; fwmark services have none)",
+                                 label);
+        }
+        if (rs->inhibit_on_failure < 0)
+                rs->inhibit_on_failure = vs->inhibit_on_failure;
+        if (rs->smtp_alert < 0)
+                rs->smtp_alert = vs->smtp_alert >= 0 ? vs->smtp_alert : c->global.smtp_alert != 0;
+}
+
+static void dedupe_real_servers(struct conf_virtual_server *vs, const char *label, struct diag_list *d)
+{
+        struct conf_real_server *rs, *prev = NULL;
+
+        for (rs = vs->real_servers.first; rs; rs = rs->next) {
+                struct conf_real_server *o;
+                bool dup = false;
+                for (o = vs->real_servers.first; o != rs && !dup; o = o->next)
+                        dup = conf_ip_equal(&o->addr, &rs->addr) && o->port == rs->port;
+                if (!dup) {
+                        prev = rs;
+                        continue;
+                }
+                warn(d, &rs->pos, "virtual_server %s: duplicate real server removed", label);
+                prev->next = rs->next;
+                if (vs->real_servers.last == rs)
+                        vs->real_servers.last = prev;
+                vs->real_servers.count--;
+        }
+}
+
+static void quorum_limits(struct conf_virtual_server *vs, const char *label, struct diag_list *d)
+{
+        struct conf_real_server *rs;
+        int64_t total = 0;
+
+        CONF_FOREACH(rs, &vs->real_servers)
+                total += rs->weight;
+        if (vs->quorum > total && total > 0)
+                vs->quorum = (uint32_t)total;
+        if (vs->hysteresis >= vs->quorum && vs->hysteresis) {
+                warn(d, &vs->pos, "virtual_server %s: hysteresis %u must be below quorum %u; using %u", label,
+                     vs->hysteresis, vs->quorum, vs->quorum - 1);
+                vs->hysteresis = vs->quorum - 1;
+        }
+}
+
+void validate_lvs(struct conf *c, struct diag_list *d)
+{
+        struct conf_virtual_server *vs, *prev = NULL, *next;
+        char label[160];
+
+        for (vs = c->virtual_servers.first; vs; vs = next) {
+                struct conf_real_server *rs;
+                next = vs->next;
+                vs_label(vs, label, sizeof(label));
+                if (vs->kind == VS_GROUP) {
+                        struct conf_vsg *g;
+                        bool found = false;
+                        CONF_FOREACH(g, &c->vs_groups)
+                                found |= !strcmp(g->name, vs->group);
+                        if (!found)
+                                diag_add(d, DIAG_ERROR, DIAG_CONFIG, &vs->pos, "virtual_server group %s: no virtual_server_group has that name",
+                                         vs->group);
+                }
+                vs_defaults(vs, label, d);
+                dedupe_real_servers(vs, label, d);
+                CONF_FOREACH(rs, &vs->real_servers) {
+                        rs_ports(vs, rs, label, d);
+                        check_checkers(c, vs, rs, label, d);
+                }
+                quorum_limits(vs, label, d);
+                if (vs->real_servers.count == 0 && !vs->has_sorry_server) {
+                        warn(d, &vs->pos, "virtual_server %s has no real servers; ignoring it", label);
+                        if (prev)
+                                prev->next = next;
+                        else
+                                c->virtual_servers.first = next;
+                        if (c->virtual_servers.last == vs)
+                                c->virtual_servers.last = prev;
+                        c->virtual_servers.count--;
+                        continue;
+                }
+                prev = vs;
+        }
+}
