@@ -52,6 +52,15 @@ size_t str_edit_distance(const char *a, const char *b, size_t limit)
         return result;
 }
 
+static size_t common_prefix(const char *a, const char *b)
+{
+        size_t n = 0;
+
+        while (a[n] && a[n] == b[n])
+                n++;
+        return n;
+}
+
 const char *str_closest(const char *word, const char *const *candidates, size_t n)
 {
         size_t len = strlen(word);
@@ -62,8 +71,10 @@ const char *str_closest(const char *word, const char *const *candidates, size_t 
         if (len < 3)
                 limit = 1, best_d = 2;
         for (size_t i = 0; i < n; i++) {
-                size_t d = str_edit_distance(word, candidates[i], best_d - 1);
-                if (d < best_d) {
+                size_t d = str_edit_distance(word, candidates[i], best_d);
+                /* on a tie, the longer shared prefix wins: "lbc" is "lblc", not "lc" */
+                if (d < best_d || (d == best_d && best && d <= limit &&
+                                   common_prefix(word, candidates[i]) > common_prefix(word, best))) {
                         best_d = d;
                         best = candidates[i];
                 }

@@ -10,7 +10,7 @@ size_t str_edit_distance(const char *a, const char *b, size_t limit);
 
 /* The candidate closest to word, if it is close enough to be a plausible
  * typo (distance ≤ 2, or ≤ a third of the word's length for long words);
- * NULL otherwise. Ties keep the first candidate. */
+ * NULL otherwise. Ties go to the longer shared prefix, then the first. */
 const char *str_closest(const char *word, const char *const *candidates, size_t n);
 
 bool str_has_prefix(const char *s, const char *prefix);
