@@ -284,6 +284,14 @@ static void substitute(struct lexer *lx, const struct ltext *t, struct subst_out
                         ltext_push(out_cur(o), t->s[i], t->col[i]);
                         continue;
                 }
+                if (out_cur(o)->len + strlen(val) > LEX_MAX_LINE) {
+                        lex_error(lx, t->col[i], "substituting definitions makes the line longer than %d bytes",
+                                  LEX_MAX_LINE);
+                        out_cur(o)->len = 0;
+                        out_cur(o)->s[0] = '\0';
+                        o->changed = true;
+                        return;
+                }
                 ltext_push_str(out_cur(o), val, strlen(val), t->col[i]);
                 o->changed = true;
                 i += reflen - 1;
@@ -341,6 +349,8 @@ static size_t split_args(const char *s, struct seq_args *a)
         int brace = 0;
 
         a->n = 0;
+        if (s[0] != '(')
+                return 0;
         for (; s[i]; i++) {
                 if (s[i] == '{')
                         brace++;
@@ -436,8 +446,9 @@ static void expand_seq(struct lexer *lx, const struct ltext *t, bool hex, size_t
                 rest++;
         for (long long x = start; step > 0 ? x <= end : x >= end; x += step) {
                 char buf[32];
-                if (lx->out->count > LEX_MAX_GENERATED_LINES) {
-                        lex_error(lx, col, "~SEQ generates more than %d lines", LEX_MAX_GENERATED_LINES);
+                size_t max = lx->opts->max_lines ? lx->opts->max_lines : LEX_MAX_GENERATED_LINES;
+                if (lx->out->count > max) {
+                        lex_error(lx, col, "~SEQ generates more than %zu lines", max);
                         break;
                 }
                 if (hex && x < 0) {
@@ -469,10 +480,14 @@ static void expand_lst(struct lexer *lx, const struct ltext *t, size_t open, int
                         bind_and_run(lx, a.item[0], a.item[i], t, rest, depth);
                         continue;
                 }
+                size_t lv = strlen(a.item[0]), li = strlen(a.item[i]);
+                if (lv < 2 || a.item[0][lv - 1] != '}' || li < 2 || a.item[i][0] != '{' || a.item[i][li - 1] != '}') {
+                        lex_error(lx, t->col[0], "~LST tuples are written {a,b}");
+                        break;
+                }
                 char *vs = strdup(a.item[0]), *xs = strdup(a.item[i]);
-                vs[0] = '(', vs[strlen(vs) - 1] = ')';
-                if (xs[0] == '{')
-                        xs[0] = '(', xs[strlen(xs) - 1] = ')';
+                vs[0] = '(', vs[lv - 1] = ')';
+                xs[0] = '(', xs[li - 1] = ')';
                 split_args(vs, &vars);
                 split_args(xs, &vals);
                 if (vars.n != vals.n) {
@@ -512,8 +527,15 @@ void lex_process(struct lexer *lx, const struct ltext *t, int depth)
 {
         struct subst_out o = {0};
 
-        if (t->len == 0)
+        size_t budget = 4 * (lx->opts->max_lines ? lx->opts->max_lines : LEX_MAX_GENERATED_LINES);
+
+        if (t->len == 0 || lx->over_budget)
                 return;
+        if (++lx->work > budget) {
+                lx->over_budget = true;
+                lex_error(lx, t->col[0], "the configuration expands into more than %zu lines; stopping here", budget);
+                return;
+        }
         if (depth > LEX_MAX_EXPANSION_DEPTH) {
                 lex_error(lx, t->col[0], "definitions expand more than %d levels deep (a definition refers to itself?)",
                           LEX_MAX_EXPANSION_DEPTH);

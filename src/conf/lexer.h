@@ -29,6 +29,7 @@ struct conf_lex_opts {
         const char *(*getenv_fn)(const char *name); /* for ${_ENV NAME}; may be NULL */
         unsigned random_seed;                    /* for ${_RANDOM} */
         bool all_config;                         /* -e: include problems are errors */
+        size_t max_lines;                        /* 0: LEX_MAX_GENERATED_LINES */
 };
 
 struct conf_token {

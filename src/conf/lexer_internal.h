@@ -36,11 +36,14 @@ struct lexer {
         struct definition *defs;
         struct definition *capturing; /* multi-line definition being read */
         unsigned long long rng;
+        size_t work;                  /* expansion steps, bounded by the budget */
+        bool over_budget;
 };
 
 #define LEX_MAX_INCLUDE_DEPTH 32
 #define LEX_MAX_EXPANSION_DEPTH 64
 #define LEX_MAX_GENERATED_LINES 2000000
+#define LEX_MAX_LINE 65536
 
 void ltext_init(struct ltext *t);
 void ltext_free(struct ltext *t);

@@ -484,6 +484,7 @@ struct conf_parse_opts {
         bool all_config;
         const char *hostname;   /* default router_id and config id */
         const char *username;   /* default notification_email_from user */
+        size_t max_lines;       /* limit on generated lines; 0 = the lexer's default */
 };
 
 /* Parse path (and its includes) into a new configuration. Diagnostics are
