@@ -536,6 +536,13 @@ void lex_process(struct lexer *lx, const struct ltext *t, int depth)
                 lex_error(lx, t->col[0], "the configuration expands into more than %zu lines; stopping here", budget);
                 return;
         }
+        lx->bytes += t->len;
+        if (lx->bytes > LEX_MAX_EXPANDED_BYTES) {
+                lx->over_budget = true;
+                lex_error(lx, t->col[0], "the configuration expands into more than %u MiB of text; stopping here",
+                          LEX_MAX_EXPANDED_BYTES >> 20);
+                return;
+        }
         if (depth > LEX_MAX_EXPANSION_DEPTH) {
                 lex_error(lx, t->col[0], "definitions expand more than %d levels deep (a definition refers to itself?)",
                           LEX_MAX_EXPANSION_DEPTH);

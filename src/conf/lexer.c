@@ -173,11 +173,17 @@ static int include_checks_for(const char *word)
         return -1;
 }
 
-/* Expand csh-style {a,b} alternatives (first brace group, recursively). */
-static void brace_expand(const char *pat, char ***list, size_t *n)
+/* Nested groups multiply: {a,b}{c,d}... grows as 2^n, so the expansion stops
+ * at a count no real configuration comes near. */
+#define INCLUDE_MAX_ALTERNATIVES 1024
+
+/* Expand csh-style {a,b} alternatives (first brace group, recursively).
+ * Returns false when the expansion would exceed INCLUDE_MAX_ALTERNATIVES. */
+static bool brace_expand(const char *pat, char ***list, size_t *n)
 {
         const char *open = NULL, *close = NULL;
         int depth = 0;
+        bool ok = true;
 
         for (const char *p = pat; *p; p++) {
                 if (*p == '{') {
@@ -191,13 +197,15 @@ static void brace_expand(const char *pat, char ***list, size_t *n)
                 }
         }
         if (!open || !close) {
+                if (*n >= INCLUDE_MAX_ALTERNATIVES)
+                        return false;
                 *list = realloc(*list, (*n + 1) * sizeof(char *));
                 (*list)[(*n)++] = strdup(pat);
-                return;
+                return true;
         }
         const char *alt = open + 1;
         depth = 0;
-        for (const char *p = open + 1; p <= close; p++) {
+        for (const char *p = open + 1; p <= close && ok; p++) {
                 if (*p == '{')
                         depth++;
                 else if (*p == '}' && depth > 0 && p != close)
@@ -209,11 +217,12 @@ static void brace_expand(const char *pat, char ***list, size_t *n)
                         memcpy(s, pat, pre);
                         memcpy(s + pre, alt, mid);
                         memcpy(s + pre + mid, close + 1, post + 1);
-                        brace_expand(s, list, n);
+                        ok = brace_expand(s, list, n);
                         free(s);
                         alt = p + 1;
                 }
         }
+        return ok;
 }
 
 static void free_strv(char **v, size_t n)
@@ -260,7 +269,12 @@ static void lex_include(struct lexer *lx, int checks, const char *pattern, int c
         struct conf_pos saved = lx->pos;
 
         full = path_join(lx->arena, lx->file->dir, pattern);
-        brace_expand(full, &alts, &nalts);
+        if (!brace_expand(full, &alts, &nalts)) {
+                lex_error(lx, col, "include pattern '%s' expands to more than %d alternatives", full,
+                          INCLUDE_MAX_ALTERNATIVES);
+                free_strv(alts, nalts);
+                return;
+        }
         for (size_t i = 0; i < nalts; i++) {
                 char **paths = NULL;
                 size_t n = 0;

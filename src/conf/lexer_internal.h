@@ -37,6 +37,7 @@ struct lexer {
         struct definition *capturing; /* multi-line definition being read */
         unsigned long long rng;
         size_t work;                  /* expansion steps, bounded by the budget */
+        size_t bytes;                 /* expanded text processed, bounded too */
         bool over_budget;
 };
 
@@ -44,6 +45,9 @@ struct lexer {
 #define LEX_MAX_EXPANSION_DEPTH 64
 #define LEX_MAX_GENERATED_LINES 2000000
 #define LEX_MAX_LINE 65536
+/* Lines alone do not bound memory: 64 KiB lines reach gigabytes long before
+ * the line budget. 16 MiB of expanded text is ~10x a 1,000-instance file. */
+#define LEX_MAX_EXPANDED_BYTES (16u << 20)
 
 void ltext_init(struct ltext *t);
 void ltext_free(struct ltext *t);

@@ -166,6 +166,25 @@ static void test_include_braces_and_missing(void **state)
         lexed_free(l);
 }
 
+/* Eleven two-way groups would be 2048 globs: refused with one error. */
+static void test_include_brace_explosion_is_refused(void **state)
+{
+        static const struct memfs_file files[] = {
+                { "/c/main.conf", "include {a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}\nz 1\n" },
+        };
+        struct lexed *l = lex_files(files, 1, "alpha");
+        const struct diag *d;
+
+        (void)state;
+        assert_string_equal(l->joined, "z 1");
+        d = find_diag(&l->diags, "more than 1024 alternatives");
+        assert_non_null(d);
+        assert_int_equal(d->severity, DIAG_ERROR);
+        assert_int_equal(d->pos.line, 1);
+        assert_int_equal(l->diags.count, 1);
+        lexed_free(l);
+}
+
 static void test_include_loop_and_depth(void **state)
 {
         static const struct memfs_file loop[] = {
@@ -292,6 +311,7 @@ int main(void)
                 cmocka_unit_test(test_positions),
                 cmocka_unit_test(test_include_relative_glob),
                 cmocka_unit_test(test_include_braces_and_missing),
+                cmocka_unit_test(test_include_brace_explosion_is_refused),
                 cmocka_unit_test(test_include_loop_and_depth),
                 cmocka_unit_test(test_conditionals),
                 cmocka_unit_test(test_definitions),
