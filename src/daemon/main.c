@@ -1,5 +1,6 @@
-/* vigild: command line. For now the configuration front end: config test
- * and --dump-config; the VRRP engine and the supervisor plug in here. */
+/* vigild: command line, config test, and the VRRP engine in one process
+ * (the supervisor and its workers come with the process-model issue). */
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -8,12 +9,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "conf/diag.h"
 #include "conf/dump.h"
 #include "conf/fs_posix.h"
 #include "conf/model.h"
 #include "conf/syscheck.h"
 #include "daemon/configtest.h"
+#include "vrrp/engine.h"
 #include "vigil-config.h"
 
 #define EXIT_CONFIG_CANNOT_RUN 4
@@ -25,6 +28,14 @@ struct options {
         bool config_test;
         bool dump_config;
         bool all_config;
+        bool dont_fork;
+        bool log_console;
+        bool log_detail;
+        bool vrrp_only;
+        bool check_only;
+        const char *pid_file;
+        const char *vrrp_pid_file;
+        const char *checkers_pid_file;
 };
 
 static void usage(FILE *f)
@@ -39,6 +50,14 @@ static void usage(FILE *f)
                 "      --dump-config         print the resolved configuration as JSON and exit\n"
                 "  -i, --config-id=ID        id for @ID conditional lines (default: short host name)\n"
                 "  -e, --all-config          missing or unreadable included files are errors\n"
+                "  -n, --dont-fork           stay in the foreground\n"
+                "  -l, --log-console         log to the console (stderr) instead of syslog\n"
+                "  -D, --log-detail          log every dropped packet and more detail\n"
+                "  -P, --vrrp                run VRRP only\n"
+                "  -C, --check               run the health checker only (not in this build)\n"
+                "  -p, --pid=FILE            main pid file (default /run/vigild.pid)\n"
+                "  -r, --vrrp_pid=FILE       VRRP pid file (default /run/vigild_vrrp.pid)\n"
+                "  -c, --checkers_pid=FILE   checker pid file (accepted; no checker yet)\n"
                 "  -v, --version             print the version and exit\n"
                 "  -h, --help                this help\n\n"
                 "config-test exit codes: 0 valid, 4 cannot run, 5 errors, 6 script security.\n");
@@ -60,13 +79,21 @@ static int parse_args(int argc, char **argv, struct options *o)
                 { "dump-config", no_argument, NULL, OPT_DUMP },
                 { "config-id", required_argument, NULL, 'i' },
                 { "all-config", no_argument, NULL, 'e' },
+                { "dont-fork", no_argument, NULL, 'n' },
+                { "log-console", no_argument, NULL, 'l' },
+                { "log-detail", no_argument, NULL, 'D' },
+                { "vrrp", no_argument, NULL, 'P' },
+                { "check", no_argument, NULL, 'C' },
+                { "pid", required_argument, NULL, 'p' },
+                { "vrrp_pid", required_argument, NULL, 'r' },
+                { "checkers_pid", required_argument, NULL, 'c' },
                 { "version", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
         int c;
 
-        while ((c = getopt_long(argc, argv, "f:t::i:evh", longopts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "f:t::i:evhnlDPCp:r:c:", longopts, NULL)) != -1) {
                 switch (c) {
                 case 'f': o->config_file = optarg; break;
                 case 't':
@@ -76,6 +103,14 @@ static int parse_args(int argc, char **argv, struct options *o)
                 case OPT_DUMP: o->dump_config = true; break;
                 case 'i': o->config_id = optarg; break;
                 case 'e': o->all_config = true; break;
+                case 'n': o->dont_fork = true; break;
+                case 'l': o->log_console = true; break;
+                case 'D': o->log_detail = true; break;
+                case 'P': o->vrrp_only = true; break;
+                case 'C': o->check_only = true; break;
+                case 'p': o->pid_file = optarg; break;
+                case 'r': o->vrrp_pid_file = optarg; break;
+                case 'c': o->checkers_pid_file = optarg; break;
                 case 'v':
                         printf("vigild %s\n", VIGIL_VERSION);
                         exit(0);
@@ -174,6 +209,72 @@ static int dump_config(const struct options *o)
         return json ? 0 : 1;
 }
 
+static void write_pid(const char *path)
+{
+        FILE *f = fopen(path, "w");
+
+        if (!f) {
+                log_warn("cannot write pid file %s: %s", path, strerror(errno));
+                return;
+        }
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+}
+
+/* Log each diagnostic as one line with its position; the caret form is for -t. */
+static void log_diags(const struct diag_list *d)
+{
+        for (size_t i = 0; i < d->count; i++) {
+                const struct diag *g = &d->items[i];
+                log_msg(g->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s:%d:%d: %s: %s",
+                        g->pos.file ? g->pos.file : "?", g->pos.line, g->pos.col,
+                        g->severity == DIAG_ERROR ? "error" : "warning", g->msg);
+        }
+}
+
+static int run(const struct options *o)
+{
+        struct diag_list diags;
+        char host[256];
+        struct conf *c;
+        int rc;
+
+        log_open("vigild", o->log_console, false);
+        log_set_debug(o->log_detail);
+        if (o->check_only) {
+                log_err("the health checker (-C) is not in this build yet; nothing to run");
+                return EXIT_CONFIG_CANNOT_RUN;
+        }
+        diag_list_init(&diags);
+        c = load(o, &diags, host, sizeof(host));
+        if (c)
+                conf_check_system(c, true, &diags);
+        log_diags(&diags);
+        rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
+        diag_list_free(&diags);
+        if (rc != 0) {
+                log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", o->config_file);
+                conf_free(c);
+                return rc;
+        }
+        if (c->have_check)
+                log_warn("virtual_server blocks are ignored: the health checker is not in this build yet");
+        if (!o->dont_fork && daemon(0, 0) < 0) {
+                log_err("cannot daemonise: %s", strerror(errno));
+                conf_free(c);
+                return 1;
+        }
+        write_pid(o->pid_file ? o->pid_file : "/run/vigild.pid");
+        write_pid(o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid");
+        log_info("Starting vigild %s", VIGIL_VERSION);
+        rc = vrrp_engine_run(c, &(struct engine_opts){ .release_on_exit = true });
+        unlink(o->pid_file ? o->pid_file : "/run/vigild.pid");
+        unlink(o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid");
+        log_info("Stopped vigild %s", VIGIL_VERSION);
+        conf_free(c);
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         struct options o = {0};
@@ -184,8 +285,5 @@ int main(int argc, char **argv)
                 return config_test(&o);
         if (o.dump_config)
                 return dump_config(&o);
-        fprintf(stderr, "vigild %s: this build has the configuration front end only (-t, --dump-config);\n"
-                        "the VRRP engine is not in it yet, so there is nothing to run.\n",
-                VIGIL_VERSION);
-        return 1;
+        return run(&o);
 }

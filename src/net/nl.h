@@ -1,0 +1,58 @@
+/* rtnetlink over libmnl: addresses and routes with ACK checking, interface
+ * facts, and a monitor for address and link events. Requests wait for the
+ * kernel's ACK on a dedicated socket (microseconds; the kernel answers
+ * synchronously), events arrive on a separate socket the loop polls. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/model.h"
+
+struct nl;
+
+int nl_open(struct nl **ret_nl);
+void nl_close(struct nl *nl);
+
+struct nl_addr_req {
+        int ifindex;
+        const struct conf_ipaddress *a;
+};
+
+/* Add (or, with add false, delete) one address. Adding an address that is
+ * already there and deleting one that is gone both succeed. */
+int nl_addr(struct nl *nl, bool add, int ifindex, const struct conf_ipaddress *a);
+int nl_route(struct nl *nl, bool add, int ifindex, const struct conf_route *r);
+int nl_rule(struct nl *nl, bool add, const struct conf_rule *r);
+
+/* ---- monitor -------------------------------------------------------------- */
+
+enum nl_event_kind { NL_ADDR_NEW, NL_ADDR_DEL, NL_LINK_UP, NL_LINK_DOWN };
+
+struct nl_event {
+        enum nl_event_kind kind;
+        int ifindex;
+        struct conf_ip addr;         /* address events */
+        uint8_t prefixlen;
+};
+
+typedef void (*nl_event_cb)(void *ctx, const struct nl_event *ev);
+
+int nl_monitor_open(struct nl **ret_nl);
+int nl_monitor_fd(const struct nl *nl);
+/* Read what is pending and call cb per event. */
+int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *ctx);
+
+/* ---- interface facts (getifaddrs / ioctl) ---------------------------------- */
+
+struct iface_info {
+        int ifindex;
+        uint8_t mac[6];
+        bool up;
+        bool has_v4, has_ll6;
+        struct in_addr primary4;      /* the first IPv4 address */
+        struct in6_addr linklocal6;   /* the first fe80::/10 address */
+};
+
+int iface_lookup(const char *name, struct iface_info *ret);
+bool iface_has_address(const char *name, const struct conf_ip *addr);

@@ -1,0 +1,13 @@
+/* The VRRP engine: one libuv loop driving every instance. Protocol
+ * deadlines share one absolute CLOCK_MONOTONIC timerfd (libuv's millisecond
+ * timers are too coarse for 10 ms adverts and sub-millisecond failover). */
+#pragma once
+
+#include "conf/model.h"
+
+struct engine_opts {
+        bool release_on_exit;        /* remove addresses on stop (always, unless -R-like debugging) */
+};
+
+/* Run until SIGTERM/SIGINT. Returns a process exit code. */
+int vrrp_engine_run(struct conf *c, const struct engine_opts *o);

@@ -1,0 +1,303 @@
+/* The VRRP state machine. Reading guide: each event handler switches on the
+ * current state; become_master() and become_backup() are the only places
+ * that enter those states, enter_fault() the only one entering FAULT. */
+#include "vrrp/fsm.h"
+
+#include <string.h>
+
+static void emit(struct vrrp_actions *out, enum vrrp_action_kind kind, uint8_t prio, enum vrrp_state st,
+                 enum vrrp_reason reason)
+{
+        if (out->n >= VRRP_MAX_ACTIONS)
+                return; /* cannot happen: no event emits more than six */
+        out->a[out->n++] = (struct vrrp_action){ .kind = kind, .priority = prio, .state = st, .reason = reason };
+}
+
+static void send_advert(struct vrrp_actions *out, uint8_t prio)
+{
+        emit(out, ACT_SEND_ADVERT, prio, VRRP_INIT, REASON_NONE);
+}
+
+static void announce(struct vrrp_fsm *f, struct vrrp_actions *out, enum vrrp_reason reason)
+{
+        emit(out, ACT_STATE, 0, f->state, reason);
+}
+
+void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_params *p)
+{
+        memset(f, 0, sizeof(*f));
+        f->p = *p;
+        if (!f->p.down_timer_adverts)
+                f->p.down_timer_adverts = 3;
+        f->state = VRRP_INIT;
+        f->prio = p->priority;
+        f->master_adver_int = p->adver_int;
+}
+
+bool vrrp_fsm_is_owner(const struct vrrp_fsm *f)
+{
+        return f->p.priority == VRRP_PRIO_OWNER;
+}
+
+int64_t vrrp_skew_time(const struct vrrp_fsm *f)
+{
+        int64_t weight = 256 - (int64_t)f->prio;
+
+        if (f->p.version == 2)
+                return weight * USEC_PER_SEC / 256;
+        return weight * f->master_adver_int / 256;
+}
+
+int64_t vrrp_master_down_interval(const struct vrrp_fsm *f)
+{
+        return (int64_t)f->p.down_timer_adverts * f->master_adver_int + vrrp_skew_time(f);
+}
+
+int64_t vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
+{
+        int64_t d = 0;
+
+        if (f->down_at)
+                d = f->down_at;
+        if (f->adver_at && (!d || f->adver_at < d))
+                d = f->adver_at;
+        return d;
+}
+
+static void become_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out, enum vrrp_reason reason)
+{
+        f->state = VRRP_MASTER;
+        f->down_at = 0;
+        f->preempt_at = 0;
+        f->master_adver_int = f->p.adver_int;
+        /* The advert goes first so that the old master lets go of the addresses. */
+        send_advert(out, f->prio);
+        emit(out, ACT_ADD_ADDRESSES, 0, VRRP_MASTER, reason);
+        emit(out, ACT_GARP, 0, VRRP_MASTER, reason);
+        f->adver_at = now + f->p.adver_int;
+        announce(f, out, reason);
+}
+
+/* down_in: how long until the master is declared down; 0 for never (demoted). */
+static void become_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out, enum vrrp_reason reason,
+                          int64_t down_in)
+{
+        if (f->state == VRRP_MASTER)
+                emit(out, ACT_DEL_ADDRESSES, 0, VRRP_BACKUP, reason);
+        f->state = VRRP_BACKUP;
+        f->adver_at = 0;
+        f->down_at = f->demoted ? 0 : now + down_in;
+        announce(f, out, reason);
+}
+
+static void resign_master(struct vrrp_fsm *f, struct vrrp_actions *out)
+{
+        send_advert(out, VRRP_PRIO_STOP);
+        emit(out, ACT_DEL_ADDRESSES, 0, f->state, REASON_NONE);
+}
+
+static void enter_fault(struct vrrp_fsm *f, struct vrrp_actions *out, enum vrrp_reason reason)
+{
+        if (f->state == VRRP_MASTER)
+                resign_master(f, out);
+        f->state = VRRP_FAULT;
+        f->down_at = f->adver_at = f->preempt_at = 0;
+        announce(f, out, reason);
+}
+
+void vrrp_fsm_start(struct vrrp_fsm *f, int64_t now, bool faulty, struct vrrp_actions *out)
+{
+        f->fault = faulty;
+        if (faulty)
+                enter_fault(f, out, REASON_STARTUP);
+        else if (vrrp_fsm_is_owner(f) && !f->demoted)
+                become_master(f, now, out, REASON_STARTUP);
+        else
+                /* keepalived: a non-owner starts as BACKUP even with state MASTER. */
+                become_backup(f, now, out, REASON_STARTUP, vrrp_master_down_interval(f));
+}
+
+void vrrp_fsm_stop(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
+{
+        (void)now;
+        if (f->state == VRRP_INIT)
+                return;
+        if (f->state == VRRP_MASTER)
+                resign_master(f, out);
+        f->state = VRRP_INIT;
+        f->down_at = f->adver_at = f->preempt_at = 0;
+        announce(f, out, REASON_SHUTDOWN);
+}
+
+static bool beats_us(const struct vrrp_fsm *f, const struct vrrp_rx *rx)
+{
+        return rx->priority > f->prio || (rx->priority == f->prio && rx->src_cmp > 0);
+}
+
+static void adopt_master(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx)
+{
+        if (f->p.version == 3 && rx->adver_int > 0)
+                f->master_adver_int = rx->adver_int;
+        f->last_rx = now;
+        f->master_prio = rx->priority;
+        f->resigned = false;
+}
+
+static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, struct vrrp_actions *out)
+{
+        if (rx->priority == VRRP_PRIO_STOP) {
+                send_advert(out, f->prio);
+                f->adver_at = now + f->p.adver_int;
+                return;
+        }
+        if (beats_us(f, rx)) {
+                if (f->p.higher_prio_send_advert)
+                        send_advert(out, f->prio);
+                adopt_master(f, now, rx);
+                become_backup(f, now, out, REASON_HIGHER_PRIORITY, vrrp_master_down_interval(f));
+                return;
+        }
+        /* A lower-priority master is out there: answer so it steps down. */
+        if (!f->p.lower_prio_no_advert)
+                send_advert(out, f->prio);
+        emit(out, ACT_LOWER_PRIO_SEEN, rx->priority, VRRP_MASTER, REASON_NONE);
+}
+
+/* preempt_delay: lower-priority adverts are accepted for a while after the
+ * first one, then ignored so the down timer runs out. */
+static bool preempt_held_off(struct vrrp_fsm *f, int64_t now)
+{
+        if (!f->p.preempt_delay)
+                return false;
+        if (!f->preempt_at)
+                f->preempt_at = now + f->p.preempt_delay;
+        return now < f->preempt_at;
+}
+
+static void backup_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx)
+{
+        if (rx->priority == VRRP_PRIO_STOP) {
+                f->last_rx = 0;
+                f->master_prio = 0;
+                f->resigned = true;
+                if (!f->demoted)
+                        f->down_at = now + vrrp_skew_time(f);
+                return;
+        }
+        if (rx->priority >= f->prio)
+                f->preempt_at = 0;
+        else if (!f->p.nopreempt && !f->demoted && !preempt_held_off(f, now))
+                return; /* discard: the down timer runs out and we take over */
+        adopt_master(f, now, rx);
+        if (!f->demoted)
+                f->down_at = now + vrrp_master_down_interval(f);
+}
+
+void vrrp_fsm_advert(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, struct vrrp_actions *out)
+{
+        switch (f->state) {
+        case VRRP_MASTER: master_rx(f, now, rx, out); break;
+        case VRRP_BACKUP: backup_rx(f, now, rx); break;
+        case VRRP_INIT:
+        case VRRP_FAULT: break;
+        }
+}
+
+void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
+{
+        if (f->state == VRRP_MASTER && f->adver_at && now >= f->adver_at) {
+                send_advert(out, f->prio);
+                /* Keep the cadence, unless we fell more than an interval behind. */
+                f->adver_at += f->p.adver_int;
+                if (f->adver_at <= now)
+                        f->adver_at = now + f->p.adver_int;
+        } else if (f->state == VRRP_BACKUP && f->down_at && now >= f->down_at) {
+                become_master(f, now, out, f->resigned ? REASON_PRIORITY_ZERO : REASON_MASTER_DOWN);
+                f->last_rx = 0;
+                f->resigned = false;
+        }
+}
+
+void vrrp_fsm_set_fault(struct vrrp_fsm *f, int64_t now, bool fault, struct vrrp_actions *out)
+{
+        if (fault == f->fault)
+                return;
+        f->fault = fault;
+        if (f->state == VRRP_INIT)
+                return;
+        if (fault) {
+                enter_fault(f, out, REASON_FAULT);
+                return;
+        }
+        if (vrrp_fsm_is_owner(f) && !f->demoted)
+                become_master(f, now, out, REASON_FAULT_CLEARED);
+        else
+                become_backup(f, now, out, REASON_FAULT_CLEARED, vrrp_master_down_interval(f));
+}
+
+void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct vrrp_actions *out)
+{
+        (void)out;
+        if (vrrp_fsm_is_owner(f) || prio == f->prio)
+                return;
+        f->prio = prio;
+        /* The skew changed; a BACKUP's deadline moves with it. */
+        if (f->state == VRRP_BACKUP && f->down_at && f->last_rx)
+                f->down_at = f->last_rx + vrrp_master_down_interval(f);
+        (void)now;
+}
+
+void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
+{
+        if (f->state != VRRP_MASTER)
+                return;
+        /* keepalived: resign with priority 0 and re-elect after Skew_Time,
+         * which puts the addresses back if we are still the best. */
+        send_advert(out, VRRP_PRIO_STOP);
+        f->last_rx = 0;
+        f->master_prio = 0;
+        become_backup(f, now, out, REASON_ADDRESS_DELETED, vrrp_skew_time(f));
+}
+
+void vrrp_fsm_demote(struct vrrp_fsm *f, int64_t now, bool demote, struct vrrp_actions *out)
+{
+        if (demote == f->demoted)
+                return;
+        f->demoted = demote;
+        if (demote && f->state == VRRP_MASTER) {
+                send_advert(out, VRRP_PRIO_STOP);
+                become_backup(f, now, out, REASON_DEMOTE, 0);
+        } else if (demote && f->state == VRRP_BACKUP) {
+                f->down_at = 0;
+        } else if (!demote && f->state == VRRP_BACKUP) {
+                f->down_at = now + vrrp_master_down_interval(f);
+        }
+}
+
+const char *vrrp_state_name(enum vrrp_state s)
+{
+        switch (s) {
+        case VRRP_INIT: return "INIT";
+        case VRRP_BACKUP: return "BACKUP";
+        case VRRP_MASTER: return "MASTER";
+        case VRRP_FAULT: return "FAULT";
+        }
+        return "UNKNOWN";
+}
+
+const char *vrrp_reason_name(enum vrrp_reason r)
+{
+        static const char *const names[] = {
+                [REASON_NONE] = "none",
+                [REASON_STARTUP] = "startup",
+                [REASON_MASTER_DOWN] = "master_down",
+                [REASON_PRIORITY_ZERO] = "priority_zero",
+                [REASON_HIGHER_PRIORITY] = "higher_priority",
+                [REASON_FAULT] = "fault",
+                [REASON_FAULT_CLEARED] = "fault_cleared",
+                [REASON_SHUTDOWN] = "shutdown",
+                [REASON_ADDRESS_DELETED] = "address_deleted",
+                [REASON_DEMOTE] = "demote",
+        };
+        return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
+}

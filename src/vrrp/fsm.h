@@ -1,0 +1,105 @@
+/* The VRRP state machine: RFC 5798 §6.4 with keepalived's FAULT state and
+ * knobs. Pure: every entry point takes `now` (monotonic µs) and an event,
+ * updates the instance's protocol state and appends the actions the glue
+ * must carry out. Only this module writes fsm->state. Deadlines are absolute
+ * times; 0 means "not armed". */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum vrrp_state { VRRP_INIT, VRRP_BACKUP, VRRP_MASTER, VRRP_FAULT };
+
+#define VRRP_PRIO_OWNER 255
+#define VRRP_PRIO_STOP 0
+#define USEC_PER_SEC 1000000LL
+
+struct vrrp_fsm_params {
+        unsigned version;               /* 2 or 3 */
+        uint8_t priority;               /* configured (base) priority, 1..255 */
+        int64_t adver_int;              /* µs; v2 whole seconds, v3 multiple of 10 ms */
+        bool want_master;               /* state MASTER */
+        bool nopreempt;
+        int64_t preempt_delay;          /* µs, 0 = none */
+        unsigned down_timer_adverts;    /* 3 */
+        bool lower_prio_no_advert;
+        bool higher_prio_send_advert;
+};
+
+enum vrrp_reason {
+        REASON_NONE,
+        REASON_STARTUP,                 /* owner at start, or start-up into BACKUP */
+        REASON_MASTER_DOWN,             /* no advert for Master_Down_Interval */
+        REASON_PRIORITY_ZERO,           /* the master resigned */
+        REASON_HIGHER_PRIORITY,         /* a better master appeared */
+        REASON_FAULT,
+        REASON_FAULT_CLEARED,
+        REASON_SHUTDOWN,
+        REASON_ADDRESS_DELETED,         /* a VIP was removed behind our back */
+        REASON_DEMOTE,
+};
+
+enum vrrp_action_kind {
+        ACT_SEND_ADVERT,                /* .priority */
+        ACT_ADD_ADDRESSES,              /* VIPs, eVIPs, routes, rules */
+        ACT_DEL_ADDRESSES,
+        ACT_GARP,                       /* first GARP/NA burst; the glue schedules the rest */
+        ACT_LOWER_PRIO_SEEN,            /* a master heard a lower priority: lower-prio GARPs, notify */
+        ACT_STATE,                      /* .state entered, .reason: log and notify */
+};
+
+struct vrrp_action {
+        enum vrrp_action_kind kind;
+        uint8_t priority;
+        enum vrrp_state state;
+        enum vrrp_reason reason;
+};
+
+#define VRRP_MAX_ACTIONS 8
+struct vrrp_actions {
+        unsigned n;
+        struct vrrp_action a[VRRP_MAX_ACTIONS];
+};
+
+/* A received advertisement that passed validation. */
+struct vrrp_rx {
+        uint8_t priority;
+        int64_t adver_int;              /* µs as carried (v3 centiseconds * 10000) */
+        int src_cmp;                    /* sign of (sender's address - our primary address) */
+};
+
+struct vrrp_fsm {
+        struct vrrp_fsm_params p;
+        enum vrrp_state state;
+        uint8_t prio;                   /* effective priority (owner: 255) */
+        int64_t master_adver_int;       /* v3: learned from the master */
+        int64_t down_at;                /* Master_Down_Timer */
+        int64_t adver_at;               /* Adver_Timer */
+        int64_t preempt_at;             /* end of preempt_delay; 0: not started */
+        int64_t last_rx;                /* last accepted advert from the master */
+        uint8_t master_prio;            /* priority in the last accepted advert */
+        bool resigned;                  /* the master sent priority 0 */
+        bool fault;
+        bool demoted;                   /* stays BACKUP until promoted */
+};
+
+void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_params *p);
+
+int64_t vrrp_skew_time(const struct vrrp_fsm *f);
+int64_t vrrp_master_down_interval(const struct vrrp_fsm *f);
+/* The earliest armed deadline, 0 if none. */
+int64_t vrrp_fsm_next_deadline(const struct vrrp_fsm *f);
+bool vrrp_fsm_is_owner(const struct vrrp_fsm *f);
+
+void vrrp_fsm_start(struct vrrp_fsm *f, int64_t now, bool faulty, struct vrrp_actions *out);
+void vrrp_fsm_stop(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
+void vrrp_fsm_advert(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, struct vrrp_actions *out);
+/* Fire whatever deadline is due at now. */
+void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
+void vrrp_fsm_set_fault(struct vrrp_fsm *f, int64_t now, bool fault, struct vrrp_actions *out);
+void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct vrrp_actions *out);
+void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
+void vrrp_fsm_demote(struct vrrp_fsm *f, int64_t now, bool demote, struct vrrp_actions *out);
+
+const char *vrrp_state_name(enum vrrp_state s);      /* "MASTER" */
+const char *vrrp_reason_name(enum vrrp_reason r);    /* "master_down" */

@@ -1,0 +1,488 @@
+/* Instance glue: FSM actions become adverts, netlink requests and GARPs;
+ * received adverts are validated (in vrrp-protocol.md's order) before the
+ * FSM sees them. Logging happens here, once per event, in keepalived's words. */
+#include "vrrp/instance.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "conf/values.h"
+
+const char *vrrp_drop_name(enum vrrp_drop d)
+{
+        static const char *const names[DROP_N] = {
+                [DROP_TTL] = "bad_ttl",
+                [DROP_VERSION] = "bad_version",
+                [DROP_MODE] = "wrong_delivery_mode",
+                [DROP_NOT_A_PEER] = "not_a_peer",
+                [DROP_AUTH_TYPE] = "auth_type_mismatch",
+                [DROP_AUTH] = "auth_failure",
+                [DROP_INTERVAL] = "interval_mismatch",
+                [DROP_OWNER_IGNORE] = "owner_ignored",
+        };
+        return (unsigned)d < DROP_N ? names[d] : "unknown";
+}
+
+/* The password zero-padded to 8 bytes, as the wire carries it. */
+static void auth_field(const char *pass, uint8_t out[VRRP_AUTH_LEN])
+{
+        memset(out, 0, VRRP_AUTH_LEN);
+        memcpy(out, pass, strnlen(pass, VRRP_AUTH_LEN));
+}
+
+static size_t ip_size(int family)
+{
+        return family == AF_INET6 ? 16 : 4;
+}
+
+static int fam_idx(int family)
+{
+        return family == AF_INET6 ? 1 : 0;
+}
+
+static void pack_vips(struct vrrp_instance *vi)
+{
+        const struct conf_ipaddress *a;
+
+        vi->naddr = 0;
+        CONF_FOREACH(a, &vi->c->virtual_ipaddress) {
+                if (a->addr.family != vi->family || vi->naddr == VRRP_MAX_ADDRS)
+                        continue;
+                memcpy(vi->addrs + vi->naddr * ip_size(vi->family), &a->addr.u, ip_size(vi->family));
+                vi->naddr++;
+        }
+}
+
+static void pick_source(struct vrrp_instance *vi)
+{
+        const struct conf_vrrp_instance *c = vi->c;
+
+        memset(&vi->src, 0, sizeof(vi->src));
+        if (vi->unicast && c->unicast_src_ip.family) {
+                vi->src = c->unicast_src_ip;
+        } else if (!vi->unicast && c->mcast_src_ip.family) {
+                vi->src = c->mcast_src_ip;
+        } else if (vi->family == AF_INET6 && vi->ifc->info.has_ll6) {
+                vi->src.family = AF_INET6;
+                vi->src.u.v6 = vi->ifc->info.linklocal6;
+        } else if (vi->family == AF_INET && vi->ifc->info.has_v4) {
+                vi->src.family = AF_INET;
+                vi->src.u.v4 = vi->ifc->info.primary4;
+        }
+}
+
+int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci,
+                        struct vrrp_iface *ifc, struct nl *nl)
+{
+        struct vrrp_fsm_params p = {
+                .version = ci->version,
+                .priority = (uint8_t)ci->priority,
+                .adver_int = ci->advert_int,
+                .want_master = ci->state == STATE_MASTER,
+                .nopreempt = ci->nopreempt,
+                .preempt_delay = ci->preempt_delay,
+                .down_timer_adverts = ci->down_timer_adverts,
+                .lower_prio_no_advert = ci->lower_prio_no_advert,
+                .higher_prio_send_advert = ci->higher_prio_send_advert,
+        };
+
+        memset(vi, 0, sizeof(*vi));
+        vi->c = ci;
+        vi->ifc = ifc;
+        vi->nl = nl;
+        vi->family = ci->family ? ci->family : AF_INET;
+        vi->unicast = ci->unicast_peer.count > 0;
+        vi->ttl = ci->unicast_ttl >= 0 && vi->unicast ? ci->unicast_ttl : VRRP_TTL;
+        vi->mcast_dst = ci->mcast_dst_ip.family ? ci->mcast_dst_ip
+                        : vi->family == AF_INET6 ? c->global.vrrp_mcast_group6 : c->global.vrrp_mcast_group4;
+        vi->garp_spacing = vi->family == AF_INET6 ? c->global.vrrp_gna_interval : c->global.vrrp_garp_interval;
+        if (vi->garp_spacing < 0)
+                vi->garp_spacing = 0;
+        vrrp_fsm_init(&vi->fsm, &p);
+        pack_vips(vi);
+        pick_source(vi);
+        return 0;
+}
+
+bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr)
+{
+        const struct conf_ipaddress *a;
+
+        CONF_FOREACH(a, &vi->c->virtual_ipaddress)
+                if (!a->no_track && conf_ip_equal(&a->addr, addr))
+                        return true;
+        CONF_FOREACH(a, &vi->c->virtual_ipaddress_excluded)
+                if (!a->no_track && conf_ip_equal(&a->addr, addr))
+                        return true;
+        return false;
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+static void fill_advert(const struct vrrp_instance *vi, uint8_t prio, struct vrrp_advert *adv)
+{
+        memset(adv, 0, sizeof(*adv));
+        adv->version = (uint8_t)vi->c->version;
+        adv->vrid = (uint8_t)vi->c->virtual_router_id;
+        adv->priority = prio;
+        adv->naddr = vi->naddr;
+        adv->addrs = vi->addrs;
+        if (adv->version == 2) {
+                adv->adver_int = (uint16_t)(vi->c->advert_int / USEC_PER_SEC);
+                if (vi->c->auth_pass && vi->c->auth_type == AUTH_PASS) {
+                        adv->auth_type = VRRP_AUTH_PASS;
+                        auth_field(vi->c->auth_pass, adv->auth_data);
+                }
+        } else {
+                adv->adver_int = (uint16_t)(vi->c->advert_int / 10000);
+        }
+}
+
+static void send_to(struct vrrp_instance *vi, const struct vrrp_advert *adv, const struct conf_ip *dst)
+{
+        struct vrrp_ip_pair ip = { .family = vi->family };
+        uint8_t buf[VRRP_MAX_PKT];
+        struct vrrp_sock *s = &vi->ifc->sock[fam_idx(vi->family)];
+        int len, r;
+        char a[INET6_ADDRSTRLEN];
+
+        memcpy(&ip.src, &vi->src.u, ip_size(vi->family));
+        memcpy(&ip.dst, &dst->u, ip_size(vi->family));
+        len = vrrp_encode(adv, &ip, vi->c->v3_checksum_as_v2 ? VRRP_CSUM_PLAIN : VRRP_CSUM_PSEUDO, buf, sizeof(buf));
+        if (len < 0)
+                return;
+        r = vrrp_sock_send(s, &vi->src, dst, vi->ttl, buf, (size_t)len);
+        if (r < 0)
+                log_warn("(%s) cannot send advert to %s: %s", vi->c->name, conf_ip_str(dst, a, sizeof(a)), strerror(-r));
+}
+
+static void send_advert(struct vrrp_instance *vi, uint8_t prio)
+{
+        struct vrrp_advert adv;
+        const struct conf_unicast_peer *p;
+
+        if (!vi->src.family)
+                return;
+        fill_advert(vi, prio, &adv);
+        if (!vi->unicast) {
+                send_to(vi, &adv, &vi->mcast_dst);
+        } else {
+                CONF_FOREACH(p, &vi->c->unicast_peer)
+                        if (!conf_ip_equal(&p->addr, &vi->src)) /* users often list themselves */
+                                send_to(vi, &adv, &p->addr);
+        }
+        vi->st.adverts_tx++;
+        if (prio == VRRP_PRIO_STOP)
+                vi->st.prio0_tx++;
+}
+
+/* ---- addresses -------------------------------------------------------------- */
+
+static int ifindex_of(const struct vrrp_instance *vi, const char *dev)
+{
+        if (!dev || !strcmp(dev, vi->ifc->name))
+                return vi->ifc->info.ifindex;
+        return (int)if_nametoindex(dev);
+}
+
+static void addr_list(struct vrrp_instance *vi, bool add, const conf_ipaddress_list *list)
+{
+        const struct conf_ipaddress *a;
+        char s[INET6_ADDRSTRLEN];
+
+        CONF_FOREACH(a, list) {
+                int idx = ifindex_of(vi, a->dev);
+                int r = idx > 0 ? nl_addr(vi->nl, add, idx, a) : -19;
+                if (r < 0)
+                        log_err("(%s) cannot %s %s on %s: %s", vi->c->name, add ? "add" : "remove",
+                                conf_ip_str(&a->addr, s, sizeof(s)), a->dev ? a->dev : vi->ifc->name, strerror(-r));
+        }
+}
+
+static void set_addresses(struct vrrp_instance *vi, bool add)
+{
+        const struct conf_route *rt;
+        const struct conf_rule *ru;
+
+        if (add) {
+                addr_list(vi, true, &vi->c->virtual_ipaddress);
+                addr_list(vi, true, &vi->c->virtual_ipaddress_excluded);
+                CONF_FOREACH(rt, &vi->c->virtual_routes)
+                        nl_route(vi->nl, true, rt->dev ? ifindex_of(vi, rt->dev) : 0, rt);
+                CONF_FOREACH(ru, &vi->c->virtual_rules)
+                        nl_rule(vi->nl, true, ru);
+                vi->addrs_installed = true;
+                return;
+        }
+        /* Leaving MASTER: rules, then routes, then addresses. */
+        CONF_FOREACH(ru, &vi->c->virtual_rules)
+                nl_rule(vi->nl, false, ru);
+        CONF_FOREACH(rt, &vi->c->virtual_routes)
+                nl_route(vi->nl, false, rt->dev ? ifindex_of(vi, rt->dev) : 0, rt);
+        addr_list(vi, false, &vi->c->virtual_ipaddress);
+        addr_list(vi, false, &vi->c->virtual_ipaddress_excluded);
+        vi->addrs_installed = false;
+}
+
+void vrrp_instance_remove_stale(struct vrrp_instance *vi)
+{
+        set_addresses(vi, false);
+}
+
+/* ---- GARP / NA ------------------------------------------------------------------ */
+
+static void garp_list(struct vrrp_instance *vi, const conf_ipaddress_list *list)
+{
+        const struct conf_ipaddress *a;
+        struct vrrp_iface *ifc = vi->ifc;
+
+        CONF_FOREACH(a, list) {
+                if (a->dev && strcmp(a->dev, ifc->name))
+                        continue; /* addresses on other devices are announced by nobody, as keepalived */
+                if (a->addr.family == AF_INET && ifc->garp[0].fd >= 0)
+                        garp_send4(&ifc->garp[0], ifc->info.mac, a->addr.u.v4);
+                else if (a->addr.family == AF_INET6 && ifc->garp[1].fd >= 0)
+                        garp_send6(&ifc->garp[1], ifc->info.mac, &a->addr.u.v6);
+        }
+}
+
+static void garp_run(struct vrrp_instance *vi, int64_t now)
+{
+        while (vi->garp_rounds_left && vi->garp_next <= now) {
+                garp_list(vi, &vi->c->virtual_ipaddress);
+                garp_list(vi, &vi->c->virtual_ipaddress_excluded);
+                vi->garp_rounds_left--;
+                vi->garp_next = vi->garp_rounds_left ? now + vi->garp_spacing : 0;
+        }
+}
+
+static void garp_burst(struct vrrp_instance *vi, int64_t now, unsigned rounds)
+{
+        vi->garp_rounds_left = rounds;
+        vi->garp_next = now;
+        garp_run(vi, now);
+}
+
+static void garp_start(struct vrrp_instance *vi, int64_t now)
+{
+        garp_burst(vi, now, vi->c->garp_master_repeat);
+        vi->garp_second_at = vi->c->garp_master_delay > 0 ? now + vi->c->garp_master_delay : 0;
+        vi->garp_refresh_at = vi->c->garp_master_refresh > 0 ? now + vi->c->garp_master_refresh : 0;
+}
+
+static void garp_stop(struct vrrp_instance *vi)
+{
+        vi->garp_rounds_left = 0;
+        vi->garp_next = vi->garp_second_at = vi->garp_refresh_at = 0;
+}
+
+static void garp_tick(struct vrrp_instance *vi, int64_t now)
+{
+        if (vi->fsm.state != VRRP_MASTER)
+                return;
+        if (vi->garp_second_at && now >= vi->garp_second_at) {
+                vi->garp_second_at = 0;
+                garp_burst(vi, now, vi->c->garp_master_repeat);
+        }
+        if (vi->garp_refresh_at && now >= vi->garp_refresh_at) {
+                vi->garp_refresh_at = now + vi->c->garp_master_refresh;
+                garp_burst(vi, now, vi->c->garp_master_refresh_repeat);
+        }
+        garp_run(vi, now);
+}
+
+/* ---- actions ----------------------------------------------------------------------- */
+
+static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
+{
+        const char *name = vi->c->name;
+
+        switch (a->state) {
+        case VRRP_MASTER:
+                vi->st.became_master++;
+                log_info("(%s) Entering MASTER STATE", name);
+                break;
+        case VRRP_BACKUP:
+                log_info("(%s) Entering BACKUP STATE%s", name, a->reason == REASON_STARTUP ? " (init)" : "");
+                break;
+        case VRRP_FAULT:
+                log_info("(%s) Entering FAULT STATE%s", name, a->reason == REASON_STARTUP ? " (init)" : "");
+                break;
+        case VRRP_INIT:
+                log_info("(%s) Stopped", name);
+                break;
+        }
+}
+
+void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrrp_actions *acts)
+{
+        for (unsigned i = 0; i < acts->n; i++) {
+                const struct vrrp_action *a = &acts->a[i];
+                switch (a->kind) {
+                case ACT_SEND_ADVERT:
+                        send_advert(vi, a->priority);
+                        break;
+                case ACT_ADD_ADDRESSES:
+                        set_addresses(vi, true);
+                        break;
+                case ACT_DEL_ADDRESSES:
+                        vi->st.released_master++;
+                        garp_stop(vi);
+                        set_addresses(vi, false);
+                        break;
+                case ACT_GARP:
+                        garp_start(vi, now);
+                        break;
+                case ACT_LOWER_PRIO_SEEN:
+                        log_info("(%s) Received advert with lower priority %u, ours %u, forcing new election",
+                                 vi->c->name, a->priority, vi->fsm.prio);
+                        if (vi->c->garp_lower_prio_repeat)
+                                garp_burst(vi, now, vi->c->garp_lower_prio_repeat);
+                        break;
+                case ACT_STATE:
+                        vi->entered_state_at = now;
+                        vi->last_reason = a->reason;
+                        log_state(vi, a);
+                        break;
+                }
+        }
+}
+
+/* ---- receiving ------------------------------------------------------------------------ */
+
+static const struct conf_unicast_peer *find_peer(const struct vrrp_instance *vi, const struct conf_ip *src)
+{
+        const struct conf_unicast_peer *p;
+
+        CONF_FOREACH(p, &vi->c->unicast_peer)
+                if (conf_ip_equal(&p->addr, src))
+                        return p;
+        return NULL;
+}
+
+static bool is_multicast(const struct conf_ip *ip)
+{
+        return ip->family == AF_INET6 ? IN6_IS_ADDR_MULTICAST(&ip->u.v6) : IN_MULTICAST(ntohl(ip->u.v4.s_addr));
+}
+
+static bool ttl_ok(const struct vrrp_instance *vi, const struct vrrp_sock_rx *rx, bool mcast)
+{
+        const struct conf_unicast_peer *p;
+
+        if (mcast)
+                return rx->ttl == VRRP_TTL;
+        p = find_peer(vi, &rx->src);
+        if (!p)
+                return true;
+        return (p->min_ttl < 0 || rx->ttl >= p->min_ttl) && (p->max_ttl < 0 || rx->ttl <= p->max_ttl);
+}
+
+static bool auth_ok(const struct vrrp_instance *vi, const struct vrrp_advert *adv, enum vrrp_drop *ret)
+{
+        uint8_t want[VRRP_AUTH_LEN];
+        unsigned diff = 0;
+        bool pass = vi->c->auth_pass && vi->c->auth_type == AUTH_PASS;
+
+        if (adv->auth_type != (pass ? VRRP_AUTH_PASS : VRRP_AUTH_NONE)) {
+                *ret = DROP_AUTH_TYPE;
+                return false;
+        }
+        if (!pass)
+                return true;
+        auth_field(vi->c->auth_pass, want);
+        for (unsigned i = 0; i < VRRP_AUTH_LEN; i++) /* constant time */
+                diff |= (unsigned)(want[i] ^ adv->auth_data[i]);
+        *ret = DROP_AUTH;
+        return diff == 0;
+}
+
+/* Policy checks after decoding; returns DROP_N when the advert is acceptable. */
+static enum vrrp_drop validate(const struct vrrp_instance *vi, const struct vrrp_sock_rx *rx,
+                               const struct vrrp_advert *adv)
+{
+        bool mcast = is_multicast(&rx->dst);
+        enum vrrp_drop why;
+
+        if (!ttl_ok(vi, rx, mcast))
+                return DROP_TTL;
+        if (adv->version != vi->c->version)
+                return DROP_VERSION;
+        if (mcast == vi->unicast)
+                return DROP_MODE;
+        if (vi->unicast && vi->c->check_unicast_src && !find_peer(vi, &rx->src))
+                return DROP_NOT_A_PEER;
+        if (adv->version == 2 && !auth_ok(vi, adv, &why))
+                return why;
+        if (adv->version == 2 && (int64_t)adv->adver_int * USEC_PER_SEC != vi->c->advert_int)
+                return DROP_INTERVAL;
+        if (vrrp_fsm_is_owner(&vi->fsm) && vi->c->owner_ignore_adverts)
+                return DROP_OWNER_IGNORE;
+        return DROP_N;
+}
+
+static int ip_cmp(const struct conf_ip *a, const struct conf_ip *b)
+{
+        int r = memcmp(&a->u, &b->u, ip_size(a->family));
+
+        return (r > 0) - (r < 0);
+}
+
+void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct vrrp_sock_rx *rx,
+                           const struct vrrp_advert *adv, enum vrrp_csum_form form)
+{
+        struct vrrp_actions acts = { 0 };
+        struct vrrp_rx r;
+        enum vrrp_drop drop;
+        char s[INET6_ADDRSTRLEN];
+
+        if (vi->src.family && conf_ip_equal(&rx->src, &vi->src))
+                return; /* our own advert, looped back by a unicast peer list naming us */
+        drop = validate(vi, rx, adv);
+        if (drop != DROP_N) {
+                vi->st.drops[drop]++;
+                log_debug("(%s) advert from %s dropped: %s", vi->c->name, conf_ip_str(&rx->src, s, sizeof(s)),
+                          vrrp_drop_name(drop));
+                return;
+        }
+        vi->st.adverts_rx++;
+        if (adv->priority == VRRP_PRIO_STOP)
+                vi->st.prio0_rx++;
+        if (vi->family == AF_INET && adv->version == 3 && form == VRRP_CSUM_PLAIN)
+                vi->st.csum_as_v2_rx++;
+        if (adv->priority && (adv->naddr != vi->naddr ||
+                              memcmp(adv->addrs, vi->addrs, vi->naddr * ip_size(vi->family)) != 0))
+                vi->st.addr_list_mismatch++; /* keepalived only logs this */
+        r.priority = adv->priority;
+        r.adver_int = adv->version == 2 ? (int64_t)adv->adver_int * USEC_PER_SEC : (int64_t)adv->adver_int * 10000;
+        r.src_cmp = vi->src.family ? ip_cmp(&rx->src, &vi->src) : 1;
+        vrrp_fsm_advert(&vi->fsm, now, &r, &acts);
+        vrrp_instance_apply(vi, now, &acts);
+}
+
+/* ---- time ---------------------------------------------------------------------------------- */
+
+int64_t vrrp_instance_deadline(const struct vrrp_instance *vi)
+{
+        int64_t d = vrrp_fsm_next_deadline(&vi->fsm);
+        const int64_t g[3] = { vi->garp_rounds_left ? vi->garp_next : 0, vi->garp_second_at, vi->garp_refresh_at };
+
+        for (int i = 0; i < 3; i++)
+                if (g[i] && (!d || g[i] < d))
+                        d = g[i];
+        return d;
+}
+
+int64_t vrrp_instance_tick(struct vrrp_instance *vi, int64_t now)
+{
+        int64_t d = vrrp_fsm_next_deadline(&vi->fsm);
+
+        if (d && d <= now) {
+                struct vrrp_actions acts = { 0 };
+                vrrp_fsm_timer(&vi->fsm, now, &acts);
+                vrrp_instance_apply(vi, now, &acts);
+        }
+        garp_tick(vi, now);
+        return vrrp_instance_deadline(vi);
+}

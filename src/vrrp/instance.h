@@ -1,0 +1,85 @@
+/* An instance at run time: the configuration, the FSM, its interface's
+ * sockets, its counters, and the glue that turns FSM actions into packets
+ * and netlink requests. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/model.h"
+#include "net/nl.h"
+#include "vrrp/fsm.h"
+#include "vrrp/garp.h"
+#include "vrrp/packet.h"
+#include "vrrp/sock.h"
+
+/* Adverts dropped after the VRID matched an instance, by reason. */
+enum vrrp_drop {
+        DROP_TTL,               /* multicast TTL/hop limit not 255, or outside a peer's bounds */
+        DROP_VERSION,
+        DROP_MODE,              /* multicast advert for a unicast instance or the reverse */
+        DROP_NOT_A_PEER,        /* check_unicast_src */
+        DROP_AUTH_TYPE,
+        DROP_AUTH,              /* password mismatch */
+        DROP_INTERVAL,          /* v2: advert interval differs from ours */
+        DROP_OWNER_IGNORE,      /* owner_ignore_adverts */
+        DROP_N
+};
+const char *vrrp_drop_name(enum vrrp_drop d);
+
+struct vrrp_iface;
+
+struct vrrp_instance_stats {
+        uint64_t adverts_rx, adverts_tx, prio0_rx, prio0_tx;
+        uint64_t became_master, released_master;
+        uint64_t addr_list_mismatch;
+        uint64_t csum_as_v2_rx;         /* v3 IPv4 adverts with the RFC 9568 checksum */
+        uint64_t drops[DROP_N];
+};
+
+struct vrrp_instance {
+        const struct conf_vrrp_instance *c;
+        struct vrrp_fsm fsm;
+        struct vrrp_iface *ifc;
+        struct nl *nl;
+        int family;
+        struct conf_ip src;             /* our advert source address */
+        struct conf_ip mcast_dst;
+        bool unicast;
+        int ttl;
+        int64_t garp_spacing;           /* vrrp_garp_interval / vrrp_gna_interval */
+        uint8_t addrs[VRRP_MAX_ADDRS * 16]; /* VIPs as the advert carries them */
+        uint8_t naddr;
+        bool addrs_installed;
+        /* GARP/NA schedule while MASTER */
+        unsigned garp_rounds_left;
+        int64_t garp_next, garp_second_at, garp_refresh_at;
+        int64_t entered_state_at;
+        enum vrrp_reason last_reason;
+        struct vrrp_instance_stats st;
+};
+
+/* The interface an instance runs on, with its shared sockets. */
+struct vrrp_iface {
+        char name[32];
+        struct iface_info info;
+        struct vrrp_sock sock[2];       /* [0] IPv4, [1] IPv6; fd -1 when unused */
+        struct garp_sock garp[2];
+        struct vrrp_instance *by_vrid[2][256];
+        uint64_t rx_errors[VRRP_DEC_N_RESULTS];
+        uint64_t rx_bad_ip, rx_unknown_vrid;
+};
+
+int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci,
+                        struct vrrp_iface *ifc, struct nl *nl);
+/* Carry out what the FSM asked for. */
+void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrrp_actions *acts);
+/* Remove addresses a previous run may have left behind. */
+void vrrp_instance_remove_stale(struct vrrp_instance *vi);
+/* A validated datagram for this instance's VRID. */
+void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct vrrp_sock_rx *rx,
+                           const struct vrrp_advert *adv, enum vrrp_csum_form form);
+/* Run due FSM and GARP deadlines; return the next deadline (0: none). */
+int64_t vrrp_instance_tick(struct vrrp_instance *vi, int64_t now);
+int64_t vrrp_instance_deadline(const struct vrrp_instance *vi);
+bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr);

@@ -1,0 +1,186 @@
+#include "vrrp/sock.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vrrp/packet.h"
+
+#define TOS_CS6 0xc0 /* network control, as keepalived sends */
+
+static int setopt(int fd, int level, int name, int value)
+{
+        return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+static int setup_v4(int fd, int ifindex, const struct conf_ip *group)
+{
+        struct ip_mreqn mr = { .imr_ifindex = ifindex };
+
+        if (setopt(fd, IPPROTO_IP, IP_TOS, TOS_CS6) < 0 || setopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, VRRP_TTL) < 0 ||
+            setopt(fd, IPPROTO_IP, IP_TTL, VRRP_TTL) < 0 || setopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0 ||
+            setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0)
+                return -errno;
+        if (group) {
+                mr.imr_multiaddr = group->u.v4;
+                if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+static int setup_v6(int fd, int ifindex, const struct conf_ip *group)
+{
+        if (setopt(fd, IPPROTO_IPV6, IPV6_TCLASS, TOS_CS6) < 0 ||
+            setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_TTL) < 0 ||
+            setopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_TTL) < 0 ||
+            setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) < 0 ||
+            setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) < 0 ||
+            setopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0 || setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0)
+                return -errno;
+        if (group) {
+                struct ipv6_mreq mr = { .ipv6mr_multiaddr = group->u.v6, .ipv6mr_interface = (unsigned)ifindex };
+                if (setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+int vrrp_sock_open(int family, int ifindex, const char *ifname, const struct conf_ip *group, struct vrrp_sock *ret)
+{
+        int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        r = family == AF_INET6 ? setup_v6(fd, ifindex, group) : setup_v4(fd, ifindex, group);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        ret->fd = fd;
+        ret->family = family;
+        ret->ifindex = ifindex;
+        snprintf(ret->ifname, sizeof(ret->ifname), "%s", ifname);
+        return 0;
+}
+
+void vrrp_sock_close(struct vrrp_sock *s)
+{
+        if (s->fd >= 0)
+                close(s->fd);
+        s->fd = -1;
+}
+
+int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
+                   const uint8_t *msg, size_t len)
+{
+        union {
+                struct sockaddr_in v4;
+                struct sockaddr_in6 v6;
+        } to;
+        union {
+                char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } ctl;
+        struct iovec iov = { .iov_base = (void *)(uintptr_t)msg, .iov_len = len };
+        struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
+                             .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+        struct cmsghdr *cm;
+
+        memset(&to, 0, sizeof(to));
+        memset(&ctl, 0, sizeof(ctl));
+        cm = CMSG_FIRSTHDR(&mh);
+        if (s->family == AF_INET6) {
+                struct in6_pktinfo pi = { .ipi6_addr = src->u.v6, .ipi6_ifindex = (unsigned)s->ifindex };
+                to.v6.sin6_family = AF_INET6;
+                to.v6.sin6_addr = dst->u.v6;
+                to.v6.sin6_scope_id = (uint32_t)s->ifindex;
+                mh.msg_namelen = sizeof(to.v6);
+                cm->cmsg_level = IPPROTO_IPV6, cm->cmsg_type = IPV6_PKTINFO;
+                cm->cmsg_len = CMSG_LEN(sizeof(pi));
+                memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+                cm = CMSG_NXTHDR(&mh, cm);
+                cm->cmsg_level = IPPROTO_IPV6, cm->cmsg_type = IPV6_HOPLIMIT;
+        } else {
+                struct in_pktinfo pi = { .ipi_ifindex = s->ifindex, .ipi_spec_dst = src->u.v4 };
+                to.v4.sin_family = AF_INET;
+                to.v4.sin_addr = dst->u.v4;
+                mh.msg_namelen = sizeof(to.v4);
+                cm->cmsg_level = IPPROTO_IP, cm->cmsg_type = IP_PKTINFO;
+                cm->cmsg_len = CMSG_LEN(sizeof(pi));
+                memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+                cm = CMSG_NXTHDR(&mh, cm);
+                cm->cmsg_level = IPPROTO_IP, cm->cmsg_type = IP_TTL;
+        }
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &ttl, sizeof(int));
+        mh.msg_controllen = (size_t)((char *)cm - ctl.buf) + CMSG_SPACE(sizeof(int));
+        if (sendmsg(s->fd, &mh, 0) < 0)
+                return -errno;
+        return 0;
+}
+
+static void rx_v6_control(struct msghdr *mh, struct vrrp_sock_rx *rx)
+{
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+                if (cm->cmsg_level != IPPROTO_IPV6)
+                        continue;
+                if (cm->cmsg_type == IPV6_HOPLIMIT)
+                        memcpy(&rx->ttl, CMSG_DATA(cm), sizeof(int));
+                else if (cm->cmsg_type == IPV6_PKTINFO) {
+                        struct in6_pktinfo pi;
+                        memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+                        rx->dst.family = AF_INET6;
+                        rx->dst.u.v6 = pi.ipi6_addr;
+                }
+        }
+}
+
+int vrrp_sock_recv(const struct vrrp_sock *s, uint8_t *buf, size_t size, struct vrrp_sock_rx *ret)
+{
+        struct sockaddr_in6 from;
+        union {
+                char buf[256];
+                struct cmsghdr align;
+        } ctl;
+        struct iovec iov = { .iov_base = buf, .iov_len = size };
+        struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
+                             .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+        ssize_t n = recvmsg(s->fd, &mh, 0);
+        struct vrrp_sock_rx rx = { .ttl = -1 };
+
+        if (n < 0)
+                return -errno;
+        if (s->family == AF_INET6) {
+                rx.src.family = AF_INET6;
+                rx.src.u.v6 = from.sin6_addr;
+                rx_v6_control(&mh, &rx);
+                rx.msg = buf;
+                rx.len = (size_t)n;
+        } else {
+                struct ipv4_info ip;
+                if (!ipv4_parse(buf, (size_t)n, &ip)) {
+                        rx.bad_ip = true;
+                } else {
+                        rx.src.family = rx.dst.family = AF_INET;
+                        rx.src.u.v4 = ip.src;
+                        rx.dst.u.v4 = ip.dst;
+                        rx.ttl = ip.ttl;
+                        rx.msg = buf + ip.hdr_len;
+                        rx.len = ip.payload_len;
+                }
+        }
+        *ret = rx;
+        return 0;
+}

@@ -1,0 +1,36 @@
+/* Raw IP protocol 112 sockets: one per interface and address family, shared
+ * by the instances on it. The edge between the codec and the network. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "conf/model.h"
+
+struct vrrp_sock {
+        int fd;
+        int family;
+        int ifindex;
+        char ifname[32];
+};
+
+/* Open, bind to the device and join group (NULL: do not join). */
+int vrrp_sock_open(int family, int ifindex, const char *ifname, const struct conf_ip *group, struct vrrp_sock *ret);
+void vrrp_sock_close(struct vrrp_sock *s);
+
+/* Send one VRRP message from src to dst with the given TTL / hop limit. */
+int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
+                   const uint8_t *msg, size_t len);
+
+/* One received datagram, IP header (IPv4) already parsed off. */
+struct vrrp_sock_rx {
+        struct conf_ip src, dst;
+        int ttl;                    /* TTL or hop limit, -1 if unknown */
+        const uint8_t *msg;
+        size_t len;
+        bool bad_ip;                /* IPv4 header did not parse */
+};
+
+/* Receive one datagram into buf; -EAGAIN when nothing is pending. */
+int vrrp_sock_recv(const struct vrrp_sock *s, uint8_t *buf, size_t size, struct vrrp_sock_rx *ret);
