@@ -5,6 +5,7 @@ DESTDIR ?=
 PYTEST ?= /usr/bin/python3 -m pytest
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 20000
+FUZZ_PACKET_RUNS ?= 2000000
 
 BUILD := build
 ASAN_BUILD := build-asan
@@ -16,7 +17,7 @@ all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 deps:
-	@scripts/install-deps build test
+	@scripts/install-deps build test interop
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --prefix=$(PREFIX) -Dunit_tests=true
@@ -42,6 +43,9 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	mkdir -p $(FUZZ_BUILD)/corpus-conf
 	$(FUZZ_BUILD)/tests/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-dict=tests/fuzz/conf.dict $(FUZZ_BUILD)/corpus-conf tests/fuzz/corpus/conf
+	mkdir -p $(FUZZ_BUILD)/corpus-packet
+	$(FUZZ_BUILD)/tests/fuzz_packet -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+		$(FUZZ_BUILD)/corpus-packet tests/fuzz/corpus/packet
 
 # CI fuzzing is reproducible: a fixed seed and a fixed number of runs over the
 # committed corpus (which keeps every input that once failed), so a red build
@@ -52,6 +56,9 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	rm -f $(FUZZ_BUILD)/corpus-ci/*
 	$(FUZZ_BUILD)/tests/fuzz_conf -seed=1 -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=10 \
 		-rss_limit_mb=1024 -dict=tests/fuzz/conf.dict $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/conf
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_packet -seed=1 -runs=$(FUZZ_PACKET_RUNS) -max_len=2048 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/packet
 
 check: unit integration fuzz-ci
 

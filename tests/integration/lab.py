@@ -52,8 +52,12 @@ class Lab:
                 run(*sw, "link", "set", f"p{i}", "master", "br0", "up")
                 ipv4, ipv6 = f"{net4}.0.{i}", f"{net6}::{i}"
                 h = ("ip", "-n", name)
+                # eth0 already exists, so it needs its own accept_dad=0: a tentative
+                # link-local address cannot be a source (the kernel says EINVAL).
                 run("ip", "netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0",
-                    "net.ipv6.conf.default.accept_dad=0")
+                    "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.eth0.accept_dad=0",
+                    "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+                    "net.ipv4.conf.eth0.rp_filter=0")
                 run(*h, "link", "set", "eth0", "address", f"02:31:00:00:00:{i:02x}")
                 run(*h, "link", "set", "lo", "up")
                 run(*h, "link", "set", "eth0", "up")

@@ -1,0 +1,129 @@
+"""Helpers for VRRP integration tests: configs, daemons (vigild or
+keepalived) in lab hosts, kernel address checks and wire captures."""
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+from lab import wait_for
+
+KEEPALIVED = "/usr/sbin/keepalived"
+
+
+def instance(name="VI_1", vrid=51, prio=100, state="BACKUP", advert="0.1", version=3,
+             vips=("10.231.0.100/24",), extra="", iface="eth0"):
+    vip_lines = "\n".join(f"    {v}" for v in vips)
+    ver = f"  version {version}\n" if version else ""
+    return f"""vrrp_instance {name} {{
+  state {state}
+  interface {iface}
+  virtual_router_id {vrid}
+  priority {prio}
+  advert_int {advert}
+{ver}{extra}
+  virtual_ipaddress {{
+{vip_lines}
+  }}
+}}
+"""
+
+
+class Daemon:
+    """vigild or keepalived in one host, with its own pid files and log."""
+
+    def __init__(self, host, binary, conf_text, kind="vigil", args=()):
+        self.host, self.kind = host, kind
+        self.dir = tempfile.mkdtemp(prefix=f"{kind}-{host.name}-")
+        self.conf = os.path.join(self.dir, "vrrp.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf_text)
+        self.log = open(os.path.join(self.dir, "log"), "w+")
+        cmd = [binary, "-n", "-l", "-D", "-f", self.conf,
+               "-p", os.path.join(self.dir, "main.pid"),
+               "-r", os.path.join(self.dir, "vrrp.pid"),
+               "-c", os.path.join(self.dir, "check.pid")]
+        if kind == "keepalived":
+            cmd.append("-P")
+        cmd += list(args)
+        self.proc = subprocess.Popen(["ip", "netns", "exec", host.name, *cmd], stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        host.lab.procs.append(self.proc)
+
+    def pids(self):
+        """The daemon's processes (keepalived forks a VRRP child)."""
+        out = []
+        for f in ("main.pid", "vrrp.pid"):
+            try:
+                with open(os.path.join(self.dir, f)) as fh:
+                    out.append(int(fh.read().split()[0]))
+            except (OSError, ValueError, IndexError):
+                pass
+        return sorted(set(out)) or [self.proc.pid]
+
+    def kill(self):
+        """A crash: SIGKILL every process of the daemon at once."""
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait(timeout=5)
+
+    def stop(self, timeout=5):
+        """A graceful stop (SIGTERM), waiting for the exit."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def wait_log(self, text, timeout=5.0):
+        return wait_for(lambda: text in self.output(), timeout)
+
+
+def has_addr(host, addr, dev="eth0"):
+    fam = "-6" if ":" in addr else "-4"
+    out = host.run("ip", fam, "-o", "addr", "show", "dev", dev, check=False).stdout
+    return any(f" {addr}/" in line for line in out.splitlines())
+
+
+def flush_vip(host, cidr, dev="eth0"):
+    """After a crash the dead node keeps its VIP (as with keepalived)."""
+    host.run("ip", "addr", "del", cidr, "dev", dev, check=False)
+
+
+class Capture:
+    """tcpdump in a host; decode with tshark afterwards."""
+
+    def __init__(self, host, bpf="vrrp or arp or icmp6", dev="eth0"):
+        self.file = tempfile.mktemp(prefix=f"cap-{host.name}-", suffix=".pcap")
+        self.proc = subprocess.Popen(["ip", "netns", "exec", host.name, "tcpdump", "-i", dev, "-n", "-U", "-Z",
+                                      "root", "-w", self.file, bpf], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        host.lab.procs.append(self.proc)
+        line = ""
+        deadline = time.monotonic() + 10
+        while "listening on" not in line and time.monotonic() < deadline:
+            line = self.proc.stderr.readline()
+            if not line and self.proc.poll() is not None:
+                break
+        assert "listening on" in line, f"tcpdump did not start: {line}"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            self.proc.wait(timeout=5)
+
+    def fields(self, display_filter, *fields):
+        out = subprocess.run(["tshark", "-r", self.file, "-Y", display_filter, "-T", "fields",
+                              "-E", "separator=|", *sum((["-e", f] for f in fields), [])],
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+        return [line.split("|") for line in out.splitlines() if line]

@@ -1,0 +1,460 @@
+/* The state machine against RFC 5798 §6.4, keepalived-reference §5.1/§5.10 and
+ * the conformance groups of vrrp-protocol.md. Every timer value is exact. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "vrrp/fsm.h"
+
+#define T0 1000000000LL /* an arbitrary "now" */
+#define MS 1000LL
+
+static struct vrrp_fsm_params v3(uint8_t prio, int64_t adver)
+{
+        return (struct vrrp_fsm_params){ .version = 3, .priority = prio, .adver_int = adver, .down_timer_adverts = 3 };
+}
+
+static struct vrrp_fsm fsm_in_backup(struct vrrp_fsm_params p)
+{
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+
+        vrrp_fsm_init(&f, &p);
+        vrrp_fsm_start(&f, T0, false, &a);
+        return f;
+}
+
+static struct vrrp_fsm fsm_in_master(struct vrrp_fsm_params p)
+{
+        struct vrrp_fsm f = fsm_in_backup(p);
+        struct vrrp_actions a = { 0 };
+
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        return f;
+}
+
+static struct vrrp_rx rx(uint8_t prio, int64_t adver, int src_cmp)
+{
+        return (struct vrrp_rx){ .priority = prio, .adver_int = adver, .src_cmp = src_cmp };
+}
+
+static void assert_kinds(const struct vrrp_actions *a, unsigned n, ...)
+{
+        va_list ap;
+
+        assert_int_equal(a->n, n);
+        va_start(ap, n);
+        for (unsigned i = 0; i < n; i++)
+                assert_int_equal(a->a[i].kind, va_arg(ap, int));
+        va_end(ap);
+}
+
+/* The worked values of vrrp-protocol.md, backup priority 100. */
+static void test_timer_formulas(void **state)
+{
+        struct vrrp_fsm f;
+        struct vrrp_fsm_params p2 = { .version = 2, .priority = 100, .adver_int = 1000000, .down_timer_adverts = 3 };
+
+        (void)state;
+        vrrp_fsm_init(&f, &p2);
+        assert_int_equal(vrrp_skew_time(&f), 609375);
+        assert_int_equal(vrrp_master_down_interval(&f), 3609375);
+        f = (struct vrrp_fsm){ 0 };
+        vrrp_fsm_init(&f, &(struct vrrp_fsm_params){ .version = 3, .priority = 100, .adver_int = 100 * MS });
+        assert_int_equal(vrrp_skew_time(&f), 60937);
+        assert_int_equal(vrrp_master_down_interval(&f), 360937);
+        vrrp_fsm_init(&f, &(struct vrrp_fsm_params){ .version = 3, .priority = 100, .adver_int = 10 * MS });
+        assert_int_equal(vrrp_master_down_interval(&f), 36093);
+        /* v2 skew does not depend on the interval */
+        vrrp_fsm_init(&f, &(struct vrrp_fsm_params){ .version = 2, .priority = 100, .adver_int = 5000000 });
+        assert_int_equal(vrrp_skew_time(&f), 609375);
+        assert_int_equal(vrrp_master_down_interval(&f), 15609375);
+        /* an owner's skew */
+        vrrp_fsm_init(&f, &(struct vrrp_fsm_params){ .version = 3, .priority = 255, .adver_int = 1000 * MS });
+        assert_int_equal(vrrp_skew_time(&f), 3906);
+}
+
+static void test_init_owner_becomes_master_at_once(void **state)
+{
+        struct vrrp_fsm f;
+        struct vrrp_fsm_params p = v3(255, 100 * MS);
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_init(&f, &p);
+        vrrp_fsm_start(&f, T0, false, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_kinds(&a, 4, ACT_SEND_ADVERT, ACT_ADD_ADDRESSES, ACT_GARP, ACT_STATE);
+        assert_int_equal(a.a[0].priority, 255);
+        assert_int_equal(a.a[3].reason, REASON_STARTUP);
+        assert_int_equal(f.adver_at, T0 + 100 * MS);
+        assert_int_equal(f.down_at, 0);
+}
+
+static void test_init_non_owner_is_backup_even_with_state_master(void **state)
+{
+        struct vrrp_fsm_params p = v3(150, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        p.want_master = true;
+        vrrp_fsm_init(&f, &p);
+        vrrp_fsm_start(&f, T0, false, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_kinds(&a, 1, ACT_STATE);
+        assert_int_equal(f.down_at, T0 + 300 * MS + (256 - 150) * 100 * MS / 256);
+        assert_int_equal(vrrp_fsm_next_deadline(&f), f.down_at);
+}
+
+static void test_init_faulty_enters_fault(void **state)
+{
+        struct vrrp_fsm f;
+        struct vrrp_fsm_params p = v3(255, 100 * MS);
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_init(&f, &p);
+        vrrp_fsm_start(&f, T0, true, &a);
+        assert_int_equal(f.state, VRRP_FAULT);
+        assert_kinds(&a, 1, ACT_STATE);
+        assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+}
+
+static void test_backup_master_down_expiry(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_timer(&f, T0 + 360936, &a); /* one µs early: nothing */
+        assert_int_equal(a.n, 0);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        vrrp_fsm_timer(&f, T0 + 360937, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        /* the advert goes out before the addresses are added */
+        assert_kinds(&a, 4, ACT_SEND_ADVERT, ACT_ADD_ADDRESSES, ACT_GARP, ACT_STATE);
+        assert_int_equal(a.a[0].priority, 100);
+        assert_int_equal(a.a[3].reason, REASON_MASTER_DOWN);
+        assert_int_equal(f.adver_at, T0 + 360937 + 100 * MS);
+}
+
+static void test_backup_higher_and_equal_reset_down_timer_and_learn_interval(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(150, 200 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 50 * MS, &r, &a);
+        assert_int_equal(a.n, 0);
+        assert_int_equal(f.master_adver_int, 200 * MS);
+        assert_int_equal(f.down_at, T0 + 50 * MS + 600 * MS + 156 * 200 * MS / 256);
+        r = rx(100, 100 * MS, -1); /* equal priority is accepted too */
+        vrrp_fsm_advert(&f, T0 + 80 * MS, &r, &a);
+        assert_int_equal(f.down_at, T0 + 80 * MS + 360937);
+        assert_int_equal(f.state, VRRP_BACKUP);
+}
+
+static void test_backup_lower_priority_with_and_without_preempt(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_fsm_params p = v3(100, 100 * MS);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(50, 100 * MS, 1);
+        int64_t before = f.down_at;
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 10 * MS, &r, &a);
+        assert_int_equal(f.down_at, before); /* discarded: we will take over */
+        p.nopreempt = true;
+        f = fsm_in_backup(p);
+        vrrp_fsm_advert(&f, T0 + 10 * MS, &r, &a);
+        assert_int_equal(f.down_at, T0 + 10 * MS + 360937); /* accepted */
+        assert_int_equal(a.n, 0);
+}
+
+static void test_backup_priority_zero_means_skew_time(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(0, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 5 * MS, &r, &a);
+        assert_int_equal(f.down_at, T0 + 5 * MS + 60937);
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(a.a[3].reason, REASON_PRIORITY_ZERO);
+}
+
+static void test_preempt_delay(void **state)
+{
+        struct vrrp_fsm_params p = v3(100, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx low = rx(50, 100 * MS, 1);
+
+        (void)state;
+        p.preempt_delay = 1000 * MS;
+        f = fsm_in_backup(p);
+        vrrp_fsm_advert(&f, T0 + 100 * MS, &low, &a); /* starts the delay, accepted */
+        assert_int_equal(f.preempt_at, T0 + 1100 * MS);
+        assert_int_equal(f.down_at, T0 + 100 * MS + 360937);
+        vrrp_fsm_advert(&f, T0 + 1099 * MS, &low, &a); /* still inside the delay */
+        assert_int_equal(f.down_at, T0 + 1099 * MS + 360937);
+        vrrp_fsm_advert(&f, T0 + 1100 * MS, &low, &a); /* delay over: ignored */
+        assert_int_equal(f.down_at, T0 + 1099 * MS + 360937);
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+}
+
+static void test_master_sends_adverts_on_cadence(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        int64_t t = f.adver_at;
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_timer(&f, t, &a);
+        assert_kinds(&a, 1, ACT_SEND_ADVERT);
+        assert_int_equal(a.a[0].priority, 100);
+        assert_int_equal(f.adver_at, t + 100 * MS);
+        a.n = 0;
+        vrrp_fsm_timer(&f, t + 100 * MS + 3 * MS, &a); /* late wake-up keeps the cadence */
+        assert_int_equal(f.adver_at, t + 200 * MS);
+        a.n = 0;
+        vrrp_fsm_timer(&f, t + 900 * MS, &a); /* far behind: restart from now */
+        assert_int_equal(f.adver_at, t + 1000 * MS);
+}
+
+static void test_master_yields_to_higher_priority(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(200, 50 * MS, -1);
+        int64_t now = T0 + 2000 * MS;
+
+        (void)state;
+        vrrp_fsm_advert(&f, now, &r, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_kinds(&a, 2, ACT_DEL_ADDRESSES, ACT_STATE);
+        assert_int_equal(a.a[1].reason, REASON_HIGHER_PRIORITY);
+        assert_int_equal(f.adver_at, 0);
+        assert_int_equal(f.down_at, now + 150 * MS + 156 * 50 * MS / 256);
+}
+
+static void test_master_higher_prio_send_advert(void **state)
+{
+        struct vrrp_fsm_params p = v3(100, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(200, 100 * MS, -1);
+
+        (void)state;
+        p.higher_prio_send_advert = true;
+        f = fsm_in_master(p);
+        vrrp_fsm_advert(&f, T0 + 2000 * MS, &r, &a);
+        assert_kinds(&a, 3, ACT_SEND_ADVERT, ACT_DEL_ADDRESSES, ACT_STATE);
+}
+
+static void test_master_equal_priority_address_tiebreak(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx lower_ip = rx(100, 100 * MS, -1), higher_ip = rx(100, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 2000 * MS, &lower_ip, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_kinds(&a, 2, ACT_SEND_ADVERT, ACT_LOWER_PRIO_SEEN);
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 2001 * MS, &higher_ip, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+}
+
+static void test_master_lower_priority(void **state)
+{
+        struct vrrp_fsm_params p = v3(100, 100 * MS);
+        struct vrrp_fsm f = fsm_in_master(p);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(50, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 2000 * MS, &r, &a);
+        assert_kinds(&a, 2, ACT_SEND_ADVERT, ACT_LOWER_PRIO_SEEN);
+        assert_int_equal(a.a[1].priority, 50);
+        p.lower_prio_no_advert = true;
+        f = fsm_in_master(p);
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 2000 * MS, &r, &a);
+        assert_kinds(&a, 1, ACT_LOWER_PRIO_SEEN);
+        assert_int_equal(f.state, VRRP_MASTER);
+}
+
+static void test_master_priority_zero_answers_at_once(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(0, 100 * MS, 1);
+        int64_t now = f.adver_at - 40 * MS;
+
+        (void)state;
+        vrrp_fsm_advert(&f, now, &r, &a);
+        assert_kinds(&a, 1, ACT_SEND_ADVERT);
+        assert_int_equal(f.adver_at, now + 100 * MS);
+        assert_int_equal(f.state, VRRP_MASTER);
+}
+
+static void test_shutdown_in_master_sends_priority_zero(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_stop(&f, T0 + 3000 * MS, &a);
+        assert_kinds(&a, 3, ACT_SEND_ADVERT, ACT_DEL_ADDRESSES, ACT_STATE);
+        assert_int_equal(a.a[0].priority, 0);
+        assert_int_equal(a.a[2].reason, REASON_SHUTDOWN);
+        assert_int_equal(f.state, VRRP_INIT);
+        assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+        f = fsm_in_backup(v3(100, 100 * MS));
+        a.n = 0;
+        vrrp_fsm_stop(&f, T0, &a); /* a backup just stops */
+        assert_kinds(&a, 1, ACT_STATE);
+}
+
+static void test_fault_from_master_and_back(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_set_fault(&f, T0 + 1000 * MS, true, &a);
+        assert_int_equal(f.state, VRRP_FAULT);
+        assert_kinds(&a, 3, ACT_SEND_ADVERT, ACT_DEL_ADDRESSES, ACT_STATE);
+        assert_int_equal(a.a[0].priority, 0);
+        assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+        a.n = 0;
+        vrrp_fsm_set_fault(&f, T0 + 2000 * MS, true, &a); /* idempotent */
+        assert_int_equal(a.n, 0);
+        vrrp_fsm_set_fault(&f, T0 + 2000 * MS, false, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(f.down_at, T0 + 2000 * MS + 360937);
+        /* an owner leaves FAULT straight into MASTER */
+        f = fsm_in_backup(v3(255, 100 * MS));
+        vrrp_fsm_set_fault(&f, T0 + 10, true, &a);
+        a.n = 0;
+        vrrp_fsm_set_fault(&f, T0 + 20, false, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(a.a[3].reason, REASON_FAULT_CLEARED);
+}
+
+static void test_adverts_ignored_in_fault(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(200, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_set_fault(&f, T0, true, &a);
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 1, &r, &a);
+        assert_int_equal(a.n, 0);
+        assert_int_equal(f.state, VRRP_FAULT);
+}
+
+static void test_address_deleted_forces_quick_reelection(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        int64_t now = T0 + 5000 * MS;
+
+        (void)state;
+        vrrp_fsm_address_deleted(&f, now, &a);
+        assert_kinds(&a, 3, ACT_SEND_ADVERT, ACT_DEL_ADDRESSES, ACT_STATE);
+        assert_int_equal(a.a[0].priority, 0);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(f.down_at, now + 60937);
+        a.n = 0;
+        vrrp_fsm_timer(&f, now + 60937, &a);
+        assert_int_equal(f.state, VRRP_MASTER); /* the addresses come back */
+}
+
+static void test_priority_change_moves_backup_deadline(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(150, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 10 * MS, &r, &a);
+        vrrp_fsm_set_priority(&f, T0 + 20 * MS, 200, &a);
+        assert_int_equal(f.prio, 200);
+        assert_int_equal(f.down_at, T0 + 10 * MS + 300 * MS + 56 * 100 * MS / 256);
+        /* an owner's priority never moves */
+        f = fsm_in_master(v3(255, 100 * MS));
+        vrrp_fsm_set_priority(&f, T0, 100, &a);
+        assert_int_equal(f.prio, 255);
+}
+
+static void test_demote_and_promote(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        int64_t now = T0 + 5000 * MS;
+
+        (void)state;
+        vrrp_fsm_demote(&f, now, true, &a);
+        assert_kinds(&a, 3, ACT_SEND_ADVERT, ACT_DEL_ADDRESSES, ACT_STATE);
+        assert_int_equal(a.a[0].priority, 0);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(vrrp_fsm_next_deadline(&f), 0); /* never takes over while demoted */
+        vrrp_fsm_demote(&f, now + 1, false, &a);
+        assert_int_equal(f.down_at, now + 1 + 360937);
+}
+
+static void test_v2_keeps_its_interval(void **state)
+{
+        struct vrrp_fsm_params p = { .version = 2, .priority = 100, .adver_int = 1000000, .down_timer_adverts = 3 };
+        struct vrrp_fsm f = fsm_in_backup(p);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(150, 2000000, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0, &r, &a);
+        assert_int_equal(f.master_adver_int, 1000000);
+        assert_int_equal(f.down_at, T0 + 3609375);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_timer_formulas),
+                cmocka_unit_test(test_init_owner_becomes_master_at_once),
+                cmocka_unit_test(test_init_non_owner_is_backup_even_with_state_master),
+                cmocka_unit_test(test_init_faulty_enters_fault),
+                cmocka_unit_test(test_backup_master_down_expiry),
+                cmocka_unit_test(test_backup_higher_and_equal_reset_down_timer_and_learn_interval),
+                cmocka_unit_test(test_backup_lower_priority_with_and_without_preempt),
+                cmocka_unit_test(test_backup_priority_zero_means_skew_time),
+                cmocka_unit_test(test_preempt_delay),
+                cmocka_unit_test(test_master_sends_adverts_on_cadence),
+                cmocka_unit_test(test_master_yields_to_higher_priority),
+                cmocka_unit_test(test_master_higher_prio_send_advert),
+                cmocka_unit_test(test_master_equal_priority_address_tiebreak),
+                cmocka_unit_test(test_master_lower_priority),
+                cmocka_unit_test(test_master_priority_zero_answers_at_once),
+                cmocka_unit_test(test_shutdown_in_master_sends_priority_zero),
+                cmocka_unit_test(test_fault_from_master_and_back),
+                cmocka_unit_test(test_adverts_ignored_in_fault),
+                cmocka_unit_test(test_address_deleted_forces_quick_reelection),
+                cmocka_unit_test(test_priority_change_moves_backup_deadline),
+                cmocka_unit_test(test_demote_and_promote),
+                cmocka_unit_test(test_v2_keeps_its_interval),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
