@@ -11,7 +11,7 @@ BUILD := build
 ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 
-.PHONY: all deps check unit integration fuzz fuzz-ci install clean
+.PHONY: all deps demo check unit integration fuzz fuzz-ci install clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -34,6 +34,11 @@ unit: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
+
+# Two vigild nodes and a client in namespaces: election, crash, preemption,
+# graceful stop, with takeover times measured on the wire.
+demo: all
+	VIGILD=$(CURDIR)/$(BUILD)/src/vigild scripts/demo
 
 integration: all
 	VIGILD=$(CURDIR)/$(BUILD)/src/vigild $(PYTEST) -q tests/integration

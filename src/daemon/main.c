@@ -16,6 +16,7 @@
 #include "conf/model.h"
 #include "conf/syscheck.h"
 #include "daemon/configtest.h"
+#include "daemon/limits.h"
 #include "vrrp/engine.h"
 #include "vigil-config.h"
 
@@ -166,8 +167,10 @@ static int config_test(const struct options *o)
 
         diag_list_init(&diags);
         c = load(o, &diags, host, sizeof(host));
-        if (c)
+        if (c) {
                 conf_check_system(c, false, &diags);
+                conf_report_engine_limits(c, &diags);
+        }
         if (o->test_output) {
                 out = fopen(o->test_output, "w");
                 if (!out) {
@@ -247,8 +250,10 @@ static int run(const struct options *o)
         }
         diag_list_init(&diags);
         c = load(o, &diags, host, sizeof(host));
-        if (c)
+        if (c) {
                 conf_check_system(c, true, &diags);
+                conf_report_engine_limits(c, &diags);
+        }
         log_diags(&diags);
         rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
         diag_list_free(&diags);
@@ -257,8 +262,6 @@ static int run(const struct options *o)
                 conf_free(c);
                 return rc;
         }
-        if (c->have_check)
-                log_warn("virtual_server blocks are ignored: the health checker is not in this build yet");
         if (!o->dont_fork && daemon(0, 0) < 0) {
                 log_err("cannot daemonise: %s", strerror(errno));
                 conf_free(c);

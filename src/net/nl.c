@@ -18,6 +18,8 @@
 /* MNL_SOCKET_BUFFER_SIZE is computed at run time (a VLA); 8 KiB is what it is on x86. */
 #define NL_BUF 8192
 
+static int nl_transact(struct nl *nl, struct nlmsghdr *nlh);
+
 struct nl {
         struct mnl_socket *sock;
         unsigned portid;
@@ -58,6 +60,11 @@ void nl_close(struct nl *nl)
 }
 
 /* Send one request and wait for its ACK; returns 0 or -errno from the kernel. */
+int nl_request(struct nl *nl, struct nlmsghdr *nlh)
+{
+        return nl_transact(nl, nlh);
+}
+
 static int nl_transact(struct nl *nl, struct nlmsghdr *nlh)
 {
         char buf[NL_BUF];

@@ -14,6 +14,10 @@ struct nl;
 int nl_open(struct nl **ret_nl);
 void nl_close(struct nl *nl);
 
+struct nlmsghdr;
+/* Send a prepared request (flags REQUEST|ACK are added) and wait for the ACK. */
+int nl_request(struct nl *nl, struct nlmsghdr *nlh);
+
 struct nl_addr_req {
         int ifindex;
         const struct conf_ipaddress *a;

@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "conf/values.h"
+#include "net/nft.h"
 #include "vrrp/instance.h"
 
 #define MAX_IFACES 64
@@ -25,6 +26,13 @@ struct iface_slot {
         int fam;
 };
 
+/* Adverts that arrive on an instance's macvlan. */
+struct vmac_slot {
+        uv_poll_t poll;
+        struct vrrp_instance *vi;
+        struct engine *eng;
+};
+
 struct engine {
         uv_loop_t loop;
         struct conf *conf;
@@ -37,6 +45,7 @@ struct engine {
         struct vrrp_instance *inst;
         unsigned ninst;
         struct iface_slot *ifaces[MAX_IFACES];
+        struct vmac_slot *vmacs;
         unsigned nifaces;
         int exit_code;
 };
@@ -124,6 +133,22 @@ static void on_readable(uv_poll_t *h, int status, int events)
                 dispatch(&slot->ifc, fam, &rx, mono_usec());
         }
         rearm(slot->eng);
+}
+
+static void on_vmac_readable(uv_poll_t *h, int status, int events)
+{
+        struct vmac_slot *vs = h->data;
+        struct vrrp_instance *vi = vs->vi;
+        uint8_t buf[4096];
+
+        (void)status, (void)events;
+        for (int i = 0; i < RX_BATCH; i++) {
+                struct vrrp_sock_rx rx;
+                if (vrrp_sock_recv(&vi->vmac.tx, buf, sizeof(buf), &rx) < 0)
+                        break;
+                dispatch(vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, mono_usec());
+        }
+        rearm(vs->eng);
 }
 
 /* ---- netlink events --------------------------------------------------------------- */
@@ -229,7 +254,8 @@ static int setup_instances(struct engine *e)
         unsigned i = 0;
 
         e->inst = calloc(e->conf->instances.count ? e->conf->instances.count : 1, sizeof(*e->inst));
-        if (!e->inst)
+        e->vmacs = calloc(e->conf->instances.count ? e->conf->instances.count : 1, sizeof(*e->vmacs));
+        if (!e->inst || !e->vmacs)
                 return -ENOMEM;
         CONF_FOREACH(ci, &e->conf->instances) {
                 struct iface_slot *slot = iface_get(e, ci->interface ? ci->interface : "");
@@ -238,6 +264,16 @@ static int setup_instances(struct engine *e)
                 if (!slot)
                         return -ENODEV;
                 vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
+                if (vrrp_instance_vmac_up(vi) < 0)
+                        return -ENODEV;
+                if (vi->vmac.tx.fd >= 0) {
+                        struct vmac_slot *vs = &e->vmacs[i];
+                        vs->vi = vi;
+                        vs->eng = e;
+                        uv_poll_init(&e->loop, &vs->poll, vi->vmac.tx.fd);
+                        vs->poll.data = vs;
+                        uv_poll_start(&vs->poll, UV_READABLE, on_vmac_readable);
+                }
                 fam = vi->family == AF_INET6 ? 1 : 0;
                 r = iface_open_family(e, slot, vi->family);
                 if (r < 0) {
@@ -248,6 +284,9 @@ static int setup_instances(struct engine *e)
                 i++;
         }
         e->ninst = i;
+        for (i = 0; i < e->ninst; i++)
+                if (e->inst[i].no_accept)
+                        return nft_no_accept_init() < 0 ? -EPROTONOSUPPORT : 0;
         return 0;
 }
 
@@ -322,6 +361,8 @@ static void engine_free(struct engine *e)
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
+        for (unsigned i = 0; i < e->ninst; i++)
+                vrrp_instance_vmac_down(&e->inst[i]);
         for (unsigned i = 0; i < e->nifaces; i++) {
                 for (int f = 0; f < 2; f++) {
                         vrrp_sock_close(&e->ifaces[i]->ifc.sock[f]);
@@ -329,11 +370,13 @@ static void engine_free(struct engine *e)
                 }
                 free(e->ifaces[i]);
         }
+        nft_no_accept_fini();
         if (e->tfd >= 0)
                 close(e->tfd);
         nl_close(e->nl);
         nl_close(e->mon);
         free(e->inst);
+        free(e->vmacs);
 }
 
 static int engine_init(struct engine *e)

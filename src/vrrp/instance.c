@@ -4,11 +4,16 @@
 #include "vrrp/instance.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <net/if.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "conf/values.h"
+#include "net/nft.h"
+#include "net/sysctl.h"
+#include "net/vmac.h"
 
 const char *vrrp_drop_name(enum vrrp_drop d)
 {
@@ -100,6 +105,8 @@ int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const st
         vi->garp_spacing = vi->family == AF_INET6 ? c->global.vrrp_gna_interval : c->global.vrrp_garp_interval;
         if (vi->garp_spacing < 0)
                 vi->garp_spacing = 0;
+        /* RFC 5798 Accept_Mode: an owner always accepts. */
+        vi->no_accept = ci->accept == 0 && ci->priority != VRRP_PRIO_OWNER;
         vrrp_fsm_init(&vi->fsm, &p);
         pack_vips(vi);
         pick_source(vi);
@@ -144,7 +151,8 @@ static void send_to(struct vrrp_instance *vi, const struct vrrp_advert *adv, con
 {
         struct vrrp_ip_pair ip = { .family = vi->family };
         uint8_t buf[VRRP_MAX_PKT];
-        struct vrrp_sock *s = &vi->ifc->sock[fam_idx(vi->family)];
+        bool via_vmac = vi->vmac.on && vi->vmac.tx.fd >= 0 && !vi->c->vmac_xmit_base;
+        const struct vrrp_sock *s = via_vmac ? &vi->vmac.tx : &vi->ifc->sock[fam_idx(vi->family)];
         int len, r;
         char a[INET6_ADDRSTRLEN];
 
@@ -180,6 +188,16 @@ static void send_advert(struct vrrp_instance *vi, uint8_t prio)
 
 /* ---- addresses -------------------------------------------------------------- */
 
+/* With use_vmac, addresses without an explicit dev live on the macvlan. */
+static int ifindex_of(const struct vrrp_instance *vi, const char *dev);
+
+static int addr_ifindex(const struct vrrp_instance *vi, const struct conf_ipaddress *a)
+{
+        if (vi->vmac.on && !a->dev_explicit)
+                return vi->vmac.ifindex;
+        return ifindex_of(vi, a->dev);
+}
+
 static int ifindex_of(const struct vrrp_instance *vi, const char *dev)
 {
         if (!dev || !strcmp(dev, vi->ifc->name))
@@ -193,7 +211,7 @@ static void addr_list(struct vrrp_instance *vi, bool add, const conf_ipaddress_l
         char s[INET6_ADDRSTRLEN];
 
         CONF_FOREACH(a, list) {
-                int idx = ifindex_of(vi, a->dev);
+                int idx = addr_ifindex(vi, a);
                 int r = idx > 0 ? nl_addr(vi->nl, add, idx, a) : -19;
                 if (r < 0)
                         log_err("(%s) cannot %s %s on %s: %s", vi->c->name, add ? "add" : "remove",
@@ -207,6 +225,8 @@ static void set_addresses(struct vrrp_instance *vi, bool add)
         const struct conf_rule *ru;
 
         if (add) {
+                if (vi->no_accept)
+                        nft_no_accept_vips(true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress_excluded);
                 CONF_FOREACH(rt, &vi->c->virtual_routes)
@@ -223,7 +243,64 @@ static void set_addresses(struct vrrp_instance *vi, bool add)
                 nl_route(vi->nl, false, rt->dev ? ifindex_of(vi, rt->dev) : 0, rt);
         addr_list(vi, false, &vi->c->virtual_ipaddress);
         addr_list(vi, false, &vi->c->virtual_ipaddress_excluded);
+        if (vi->no_accept)
+                nft_no_accept_vips(false, &vi->c->virtual_ipaddress);
         vi->addrs_installed = false;
+}
+
+int vrrp_instance_vmac_up(struct vrrp_instance *vi)
+{
+        const struct conf_vrrp_instance *c = vi->c;
+        int idx, r;
+
+        vi->vmac.tx.fd = vi->vmac.garp.fd = -1;
+        if (!c->use_vmac)
+                return 0;
+        if (c->vmac_name)
+                snprintf(vi->vmac.name, sizeof(vi->vmac.name), "%s", c->vmac_name);
+        else
+                snprintf(vi->vmac.name, sizeof(vi->vmac.name), "vrrp%s.%u", vi->family == AF_INET6 ? "6" : "",
+                         c->virtual_router_id);
+        vmac_address(vi->family, c->virtual_router_id, vi->vmac.mac);
+        idx = vmac_create(vi->nl, vi->vmac.name, vi->ifc->info.ifindex, vi->vmac.mac);
+        if (idx < 0) {
+                log_err("(%s) cannot create the VMAC interface %s: %s", c->name, vi->vmac.name, strerror(-idx));
+                return idx;
+        }
+        vi->vmac.on = true;
+        vi->vmac.ifindex = idx;
+        /* Only the macvlan may answer ARP for the VIPs, with the virtual MAC. */
+        if (vi->family == AF_INET) {
+                char path[96];
+                snprintf(path, sizeof(path), "net/ipv4/conf/%s/arp_ignore", vi->vmac.name);
+                sysctl_swap(path, "1", NULL, 0);
+                snprintf(path, sizeof(path), "net/ipv4/conf/%s/arp_ignore", vi->ifc->name);
+                sysctl_swap(path, "1", NULL, 0);
+        }
+        r = garp_open(vi->family, idx, &vi->vmac.garp);
+        if (r < 0)
+                log_warn("(%s) no GARP socket on %s: %s", c->name, vi->vmac.name, strerror(-r));
+        /* A peer's advert carries the same virtual MAC as our macvlan, so the
+         * kernel delivers it on the macvlan, not the base interface: listen
+         * there too. keepalived: unicast always transmits from the base. */
+        if (!vi->unicast) {
+                r = vrrp_sock_open(vi->family, idx, vi->vmac.name, &vi->mcast_dst, &vi->vmac.tx);
+                if (r < 0)
+                        log_warn("(%s) no VRRP socket on %s: %s", c->name, vi->vmac.name, strerror(-r));
+        }
+        log_info("(%s) VMAC %s (%02x:%02x:%02x:%02x:%02x:%02x) is up", c->name, vi->vmac.name, vi->vmac.mac[0],
+                 vi->vmac.mac[1], vi->vmac.mac[2], vi->vmac.mac[3], vi->vmac.mac[4], vi->vmac.mac[5]);
+        return 0;
+}
+
+void vrrp_instance_vmac_down(struct vrrp_instance *vi)
+{
+        if (!vi->vmac.on)
+                return;
+        vrrp_sock_close(&vi->vmac.tx);
+        garp_close(&vi->vmac.garp);
+        vmac_delete(vi->nl, vi->vmac.name);
+        vi->vmac.on = false;
 }
 
 void vrrp_instance_remove_stale(struct vrrp_instance *vi)
@@ -239,12 +316,20 @@ static void garp_list(struct vrrp_instance *vi, const conf_ipaddress_list *list)
         struct vrrp_iface *ifc = vi->ifc;
 
         CONF_FOREACH(a, list) {
-                if (a->dev && strcmp(a->dev, ifc->name))
-                        continue; /* addresses on other devices are announced by nobody, as keepalived */
-                if (a->addr.family == AF_INET && ifc->garp[0].fd >= 0)
-                        garp_send4(&ifc->garp[0], ifc->info.mac, a->addr.u.v4);
-                else if (a->addr.family == AF_INET6 && ifc->garp[1].fd >= 0)
-                        garp_send6(&ifc->garp[1], ifc->info.mac, &a->addr.u.v6);
+                const struct garp_sock *g = &ifc->garp[fam_idx(a->addr.family)];
+                const uint8_t *mac = ifc->info.mac;
+                if (vi->vmac.on && !a->dev_explicit) {
+                        g = &vi->vmac.garp;
+                        mac = vi->vmac.mac;
+                } else if (a->dev && strcmp(a->dev, ifc->name)) {
+                        continue; /* addresses on other devices are not announced, as keepalived */
+                }
+                if (g->fd < 0)
+                        continue;
+                if (a->addr.family == AF_INET)
+                        garp_send4(g, mac, a->addr.u.v4);
+                else
+                        garp_send6(g, mac, &a->addr.u.v6);
         }
 }
 

@@ -46,6 +46,7 @@ struct vrrp_instance {
         struct conf_ip src;             /* our advert source address */
         struct conf_ip mcast_dst;
         bool unicast;
+        bool no_accept;                 /* drop traffic to the VIPs (nftables) */
         int ttl;
         int64_t garp_spacing;           /* vrrp_garp_interval / vrrp_gna_interval */
         uint8_t addrs[VRRP_MAX_ADDRS * 16]; /* VIPs as the advert carries them */
@@ -56,6 +57,14 @@ struct vrrp_instance {
         int64_t garp_next, garp_second_at, garp_refresh_at;
         int64_t entered_state_at;
         enum vrrp_reason last_reason;
+        struct {                        /* use_vmac */
+                bool on;
+                char name[16];
+                int ifindex;
+                uint8_t mac[6];
+                struct vrrp_sock tx;    /* adverts leave with the virtual MAC */
+                struct garp_sock garp;
+        } vmac;
         struct vrrp_instance_stats st;
 };
 
@@ -74,6 +83,9 @@ int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const st
                         struct vrrp_iface *ifc, struct nl *nl);
 /* Carry out what the FSM asked for. */
 void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrrp_actions *acts);
+/* use_vmac: create the macvlan and its sockets (after setup). */
+int vrrp_instance_vmac_up(struct vrrp_instance *vi);
+void vrrp_instance_vmac_down(struct vrrp_instance *vi);
 /* Remove addresses a previous run may have left behind. */
 void vrrp_instance_remove_stale(struct vrrp_instance *vi);
 /* A validated datagram for this instance's VRID. */

@@ -226,3 +226,44 @@ def test_link_down_means_fault_and_back(lab, vigild):
     a.run("ip", "link", "set", "eth0", "up")
     assert wait_for(lambda: has_addr(a, VIP), 5), da.output()
     assert wait_for(lambda: not has_addr(b, VIP), 3)
+
+
+def test_use_vmac_moves_the_virtual_mac(lab, vigild):
+    a, b, c = lab.hosts
+    vm = "  use_vmac\n"
+    cap = Capture(c, "vrrp or arp")
+    da = vigil(a, vigild, instance(prio=150, extra=vm))
+    assert wait_for(lambda: has_addr(a, VIP, dev="vrrp.51"), 5), da.output()
+    link = a.run("ip", "-o", "link", "show", "vrrp.51").stdout
+    assert "00:00:5e:00:01:33" in link and "macvlan" in a.run("ip", "-d", "-o", "link", "show", "vrrp.51").stdout
+    db = vigil(b, vigild, instance(prio=100, extra=vm))
+    assert db.wait_log("Entering BACKUP STATE")
+    assert wait_for(lambda: cap.fields("vrrp && eth.src == 00:00:5e:00:01:33", "frame.number"), 3)
+    assert not has_addr(b, VIP, dev="vrrp.51")
+    assert c.run("ping", "-c", "1", "-W", "1", VIP, check=False).returncode == 0
+    da.stop()
+    assert "vrrp.51" not in a.run("ip", "-o", "link").stdout  # removed on stop
+    assert wait_for(lambda: has_addr(b, VIP, dev="vrrp.51"), 3), db.output()
+    assert wait_for(lambda: cap.fields(f"arp.src.proto_ipv4 == {VIP} && eth.src == 00:00:5e:00:01:33 "
+                                       f"&& frame.time_epoch > 0", "frame.number"), 3)
+    assert c.run("ping", "-c", "1", "-W", "1", VIP, check=False).returncode == 0
+    cap.stop()
+
+
+def test_strict_no_accept_drops_traffic_to_the_vip(lab, vigild):
+    """vrrp_strict implies no_accept for a non-owner: the master holds the VIP
+    but drops traffic to it (keepalived's "VIP not pingable"); 'accept'
+    turns that off. The nftables table goes away on stop."""
+    a, b, c = lab.hosts
+    strict = "global_defs {\n  vrrp_strict\n}\n"
+    da = vigil(a, vigild, strict + instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 5), da.output()
+    assert "vigil" in a.run("nft", "list", "tables").stdout
+    assert VIP in a.run("nft", "list", "set", "ip", "vigil", "vips").stdout
+    assert c.run("ping", "-c", "1", "-W", "1", VIP, check=False).returncode != 0
+    assert c.run("ping", "-c", "1", "-W", "1", a.ipv4, check=False).returncode == 0
+    da.stop()
+    assert "vigil" not in a.run("nft", "list", "tables").stdout
+    db = vigil(b, vigild, strict + instance(prio=150, version=3, extra="  accept\n"))
+    assert wait_for(lambda: has_addr(b, VIP), 5), db.output()
+    assert c.run("ping", "-c", "1", "-W", "1", VIP, check=False).returncode == 0

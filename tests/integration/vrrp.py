@@ -51,15 +51,16 @@ class Daemon:
         host.lab.procs.append(self.proc)
 
     def pids(self):
-        """The daemon's processes (keepalived forks a VRRP child)."""
+        """The daemon's processes, VRRP child first: killing keepalived's
+        parent first would let the child see PDEATHSIG and stop gracefully."""
         out = []
-        for f in ("main.pid", "vrrp.pid"):
+        for f in ("vrrp.pid", "main.pid"):
             try:
                 with open(os.path.join(self.dir, f)) as fh:
                     out.append(int(fh.read().split()[0]))
             except (OSError, ValueError, IndexError):
                 pass
-        return sorted(set(out)) or [self.proc.pid]
+        return list(dict.fromkeys(out)) or [self.proc.pid]
 
     def kill(self):
         """A crash: SIGKILL every process of the daemon at once."""

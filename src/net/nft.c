@@ -1,0 +1,83 @@
+#include "net/nft.h"
+
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "conf/values.h"
+
+static struct nft_ctx *nft;
+
+static int run(const char *cmd)
+{
+        int r = nft_run_cmd_from_buffer(nft, cmd);
+
+        if (r != 0) {
+                const char *err = nft_ctx_get_error_buffer(nft);
+                log_err("nftables: '%s' failed: %s", cmd, err && *err ? err : "unknown error");
+        }
+        return r == 0 ? 0 : -1;
+}
+
+int nft_no_accept_init(void)
+{
+        static const char ruleset[] =
+                "table ip vigil {\n"
+                "  set vips { type ipv4_addr; }\n"
+                "  chain no_accept { type filter hook prerouting priority -1; ip daddr @vips drop; }\n"
+                "}\n"
+                "table ip6 vigil {\n"
+                "  set vips { type ipv6_addr; }\n"
+                "  chain no_accept { type filter hook prerouting priority -1; ip6 daddr @vips drop; }\n"
+                "}\n";
+
+        nft = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (!nft) {
+                log_err("no_accept needs nftables, and libnftables could not start");
+                return -1;
+        }
+        nft_ctx_buffer_error(nft);
+        /* a table a crashed run left behind; "not found" is the normal case */
+        nft_run_cmd_from_buffer(nft, "delete table ip vigil\n");
+        nft_run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
+        nft_ctx_get_error_buffer(nft); /* reading it empties it */
+        if (run(ruleset) < 0) {
+                log_err("no_accept needs nftables (kernel nf_tables); the VIPs would accept traffic, so not starting");
+                nft_ctx_free(nft);
+                nft = NULL;
+                return -1;
+        }
+        return 0;
+}
+
+void nft_no_accept_fini(void)
+{
+        if (!nft)
+                return;
+        nft_run_cmd_from_buffer(nft, "delete table ip vigil\n");
+        nft_run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
+        nft_ctx_free(nft);
+        nft = NULL;
+}
+
+int nft_no_accept_vips(bool add, const conf_ipaddress_list *vips)
+{
+        const struct conf_ipaddress *a;
+        int r = 0;
+
+        if (!nft)
+                return -1;
+        CONF_FOREACH(a, vips) {
+                char ip[64], cmd[160];
+                conf_ip_str(&a->addr, ip, sizeof(ip));
+                snprintf(cmd, sizeof(cmd), "%s element %s vigil vips { %s }\n", add ? "add" : "delete",
+                         a->addr.family == AF_INET6 ? "ip6" : "ip", ip);
+                if (add)
+                        r |= run(cmd);
+                else
+                        nft_run_cmd_from_buffer(nft, cmd);
+        }
+        return r;
+}
