@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 from lab import Lab, wait_for  # noqa: E402
-from vrrp import KEEPALIVED, Capture, Daemon, flush_vip, has_addr, instance  # noqa: E402
+from vrrp import KEEPALIVED, Capture, Daemon, flush_vip, has_addr, instance, takeover_ms  # noqa: E402
 
 VIGILD = os.environ.get("VIGILD", os.path.join(ROOT, "build", "src", "vigild"))
 VIP = "10.231.0.100"
@@ -55,12 +55,10 @@ def trial(lab, impl, advert, graceful):
     db.stop()
     flush_vip(a, VIP + "/24")
     flush_vip(b, VIP + "/24")
-    if not ok:
+    ms = takeover_ms(cap, VIP, a.ipv4, B_MAC, graceful) if ok else None
+    if ms is None:
         raise RuntimeError(f"{impl}: no takeover seen")
-    garp = float(cap.fields(f"arp.src.proto_ipv4 == {VIP} && eth.src == {B_MAC}", "frame.time_epoch")[0][0])
-    filt = f"vrrp && ip.src == {a.ipv4}" + (" && vrrp.prio == 0" if graceful else "")
-    last = max(float(t) for t, in cap.fields(filt, "frame.time_epoch") if float(t) <= garp)
-    return (garp - last) * 1000.0
+    return ms
 
 
 def main():

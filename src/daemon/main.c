@@ -157,20 +157,29 @@ static struct conf *load(const struct options *o, struct diag_list *diags, char 
         return conf_parse(&po, o->config_file, diags);
 }
 
+/* Parse, then the machine checks and what this build does not act on:
+ * the same verdict for -t and for a start. */
+static struct conf *load_checked(const struct options *o, bool startup, struct diag_list *diags)
+{
+        char host[256];
+        struct conf *c = load(o, diags, host, sizeof(host));
+
+        if (c) {
+                conf_check_system(c, startup, diags);
+                conf_report_engine_limits(c, diags);
+        }
+        return c;
+}
+
 static int config_test(const struct options *o)
 {
         struct diag_list diags;
-        char host[256];
         struct conf *c;
         FILE *out = stderr;
         int rc;
 
         diag_list_init(&diags);
-        c = load(o, &diags, host, sizeof(host));
-        if (c) {
-                conf_check_system(c, false, &diags);
-                conf_report_engine_limits(c, &diags);
-        }
+        c = load_checked(o, false, &diags);
         if (o->test_output) {
                 out = fopen(o->test_output, "w");
                 if (!out) {
@@ -238,7 +247,6 @@ static void log_diags(const struct diag_list *d)
 static int run(const struct options *o)
 {
         struct diag_list diags;
-        char host[256];
         struct conf *c;
         int rc;
 
@@ -249,11 +257,7 @@ static int run(const struct options *o)
                 return EXIT_CONFIG_CANNOT_RUN;
         }
         diag_list_init(&diags);
-        c = load(o, &diags, host, sizeof(host));
-        if (c) {
-                conf_check_system(c, true, &diags);
-                conf_report_engine_limits(c, &diags);
-        }
+        c = load_checked(o, true, &diags);
         log_diags(&diags);
         rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
         diag_list_free(&diags);
@@ -270,7 +274,7 @@ static int run(const struct options *o)
         write_pid(o->pid_file ? o->pid_file : "/run/vigild.pid");
         write_pid(o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid");
         log_info("Starting vigild %s", VIGIL_VERSION);
-        rc = vrrp_engine_run(c, &(struct engine_opts){ .release_on_exit = true });
+        rc = vrrp_engine_run(c);
         unlink(o->pid_file ? o->pid_file : "/run/vigild.pid");
         unlink(o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid");
         log_info("Stopped vigild %s", VIGIL_VERSION);

@@ -15,11 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* MNL_SOCKET_BUFFER_SIZE is computed at run time (a VLA); 8 KiB is what it is on x86. */
-#define NL_BUF 8192
-
-static int nl_transact(struct nl *nl, struct nlmsghdr *nlh);
-
 struct nl {
         struct mnl_socket *sock;
         unsigned portid;
@@ -61,11 +56,6 @@ void nl_close(struct nl *nl)
 
 /* Send one request and wait for its ACK; returns 0 or -errno from the kernel. */
 int nl_request(struct nl *nl, struct nlmsghdr *nlh)
-{
-        return nl_transact(nl, nlh);
-}
-
-static int nl_transact(struct nl *nl, struct nlmsghdr *nlh)
 {
         char buf[NL_BUF];
         ssize_t n;
@@ -127,7 +117,7 @@ int nl_addr(struct nl *nl, bool add, int ifindex, const struct conf_ipaddress *a
                 mnl_attr_put_strz(nlh, IFA_LABEL, a->label);
         if (add && a->addr.family == AF_INET6)
                 mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-        r = nl_transact(nl, nlh);
+        r = nl_request(nl, nlh);
         if ((add && r == -EEXIST) || (!add && r == -EADDRNOTAVAIL))
                 return 0;
         return r;
@@ -162,7 +152,7 @@ int nl_route(struct nl *nl, bool add, int ifindex, const struct conf_route *r)
                 mnl_attr_put_u32(nlh, RTA_PRIORITY, r->metric);
         if (ifindex > 0)
                 mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-        res = nl_transact(nl, nlh);
+        res = nl_request(nl, nlh);
         if (!add && res == -ESRCH)
                 return 0;
         return res;
@@ -205,7 +195,7 @@ int nl_rule(struct nl *nl, bool add, const struct conf_rule *r)
                 mnl_attr_put_u32(nlh, FRA_GOTO, r->goto_target);
         if (r->has_suppress_prefixlen)
                 mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, r->suppress_prefixlen);
-        res = nl_transact(nl, nlh);
+        res = nl_request(nl, nlh);
         if ((add && res == -EEXIST) || (!add && res == -ENOENT))
                 return 0;
         return res;

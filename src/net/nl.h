@@ -11,17 +11,16 @@
 
 struct nl;
 
+/* Request buffers. MNL_SOCKET_BUFFER_SIZE is computed at run time (a VLA);
+ * 8 KiB is its value on x86. */
+#define NL_BUF 8192
+
 int nl_open(struct nl **ret_nl);
 void nl_close(struct nl *nl);
 
 struct nlmsghdr;
 /* Send a prepared request (flags REQUEST|ACK are added) and wait for the ACK. */
 int nl_request(struct nl *nl, struct nlmsghdr *nlh);
-
-struct nl_addr_req {
-        int ifindex;
-        const struct conf_ipaddress *a;
-};
 
 /* Add (or, with add false, delete) one address. Adding an address that is
  * already there and deleting one that is gone both succeed. */

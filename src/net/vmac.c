@@ -7,8 +7,6 @@
 #include <net/if.h>
 #include <string.h>
 
-#define NL_BUF 8192
-
 void vmac_address(int family, unsigned vrid, uint8_t ret_mac[6])
 {
         const uint8_t mac[6] = { 0x00, 0x00, 0x5e, 0x00, family == AF_INET6 ? 0x02 : 0x01, (uint8_t)vrid };

@@ -153,13 +153,6 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
 
 /* ---- netlink events --------------------------------------------------------------- */
 
-/* The monitor may report our own earlier removals after we re-added the
- * address; only an address that is really gone counts. */
-static bool address_present(const struct vrrp_instance *vi, const struct conf_ip *addr)
-{
-        return iface_has_address(vi->ifc->name, addr);
-}
-
 static void on_nl_event(void *ctx, const struct nl_event *ev)
 {
         struct engine *e = ctx;
@@ -169,8 +162,10 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 struct vrrp_instance *vi = &e->inst[i];
                 struct vrrp_actions acts = { 0 };
                 if (ev->kind == NL_ADDR_DEL) {
+                        /* The monitor may report our own earlier removals after we
+                         * re-added the address; only an address really gone counts. */
                         if (vi->fsm.state != VRRP_MASTER || !vrrp_instance_owns(vi, &ev->addr) ||
-                            address_present(vi, &ev->addr))
+                            iface_has_address(vi->ifc->name, &ev->addr))
                                 continue;
                         char s[INET6_ADDRSTRLEN];
                         log_info("(%s) virtual address %s was removed; forcing a new election", vi->c->name,
@@ -402,12 +397,11 @@ static int engine_init(struct engine *e)
         return setup_instances(e);
 }
 
-int vrrp_engine_run(struct conf *c, const struct engine_opts *o)
+int vrrp_engine_run(struct conf *c)
 {
         struct engine e = { .conf = c, .tfd = -1, .armed_for = -1 };
         int r;
 
-        (void)o;
         uv_loop_init(&e.loop);
         r = engine_init(&e);
         if (r < 0) {

@@ -5,9 +5,5 @@
 
 #include "conf/model.h"
 
-struct engine_opts {
-        bool release_on_exit;        /* remove addresses on stop (always, unless -R-like debugging) */
-};
-
 /* Run until SIGTERM/SIGINT. Returns a process exit code. */
-int vrrp_engine_run(struct conf *c, const struct engine_opts *o);
+int vrrp_engine_run(struct conf *c);

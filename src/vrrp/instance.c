@@ -188,21 +188,19 @@ static void send_advert(struct vrrp_instance *vi, uint8_t prio)
 
 /* ---- addresses -------------------------------------------------------------- */
 
-/* With use_vmac, addresses without an explicit dev live on the macvlan. */
-static int ifindex_of(const struct vrrp_instance *vi, const char *dev);
-
-static int addr_ifindex(const struct vrrp_instance *vi, const struct conf_ipaddress *a)
-{
-        if (vi->vmac.on && !a->dev_explicit)
-                return vi->vmac.ifindex;
-        return ifindex_of(vi, a->dev);
-}
-
 static int ifindex_of(const struct vrrp_instance *vi, const char *dev)
 {
         if (!dev || !strcmp(dev, vi->ifc->name))
                 return vi->ifc->info.ifindex;
         return (int)if_nametoindex(dev);
+}
+
+/* With use_vmac, addresses without an explicit dev live on the macvlan. */
+static int addr_ifindex(const struct vrrp_instance *vi, const struct conf_ipaddress *a)
+{
+        if (vi->vmac.on && !a->dev_explicit)
+                return vi->vmac.ifindex;
+        return ifindex_of(vi, a->dev);
 }
 
 static void addr_list(struct vrrp_instance *vi, bool add, const conf_ipaddress_list *list)

@@ -128,3 +128,16 @@ class Capture:
                               "-E", "separator=|", *sum((["-e", f] for f in fields), [])],
                              capture_output=True, text=True, timeout=60, check=True).stdout
         return [line.split("|") for line in out.splitlines() if line]
+
+
+def takeover_ms(cap, vip, dead_ip, new_mac, graceful=False):
+    """On a stopped capture: ms from the old master's last advert (its
+    priority-0 advert when graceful) to the new master's first GARP for vip;
+    None if either is missing."""
+    garps = cap.fields(f"arp.src.proto_ipv4 == {vip} && eth.src == {new_mac}", "frame.time_epoch")
+    filt = f"vrrp && ip.src == {dead_ip}" + (" && vrrp.prio == 0" if graceful else "")
+    if not garps:
+        return None
+    garp = float(garps[0][0])
+    before = [float(t) for t, in cap.fields(filt, "frame.time_epoch") if float(t) <= garp]
+    return (garp - max(before)) * 1000.0 if before else None
