@@ -30,8 +30,6 @@ void conf_report_engine_limits(const struct conf *c, struct diag_list *d)
                         not_yet(d, &vi->pos, "notify", vi->name);
                 if (vi->smtp_alert > 0)
                         not_yet(d, &vi->pos, "smtp_alert", vi->name);
-                if (vi->auth_type == AUTH_AH && vi->auth_pass)
-                        not_yet(d, &vi->auth_pos, "AH authentication (adverts would carry none)", vi->name);
         }
         CONF_FOREACH(g, &c->sync_groups)
                 not_yet(d, &g->pos, "vrrp_sync_group", g->name);

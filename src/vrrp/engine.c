@@ -21,7 +21,7 @@ struct engine;
 
 struct iface_slot {
         struct vrrp_iface ifc;
-        uv_poll_t poll[2];
+        uv_poll_t poll[3];   /* as ifc.sock */
         struct engine *eng;
         int fam;
 };
@@ -103,6 +103,11 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
                 ifc->rx_bad_ip++;
                 return;
         }
+        if (rx->bad_ah) {
+                ifc->rx_bad_ah++;
+                log_debug("%s: AH packet dropped: malformed header or SPI", ifc->name);
+                return;
+        }
         memcpy(&ip.src, &rx->src.u, sizeof(ip.src));
         memcpy(&ip.dst, &rx->dst.u, sizeof(ip.dst));
         r = vrrp_decode(rx->msg, rx->len, &ip, &adv, &form);
@@ -122,13 +127,14 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
 static void on_readable(uv_poll_t *h, int status, int events)
 {
         struct iface_slot *slot = h->data;
-        int fam = h == &slot->poll[0] ? 0 : 1;
+        int idx = (int)(h - slot->poll);
+        int fam = idx == 1 ? 1 : 0;
         uint8_t buf[4096];
 
         (void)status, (void)events;
         for (int i = 0; i < RX_BATCH; i++) {
                 struct vrrp_sock_rx rx;
-                if (vrrp_sock_recv(&slot->ifc.sock[fam], buf, sizeof(buf), &rx) < 0)
+                if (vrrp_sock_recv(&slot->ifc.sock[idx], buf, sizeof(buf), &rx) < 0)
                         break;
                 dispatch(&slot->ifc, fam, &rx, mono_usec());
         }
@@ -213,11 +219,20 @@ static struct iface_slot *iface_get(struct engine *e, const char *name)
                 free(slot);
                 return NULL;
         }
+        for (int f = 0; f < 3; f++)
+                slot->ifc.sock[f].fd = -1;
         for (int f = 0; f < 2; f++)
-                slot->ifc.sock[f].fd = slot->ifc.garp[f].fd = -1;
+                slot->ifc.garp[f].fd = -1;
         slot->eng = e;
         e->ifaces[e->nifaces++] = slot;
         return slot;
+}
+
+static void watch(struct engine *e, struct iface_slot *slot, int idx)
+{
+        uv_poll_init(&e->loop, &slot->poll[idx], slot->ifc.sock[idx].fd);
+        slot->poll[idx].data = slot;
+        uv_poll_start(&slot->poll[idx], UV_READABLE, on_readable);
 }
 
 /* Open the instance's family socket on its interface once, shared after. */
@@ -237,10 +252,22 @@ static int iface_open_family(struct engine *e, struct iface_slot *slot, int fami
         if (r < 0)
                 log_warn("%s: cannot open the %s socket: %s", slot->ifc.name, family == AF_INET6 ? "NA" : "GARP",
                          strerror(-r));
-        uv_poll_init(&e->loop, &slot->poll[f], slot->ifc.sock[f].fd);
-        slot->poll[f].data = slot;
-        uv_poll_start(&slot->poll[f], UV_READABLE, on_readable);
+        watch(e, slot, f);
         return 0;
+}
+
+/* AH adverts are IP protocol 51: a socket of their own on the interface. */
+static int iface_open_ah(struct engine *e, struct iface_slot *slot)
+{
+        int r;
+
+        if (slot->ifc.sock[VRRP_SOCK_AH].fd >= 0)
+                return 0;
+        r = vrrp_sock_open_ah(slot->ifc.info.ifindex, slot->ifc.name, &e->conf->global.vrrp_mcast_group4,
+                              &slot->ifc.sock[VRRP_SOCK_AH]);
+        if (r == 0)
+                watch(e, slot, VRRP_SOCK_AH);
+        return r;
 }
 
 static int setup_instances(struct engine *e)
@@ -271,6 +298,8 @@ static int setup_instances(struct engine *e)
                 }
                 fam = vi->family == AF_INET6 ? 1 : 0;
                 r = iface_open_family(e, slot, vi->family);
+                if (r == 0 && vi->ah)
+                        r = iface_open_ah(e, slot);
                 if (r < 0) {
                         log_err("(%s) cannot open the VRRP socket on %s: %s", ci->name, slot->ifc.name, strerror(-r));
                         return r;
@@ -359,10 +388,10 @@ static void engine_free(struct engine *e)
         for (unsigned i = 0; i < e->ninst; i++)
                 vrrp_instance_vmac_down(&e->inst[i]);
         for (unsigned i = 0; i < e->nifaces; i++) {
-                for (int f = 0; f < 2; f++) {
+                for (int f = 0; f < 3; f++)
                         vrrp_sock_close(&e->ifaces[i]->ifc.sock[f]);
+                for (int f = 0; f < 2; f++)
                         garp_close(&e->ifaces[i]->ifc.garp[f]);
-                }
                 free(e->ifaces[i]);
         }
         nft_no_accept_fini();

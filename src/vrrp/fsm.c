@@ -67,6 +67,8 @@ int64_t vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
 static void become_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out, enum vrrp_reason reason)
 {
         f->state = VRRP_MASTER;
+        if (vrrp_fsm_is_owner(f))
+                f->prio = VRRP_PRIO_OWNER; /* the other owner is gone */
         f->down_at = 0;
         f->preempt_at = 0;
         f->master_adver_int = f->p.adver_int;
@@ -151,6 +153,10 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
                 return;
         }
         if (beats_us(f, rx)) {
+                /* Two address owners: the one with the lower address steps
+                 * down to 254 so the pair converges (keepalived does the same). */
+                if (vrrp_fsm_is_owner(f) && rx->priority == VRRP_PRIO_OWNER)
+                        f->prio = VRRP_PRIO_OWNER - 1;
                 if (f->p.higher_prio_send_advert)
                         send_advert(out, f->prio);
                 adopt_master(f, now, rx);

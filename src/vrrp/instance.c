@@ -14,6 +14,7 @@
 #include "net/nft.h"
 #include "net/sysctl.h"
 #include "net/vmac.h"
+#include "vrrp/ah.h"
 
 const char *vrrp_drop_name(enum vrrp_drop d)
 {
@@ -26,15 +27,9 @@ const char *vrrp_drop_name(enum vrrp_drop d)
                 [DROP_AUTH] = "auth_failure",
                 [DROP_INTERVAL] = "interval_mismatch",
                 [DROP_OWNER_IGNORE] = "owner_ignored",
+                [DROP_AH_REPLAY] = "ah_sequence_replay",
         };
         return (unsigned)d < DROP_N ? names[d] : "unknown";
-}
-
-/* The password zero-padded to 8 bytes, as the wire carries it. */
-static void auth_field(const char *pass, uint8_t out[VRRP_AUTH_LEN])
-{
-        memset(out, 0, VRRP_AUTH_LEN);
-        memcpy(out, pass, strnlen(pass, VRRP_AUTH_LEN));
 }
 
 static size_t ip_size(int family)
@@ -107,6 +102,8 @@ int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const st
                 vi->garp_spacing = 0;
         /* RFC 5798 Accept_Mode: an owner always accepts. */
         vi->no_accept = ci->accept == 0 && ci->priority != VRRP_PRIO_OWNER;
+        vi->ah = ci->auth_type == AUTH_AH && ci->auth_pass && vi->family == AF_INET && ci->version == 2;
+        vrrp_auth_pad(vi->ah ? ci->auth_pass : NULL, vi->ah_key);
         vrrp_fsm_init(&vi->fsm, &p);
         pack_vips(vi);
         pick_source(vi);
@@ -140,11 +137,30 @@ static void fill_advert(const struct vrrp_instance *vi, uint8_t prio, struct vrr
                 adv->adver_int = (uint16_t)(vi->c->advert_int / USEC_PER_SEC);
                 if (vi->c->auth_pass && vi->c->auth_type == AUTH_PASS) {
                         adv->auth_type = VRRP_AUTH_PASS;
-                        auth_field(vi->c->auth_pass, adv->auth_data);
+                        vrrp_auth_pad(vi->c->auth_pass, adv->auth_data);
+                } else if (vi->ah) {
+                        adv->auth_type = VRRP_AUTH_AH; /* the 8 bytes stay zero; AH carries the proof */
                 }
         } else {
                 adv->adver_int = (uint16_t)(vi->c->advert_int / 10000);
         }
+}
+
+/* Wrap the message in IPv4 + AH; the sequence number is shared with what
+ * we accept, so a new master continues where the old one stopped. */
+static int send_ah(struct vrrp_instance *vi, const struct conf_ip *dst, const uint8_t *msg, size_t len)
+{
+        struct vrrp_ah_send p = { .src = vi->src.u.v4, .dst = dst->u.v4, .ip_id = ++vi->ip_id,
+                                  .ttl = (uint8_t)vi->ttl, .seq = ++vi->ah_seq, .unicast = vi->unicast };
+        uint8_t pkt[VRRP_IPV4_HDR_LEN + VRRP_AH_LEN + VRRP_MAX_PKT];
+        bool via_vmac = vi->vmac.on && vi->vmac.tx.fd >= 0 && !vi->c->vmac_xmit_base;
+        int n;
+
+        memcpy(p.key, vi->ah_key, sizeof(p.key));
+        n = vrrp_ah_encode(&p, msg, len, pkt, sizeof(pkt));
+        if (n < 0)
+                return n;
+        return vrrp_sock_send_ip(via_vmac ? &vi->vmac.tx : &vi->ifc->sock[VRRP_SOCK_AH], dst, pkt, (size_t)n);
 }
 
 static void send_to(struct vrrp_instance *vi, const struct vrrp_advert *adv, const struct conf_ip *dst)
@@ -161,7 +177,10 @@ static void send_to(struct vrrp_instance *vi, const struct vrrp_advert *adv, con
         len = vrrp_encode(adv, &ip, vi->c->v3_checksum_as_v2 ? VRRP_CSUM_PLAIN : VRRP_CSUM_PSEUDO, buf, sizeof(buf));
         if (len < 0)
                 return;
-        r = vrrp_sock_send(s, &vi->src, dst, vi->ttl, buf, (size_t)len);
+        if (vi->ah)
+                r = send_ah(vi, dst, buf, (size_t)len);
+        else
+                r = vrrp_sock_send(s, &vi->src, dst, vi->ttl, buf, (size_t)len);
         if (r < 0)
                 log_warn("(%s) cannot send advert to %s: %s", vi->c->name, conf_ip_str(dst, a, sizeof(a)), strerror(-r));
 }
@@ -267,13 +286,20 @@ int vrrp_instance_vmac_up(struct vrrp_instance *vi)
         }
         vi->vmac.on = true;
         vi->vmac.ifindex = idx;
-        /* Only the macvlan may answer ARP for the VIPs, with the virtual MAC. */
+        /* Only the macvlan may answer ARP for the VIPs, with the virtual MAC
+         * (arp_ignore), and the base interface must not name a VIP as the
+         * sender of its own ARP requests (arp_announce), or clients learn the
+         * base MAC for the VIP from them. */
         if (vi->family == AF_INET) {
-                char path[96];
-                snprintf(path, sizeof(path), "net/ipv4/conf/%s/arp_ignore", vi->vmac.name);
-                sysctl_swap(path, "1", NULL, 0);
-                snprintf(path, sizeof(path), "net/ipv4/conf/%s/arp_ignore", vi->ifc->name);
-                sysctl_swap(path, "1", NULL, 0);
+                static const char *const knobs[][3] = { { "vmac", "arp_ignore", "1" },
+                                                        { "base", "arp_ignore", "1" },
+                                                        { "base", "arp_announce", "2" } };
+                for (size_t k = 0; k < sizeof(knobs) / sizeof(knobs[0]); k++) {
+                        char path[96];
+                        snprintf(path, sizeof(path), "net/ipv4/conf/%s/%s",
+                                 knobs[k][0][0] == 'v' ? vi->vmac.name : vi->ifc->name, knobs[k][1]);
+                        sysctl_swap(path, knobs[k][2], NULL, 0);
+                }
         }
         r = garp_open(vi->family, idx, &vi->vmac.garp);
         if (r < 0)
@@ -282,7 +308,8 @@ int vrrp_instance_vmac_up(struct vrrp_instance *vi)
          * kernel delivers it on the macvlan, not the base interface: listen
          * there too. keepalived: unicast always transmits from the base. */
         if (!vi->unicast) {
-                r = vrrp_sock_open(vi->family, idx, vi->vmac.name, &vi->mcast_dst, &vi->vmac.tx);
+                r = vi->ah ? vrrp_sock_open_ah(idx, vi->vmac.name, &vi->mcast_dst, &vi->vmac.tx)
+                           : vrrp_sock_open(vi->family, idx, vi->vmac.name, &vi->mcast_dst, &vi->vmac.tx);
                 if (r < 0)
                         log_warn("(%s) no VRRP socket on %s: %s", c->name, vi->vmac.name, strerror(-r));
         }
@@ -355,10 +382,20 @@ static void garp_start(struct vrrp_instance *vi, int64_t now)
         vi->garp_refresh_at = vi->c->garp_master_refresh > 0 ? now + vi->c->garp_master_refresh : 0;
 }
 
+/* A MASTER heard a lower priority: the sender may have just taken the
+ * addresses, so re-announce them now and once more after the delay. */
+static void garp_lower_prio(struct vrrp_instance *vi, int64_t now)
+{
+        if (!vi->c->garp_lower_prio_repeat)
+                return;
+        garp_burst(vi, now, vi->c->garp_lower_prio_repeat);
+        vi->garp_lower_second_at = vi->c->garp_lower_prio_delay > 0 ? now + vi->c->garp_lower_prio_delay : 0;
+}
+
 static void garp_stop(struct vrrp_instance *vi)
 {
         vi->garp_rounds_left = 0;
-        vi->garp_next = vi->garp_second_at = vi->garp_refresh_at = 0;
+        vi->garp_next = vi->garp_second_at = vi->garp_refresh_at = vi->garp_lower_second_at = 0;
 }
 
 static void garp_tick(struct vrrp_instance *vi, int64_t now)
@@ -368,6 +405,10 @@ static void garp_tick(struct vrrp_instance *vi, int64_t now)
         if (vi->garp_second_at && now >= vi->garp_second_at) {
                 vi->garp_second_at = 0;
                 garp_burst(vi, now, vi->c->garp_master_repeat);
+        }
+        if (vi->garp_lower_second_at && now >= vi->garp_lower_second_at) {
+                vi->garp_lower_second_at = 0;
+                garp_burst(vi, now, vi->c->garp_lower_prio_repeat);
         }
         if (vi->garp_refresh_at && now >= vi->garp_refresh_at) {
                 vi->garp_refresh_at = now + vi->c->garp_master_refresh;
@@ -389,6 +430,9 @@ static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
                 break;
         case VRRP_BACKUP:
                 log_info("(%s) Entering BACKUP STATE%s", name, a->reason == REASON_STARTUP ? " (init)" : "");
+                if (vrrp_fsm_is_owner(&vi->fsm) && vi->fsm.prio != VRRP_PRIO_OWNER)
+                        log_warn("(%s) another address owner with a higher address is MASTER; "
+                                 "using priority %u until it goes away", name, vi->fsm.prio);
                 break;
         case VRRP_FAULT:
                 log_info("(%s) Entering FAULT STATE%s", name, a->reason == REASON_STARTUP ? " (init)" : "");
@@ -421,8 +465,7 @@ void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrr
                 case ACT_LOWER_PRIO_SEEN:
                         log_info("(%s) Received advert with lower priority %u, ours %u, forcing new election",
                                  vi->c->name, a->priority, vi->fsm.prio);
-                        if (vi->c->garp_lower_prio_repeat)
-                                garp_burst(vi, now, vi->c->garp_lower_prio_repeat);
+                        garp_lower_prio(vi, now);
                         break;
                 case ACT_STATE:
                         vi->entered_state_at = now;
@@ -462,19 +505,38 @@ static bool ttl_ok(const struct vrrp_instance *vi, const struct vrrp_sock_rx *rx
         return (p->min_ttl < 0 || rx->ttl >= p->min_ttl) && (p->max_ttl < 0 || rx->ttl <= p->max_ttl);
 }
 
-static bool auth_ok(const struct vrrp_instance *vi, const struct vrrp_advert *adv, enum vrrp_drop *ret)
+static bool ah_ok(const struct vrrp_instance *vi, const struct vrrp_sock_rx *rx, enum vrrp_drop *ret)
+{
+        if (!rx->ah) {
+                *ret = DROP_AUTH_TYPE;
+                return false;
+        }
+        if (vrrp_ah_verify(rx->ip_pkt, rx->ip_len, rx->ip_hdr_len, vi->ah_key) != VRRP_AH_OK) {
+                *ret = DROP_AUTH;
+                return false;
+        }
+        /* keepalived's anti-replay: never go back below the last number seen or sent */
+        *ret = DROP_AH_REPLAY;
+        return rx->ah_seq >= vi->ah_seq;
+}
+
+static bool auth_ok(const struct vrrp_instance *vi, const struct vrrp_sock_rx *rx, const struct vrrp_advert *adv,
+                    enum vrrp_drop *ret)
 {
         uint8_t want[VRRP_AUTH_LEN];
         unsigned diff = 0;
         bool pass = vi->c->auth_pass && vi->c->auth_type == AUTH_PASS;
+        uint8_t type = pass ? VRRP_AUTH_PASS : vi->ah ? VRRP_AUTH_AH : VRRP_AUTH_NONE;
 
-        if (adv->auth_type != (pass ? VRRP_AUTH_PASS : VRRP_AUTH_NONE)) {
+        if (adv->auth_type != type || (rx->ah && !vi->ah)) {
                 *ret = DROP_AUTH_TYPE;
                 return false;
         }
+        if (vi->ah)
+                return ah_ok(vi, rx, ret);
         if (!pass)
                 return true;
-        auth_field(vi->c->auth_pass, want);
+        vrrp_auth_pad(vi->c->auth_pass, want);
         for (unsigned i = 0; i < VRRP_AUTH_LEN; i++) /* constant time */
                 diff |= (unsigned)(want[i] ^ adv->auth_data[i]);
         *ret = DROP_AUTH;
@@ -496,7 +558,7 @@ static enum vrrp_drop validate(const struct vrrp_instance *vi, const struct vrrp
                 return DROP_MODE;
         if (vi->unicast && vi->c->check_unicast_src && !find_peer(vi, &rx->src))
                 return DROP_NOT_A_PEER;
-        if (adv->version == 2 && !auth_ok(vi, adv, &why))
+        if (adv->version == 2 && !auth_ok(vi, rx, adv, &why))
                 return why;
         if (adv->version == 2 && (int64_t)adv->adver_int * USEC_PER_SEC != vi->c->advert_int)
                 return DROP_INTERVAL;
@@ -530,6 +592,8 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
                 return;
         }
         vi->st.adverts_rx++;
+        if (rx->ah)
+                vi->ah_seq = rx->ah_seq;
         if (adv->priority == VRRP_PRIO_STOP)
                 vi->st.prio0_rx++;
         if (vi->family == AF_INET && adv->version == 3 && form == VRRP_CSUM_PLAIN)
@@ -549,9 +613,10 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
 int64_t vrrp_instance_deadline(const struct vrrp_instance *vi)
 {
         int64_t d = vrrp_fsm_next_deadline(&vi->fsm);
-        const int64_t g[3] = { vi->garp_rounds_left ? vi->garp_next : 0, vi->garp_second_at, vi->garp_refresh_at };
+        const int64_t g[] = { vi->garp_rounds_left ? vi->garp_next : 0, vi->garp_second_at, vi->garp_refresh_at,
+                              vi->garp_lower_second_at };
 
-        for (int i = 0; i < 3; i++)
+        for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
                 if (g[i] && (!d || g[i] < d))
                         d = g[i];
         return d;

@@ -23,6 +23,7 @@ enum vrrp_drop {
         DROP_AUTH,              /* password mismatch */
         DROP_INTERVAL,          /* v2: advert interval differs from ours */
         DROP_OWNER_IGNORE,      /* owner_ignore_adverts */
+        DROP_AH_REPLAY,         /* AH sequence number below the last one seen */
         DROP_N
 };
 const char *vrrp_drop_name(enum vrrp_drop d);
@@ -47,6 +48,10 @@ struct vrrp_instance {
         struct conf_ip mcast_dst;
         bool unicast;
         bool no_accept;                 /* drop traffic to the VIPs (nftables) */
+        bool ah;                        /* v2 AH authentication */
+        uint8_t ah_key[VRRP_AUTH_LEN];
+        uint32_t ah_seq;                /* last AH sequence number sent or accepted */
+        uint16_t ip_id;                 /* IPv4 id of our AH packets */
         int ttl;
         int64_t garp_spacing;           /* vrrp_garp_interval / vrrp_gna_interval */
         uint8_t addrs[VRRP_MAX_ADDRS * 16]; /* VIPs as the advert carries them */
@@ -54,7 +59,7 @@ struct vrrp_instance {
         bool addrs_installed;
         /* GARP/NA schedule while MASTER */
         unsigned garp_rounds_left;
-        int64_t garp_next, garp_second_at, garp_refresh_at;
+        int64_t garp_next, garp_second_at, garp_refresh_at, garp_lower_second_at;
         int64_t entered_state_at;
         enum vrrp_reason last_reason;
         struct {                        /* use_vmac */
@@ -68,15 +73,17 @@ struct vrrp_instance {
         struct vrrp_instance_stats st;
 };
 
+#define VRRP_SOCK_AH 2
+
 /* The interface an instance runs on, with its shared sockets. */
 struct vrrp_iface {
         char name[32];
         struct iface_info info;
-        struct vrrp_sock sock[2];       /* [0] IPv4, [1] IPv6; fd -1 when unused */
+        struct vrrp_sock sock[3];       /* [0] IPv4, [1] IPv6, [2] IPv4 AH; fd -1 when unused */
         struct garp_sock garp[2];
         struct vrrp_instance *by_vrid[2][256];
         uint64_t rx_errors[VRRP_DEC_N_RESULTS];
-        uint64_t rx_bad_ip, rx_unknown_vrid;
+        uint64_t rx_bad_ip, rx_bad_ah, rx_unknown_vrid;
 };
 
 int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci,

@@ -21,6 +21,13 @@ const char *vrrp_decode_result_name(enum vrrp_decode_result r)
         return (unsigned)r < VRRP_DEC_N_RESULTS ? result_names[r] : "unknown";
 }
 
+void vrrp_auth_pad(const char *pass, uint8_t ret[VRRP_AUTH_LEN])
+{
+        memset(ret, 0, VRRP_AUTH_LEN);
+        if (pass)
+                memcpy(ret, pass, strnlen(pass, VRRP_AUTH_LEN));
+}
+
 uint16_t inet_csum(const void *buf, size_t len, uint32_t sum)
 {
         const uint8_t *p = buf;

@@ -72,6 +72,9 @@ enum vrrp_decode_result vrrp_decode(const uint8_t *buf, size_t len, const struct
 int vrrp_encode(const struct vrrp_advert *adv, const struct vrrp_ip_pair *ip, enum vrrp_csum_form form,
                 uint8_t *buf, size_t size);
 
+/* A v2 password as the wire and the AH key use it: its first 8 bytes, zero padded. */
+void vrrp_auth_pad(const char *pass, uint8_t ret[VRRP_AUTH_LEN]);
+
 /* Internet checksum (RFC 1071) over buf, starting from a partial sum. */
 uint16_t inet_csum(const void *buf, size_t len, uint32_t sum);
 

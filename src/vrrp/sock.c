@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "vrrp/ah.h"
 #include "vrrp/packet.h"
 
 #define TOS_CS6 0xc0 /* network control, as keepalived sends */
@@ -51,14 +52,16 @@ static int setup_v6(int fd, int ifindex, const struct conf_ip *group)
         return 0;
 }
 
-int vrrp_sock_open(int family, int ifindex, const char *ifname, const struct conf_ip *group, struct vrrp_sock *ret)
+static int open_proto(int family, int proto, int ifindex, const char *ifname, const struct conf_ip *group,
+                      struct vrrp_sock *ret)
 {
-        int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+        int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
         int r;
 
         if (fd < 0)
                 return -errno;
-        if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0) {
+        if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+            (proto == VRRP_AH_PROTO && setopt(fd, IPPROTO_IP, IP_HDRINCL, 1) < 0)) {
                 r = -errno;
                 close(fd);
                 return r;
@@ -72,6 +75,25 @@ int vrrp_sock_open(int family, int ifindex, const char *ifname, const struct con
         ret->family = family;
         ret->ifindex = ifindex;
         snprintf(ret->ifname, sizeof(ret->ifname), "%s", ifname);
+        return 0;
+}
+
+int vrrp_sock_open(int family, int ifindex, const char *ifname, const struct conf_ip *group, struct vrrp_sock *ret)
+{
+        return open_proto(family, VRRP_PROTO, ifindex, ifname, group, ret);
+}
+
+int vrrp_sock_open_ah(int ifindex, const char *ifname, const struct conf_ip *group, struct vrrp_sock *ret)
+{
+        return open_proto(AF_INET, VRRP_AH_PROTO, ifindex, ifname, group, ret);
+}
+
+int vrrp_sock_send_ip(const struct vrrp_sock *s, const struct conf_ip *dst, const uint8_t *pkt, size_t len)
+{
+        struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst->u.v4 };
+
+        if (sendto(s->fd, pkt, len, 0, (const struct sockaddr *)&to, sizeof(to)) < 0)
+                return -errno;
         return 0;
 }
 
@@ -147,6 +169,24 @@ static void rx_v6_control(struct msghdr *mh, struct vrrp_sock_rx *rx)
         }
 }
 
+static void rx_ah(const uint8_t *buf, const struct ipv4_info *ip, struct vrrp_sock_rx *rx)
+{
+        struct vrrp_ah_rx ah;
+        size_t total = ip->hdr_len + ip->payload_len;
+
+        if (vrrp_ah_decode(buf, total, ip->hdr_len, ip->src, &ah) != VRRP_AH_OK) {
+                rx->bad_ah = true;
+                return;
+        }
+        rx->ah = true;
+        rx->ah_seq = ah.seq;
+        rx->ip_pkt = buf;
+        rx->ip_len = total;
+        rx->ip_hdr_len = ip->hdr_len;
+        rx->msg = buf + ah.msg_off;
+        rx->len = total - ah.msg_off;
+}
+
 int vrrp_sock_recv(const struct vrrp_sock *s, uint8_t *buf, size_t size, struct vrrp_sock_rx *ret)
 {
         struct sockaddr_in6 from;
@@ -179,6 +219,8 @@ int vrrp_sock_recv(const struct vrrp_sock *s, uint8_t *buf, size_t size, struct 
                         rx.ttl = ip.ttl;
                         rx.msg = buf + ip.hdr_len;
                         rx.len = ip.payload_len;
+                        if (ip.proto == VRRP_AH_PROTO)
+                                rx_ah(buf, &ip, &rx);
                 }
         }
         *ret = rx;

@@ -19,6 +19,12 @@ struct vrrp_sock {
 int vrrp_sock_open(int family, int ifindex, const char *ifname, const struct conf_ip *group, struct vrrp_sock *ret);
 void vrrp_sock_close(struct vrrp_sock *s);
 
+/* An IPv4 socket for AH-authenticated adverts (IP protocol 51): we build
+ * the IP header ourselves because the ICV covers it. */
+int vrrp_sock_open_ah(int ifindex, const char *ifname, const struct conf_ip *group, struct vrrp_sock *ret);
+/* Send a whole IPv4 packet (header included) on an AH socket. */
+int vrrp_sock_send_ip(const struct vrrp_sock *s, const struct conf_ip *dst, const uint8_t *pkt, size_t len);
+
 /* Send one VRRP message from src to dst with the given TTL / hop limit. */
 int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
                    const uint8_t *msg, size_t len);
@@ -30,6 +36,11 @@ struct vrrp_sock_rx {
         const uint8_t *msg;
         size_t len;
         bool bad_ip;                /* IPv4 header did not parse */
+        /* AH (IPv4 protocol 51): the whole packet, for the ICV check */
+        bool ah, bad_ah;
+        uint32_t ah_seq;
+        const uint8_t *ip_pkt;
+        size_t ip_len, ip_hdr_len;
 };
 
 /* Receive one datagram into buf; -EAGAIN when nothing is pending. */

@@ -1,5 +1,5 @@
 """vigild and Debian's keepalived 2.2.7 as peers on the same segment: each
-side as master, VRRP v2 and v3, multicast and unicast, PASS on v2. The VIP
+side as master, VRRP v2 and v3, multicast and unicast, PASS and AH on v2. The VIP
 moves both ways on a crash and on a graceful stop, and in steady state it is
 never on both nodes. keepalived runs only inside the lab's namespaces, with
 its own pid files."""
@@ -18,8 +18,10 @@ pytestmark = pytest.mark.skipif(not os.access(KEEPALIVED, os.X_OK),
 CASES = {
     "v3-multicast": dict(version=3, advert="0.1"),
     "v3-unicast": dict(version=3, advert="0.1", unicast=True),
-    "v2-multicast-pass": dict(version=2, advert="1", auth=True),
+    "v2-multicast-pass": dict(version=2, advert="1", auth="PASS"),
     "v2-unicast": dict(version=2, advert="1", unicast=True),
+    "v2-multicast-ah": dict(version=2, advert="1", auth="AH"),
+    "v2-unicast-ah": dict(version=2, advert="1", unicast=True, auth="AH"),
 }
 
 
@@ -28,7 +30,7 @@ def conf(host, peer, prio, case):
     if case.get("unicast"):
         extra += f"  unicast_src_ip {host.ipv4}\n  unicast_peer {{\n    {peer.ipv4}\n  }}\n"
     if case.get("auth"):
-        extra += "  authentication {\n    auth_type PASS\n    auth_pass vigil42\n  }\n"
+        extra += f"  authentication {{\n    auth_type {case['auth']}\n    auth_pass vigil42\n  }}\n"
     return instance(prio=prio, state="MASTER" if prio > 100 else "BACKUP", version=case["version"],
                     advert=case["advert"], extra=extra)
 

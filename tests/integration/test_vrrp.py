@@ -1,7 +1,11 @@
 """VRRP between vigild nodes in the lab: elections, failover, preemption,
 unicast, IPv6, authentication and what goes on the wire."""
+import hashlib
+import hmac
 import os
 import signal
+import socket
+import struct
 
 import pytest
 
@@ -241,6 +245,8 @@ def test_use_vmac_moves_the_virtual_mac(lab, vigild):
     assert wait_for(lambda: cap.fields("vrrp && eth.src == 00:00:5e:00:01:33", "frame.number"), 3)
     assert not has_addr(b, VIP, dev="vrrp.51")
     assert c.run("ping", "-c", "1", "-W", "1", VIP, check=False).returncode == 0
+    # the client learned the virtual MAC for the VIP, not a's own
+    assert "00:00:5e:00:01:33" in c.run("ip", "neigh", "show", VIP).stdout
     da.stop()
     assert "vrrp.51" not in a.run("ip", "-o", "link").stdout  # removed on stop
     assert wait_for(lambda: has_addr(b, VIP, dev="vrrp.51"), 3), db.output()
@@ -267,3 +273,85 @@ def test_strict_no_accept_drops_traffic_to_the_vip(lab, vigild):
     db = vigil(b, vigild, strict + instance(prio=150, version=3, extra="  accept\n"))
     assert wait_for(lambda: has_addr(b, VIP), 5), db.output()
     assert c.run("ping", "-c", "1", "-W", "1", VIP, check=False).returncode == 0
+
+
+def ah(password):
+    return f"  authentication {{\n    auth_type AH\n    auth_pass {password}\n  }}\n"
+
+
+def ah_icv_ok(ip_packet, key):
+    """RFC 2402 HMAC-MD5-96 as keepalived computes it for multicast: TOS,
+    fragment offset and checksum zeroed, TTL kept, ICV zeroed."""
+    b = bytearray(ip_packet)
+    b[1] = 0
+    b[6:8] = b[10:12] = b"\0\0"
+    icv = bytes(b[32:44])
+    b[32:44] = bytes(12)
+    return hmac.new(key.ljust(8, b"\0"), bytes(b), hashlib.md5).digest()[:12] == icv
+
+
+def test_ah_authentication_on_the_wire(lab, vigild):
+    """auth_type AH: adverts are IP protocol 51 with an AH header whose SPI is
+    the sender and whose sequence number rises; the ICV verifies with the
+    password (checked here independently); a node with another password
+    drops them as auth_failure."""
+    a, b, c = lab.hosts
+    cap = Capture(c, "ip proto 51")
+    da = vigil(a, vigild, instance(prio=150, version=2, advert=1, extra=ah("secret12")))
+    assert wait_for(lambda: has_addr(a, VIP), 8), da.output()   # AH starts as BACKUP, as keepalived
+    db = vigil(b, vigild, instance(prio=100, version=2, advert=1, extra=ah("secret12")))
+    dc = vigil(c, vigild, instance(prio=50, version=2, advert=1, extra=ah("other")))
+    assert db.wait_log("Entering BACKUP STATE"), db.output()
+    assert dc.wait_log("dropped: auth_failure", 4), dc.output()
+    assert not wait_for(lambda: has_addr(b, VIP), 4 * 1.0), db.output()  # b keeps accepting a's adverts
+    cap.stop()
+    frames = [f[14:] for f in cap.frames() if f[14 + 12:14 + 16] == socket.inet_aton(a.ipv4)]
+    assert len(frames) >= 3
+    seqs = []
+    for p in frames:
+        assert p[9] == 51 and p[20] == 112 and p[24:28] == socket.inet_aton(a.ipv4)   # AH, next VRRP, SPI
+        assert p[44] >> 4 == 2 and p[44 + 4] == 2                                       # VRRPv2, auth type AH
+        assert ah_icv_ok(p, b"secret12"), p.hex()
+        assert not ah_icv_ok(p, b"other")
+        seqs.append(struct.unpack_from(">I", p, 28)[0])
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs), seqs
+
+
+def test_two_address_owners_converge(lab, vigild):
+    """Both nodes priority 255: the lower address steps down to 254 and the
+    VIP ends on the higher address only; when that one dies, the lower one
+    takes over advertising 255 again."""
+    a, b, c = lab.hosts
+    da = vigil(a, vigild, instance(prio=255, state="MASTER"))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    db = vigil(b, vigild, instance(prio=255, state="MASTER"))
+    assert da.wait_log("using priority 254", 3), da.output()
+    assert wait_for(lambda: not has_addr(a, VIP), 2)
+    assert has_addr(b, VIP) and not db.wait_log("using priority 254", 0.5)
+    cap = Capture(c, "vrrp")
+    db.kill()
+    assert wait_for(lambda: has_addr(a, VIP), 2), da.output()
+    assert wait_for(lambda: cap.fields(f"vrrp && ip.src == {a.ipv4}", "frame.number"), 2)
+    cap.stop()
+    assert {p for p, in cap.fields(f"vrrp && ip.src == {a.ipv4}", "vrrp.prio")} == {"255"}
+
+
+def test_v3_checksum_as_v2_on_the_wire(lab, vigild):
+    """v3_checksum_as_v2: the IPv4 v3 checksum covers the VRRP message only
+    (RFC 9568); a default peer accepts it and stays BACKUP."""
+    a, b, _ = lab.hosts
+    cap = Capture(b, "vrrp")
+    da = vigil(a, vigild, "global_defs {\n  v3_checksum_as_v2\n}\n" + instance(prio=150, state="MASTER"))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    db = vigil(b, vigild, instance(prio=100))
+    assert db.wait_log("Entering BACKUP STATE"), db.output()
+    assert not wait_for(lambda: has_addr(b, VIP), 1.0), db.output()
+    cap.stop()
+    msgs = [f[14 + 20:] for f in cap.frames() if f[14 + 12:14 + 16] == socket.inet_aton(a.ipv4)]
+    assert len(msgs) >= 3
+    for m in msgs:
+        m = m[:8 + 4 * m[3]]
+        total = sum(struct.unpack(f">{len(m) // 2}H", m))
+        while total >> 16:
+            total = (total & 0xffff) + (total >> 16)
+        assert total == 0xffff, m.hex()     # the message alone sums to zero

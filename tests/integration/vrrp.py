@@ -2,6 +2,7 @@
 keepalived) in lab hosts, kernel address checks and wire captures."""
 import os
 import signal
+import struct
 import subprocess
 import tempfile
 import time
@@ -122,6 +123,19 @@ class Capture:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGINT)
             self.proc.wait(timeout=5)
+
+    def frames(self):
+        """Every captured Ethernet frame as bytes (classic pcap file)."""
+        with open(self.file, "rb") as f:
+            data = f.read()
+        magic = struct.unpack_from("<I", data)[0]
+        order = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+        out, off = [], 24
+        while off + 16 <= len(data):
+            incl = struct.unpack_from(order + "I", data, off + 8)[0]
+            out.append(data[off + 16:off + 16 + incl])
+            off += 16 + incl
+        return out
 
     def fields(self, display_filter, *fields):
         out = subprocess.run(["tshark", "-r", self.file, "-Y", display_filter, "-T", "fields",

@@ -430,6 +430,42 @@ static void test_v2_keeps_its_interval(void **state)
         assert_int_equal(f.down_at, T0 + 3609375);
 }
 
+/* Two address owners: the one with the lower address drops to 254, becomes
+ * BACKUP and advertises 254; when the other owner goes silent it takes over
+ * and is 255 again. The higher address keeps 255 and stays MASTER. */
+static void test_two_owners_lower_address_yields_at_254(void **state)
+{
+        struct vrrp_fsm f, g;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx other = rx(255, 100 * MS, 1), lower = rx(255, 100 * MS, -1);
+
+        (void)state;
+        vrrp_fsm_init(&f, &(struct vrrp_fsm_params){ .version = 3, .priority = 255, .adver_int = 100 * MS });
+        vrrp_fsm_start(&f, T0, false, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 10 * MS, &other, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(f.prio, 254);
+        assert_kinds(&a, 2, ACT_DEL_ADDRESSES, ACT_STATE);
+        /* down interval with priority 254: 3 * 100 ms + 2 * 100 ms / 256 */
+        assert_int_equal(f.down_at, T0 + 10 * MS + 300 * MS + 781);
+        a.n = 0;
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(f.prio, 255);
+        assert_int_equal(a.a[0].kind, ACT_SEND_ADVERT);
+        assert_int_equal(a.a[0].priority, 255);
+
+        vrrp_fsm_init(&g, &(struct vrrp_fsm_params){ .version = 3, .priority = 255, .adver_int = 100 * MS });
+        a.n = 0;
+        vrrp_fsm_start(&g, T0, false, &a);
+        a.n = 0;
+        vrrp_fsm_advert(&g, T0 + 10 * MS, &lower, &a);
+        assert_int_equal(g.state, VRRP_MASTER);
+        assert_int_equal(g.prio, 255);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -455,6 +491,7 @@ int main(void)
                 cmocka_unit_test(test_priority_change_moves_backup_deadline),
                 cmocka_unit_test(test_demote_and_promote),
                 cmocka_unit_test(test_v2_keeps_its_interval),
+                cmocka_unit_test(test_two_owners_lower_address_yields_at_254),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
