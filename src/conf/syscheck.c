@@ -44,9 +44,7 @@ static void check_interfaces(struct syscheck *s)
                 check_interface(s, a->dev ? a->dev : s->conf->global.default_interface, &a->pos, "static_ipaddress");
 }
 
-/* A path is safe if root owns it and nobody else can write it, nor any
- * directory above it. */
-static bool path_is_secure(const char *path, char *why, size_t size)
+bool conf_path_is_secure(const char *path, char *why, size_t size)
 {
         char buf[PATH_MAX];
         struct stat st;
@@ -112,7 +110,7 @@ static void check_script(struct syscheck *s, const struct conf_script *sc, const
                 return;
         if (!s->root_scripts++)
                 s->first_root_script = sc->pos;
-        if (s->conf->global.enable_script_security && strchr(cmd, '/') && !path_is_secure(cmd, why, sizeof(why)))
+        if (s->conf->global.enable_script_security && strchr(cmd, '/') && !conf_path_is_secure(cmd, why, sizeof(why)))
                 diag_add(s->diags, DIAG_ERROR, DIAG_SECURITY, &sc->pos,
                          "%s: SECURITY VIOLATION - '%s' runs as root but %s; refusing to run it", what, cmd, why);
 }

@@ -9,3 +9,8 @@
 #include "conf/model.h"
 
 void conf_check_system(const struct conf *c, bool startup, struct diag_list *diags);
+
+/* A path is safe to run as root if root owns it and nobody else can write
+ * it, nor any directory above it; otherwise why says which part is not. A
+ * missing path counts as safe (it is reported as missing elsewhere). */
+bool conf_path_is_secure(const char *path, char *why, size_t size);

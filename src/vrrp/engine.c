@@ -12,7 +12,10 @@
 #include "common/log.h"
 #include "conf/values.h"
 #include "net/nft.h"
+#include "common/spawn.h"
+#include "vrrp/events.h"
 #include "vrrp/instance.h"
+#include "vrrp/tracking.h"
 
 #define MAX_IFACES 64
 #define RX_BATCH 64
@@ -42,6 +45,10 @@ struct engine {
         int64_t armed_for;
         uv_poll_t timer_poll;
         uv_signal_t sig_term, sig_int;
+        uv_timer_t shutdown;
+        int64_t shutdown_until;
+        struct trackers trackers;
+        struct vrrp_events events;
         struct vrrp_instance *inst;
         unsigned ninst;
         struct iface_slot *ifaces[MAX_IFACES];
@@ -180,12 +187,14 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 } else if ((ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN) && ev->ifindex == vi->ifc->info.ifindex &&
                            !vi->c->dont_track_primary) {
                         bool down = ev->kind == NL_LINK_DOWN;
-                        if (down != vi->fsm.fault)
+                        if (down != !!(vi->faults & VRRP_FAULT_LINK))
                                 log_info("(%s) interface %s is %s", vi->c->name, vi->ifc->name, down ? "down" : "up");
-                        vrrp_fsm_set_fault(&vi->fsm, now, down, &acts);
+                        vrrp_instance_set_fault(vi, now, VRRP_FAULT_LINK, down);
                 }
                 vrrp_instance_apply(vi, now, &acts);
         }
+        if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
+                trackers_link_event(&e->trackers, ev->ifindex, ev->kind == NL_LINK_UP);
 }
 
 static void on_monitor(uv_poll_t *h, int status, int events)
@@ -314,6 +323,100 @@ static int setup_instances(struct engine *e)
         return 0;
 }
 
+/* ---- trackers ------------------------------------------------------------------------- */
+
+static void on_tracker_changed(void *ctx, struct tracker *t)
+{
+        struct engine *e = ctx;
+        int64_t now = mono_usec();
+
+        for (unsigned i = 0; i < e->ninst; i++)
+                for (unsigned k = 0; k < e->inst[i].nrefs; k++)
+                        if (e->inst[i].refs[k].t == t) {
+                                vrrp_instance_track_update(&e->inst[i], now);
+                                break;
+                        }
+        rearm(e);
+}
+
+static void add_refs(struct engine *e, struct vrrp_instance *vi, const conf_track_list *list, enum tracker_kind kind)
+{
+        const struct conf_track *t;
+
+        CONF_FOREACH(t, list) {
+                int r = trackers_ref(&e->trackers, kind, t, &vi->refs[vi->nrefs]);
+                if (r < 0)
+                        log_err("(%s) track_%s %s: %s; not tracked", vi->c->name, tracker_kind_name(kind), t->name,
+                                strerror(-r));
+                else
+                        vi->nrefs++;
+        }
+}
+
+static const struct conf_sync_group *group_of(const struct conf *c, const struct conf_vrrp_instance *ci)
+{
+        const struct conf_sync_group *g;
+
+        CONF_FOREACH(g, &c->sync_groups)
+                if (ci->sync_group && !strcmp(g->name, ci->sync_group))
+                        return g;
+        return NULL;
+}
+
+/* An instance tracks what it lists and what its sync group lists. */
+static int setup_trackers(struct engine *e)
+{
+        trackers_init(&e->trackers, &e->loop, e->conf, on_tracker_changed, e);
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                const struct conf_vrrp_instance *c = vi->c;
+                const struct conf_sync_group *g = group_of(e->conf, c);
+                const conf_track_list *lists[8] = { &c->track_script, &c->track_interface, &c->track_file,
+                                                    &c->track_process };
+                const enum tracker_kind kinds[4] = { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
+                unsigned n = 0;
+                if (g) {
+                        lists[4] = &g->track_script, lists[5] = &g->track_interface;
+                        lists[6] = &g->track_file, lists[7] = &g->track_process;
+                }
+                for (int k = 0; k < 8; k++)
+                        n += lists[k] ? lists[k]->count : 0;
+                vi->refs = calloc(n + 1, sizeof(*vi->refs));
+                if (!vi->refs)
+                        return -ENOMEM;
+                for (int k = 0; k < 8; k++)
+                        if (lists[k])
+                                add_refs(e, vi, lists[k], kinds[k % 4]);
+        }
+        return 0;
+}
+
+/* Before the FSMs start: trackers' first verdicts, the link and set-up
+ * faults, and the sync groups' shared FAULT. */
+static void initial_inputs(struct engine *e)
+{
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                bool fault;
+                long delta;
+                trackers_eval(vi->refs, vi->nrefs, &fault, &delta);
+                vi->fsm.prio = track_effective_priority(vi->c->priority, delta);
+                if (fault)
+                        vi->faults |= VRRP_FAULT_TRACK;
+                if (!vi->ifc->info.up && !vi->c->dont_track_primary)
+                        vi->faults |= VRRP_FAULT_LINK;
+                if (!vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer))
+                        vi->faults |= VRRP_FAULT_SETUP;
+        }
+        for (unsigned k = 0; k < e->events.ngroups; k++) {
+                struct vrrp_group *g = &e->events.groups[k];
+                for (unsigned i = 0; i < g->n; i++)
+                        for (unsigned j = 0; j < g->n; j++)
+                                if (j != i && g->members[j]->faults)
+                                        g->members[i]->faults |= VRRP_FAULT_GROUP;
+        }
+}
+
 static void static_addresses(struct engine *e, bool add)
 {
         const struct conf_ipaddress *a;
@@ -344,10 +447,8 @@ static void start_instances(struct engine *e)
         for (unsigned i = 0; i < e->ninst; i++) {
                 struct vrrp_instance *vi = &e->inst[i];
                 struct vrrp_actions acts = { 0 };
-                bool faulty = !vi->src.family || (!vi->ifc->info.up && !vi->c->dont_track_primary) ||
-                              (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer);
                 vrrp_instance_remove_stale(vi);
-                vrrp_fsm_start(&vi->fsm, now, faulty, &acts);
+                vrrp_fsm_start(&vi->fsm, now, vi->faults != 0, &acts);
                 vrrp_instance_apply(vi, now, &acts);
         }
 }
@@ -363,14 +464,32 @@ static void stop_instances(struct engine *e)
         }
 }
 
+#define NOTIFY_STOP_WAIT_US 1000000 /* notify_stop scripts get up to 1 s, as keepalived */
+
+static void on_shutdown_tick(uv_timer_t *h)
+{
+        struct engine *e = h->data;
+
+        if (!vrrp_events_idle(&e->events) && mono_usec() < e->shutdown_until)
+                return;
+        spawn_terminate_all();
+        uv_stop(&e->loop);
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
         struct engine *e = h->data;
 
+        if (e->shutdown_until)
+                return;
         log_info("Stopping (signal %d)", signum);
+        trackers_stop(&e->trackers);
         stop_instances(e);
         static_addresses(e, false);
-        uv_stop(&e->loop);
+        e->shutdown_until = mono_usec() + NOTIFY_STOP_WAIT_US;
+        uv_timer_init(&e->loop, &e->shutdown);
+        e->shutdown.data = e;
+        uv_timer_start(&e->shutdown, on_shutdown_tick, 0, 10);
 }
 
 static void close_cb(uv_handle_t *h, void *arg)
@@ -385,6 +504,10 @@ static void engine_free(struct engine *e)
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
+        trackers_free(&e->trackers);
+        vrrp_events_free(&e->events);
+        for (unsigned i = 0; i < e->ninst; i++)
+                free(e->inst[i].refs);
         for (unsigned i = 0; i < e->ninst; i++)
                 vrrp_instance_vmac_down(&e->inst[i]);
         for (unsigned i = 0; i < e->nifaces; i++) {
@@ -423,7 +546,9 @@ static int engine_init(struct engine *e)
         e->sig_term.data = e->sig_int.data = e;
         uv_signal_start(&e->sig_term, on_signal, SIGTERM);
         uv_signal_start(&e->sig_int, on_signal, SIGINT);
-        return setup_instances(e);
+        if ((r = setup_instances(e)) < 0 || (r = setup_trackers(e)) < 0)
+                return r;
+        return vrrp_events_init(&e->events, &e->loop, e->conf, e->inst, e->ninst) < 0 ? -ENOMEM : 0;
 }
 
 int vrrp_engine_run(struct conf *c)
@@ -439,6 +564,9 @@ int vrrp_engine_run(struct conf *c)
                 return 1;
         }
         static_addresses(&e, true);
+        initial_inputs(&e);
+        vrrp_events_start(&e.events);
+        trackers_start(&e.trackers);
         start_instances(&e);
         rearm(&e);
         uv_run(&e.loop, UV_RUN_DEFAULT);

@@ -67,6 +67,7 @@ int64_t vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
 static void become_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out, enum vrrp_reason reason)
 {
         f->state = VRRP_MASTER;
+        f->wants_master = false;
         if (vrrp_fsm_is_owner(f))
                 f->prio = VRRP_PRIO_OWNER; /* the other owner is gone */
         f->down_at = 0;
@@ -87,6 +88,7 @@ static void become_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *
         if (f->state == VRRP_MASTER)
                 emit(out, ACT_DEL_ADDRESSES, 0, VRRP_BACKUP, reason);
         f->state = VRRP_BACKUP;
+        f->wants_master = false;
         f->adver_at = 0;
         f->down_at = f->demoted ? 0 : now + down_in;
         announce(f, out, reason);
@@ -143,6 +145,7 @@ static void adopt_master(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *
         f->last_rx = now;
         f->master_prio = rx->priority;
         f->resigned = false;
+        f->wants_master = false;
 }
 
 static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, struct vrrp_actions *out)
@@ -217,6 +220,12 @@ void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
                 f->adver_at += f->p.adver_int;
                 if (f->adver_at <= now)
                         f->adver_at = now + f->p.adver_int;
+        } else if (f->state == VRRP_BACKUP && f->down_at && now >= f->down_at && f->p.sync_member) {
+                /* keepalived: a member goes only when the whole group can; until
+                 * then it keeps wanting and re-arms its timer */
+                f->wants_master = true;
+                f->down_at = now + vrrp_master_down_interval(f);
+                emit(out, ACT_WANT_MASTER, 0, VRRP_BACKUP, REASON_NONE);
         } else if (f->state == VRRP_BACKUP && f->down_at && now >= f->down_at) {
                 become_master(f, now, out, f->resigned ? REASON_PRIORITY_ZERO : REASON_MASTER_DOWN);
                 f->last_rx = 0;
@@ -265,6 +274,22 @@ void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actio
         become_backup(f, now, out, REASON_ADDRESS_DELETED, vrrp_skew_time(f));
 }
 
+void vrrp_fsm_sync_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
+{
+        if (f->state != VRRP_BACKUP || f->fault || f->demoted)
+                return;
+        become_master(f, now, out, REASON_SYNC);
+        f->last_rx = 0;
+        f->resigned = false;
+}
+
+void vrrp_fsm_sync_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
+{
+        if (f->state != VRRP_MASTER)
+                return;
+        become_backup(f, now, out, REASON_SYNC, vrrp_master_down_interval(f));
+}
+
 void vrrp_fsm_demote(struct vrrp_fsm *f, int64_t now, bool demote, struct vrrp_actions *out)
 {
         if (demote == f->demoted)
@@ -304,6 +329,7 @@ const char *vrrp_reason_name(enum vrrp_reason r)
                 [REASON_SHUTDOWN] = "shutdown",
                 [REASON_ADDRESS_DELETED] = "address_deleted",
                 [REASON_DEMOTE] = "demote",
+                [REASON_SYNC] = "sync_group",
         };
         return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
 }

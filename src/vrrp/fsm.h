@@ -24,6 +24,7 @@ struct vrrp_fsm_params {
         unsigned down_timer_adverts;    /* 3 */
         bool lower_prio_no_advert;
         bool higher_prio_send_advert;
+        bool sync_member;               /* in a vrrp_sync_group: MASTER only with the group */
 };
 
 enum vrrp_reason {
@@ -37,6 +38,7 @@ enum vrrp_reason {
         REASON_SHUTDOWN,
         REASON_ADDRESS_DELETED,         /* a VIP was removed behind our back */
         REASON_DEMOTE,
+        REASON_SYNC,                    /* moved with its sync group */
 };
 
 enum vrrp_action_kind {
@@ -46,6 +48,7 @@ enum vrrp_action_kind {
         ACT_GARP,                       /* first GARP/NA burst; the glue schedules the rest */
         ACT_LOWER_PRIO_SEEN,            /* a master heard a lower priority: lower-prio GARPs, notify */
         ACT_STATE,                      /* .state entered, .reason: log and notify */
+        ACT_WANT_MASTER,                /* sync member: down timer expired, ask the group */
 };
 
 struct vrrp_action {
@@ -81,6 +84,7 @@ struct vrrp_fsm {
         bool resigned;                  /* the master sent priority 0 */
         bool fault;
         bool demoted;                   /* stays BACKUP until promoted */
+        bool wants_master;              /* sync member whose down timer expired */
 };
 
 void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_params *p);
@@ -99,6 +103,9 @@ void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
 void vrrp_fsm_set_fault(struct vrrp_fsm *f, int64_t now, bool fault, struct vrrp_actions *out);
 void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct vrrp_actions *out);
 void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
+/* Sync group moves: to MASTER (from BACKUP) and to BACKUP (from MASTER). */
+void vrrp_fsm_sync_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
+void vrrp_fsm_sync_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
 void vrrp_fsm_demote(struct vrrp_fsm *f, int64_t now, bool demote, struct vrrp_actions *out);
 
 const char *vrrp_state_name(enum vrrp_state s);      /* "MASTER" */

@@ -86,6 +86,7 @@ int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const st
                 .down_timer_adverts = ci->down_timer_adverts,
                 .lower_prio_no_advert = ci->lower_prio_no_advert,
                 .higher_prio_send_advert = ci->higher_prio_send_advert,
+                .sync_member = ci->sync_group != NULL,
         };
 
         memset(vi, 0, sizeof(*vi));
@@ -472,8 +473,46 @@ void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrr
                         vi->last_reason = a->reason;
                         log_state(vi, a);
                         break;
+                case ACT_WANT_MASTER:
+                        break;
                 }
+                if (vi->on_event && a->kind != ACT_SEND_ADVERT && a->kind != ACT_ADD_ADDRESSES &&
+                    a->kind != ACT_DEL_ADDRESSES && a->kind != ACT_GARP)
+                        vi->on_event(vi->event_ctx, vi, a);
         }
+}
+
+/* ---- inputs: faults and trackers ---------------------------------------------------------- */
+
+void vrrp_instance_set_fault(struct vrrp_instance *vi, int64_t now, unsigned bit, bool on)
+{
+        struct vrrp_actions acts = { 0 };
+        unsigned before = vi->faults;
+
+        vi->faults = on ? vi->faults | bit : vi->faults & ~bit;
+        if (vi->faults == before)
+                return;
+        vrrp_fsm_set_fault(&vi->fsm, now, vi->faults != 0, &acts);
+        vrrp_instance_apply(vi, now, &acts);
+}
+
+void vrrp_instance_track_update(struct vrrp_instance *vi, int64_t now)
+{
+        struct vrrp_actions acts = { 0 };
+        bool fault;
+        long delta;
+        uint8_t prio;
+
+        trackers_eval(vi->refs, vi->nrefs, &fault, &delta);
+        prio = track_effective_priority(vi->c->priority, delta);
+        if (prio != vi->fsm.prio && !vrrp_fsm_is_owner(&vi->fsm)) {
+                log_info("(%s) Changing effective priority from %u to %u", vi->c->name, vi->fsm.prio, prio);
+                vrrp_fsm_set_priority(&vi->fsm, now, prio, &acts);
+                vrrp_instance_apply(vi, now, &acts);
+                if (vi->on_priority)
+                        vi->on_priority(vi->event_ctx, vi);
+        }
+        vrrp_instance_set_fault(vi, now, VRRP_FAULT_TRACK, fault);
 }
 
 /* ---- receiving ------------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
 #include "vrrp/garp.h"
 #include "vrrp/packet.h"
 #include "vrrp/sock.h"
+#include "vrrp/tracking.h"
 
 /* Adverts dropped after the VRID matched an instance, by reason. */
 enum vrrp_drop {
@@ -29,6 +30,20 @@ enum vrrp_drop {
 const char *vrrp_drop_name(enum vrrp_drop d);
 
 struct vrrp_iface;
+struct vrrp_instance;
+
+/* Why an instance is in FAULT: any bit set. */
+enum vrrp_fault_bit {
+        VRRP_FAULT_LINK = 1,            /* its interface is down */
+        VRRP_FAULT_TRACK = 2,           /* an unweighted tracker failed */
+        VRRP_FAULT_GROUP = 4,           /* another member of its sync group is faulty */
+        VRRP_FAULT_SETUP = 8,           /* no source address, or unicast with no peer */
+};
+
+/* State changes, lower-priority adverts and sync-group requests, after the
+ * instance has acted on them. */
+typedef void (*vrrp_event_fn)(void *ctx, struct vrrp_instance *vi, const struct vrrp_action *a);
+typedef void (*vrrp_priority_fn)(void *ctx, struct vrrp_instance *vi);
 
 struct vrrp_instance_stats {
         uint64_t adverts_rx, adverts_tx, prio0_rx, prio0_tx;
@@ -71,6 +86,13 @@ struct vrrp_instance {
                 struct garp_sock garp;
         } vmac;
         struct vrrp_instance_stats st;
+        /* trackers: the instance's own and its sync group's */
+        struct tracker_ref *refs;
+        unsigned nrefs;
+        unsigned faults;                /* enum vrrp_fault_bit */
+        vrrp_event_fn on_event;
+        vrrp_priority_fn on_priority;
+        void *event_ctx;
 };
 
 #define VRRP_SOCK_AH 2
@@ -101,4 +123,8 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
 /* Run due FSM and GARP deadlines; return the next deadline (0: none). */
 int64_t vrrp_instance_tick(struct vrrp_instance *vi, int64_t now);
 int64_t vrrp_instance_deadline(const struct vrrp_instance *vi);
+/* Set or clear one reason for FAULT; the FSM sees the OR of them. */
+void vrrp_instance_set_fault(struct vrrp_instance *vi, int64_t now, unsigned bit, bool on);
+/* Re-evaluate the trackers: effective priority and FAULT_TRACK. */
+void vrrp_instance_track_update(struct vrrp_instance *vi, int64_t now);
 bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr);

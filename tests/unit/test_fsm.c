@@ -466,6 +466,46 @@ static void test_two_owners_lower_address_yields_at_254(void **state)
         assert_int_equal(g.prio, 255);
 }
 
+/* A sync member's expired down timer asks instead of acting, and re-arms;
+ * the group then moves it with vrrp_fsm_sync_master(). A better advert
+ * withdraws the wish. */
+static void test_sync_member_asks_the_group(void **state)
+{
+        struct vrrp_fsm_params p = v3(100, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx better = rx(200, 100 * MS, 1);
+        int64_t due;
+
+        (void)state;
+        p.sync_member = true;
+        f = fsm_in_backup(p);
+        due = f.down_at;
+        vrrp_fsm_timer(&f, due, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_true(f.wants_master);
+        assert_kinds(&a, 1, ACT_WANT_MASTER);
+        assert_int_equal(f.down_at, due + 360937);
+        a.n = 0;
+        vrrp_fsm_advert(&f, due + 10 * MS, &better, &a);
+        assert_false(f.wants_master);
+        a.n = 0;
+        vrrp_fsm_sync_master(&f, due + 20 * MS, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(a.a[a.n - 1].reason, REASON_SYNC);
+        a.n = 0;
+        vrrp_fsm_sync_backup(&f, due + 30 * MS, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_kinds(&a, 2, ACT_DEL_ADDRESSES, ACT_STATE);
+        /* a faulty member is not forced up */
+        a.n = 0;
+        vrrp_fsm_set_fault(&f, due + 40 * MS, true, &a);
+        a.n = 0;
+        vrrp_fsm_sync_master(&f, due + 50 * MS, &a);
+        assert_int_equal(f.state, VRRP_FAULT);
+        assert_int_equal(a.n, 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -492,6 +532,7 @@ int main(void)
                 cmocka_unit_test(test_demote_and_promote),
                 cmocka_unit_test(test_v2_keeps_its_interval),
                 cmocka_unit_test(test_two_owners_lower_address_yields_at_254),
+                cmocka_unit_test(test_sync_member_asks_the_group),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

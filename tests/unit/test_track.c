@@ -1,11 +1,13 @@
 /* Trackers: the rise/fall counter of keepalived-reference.md §5.3, the
- * weight/reverse table, and the effective priority clamp. */
+ * weight/reverse table, the effective priority clamp, and the sync group
+ * decisions of §5.4. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "vrrp/sync.h"
 #include "vrrp/track.h"
 
 /* Feed a string of outcomes ('s' success, 'f' failure); return the OK/KO
@@ -146,6 +148,53 @@ static void test_effective_priority_clamps(void **state)
         assert_int_equal(track_effective_priority(255, -100), 255);
 }
 
+static void test_group_state(void **state)
+{
+        struct sync_member m[3] = { { VRRP_MASTER, false, false }, { VRRP_MASTER, false, false },
+                                    { VRRP_BACKUP, false, false } };
+
+        (void)state;
+        assert_int_equal(sync_group_state(m, 3), VRRP_BACKUP);
+        m[2].state = VRRP_MASTER;
+        assert_int_equal(sync_group_state(m, 3), VRRP_MASTER);
+        m[1].state = VRRP_FAULT;
+        assert_int_equal(sync_group_state(m, 3), VRRP_FAULT);
+        for (int i = 0; i < 3; i++)
+                m[i].state = VRRP_INIT;
+        assert_int_equal(sync_group_state(m, 3), VRRP_INIT);
+}
+
+/* A member whose timer expired waits for the others: one still hearing a
+ * better master holds the whole group in BACKUP (no thrashing). */
+static void test_group_goes_master_only_together(void **state)
+{
+        struct sync_member m[2] = { { VRRP_BACKUP, true, false }, { VRRP_BACKUP, false, false } };
+
+        (void)state;
+        assert_false(sync_may_go_master(m, 2));
+        m[1].wants_master = true;
+        assert_true(sync_may_go_master(m, 2));
+        m[1] = (struct sync_member){ VRRP_MASTER, false, false };
+        assert_true(sync_may_go_master(m, 2));
+        m[1] = (struct sync_member){ VRRP_FAULT, false, true };
+        assert_false(sync_may_go_master(m, 2));
+}
+
+/* The faulty member is not held by itself, so it can leave FAULT when its
+ * own fault clears, and the others follow. */
+static void test_group_fault_holds_the_others(void **state)
+{
+        struct sync_member m[3] = { { VRRP_FAULT, false, true }, { VRRP_FAULT, false, false },
+                                    { VRRP_FAULT, false, false } };
+
+        (void)state;
+        assert_false(sync_held_in_fault(m, 3, 0));
+        assert_true(sync_held_in_fault(m, 3, 1));
+        assert_true(sync_held_in_fault(m, 3, 2));
+        m[0].own_fault = false;
+        assert_false(sync_held_in_fault(m, 3, 1));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -157,6 +206,9 @@ int main(void)
                 cmocka_unit_test(test_bool_weights_and_reverse),
                 cmocka_unit_test(test_file_values),
                 cmocka_unit_test(test_effective_priority_clamps),
+                cmocka_unit_test(test_group_state),
+                cmocka_unit_test(test_group_goes_master_only_together),
+                cmocka_unit_test(test_group_fault_holds_the_others),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

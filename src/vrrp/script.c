@@ -1,0 +1,114 @@
+#include "vrrp/script.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "conf/syscheck.h"
+
+static char **argv_dup(char *const *src, unsigned n)
+{
+        char **out = calloc(n + 1, sizeof(*out));
+
+        if (!out)
+                return NULL;
+        for (unsigned i = 0; i < n; i++)
+                out[i] = src[i]; /* the strings live in the configuration's arena */
+        return out;
+}
+
+int script_cmd_init(struct script_cmd *sc, const struct conf *c, const struct conf_script *s, const char *user,
+                    const char *group, const char *what)
+{
+        int r;
+
+        memset(sc, 0, sizeof(*sc));
+        sc->what = what;
+        if (!s->cmdline || !s->argc)
+                return -EINVAL;
+        if (s->cmdline[0] == '<') {
+                /* keepalived runs "<file" forms through the shell */
+                static char sh[] = "/bin/sh", dash_c[] = "-c";
+                char *argv[3] = { sh, dash_c, (char *)(uintptr_t)s->cmdline };
+                sc->argv = argv_dup(argv, 3);
+        } else {
+                sc->argv = argv_dup(s->argv, s->argc);
+        }
+        if (!sc->argv)
+                return -ENOMEM;
+        r = spawn_resolve_user(user ? user : s->user, user ? group : s->group, c->global.script_user,
+                               c->global.script_group, &sc->uid, &sc->gid);
+        if (r < 0) {
+                log_err("%s: user '%s' does not exist; the script is disabled", what,
+                        user ? user : s->user ? s->user : c->global.script_user);
+                script_cmd_free(sc);
+                return r;
+        }
+        sc->secure_check = c->global.enable_script_security && sc->uid == 0;
+        return 0;
+}
+
+void script_cmd_free(struct script_cmd *sc)
+{
+        free(sc->argv);
+        sc->argv = NULL;
+}
+
+struct refused {
+        uv_timer_t t;
+        spawn_done_fn done;
+        void *ctx;
+};
+
+static void refused_closed(uv_handle_t *h)
+{
+        free(h->data);
+}
+
+static void refused_report(uv_timer_t *t)
+{
+        struct refused *f = t->data;
+        struct spawn_result r = { .started = false, .error = -EPERM };
+
+        f->done(f->ctx, &r);
+        uv_close((uv_handle_t *)t, refused_closed);
+}
+
+/* Report a refusal from the loop, like any other ending. */
+static int refuse(uv_loop_t *loop, spawn_done_fn done, void *ctx)
+{
+        struct refused *f = calloc(1, sizeof(*f));
+
+        if (!f)
+                return -ENOMEM;
+        f->done = done;
+        f->ctx = ctx;
+        uv_timer_init(loop, &f->t);
+        f->t.data = f;
+        uv_timer_start(&f->t, refused_report, 0, 0);
+        return -EPERM;
+}
+
+int script_cmd_run(uv_loop_t *loop, const struct script_cmd *sc, const char *const *extra, int64_t timeout_ms,
+                   spawn_done_fn done, void *ctx)
+{
+        char *argv[64];
+        unsigned n = 0;
+        char why[PATH_MAX + 64];
+        struct spawn_req req = { .argv = argv, .uid = sc->uid, .gid = sc->gid, .timeout_ms = timeout_ms };
+
+        if (!sc->argv)
+                return refuse(loop, done, ctx);
+        if (sc->secure_check && strchr(sc->argv[0], '/') && !conf_path_is_secure(sc->argv[0], why, sizeof(why))) {
+                log_err("%s: SECURITY VIOLATION - %s; refusing to run '%s' as root", sc->what, why, sc->argv[0]);
+                return refuse(loop, done, ctx);
+        }
+        for (char **a = sc->argv; *a && n < 59; a++)
+                argv[n++] = *a;
+        for (const char *const *e = extra; e && *e && n < 63; e++)
+                argv[n++] = (char *)(uintptr_t)*e;
+        argv[n] = NULL;
+        return spawn_run(loop, &req, done, ctx);
+}

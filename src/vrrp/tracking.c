@@ -1,0 +1,582 @@
+#include "vrrp/tracking.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "net/nl.h"
+
+#define PROC_SCAN_MS 1000
+#define MAX_PIDWATCH 256
+
+/* An exit of a process that matched a track_process: its pidfd turns
+ * readable, and we rescan at once instead of at the next period. */
+struct pidwatch {
+        uv_poll_t poll;
+        pid_t pid;
+        int fd;
+        bool seen;                      /* matched in the latest scan */
+        struct trackers *ts;
+        struct pidwatch *next;
+};
+
+const char *tracker_kind_name(enum tracker_kind k)
+{
+        static const char *const names[] = { "script", "interface", "file", "process" };
+        return (unsigned)k < 4 ? names[k] : "unknown";
+}
+
+void trackers_init(struct trackers *ts, uv_loop_t *loop, const struct conf *c, tracker_changed_fn fn, void *ctx)
+{
+        memset(ts, 0, sizeof(*ts));
+        ts->loop = loop;
+        ts->conf = c;
+        ts->changed = fn;
+        ts->ctx = ctx;
+        ts->ino_fd = -1;
+}
+
+static int64_t to_ms(int64_t usec)
+{
+        int64_t ms = usec / 1000;
+        return ms > 0 ? ms : 1;
+}
+
+/* ---- vrrp_script ------------------------------------------------------------------- */
+
+static void script_done(void *ctx, const struct spawn_result *r)
+{
+        struct tracker *t = ctx;
+        bool ok = spawn_succeeded(r);
+        int code = r->term_signal ? 128 + r->term_signal : r->exit_status;
+
+        t->running = false;
+        t->runs++;
+        if (r->timed_out) {
+                t->timeouts++;
+                log_warn("VRRP_Script(%s) timed_out", t->name);
+        } else if (r->started && code != t->last_exit) {
+                log_info("Script `%s` now returning %d", t->name, code);
+        }
+        if (r->started)
+                t->last_exit = code;
+        if (!ok)
+                t->failures++;
+        if (!track_rf_update(&t->rf, ok))
+                return;
+        t->up = t->rf.ok;
+        t->known = true;
+        log_info("VRRP_Script(%s) %s", t->name, t->up ? "succeeded" : "failed");
+        t->set->changed(t->set->ctx, t);
+}
+
+static void script_tick(uv_timer_t *h)
+{
+        struct tracker *t = h->data;
+        const struct conf_vrrp_script *s = t->script;
+        int64_t timeout = s->timeout != TIMER_UNSET && s->timeout > 0 ? s->timeout : s->interval;
+
+        if (t->running) {
+                t->skipped++;
+                log_info("Track script %s is already running, expect idle - skipping run", t->name);
+                return;
+        }
+        t->running = true;
+        script_cmd_run(t->set->loop, &t->cmd, NULL, to_ms(timeout), script_done, t);
+}
+
+static int script_setup(struct trackers *ts, struct tracker *t)
+{
+        const struct conf_vrrp_script *s = conf_find_vrrp_script(ts->conf, t->name);
+        char what[128];
+        int r;
+
+        if (!s)
+                return -ENOENT;
+        t->script = s;
+        snprintf(what, sizeof(what), "VRRP_Script(%s)", s->name);
+        r = script_cmd_init(&t->cmd, ts->conf, &s->script, s->user, s->group, s->name);
+        if (r < 0)
+                log_err("%s is disabled", what);
+        track_rf_init(&t->rf, s->rise, s->fall, s->init_fail);
+        t->known = s->init_fail;        /* init_fail: KO until rise successes */
+        t->last_exit = -1;
+        uv_timer_init(ts->loop, &t->timer);
+        t->timer.data = t;
+        return 0;
+}
+
+/* ---- track_file ----------------------------------------------------------------------- */
+
+static long read_value(const char *path)
+{
+        char buf[64] = "";
+        FILE *f = fopen(path, "re");
+        long v;
+
+        if (!f)
+                return 0;
+        if (!fgets(buf, sizeof(buf), f))
+                buf[0] = 0;
+        fclose(f);
+        v = strtol(buf, NULL, 0);
+        return v;
+}
+
+/* Re-read a file whose directory reported name (NULL: all). */
+static void file_changed(struct tracker *t)
+{
+        long v = read_value(t->file->file);
+
+        if (v == t->value)
+                return;
+        log_info("Tracked file %s: value %ld (was %ld)", t->name, v, t->value);
+        t->value = v;
+        t->set->changed(t->set->ctx, t);
+}
+
+/* inotify on the directories: a writer's close or a rename into place is one
+ * complete update; IN_MODIFY would also report the truncation in between. */
+static void on_inotify(uv_poll_t *h, int status, int events)
+{
+        struct trackers *ts = h->data;
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        ssize_t n;
+
+        (void)status, (void)events;
+        while ((n = read(ts->ino_fd, buf, sizeof(buf))) > 0) {
+                for (char *p = buf; p < buf + n;) {
+                        const struct inotify_event *ie = (const struct inotify_event *)(void *)p;
+                        for (struct tracker *t = ts->list; t; t = t->next)
+                                if (t->kind == TK_FILE && t->wd == ie->wd && ie->len &&
+                                    !strcmp(ie->name, t->base))
+                                        file_changed(t);
+                        p += sizeof(*ie) + ie->len;
+                }
+        }
+}
+
+static int file_setup(struct trackers *ts, struct tracker *t)
+{
+        const struct conf_track_file *f = conf_find_track_file(ts->conf, t->name);
+
+        if (!f)
+                return -ENOENT;
+        t->file = f;
+        if (f->init_file && (f->init_overwrite || access(f->file, F_OK) != 0)) {
+                FILE *out = fopen(f->file, "we");
+                if (out) {
+                        fprintf(out, "%ld\n", f->init_value);
+                        fclose(out);
+                } else {
+                        log_warn("track_file %s: cannot create %s: %s", f->name, f->file, strerror(errno));
+                }
+        }
+        t->value = read_value(f->file);
+        t->known = true;
+        return 0;
+}
+
+static void file_start(struct trackers *ts, struct tracker *t)
+{
+        char *copy = strdup(t->file->file), *copy2 = strdup(t->file->file);
+
+        if (!copy || !copy2)
+                goto out;
+        if (ts->ino_fd < 0) {
+                ts->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (ts->ino_fd < 0) {
+                        log_err("track_file: inotify: %s", strerror(errno));
+                        goto out;
+                }
+                uv_poll_init(ts->loop, &ts->ino_poll, ts->ino_fd);
+                ts->ino_poll.data = ts;
+                uv_poll_start(&ts->ino_poll, UV_READABLE, on_inotify);
+        }
+        snprintf(t->base, sizeof(t->base), "%s", basename(copy));
+        t->wd = inotify_add_watch(ts->ino_fd, dirname(copy2), IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE);
+        if (t->wd < 0)
+                log_err("track_file %s: cannot watch %s: %s", t->name, t->file->file, strerror(errno));
+out:
+        free(copy);
+        free(copy2);
+}
+
+/* ---- track_process ---------------------------------------------------------------------- */
+
+static bool read_small(const char *path, char *buf, size_t size, size_t *ret_len)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n;
+
+        if (fd < 0)
+                return false;
+        n = read(fd, buf, size - 1);
+        close(fd);
+        if (n < 0)
+                return false;
+        buf[n] = 0;
+        *ret_len = (size_t)n;
+        return true;
+}
+
+/* cmdline is NUL-separated: argv[0], then the arguments. */
+static bool params_match(const struct conf_track_process *p, const char *cmd, size_t len)
+{
+        const char *a = cmd + strlen(cmd) + 1, *end = cmd + len;
+        unsigned i = 0;
+
+        for (; i < p->nparams; i++, a += strlen(a) + 1) {
+                if (a >= end)
+                        return false;
+                bool last = i + 1 == p->nparams;
+                if (p->param_match == 2 && last ? strncmp(a, p->params[i], strlen(p->params[i])) != 0
+                                                : strcmp(a, p->params[i]) != 0)
+                        return false;
+        }
+        /* exact: nothing more; initial/partial: more arguments may follow */
+        return p->param_match != 0 || a >= end;
+}
+
+static bool process_matches(const struct conf_track_process *p, const char *comm, const char *cmd, size_t cmdlen)
+{
+        if (p->full_command) {
+                if (!cmdlen || strcmp(cmd, p->process) != 0)
+                        return false;
+        } else if (strncmp(comm, p->process, 15) != 0 || (strlen(p->process) <= 15 && strlen(comm) != strlen(p->process))) {
+                return false; /* comm holds at most 15 characters */
+        }
+        return !p->nparams || (cmdlen && params_match(p, cmd, cmdlen));
+}
+
+static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid);
+
+static void process_apply(struct tracker *t, bool up)
+{
+        if (t->known && up == t->up)
+                return;
+        t->up = up;
+        t->known = true;
+        log_info("Track process %s: %u running, quorum %s", t->name, t->count, up ? "reached" : "lost");
+        t->set->changed(t->set->ctx, t);
+}
+
+static void process_delay_done(uv_timer_t *h)
+{
+        struct tracker *t = h->data;
+
+        process_apply(t, t->pending_up);
+}
+
+static void process_update(struct tracker *t, unsigned count)
+{
+        const struct conf_track_process *p = t->proc;
+        bool up = count >= (p->quorum ? p->quorum : 1) && (!p->quorum_max || count <= p->quorum_max);
+        int64_t delay = up ? p->fork_delay : p->terminate_delay;
+
+        t->count = count;
+        if (!t->known || delay <= 0) {
+                uv_timer_stop(&t->delay);
+                process_apply(t, up);
+                return;
+        }
+        if (up == t->up) {
+                uv_timer_stop(&t->delay);  /* flapped back within the delay */
+                return;
+        }
+        if (uv_is_active((uv_handle_t *)&t->delay) && t->pending_up == up)
+                return;
+        t->pending_up = up;
+        uv_timer_start(&t->delay, process_delay_done, (uint64_t)to_ms(delay), 0);
+}
+
+static void scan_processes(struct trackers *ts)
+{
+        DIR *d = opendir("/proc");
+        struct dirent *de;
+        unsigned counts[256] = { 0 }, n = 0;
+        struct tracker *t;
+
+        if (!d)
+                return;
+        for (struct pidwatch *w = ts->pids; w; w = w->next)
+                w->seen = false;
+        while ((de = readdir(d))) {
+                char path[300], comm[64], cmd[4096];
+                size_t clen = 0, cmdlen = 0;
+                if (!isdigit((unsigned char)de->d_name[0]))
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+                if (!read_small(path, comm, sizeof(comm), &clen))
+                        continue;
+                comm[strcspn(comm, "\n")] = 0;
+                bool cmd_read = false;
+                n = 0;
+                for (t = ts->list; t; t = t->next) {
+                        if (t->kind != TK_PROCESS)
+                                continue;
+                        if ((t->proc->nparams || t->proc->full_command) && !cmd_read) {
+                                snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+                                if (!read_small(path, cmd, sizeof(cmd), &cmdlen))
+                                        cmdlen = 0;
+                                cmd_read = true;
+                        }
+                        if (n < 256 && process_matches(t->proc, comm, cmd, cmdlen)) {
+                                counts[n]++;
+                                struct pidwatch *w = pid_watch(ts, (pid_t)atoi(de->d_name));
+                                if (w)
+                                        w->seen = true;
+                        }
+                        n++;
+                }
+        }
+        closedir(d);
+        n = 0;
+        for (t = ts->list; t; t = t->next)
+                if (t->kind == TK_PROCESS && n < 256)
+                        process_update(t, counts[n++]);
+}
+
+static void pidwatch_closed(uv_handle_t *h)
+{
+        struct pidwatch *w = h->data;
+
+        close(w->fd);
+        free(w);
+}
+
+static void pidwatch_drop(struct trackers *ts, struct pidwatch *w)
+{
+        struct pidwatch **pp = &ts->pids;
+
+        while (*pp && *pp != w)
+                pp = &(*pp)->next;
+        if (*pp)
+                *pp = w->next;
+        uv_close((uv_handle_t *)&w->poll, pidwatch_closed);
+}
+
+static void on_proc_scan(uv_timer_t *h)
+{
+        struct trackers *ts = h->data;
+        struct pidwatch *w = ts->pids, *next;
+
+        scan_processes(ts);
+        for (; w; w = next) {
+                next = w->next;
+                if (!w->seen)
+                        pidwatch_drop(ts, w);
+        }
+}
+
+static void on_pid_exit(uv_poll_t *h, int status, int events)
+{
+        struct pidwatch *w = h->data;
+        struct trackers *ts = w->ts;
+
+        (void)status, (void)events;
+        pidwatch_drop(ts, w);
+        scan_processes(ts);
+        uv_timer_again(&ts->proc_scan);
+}
+
+static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid)
+{
+        struct pidwatch *w;
+        unsigned n = 0;
+        int fd;
+
+        for (w = ts->pids; w; w = w->next, n++)
+                if (w->pid == pid)
+                        return w;
+        if (n >= MAX_PIDWATCH)
+                return NULL;
+        fd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+                return NULL; /* old kernel, or gone already: the periodic scan covers it */
+        w = calloc(1, sizeof(*w));
+        if (!w) {
+                close(fd);
+                return NULL;
+        }
+        w->pid = pid;
+        w->fd = fd;
+        w->ts = ts;
+        uv_poll_init(ts->loop, &w->poll, fd);
+        w->poll.data = w;
+        uv_poll_start(&w->poll, UV_READABLE, on_pid_exit);
+        w->next = ts->pids;
+        ts->pids = w;
+        return w;
+}
+
+static int process_setup(struct trackers *ts, struct tracker *t)
+{
+        const struct conf_track_process *p = conf_find_track_process(ts->conf, t->name);
+
+        if (!p)
+                return -ENOENT;
+        t->proc = p;
+        uv_timer_init(ts->loop, &t->delay);
+        t->delay.data = t;
+        return 0;
+}
+
+/* ---- the set ----------------------------------------------------------------------------- */
+
+static int iface_setup(struct tracker *t)
+{
+        struct iface_info info;
+
+        if (iface_lookup(t->name, &info) < 0) {
+                t->ifindex = 0;
+                t->up = false;
+        } else {
+                t->ifindex = info.ifindex;
+                t->up = info.up;
+        }
+        t->known = true;
+        return 0;
+}
+
+static void ref_weight(const struct tracker *t, const struct conf_track *c, struct tracker_ref *ret)
+{
+        int weight = 0;
+        bool reverse = false;
+
+        if (t->kind == TK_SCRIPT)
+                weight = t->script->weight, reverse = t->script->weight_reverse;
+        else if (t->kind == TK_FILE)
+                weight = t->file->weight, reverse = t->file->weight_reverse;
+        else if (t->kind == TK_PROCESS)
+                weight = t->proc->weight, reverse = t->proc->weight_reverse;
+        if (c->weight_set)
+                weight = c->weight;
+        if (c->reverse >= 0)
+                reverse = c->reverse == 1;
+        ret->weight = weight;
+        ret->reverse = reverse;
+}
+
+int trackers_ref(struct trackers *ts, enum tracker_kind kind, const struct conf_track *c, struct tracker_ref *ret)
+{
+        struct tracker *t;
+        int r = 0;
+
+        for (t = ts->list; t; t = t->next)
+                if (t->kind == kind && !strcmp(t->name, c->name))
+                        break;
+        if (!t) {
+                t = calloc(1, sizeof(*t));
+                if (!t)
+                        return -ENOMEM;
+                t->kind = kind;
+                t->name = c->name;
+                t->set = ts;
+                switch (kind) {
+                case TK_SCRIPT: r = script_setup(ts, t); break;
+                case TK_IFACE: r = iface_setup(t); break;
+                case TK_FILE: r = file_setup(ts, t); break;
+                case TK_PROCESS: r = process_setup(ts, t); break;
+                }
+                if (r < 0) {
+                        free(t);
+                        return r;
+                }
+                t->next = ts->list;
+                ts->list = t;
+        }
+        ret->t = t;
+        ref_weight(t, c, ret);
+        return 0;
+}
+
+void trackers_start(struct trackers *ts)
+{
+        bool procs = false;
+
+        for (struct tracker *t = ts->list; t; t = t->next) {
+                if (t->kind == TK_SCRIPT)
+                        uv_timer_start(&t->timer, script_tick, 0, (uint64_t)to_ms(t->script->interval));
+                else if (t->kind == TK_FILE)
+                        file_start(ts, t);
+                else if (t->kind == TK_PROCESS)
+                        procs = true;
+        }
+        if (procs) {
+                uv_timer_init(ts->loop, &ts->proc_scan);
+                ts->proc_scan.data = ts;
+                ts->scanning = true;
+                scan_processes(ts);
+                uv_timer_start(&ts->proc_scan, on_proc_scan, PROC_SCAN_MS, PROC_SCAN_MS);
+        }
+}
+
+void trackers_link_event(struct trackers *ts, int ifindex, bool up)
+{
+        for (struct tracker *t = ts->list; t; t = t->next) {
+                if (t->kind != TK_IFACE || t->ifindex != ifindex || t->up == up)
+                        continue;
+                t->up = up;
+                log_info("Tracked interface %s is %s", t->name, up ? "up" : "down");
+                ts->changed(ts->ctx, t);
+        }
+}
+
+void trackers_stop(struct trackers *ts)
+{
+        for (struct tracker *t = ts->list; t; t = t->next)
+                if (t->kind == TK_SCRIPT)
+                        uv_timer_stop(&t->timer);
+        if (ts->scanning)
+                uv_timer_stop(&ts->proc_scan);
+        while (ts->pids)
+                pidwatch_drop(ts, ts->pids);
+        if (ts->ino_fd >= 0)
+                uv_poll_stop(&ts->ino_poll);
+}
+
+void trackers_free(struct trackers *ts)
+{
+        struct tracker *t = ts->list, *next;
+
+        for (; t; t = next) {
+                next = t->next;
+                if (t->kind == TK_SCRIPT)
+                        script_cmd_free(&t->cmd);
+                free(t);
+        }
+        ts->list = NULL;
+        if (ts->ino_fd >= 0)
+                close(ts->ino_fd);
+        ts->ino_fd = -1;
+}
+
+void trackers_eval(const struct tracker_ref *refs, unsigned n, bool *ret_fault, long *ret_delta)
+{
+        bool fault = false;
+        long delta = 0;
+
+        for (unsigned i = 0; i < n; i++) {
+                const struct tracker *t = refs[i].t;
+                struct track_effect e;
+                if (!t->known)
+                        continue; /* a script with no result yet weighs nothing */
+                e = t->kind == TK_FILE ? track_effect_file(t->value, refs[i].weight, refs[i].reverse)
+                                       : track_effect_bool(t->up, refs[i].weight, refs[i].reverse);
+                fault |= e.fault;
+                delta += e.delta;
+        }
+        *ret_fault = fault;
+        *ret_delta = delta;
+}

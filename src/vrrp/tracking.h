@@ -1,0 +1,86 @@
+/* Trackers at run time: vrrp_script runners, tracked interfaces, track_file
+ * (inotify on the file's directory) and track_process (a /proc scan, with a
+ * pidfd per matching process so that an exit is seen at once). Each tracker
+ * reports a change through one callback; the engine then re-evaluates the
+ * instances that refer to it (vrrp/track.c does the arithmetic). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "conf/model.h"
+#include "vrrp/script.h"
+#include "vrrp/track.h"
+
+enum tracker_kind { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
+
+struct trackers;
+
+struct tracker {
+        enum tracker_kind kind;
+        const char *name;
+        bool up;                        /* script OK / interface up / process quorum */
+        bool known;                     /* a first result is in (scripts) */
+        long value;                     /* track_file */
+        struct trackers *set;
+        struct tracker *next;
+        /* vrrp_script */
+        const struct conf_vrrp_script *script;
+        struct script_cmd cmd;
+        struct track_rf rf;
+        uv_timer_t timer;
+        bool running;
+        int last_exit;
+        uint64_t runs, failures, timeouts, skipped;
+        /* track_interface */
+        int ifindex;
+        /* track_file */
+        const struct conf_track_file *file;
+        int wd;                         /* inotify watch of its directory */
+        char base[256];
+        /* track_process */
+        const struct conf_track_process *proc;
+        unsigned count;
+        bool pending_up;                /* state waiting out fork_delay/terminate_delay */
+        uv_timer_t delay;
+};
+
+/* How an instance (or a sync group, for all its members) refers to one. */
+struct tracker_ref {
+        struct tracker *t;
+        int weight;
+        bool reverse;
+};
+
+typedef void (*tracker_changed_fn)(void *ctx, struct tracker *t);
+
+struct trackers {
+        uv_loop_t *loop;
+        const struct conf *conf;
+        struct tracker *list;
+        tracker_changed_fn changed;
+        void *ctx;
+        uv_timer_t proc_scan;
+        bool scanning;
+        struct pidwatch *pids;
+        int ino_fd;                     /* track_file */
+        uv_poll_t ino_poll;
+};
+
+void trackers_init(struct trackers *ts, uv_loop_t *loop, const struct conf *c, tracker_changed_fn fn, void *ctx);
+/* Resolve a conf_track entry of the given kind to a tracker (created once,
+ * shared) and fill ref; -ENOENT if the name is unknown. */
+int trackers_ref(struct trackers *ts, enum tracker_kind kind, const struct conf_track *t, struct tracker_ref *ret);
+/* Start script timers, file watches and the process scan. */
+void trackers_start(struct trackers *ts);
+/* A link changed (from the netlink monitor). */
+void trackers_link_event(struct trackers *ts, int ifindex, bool up);
+/* Stop timers and process watches (before the loop closes its handles). */
+void trackers_stop(struct trackers *ts);
+/* Free the trackers, once the loop's handles are closed. */
+void trackers_free(struct trackers *ts);
+
+/* Sum the effects of refs: fault, and the priority delta. */
+void trackers_eval(const struct tracker_ref *refs, unsigned n, bool *ret_fault, long *ret_delta);
+const char *tracker_kind_name(enum tracker_kind k);
