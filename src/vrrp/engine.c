@@ -15,6 +15,7 @@
 #include "common/spawn.h"
 #include "vrrp/events.h"
 #include "vrrp/instance.h"
+#include "vrrp/smtp.h"
 #include "vrrp/tracking.h"
 
 #define MAX_IFACES 64
@@ -557,6 +558,7 @@ int vrrp_engine_run(struct conf *c)
         int r;
 
         uv_loop_init(&e.loop);
+        smtp_alert_global_init();
         r = engine_init(&e);
         if (r < 0) {
                 log_err("VRRP engine cannot start: %s", strerror(-r));

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "vrrp/smtp.h"
 #include "vrrp/sync.h"
 
 static const char *notify_state(enum vrrp_state s)
@@ -100,6 +101,8 @@ static void group_announce(struct vrrp_events *ev, struct vrrp_group *g)
         g->state = s;
         log_info("VRRP_Group(%s) Syncing instances to %s state", g->c->name, vrrp_state_name(s));
         announce(ev, &g->q, &g->cmds, "GROUP", g->c->name, s, 0);
+        if (g->c->smtp_alert > 0 || (g->c->smtp_alert < 0 && ev->conf->global.smtp_alert > 0))
+                smtp_alert_send(ev->loop, ev->conf, "Group", g->c->name, notify_state(s));
 }
 
 static void group_want_master(struct vrrp_group *g, int64_t now)
@@ -146,6 +149,8 @@ static void on_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_acti
 
         if (a->kind == ACT_STATE) {
                 announce(ev, &ev->queues[i], &ev->cmds[i], "INSTANCE", vi->c->name, a->state, vi->fsm.prio);
+                if (vi->c->smtp_alert > 0)
+                        smtp_alert_send(ev->loop, ev->conf, "Instance", vi->c->name, notify_state(a->state));
         } else if (a->kind == ACT_LOWER_PRIO_SEEN) {
                 notify_queue_push(&ev->queues[i], &ev->cmds[i].rx_lower, NULL);
                 fifo_line(ev, "INSTANCE", vi->c->name, "MASTER_RX_LOWER_PRI", vi->fsm.prio);

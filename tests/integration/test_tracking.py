@@ -282,3 +282,51 @@ def test_script_security_refuses_a_world_writable_script(lab, vigild, work):
     d = Daemon(a, vigild, conf)
     assert d.proc.wait(timeout=5) == 6
     assert "SECURITY VIOLATION" in d.output()
+
+
+def test_smtp_alert_reaches_a_mail_server(lab, vigild, work):
+    """smtp_alert: the transition to MASTER is mailed through smtp_server
+    (aiosmtpd in another host) with router_id, instance and state."""
+    import mailbox
+    a, _, c = lab.hosts
+    mbox = os.path.join(work, "maildir")
+    smtpd = c.spawn("/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"{c.ipv4}:2525",
+                    "-c", "aiosmtpd.handlers.Mailbox", mbox)
+    assert wait_for(lambda: ":2525" in c.run("ss", "-ltn").stdout, 10), "aiosmtpd did not start"
+    conf = (f"global_defs {{\n  router_id lb-a\n  notification_email {{\n    ops@example.test\n  }}\n"
+            f"  notification_email_from vigil@example.test\n  smtp_server {c.ipv4} 2525\n"
+            f"  smtp_connect_timeout 5\n}}\n" + instance(prio=150, extra="  smtp_alert\n"))
+    d = Daemon(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP), 3), d.output()
+    assert d.wait_log("SMTP alert sent", 10), d.output()
+    msgs = list(mailbox.Maildir(mbox))
+    subjects = [m["Subject"] for m in msgs]
+    assert "[lb-a] VRRP Instance VI_1 - Entering MASTER state" in subjects, subjects
+    m = msgs[subjects.index("[lb-a] VRRP Instance VI_1 - Entering MASTER state")]
+    assert m["From"] == "vigil@example.test" and m["To"] == "ops@example.test"
+    assert "VRRP Instance VI_1 on lb-a now holds the virtual addresses" in m.get_payload()
+    smtpd.terminate()
+
+
+def test_nginx_pair_moves_the_vip_when_nginx_stops(lab, vigild):
+    """The seeds' architecture: nginx on both nodes, chk_nginx weight -60;
+    stopping nginx on the master moves the VIP and the client's requests are
+    answered by the other node; starting it again brings the VIP back."""
+    from web import Fetcher, Nginx, chk_nginx, error_window
+    a, b, c = lab.hosts
+    na, nb = Nginx(a), Nginx(b)
+    conf = lambda prio: chk_nginx() + instance(prio=prio, extra=track("script", "chk_nginx"))
+    da = Daemon(a, vigild, conf(150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    db = Daemon(b, vigild, conf(100))
+    assert db.wait_log("Entering BACKUP STATE"), db.output()
+    fetch = Fetcher(c, VIP, seconds=3)
+    assert fetch.wait_answer(a.name)
+    na.stop()
+    assert wait_for(lambda: has_addr(b, VIP), 3), (da.output(), db.output())
+    rows = fetch.results()
+    window = error_window(rows, a.name, b.name)
+    assert window is not None, rows[-5:]
+    assert rows[-1][1:] == ("ok", b.name)
+    na = Nginx(a)
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()

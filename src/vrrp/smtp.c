@@ -1,0 +1,149 @@
+#include "vrrp/smtp.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+#define MAX_RCPT 32
+
+struct mail {
+        uv_work_t work;
+        char url[300];
+        char from[256];
+        char *rcpt[MAX_RCPT];
+        unsigned nrcpt;
+        long connect_timeout_s;
+        char text[2048];
+        size_t sent, len;
+        char error[CURL_ERROR_SIZE];
+        CURLcode result;
+};
+
+void smtp_alert_global_init(void)
+{
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static size_t read_body(char *buf, size_t size, size_t nmemb, void *ctx)
+{
+        struct mail *m = ctx;
+        size_t n = size * nmemb, left = m->len - m->sent;
+
+        if (n > left)
+                n = left;
+        memcpy(buf, m->text + m->sent, n);
+        m->sent += n;
+        return n;
+}
+
+/* On a pool thread: talk SMTP. */
+static void deliver(uv_work_t *w)
+{
+        struct mail *m = w->data;
+        struct curl_slist *to = NULL;
+        CURL *c = curl_easy_init();
+
+        if (!c) {
+                m->result = CURLE_FAILED_INIT;
+                return;
+        }
+        for (unsigned i = 0; i < m->nrcpt; i++)
+                to = curl_slist_append(to, m->rcpt[i]);
+        curl_easy_setopt(c, CURLOPT_URL, m->url);
+        curl_easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
+        curl_easy_setopt(c, CURLOPT_MAIL_RCPT, to);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+        curl_easy_setopt(c, CURLOPT_READDATA, m);
+        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, m->connect_timeout_s);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, m->connect_timeout_s + 30);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, m->error);
+        m->result = curl_easy_perform(c);
+        curl_slist_free_all(to);
+        curl_easy_cleanup(c);
+}
+
+static void delivered(uv_work_t *w, int status)
+{
+        struct mail *m = w->data;
+
+        if (status == 0 && m->result == CURLE_OK)
+                log_info("SMTP alert sent to %u recipient%s", m->nrcpt, m->nrcpt == 1 ? "" : "s");
+        else
+                log_warn("SMTP alert not sent: %s", m->error[0] ? m->error : curl_easy_strerror(m->result));
+        for (unsigned i = 0; i < m->nrcpt; i++)
+                free(m->rcpt[i]);
+        free(m);
+}
+
+static const char *what_it_means(const char *state)
+{
+        if (!strcmp(state, "MASTER"))
+                return "now holds the virtual addresses";
+        if (!strcmp(state, "BACKUP"))
+                return "no longer holds the virtual addresses";
+        if (!strcmp(state, "FAULT"))
+                return "is in FAULT and holds no virtual addresses";
+        return "has stopped";
+}
+
+static void compose(struct mail *m, const struct conf *c, const char *kind, const char *name, const char *state,
+                    const char *host)
+{
+        char date[64], to[512] = "";
+        const struct conf_strlist_item *r;
+        time_t now = time(NULL);
+        struct tm tm;
+        const char *rid = c->global.router_id ? c->global.router_id : host;
+
+        strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", localtime_r(&now, &tm));
+        CONF_FOREACH(r, &c->global.notification_email) {
+                if (to[0])
+                        strncat(to, ", ", sizeof(to) - strlen(to) - 1);
+                strncat(to, r->value, sizeof(to) - strlen(to) - 1);
+        }
+        m->len = (size_t)snprintf(m->text, sizeof(m->text),
+                                  "Date: %s\r\nFrom: %s\r\nTo: %s\r\n"
+                                  "Subject: [%s] VRRP %s %s - Entering %s state\r\n\r\n"
+                                  "VRRP %s %s on %s %s (state %s).\r\n",
+                                  date, m->from, to, rid, kind, name, state, kind, name, rid,
+                                  what_it_means(state), state);
+        if (m->len >= sizeof(m->text))
+                m->len = sizeof(m->text) - 1;
+}
+
+void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const char *kind, const char *name, const char *state)
+{
+        const struct conf_strlist_item *r;
+        struct mail *m;
+        char host[128] = "localhost";
+
+        if (!c->global.smtp_server || !c->global.notification_email.count)
+                return;
+        m = calloc(1, sizeof(*m));
+        if (!m)
+                return;
+        gethostname(host, sizeof(host) - 1);
+        snprintf(m->url, sizeof(m->url), "smtp://%s:%u/%s", c->global.smtp_server, c->global.smtp_server_port,
+                 c->global.smtp_helo_name ? c->global.smtp_helo_name : host);
+        if (c->global.notification_email_from)
+                snprintf(m->from, sizeof(m->from), "%s", c->global.notification_email_from);
+        else
+                snprintf(m->from, sizeof(m->from), "keepalived@%s", host);
+        CONF_FOREACH(r, &c->global.notification_email)
+                if (m->nrcpt < MAX_RCPT)
+                        m->rcpt[m->nrcpt++] = strdup(r->value);
+        m->connect_timeout_s = (long)(c->global.smtp_connect_timeout / 1000000);
+        if (m->connect_timeout_s < 1)
+                m->connect_timeout_s = 1;
+        compose(m, c, kind, name, state, host);
+        m->work.data = m;
+        if (uv_queue_work(loop, &m->work, deliver, delivered) < 0)
+                delivered(&m->work, -1);
+}

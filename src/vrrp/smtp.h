@@ -1,0 +1,13 @@
+/* smtp_alert: an e-mail per transition to notification_email through
+ * smtp_server, sent by libcurl on libuv's thread pool so that a slow or dead
+ * mail server never delays an advert. */
+#pragma once
+
+#include <uv.h>
+
+#include "conf/model.h"
+
+/* kind "Instance" or "Group"; state "MASTER", "BACKUP", "FAULT", "STOP". */
+void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const char *kind, const char *name, const char *state);
+/* Once per process, before any thread runs. */
+void smtp_alert_global_init(void);
