@@ -330,3 +330,19 @@ def test_nginx_pair_moves_the_vip_when_nginx_stops(lab, vigild):
     assert rows[-1][1:] == ("ok", b.name)
     na = Nginx(a)
     assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+
+
+def test_scripts_run_as_the_configured_user(lab, vigild, work):
+    """vrrp_script `user` and the notify scripts' USER field: the script
+    writes its effective user; nothing runs as root that was not asked to."""
+    a, _, _ = lab.hosts
+    out = os.path.join(work, "who")
+    with open(out, "w"):
+        pass
+    os.chmod(out, 0o666)
+    who = script(os.path.join(work, "who.sh"), f'echo "$1 $(id -un)" >> {out}')
+    conf = (f'vrrp_script chk {{\n  script "{who} check"\n  interval 1\n  user nobody\n}}\n'
+            + instance(prio=150, extra=track("script", "chk") + f'  notify_master "{who} master" daemon\n'))
+    d = Daemon(a, vigild, conf)
+    assert wait_for(lambda: {"check nobody", "master daemon"} <= set(open(out).read().splitlines()), 4), \
+        (open(out).read(), d.output())
