@@ -41,7 +41,7 @@ demo: all
 	VIGILD=$(CURDIR)/$(BUILD)/src/vigild scripts/demo
 
 integration: all
-	VIGILD=$(CURDIR)/$(BUILD)/src/vigild $(PYTEST) -q tests/integration
+	VIGILD=$(CURDIR)/$(BUILD)/src/vigild VIGILCTL=$(CURDIR)/$(BUILD)/src/vigilctl $(PYTEST) -q tests/integration
 
 fuzz: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)

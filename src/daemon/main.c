@@ -1,8 +1,10 @@
-/* vigild: command line, config test, and the VRRP engine in one process
- * (the supervisor and its workers come with the process-model issue). */
+/* vigild: command line, config test, and the start of the supervisor or,
+ * when the supervisor runs us again as its worker, of the VRRP engine. */
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "conf/syscheck.h"
 #include "daemon/configtest.h"
 #include "daemon/limits.h"
+#include "daemon/supervisor.h"
 #include "vrrp/engine.h"
 #include "vigil-config.h"
 
@@ -37,6 +40,7 @@ struct options {
         const char *pid_file;
         const char *vrrp_pid_file;
         const char *checkers_pid_file;
+        const char *control_path;
 };
 
 static void usage(FILE *f)
@@ -59,6 +63,7 @@ static void usage(FILE *f)
                 "  -p, --pid=FILE            main pid file (default /run/vigild.pid)\n"
                 "  -r, --vrrp_pid=FILE       VRRP pid file (default /run/vigild_vrrp.pid)\n"
                 "  -c, --checkers_pid=FILE   checker pid file (accepted; no checker yet)\n"
+                "      --control-socket=PATH vigilctl's socket (default /run/vigil/vigil.sock)\n"
                 "  -v, --version             print the version and exit\n"
                 "  -h, --help                this help\n\n"
                 "config-test exit codes: 0 valid, 4 cannot run, 5 errors, 6 script security.\n");
@@ -73,7 +78,7 @@ static const char *default_config(void)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-        enum { OPT_DUMP = 1000 };
+        enum { OPT_DUMP = 1000, OPT_CONTROL };
         static const struct option longopts[] = {
                 { "use-file", required_argument, NULL, 'f' },
                 { "config-test", optional_argument, NULL, 't' },
@@ -88,6 +93,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 { "pid", required_argument, NULL, 'p' },
                 { "vrrp_pid", required_argument, NULL, 'r' },
                 { "checkers_pid", required_argument, NULL, 'c' },
+                { "control-socket", required_argument, NULL, OPT_CONTROL },
                 { "version", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { NULL, 0, NULL, 0 },
@@ -102,6 +108,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                         o->test_output = optarg;
                         break;
                 case OPT_DUMP: o->dump_config = true; break;
+                case OPT_CONTROL: o->control_path = optarg; break;
                 case 'i': o->config_id = optarg; break;
                 case 'e': o->all_config = true; break;
                 case 'n': o->dont_fork = true; break;
@@ -128,6 +135,8 @@ static int parse_args(int argc, char **argv, struct options *o)
                         optind + 1 < argc ? " ..." : "");
         if (!o->config_file)
                 o->config_file = default_config();
+        if (!o->control_path)
+                o->control_path = "/run/vigil/vigil.sock";
         return 0;
 }
 
@@ -244,18 +253,40 @@ static void log_diags(const struct diag_list *d)
         }
 }
 
-static int run(const struct options *o)
+static const struct options *g_opts; /* for the reload validator */
+
+/* Reload: the same verdict as a start, as JSON for vigilctl. */
+static void *validate_for_reload(const char *path, bool *ret_ok)
+{
+        struct options o = *g_opts;
+        struct diag_list diags;
+        struct conf *c;
+        json_t *out = json_array();
+
+        o.config_file = path;
+        diag_list_init(&diags);
+        c = load_checked(&o, true, &diags);
+        log_diags(&diags);
+        for (size_t i = 0; i < diags.count; i++) {
+                const struct diag *g = &diags.items[i];
+                json_array_append_new(out, json_pack("{s:s,s:i,s:i,s:s,s:s}", "file", g->pos.file ? g->pos.file : "",
+                                                     "line", g->pos.line, "column", g->pos.col, "severity",
+                                                     g->severity == DIAG_ERROR ? "error" : "warning", "message",
+                                                     g->msg));
+        }
+        *ret_ok = c && diag_exit_code(&diags) == 0;
+        conf_free(c);
+        diag_list_free(&diags);
+        return out;
+}
+
+/* Parse and check; on errors log them all and return NULL with *ret_rc. */
+static struct conf *load_for_run(const struct options *o, int *ret_rc)
 {
         struct diag_list diags;
         struct conf *c;
         int rc;
 
-        log_open("vigild", o->log_console, false);
-        log_set_debug(o->log_detail);
-        if (o->check_only) {
-                log_err("the health checker (-C) is not in this build yet; nothing to run");
-                return EXIT_CONFIG_CANNOT_RUN;
-        }
         diag_list_init(&diags);
         c = load_checked(o, true, &diags);
         log_diags(&diags);
@@ -264,19 +295,63 @@ static int run(const struct options *o)
         if (rc != 0) {
                 log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", o->config_file);
                 conf_free(c);
-                return rc;
+                *ret_rc = rc;
+                return NULL;
         }
+        return c;
+}
+
+/* The VRRP worker: run by the supervisor with the channel on fd 3. */
+static int run_worker(const struct options *o)
+{
+        const char *sup = getenv(VIGIL_SUPERVISOR_PID_ENV);
+        const char *vrrp_pid = o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid";
+        struct conf *c;
+        int rc = 0;
+
+        log_open("vigild_vrrp", o->log_console, false);
+        log_set_debug(o->log_detail);
+        /* die with the supervisor; and if it is already gone, do not start */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (sup && getppid() != (pid_t)atoi(sup))
+                return 1;
+        c = load_for_run(o, &rc);
+        if (!c)
+                return rc;
+        write_pid(vrrp_pid);
+        rc = vrrp_engine_run(c, VIGIL_WORKER_FD);
+        unlink(vrrp_pid);
+        conf_free(c);
+        return rc;
+}
+
+static int run(const struct options *o, char **argv)
+{
+        const char *pid_file = o->pid_file ? o->pid_file : "/run/vigild.pid";
+        struct supervisor_opts so = { .argv = argv, .config_file = o->config_file, .pid_file = pid_file,
+                                      .control_path = o->control_path, .validate = validate_for_reload };
+        struct conf *c;
+        int rc = 0;
+
+        log_open("vigild", o->log_console, false);
+        log_set_debug(o->log_detail);
+        if (o->check_only) {
+                log_err("the health checker (-C) is not in this build yet; nothing to run");
+                return EXIT_CONFIG_CANNOT_RUN;
+        }
+        c = load_for_run(o, &rc);
+        if (!c)
+                return rc;
         if (!o->dont_fork && daemon(0, 0) < 0) {
                 log_err("cannot daemonise: %s", strerror(errno));
                 conf_free(c);
                 return 1;
         }
-        write_pid(o->pid_file ? o->pid_file : "/run/vigild.pid");
-        write_pid(o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid");
+        write_pid(pid_file);
         log_info("Starting vigild %s", VIGIL_VERSION);
-        rc = vrrp_engine_run(c);
-        unlink(o->pid_file ? o->pid_file : "/run/vigild.pid");
-        unlink(o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid");
+        g_opts = o;
+        rc = supervisor_run(&so, c);
+        unlink(pid_file);
         log_info("Stopped vigild %s", VIGIL_VERSION);
         conf_free(c);
         return rc;
@@ -292,5 +367,7 @@ int main(int argc, char **argv)
                 return config_test(&o);
         if (o.dump_config)
                 return dump_config(&o);
-        return run(&o);
+        if (getenv(VIGIL_WORKER_ENV))
+                return run_worker(&o);
+        return run(&o, argv);
 }

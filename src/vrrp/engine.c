@@ -1,4 +1,5 @@
 #include "vrrp/engine.h"
+#include "vrrp/engine_internal.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -18,49 +19,9 @@
 #include "vrrp/smtp.h"
 #include "vrrp/tracking.h"
 
-#define MAX_IFACES 64
-#define RX_BATCH 64
-
-struct engine;
-
-struct iface_slot {
-        struct vrrp_iface ifc;
-        uv_poll_t poll[3];   /* as ifc.sock */
-        struct engine *eng;
-        int fam;
-};
-
-/* Adverts that arrive on an instance's macvlan. */
-struct vmac_slot {
-        uv_poll_t poll;
-        struct vrrp_instance *vi;
-        struct engine *eng;
-};
-
-struct engine {
-        uv_loop_t loop;
-        struct conf *conf;
-        struct nl *nl, *mon;
-        uv_poll_t mon_poll;
-        int tfd;
-        int64_t armed_for;
-        uv_poll_t timer_poll;
-        uv_signal_t sig_term, sig_int;
-        uv_timer_t shutdown;
-        int64_t shutdown_until;
-        struct trackers trackers;
-        struct vrrp_events events;
-        struct vrrp_instance *inst;
-        unsigned ninst;
-        struct iface_slot *ifaces[MAX_IFACES];
-        struct vmac_slot *vmacs;
-        unsigned nifaces;
-        int exit_code;
-};
-
 /* ---- timing ----------------------------------------------------------------- */
 
-static void rearm(struct engine *e)
+void engine_rearm(struct engine *e)
 {
         int64_t next = 0;
         struct itimerspec its = { 0 };
@@ -94,7 +55,7 @@ static void on_timer(uv_poll_t *h, int status, int events)
         e->armed_for = -1;
         for (unsigned i = 0; i < e->ninst; i++)
                 vrrp_instance_tick(&e->inst[i], now);
-        rearm(e);
+        engine_rearm(e);
 }
 
 /* ---- receiving ---------------------------------------------------------------- */
@@ -146,7 +107,7 @@ static void on_readable(uv_poll_t *h, int status, int events)
                         break;
                 dispatch(&slot->ifc, fam, &rx, mono_usec());
         }
-        rearm(slot->eng);
+        engine_rearm(slot->eng);
 }
 
 static void on_vmac_readable(uv_poll_t *h, int status, int events)
@@ -162,7 +123,7 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
                         break;
                 dispatch(vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, mono_usec());
         }
-        rearm(vs->eng);
+        engine_rearm(vs->eng);
 }
 
 /* ---- netlink events --------------------------------------------------------------- */
@@ -204,7 +165,7 @@ static void on_monitor(uv_poll_t *h, int status, int events)
 
         (void)status, (void)events;
         nl_monitor_read(e->mon, on_nl_event, e);
-        rearm(e);
+        engine_rearm(e);
 }
 
 /* ---- set-up and shutdown ------------------------------------------------------------- */
@@ -337,7 +298,8 @@ static void on_tracker_changed(void *ctx, struct tracker *t)
                                 vrrp_instance_track_update(&e->inst[i], now);
                                 break;
                         }
-        rearm(e);
+        engine_ctl_tracker(e, t);
+        engine_rearm(e);
 }
 
 static void add_refs(struct engine *e, struct vrrp_instance *vi, const conf_track_list *list, enum tracker_kind kind)
@@ -552,7 +514,7 @@ static int engine_init(struct engine *e)
         return vrrp_events_init(&e->events, &e->loop, e->conf, e->inst, e->ninst) < 0 ? -ENOMEM : 0;
 }
 
-int vrrp_engine_run(struct conf *c)
+int vrrp_engine_run(struct conf *c, int sup_fd)
 {
         struct engine e = { .conf = c, .tfd = -1, .armed_for = -1 };
         int r;
@@ -566,12 +528,15 @@ int vrrp_engine_run(struct conf *c)
                 return 1;
         }
         static_addresses(&e, true);
+        if (sup_fd >= 0)
+                engine_ctl_attach(&e, sup_fd);
         initial_inputs(&e);
         vrrp_events_start(&e.events);
         trackers_start(&e.trackers);
         start_instances(&e);
-        rearm(&e);
+        engine_rearm(&e);
         uv_run(&e.loop, UV_RUN_DEFAULT);
+        engine_ctl_detach(&e);
         engine_free(&e);
         return e.exit_code;
 }

@@ -5,5 +5,6 @@
 
 #include "conf/model.h"
 
-/* Run until SIGTERM/SIGINT. Returns a process exit code. */
-int vrrp_engine_run(struct conf *c);
+/* Run until SIGTERM/SIGINT. sup_fd: the supervisor channel (-1 when
+ * standalone). Returns a process exit code. */
+int vrrp_engine_run(struct conf *c, int sup_fd);

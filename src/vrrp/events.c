@@ -147,6 +147,8 @@ static void on_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_acti
         struct vrrp_group *g = ev->group_of[i];
         int64_t now = mono_usec();
 
+        if (ev->observer)
+                ev->observer(ev->observer_ctx, vi, a);
         if (a->kind == ACT_STATE) {
                 announce(ev, &ev->queues[i], &ev->cmds[i], "INSTANCE", vi->c->name, a->state, vi->fsm.prio);
                 if (vi->c->smtp_alert > 0)

@@ -37,6 +37,9 @@ struct vrrp_events {
         struct notify_fifo fifo[2];     /* notify_fifo, vrrp_notify_fifo */
         struct script_cmd fifo_script[2];
         unsigned depth;                 /* nested propagation */
+        /* told of every instance event after it was announced (status stream) */
+        vrrp_event_fn observer;
+        void *observer_ctx;
 };
 
 int vrrp_events_init(struct vrrp_events *ev, uv_loop_t *loop, const struct conf *c, struct vrrp_instance *inst,

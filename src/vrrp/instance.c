@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "conf/values.h"
 #include "net/nft.h"
@@ -469,7 +470,10 @@ void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrr
                         garp_lower_prio(vi, now);
                         break;
                 case ACT_STATE:
+                        vi->prev_state = vi->cur_state;
+                        vi->cur_state = a->state;
                         vi->entered_state_at = now;
+                        vi->entered_state_wall = wall_usec();
                         vi->last_reason = a->reason;
                         log_state(vi, a);
                         break;
@@ -631,6 +635,10 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
                 return;
         }
         vi->st.adverts_rx++;
+        if (adv->priority != VRRP_PRIO_STOP) {
+                vi->last_master = rx->src;
+                vi->last_master_prio = adv->priority;
+        }
         if (rx->ah)
                 vi->ah_seq = rx->ah_seq;
         if (adv->priority == VRRP_PRIO_STOP)

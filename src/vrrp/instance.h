@@ -76,7 +76,11 @@ struct vrrp_instance {
         unsigned garp_rounds_left;
         int64_t garp_next, garp_second_at, garp_refresh_at, garp_lower_second_at;
         int64_t entered_state_at;
+        int64_t entered_state_wall;     /* µs since the epoch, for status */
+        enum vrrp_state cur_state, prev_state;
         enum vrrp_reason last_reason;
+        struct conf_ip last_master;     /* sender of the last accepted advert */
+        uint8_t last_master_prio;
         struct {                        /* use_vmac */
                 bool on;
                 char name[16];

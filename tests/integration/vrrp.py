@@ -10,6 +10,8 @@ import time
 from lab import wait_for
 
 KEEPALIVED = "/usr/sbin/keepalived"
+VIGILCTL = os.environ.get("VIGILCTL", os.path.join(os.path.dirname(__file__), "..", "..", "build", "src",
+                                                   "vigilctl"))
 
 
 def instance(name="VI_1", vrid=51, prio=100, state="BACKUP", advert="0.1", version=3,
@@ -46,31 +48,40 @@ class Daemon:
                "-c", os.path.join(self.dir, "check.pid")]
         if kind == "keepalived":
             cmd.append("-P")
+        else:
+            self.socket = os.path.join(self.dir, "ctl.sock")
+            cmd += ["--control-socket", self.socket]
         cmd += list(args)
         self.proc = subprocess.Popen(["ip", "netns", "exec", host.name, *cmd], stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         host.lab.procs.append(self.proc)
 
-    def pids(self):
-        """The daemon's processes, VRRP child first: killing keepalived's
-        parent first would let the child see PDEATHSIG and stop gracefully."""
-        out = []
-        for f in ("vrrp.pid", "main.pid"):
-            try:
-                with open(os.path.join(self.dir, f)) as fh:
-                    out.append(int(fh.read().split()[0]))
-            except (OSError, ValueError, IndexError):
-                pass
-        return list(dict.fromkeys(out)) or [self.proc.pid]
+    def pid(self, which):
+        """The pid in main.pid or vrrp.pid, None if not written (yet)."""
+        try:
+            with open(os.path.join(self.dir, which + ".pid")) as fh:
+                return int(fh.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
 
     def kill(self):
-        """A crash: SIGKILL every process of the daemon at once."""
-        for pid in self.pids():
+        """A crash of the node: no process may react. The parent is frozen
+        first (it would restart its VRRP child, and a child that outlives
+        its parent stops gracefully on PDEATHSIG), then both get SIGKILL."""
+        main, vrrp = self.pid("main") or self.proc.pid, self.pid("vrrp")
+        for pid, sig in ((main, signal.SIGSTOP), (vrrp, signal.SIGKILL), (main, signal.SIGKILL)):
             try:
-                os.kill(pid, signal.SIGKILL)
+                if pid:
+                    os.kill(pid, sig)
             except ProcessLookupError:
                 pass
         self.proc.wait(timeout=5)
+
+    def ctl(self, *args, check=True):
+        """vigilctl against this daemon's control socket."""
+        r = subprocess.run([VIGILCTL, "-s", self.socket, *args], capture_output=True, text=True, timeout=10)
+        assert not check or r.returncode == 0, (r.returncode, r.stdout, r.stderr)
+        return r
 
     def stop(self, timeout=5):
         """A graceful stop (SIGTERM), waiting for the exit."""

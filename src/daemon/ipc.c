@@ -1,0 +1,199 @@
+#include "daemon/ipc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct ipc {
+        uv_poll_t poll;
+        int fd;
+        ipc_msg_fn on_msg;
+        void *ctx;
+        char *in;
+        size_t in_len, in_cap;
+        char *out;
+        size_t out_len, out_cap;
+        bool closing, in_callback, close_pending;
+};
+
+static void on_closed(uv_handle_t *h)
+{
+        struct ipc *ch = h->data;
+
+        close(ch->fd);
+        free(ch->in);
+        free(ch->out);
+        free(ch);
+}
+
+void ipc_close(struct ipc *ch)
+{
+        if (!ch || ch->closing)
+                return;
+        if (ch->in_callback) {
+                ch->close_pending = true;
+                return;
+        }
+        ch->closing = true;
+        uv_close((uv_handle_t *)&ch->poll, on_closed);
+}
+
+void *ipc_ctx(const struct ipc *ch)
+{
+        return ch->ctx;
+}
+
+void ipc_set_ctx(struct ipc *ch, void *ctx)
+{
+        ch->ctx = ctx;
+}
+
+static void deliver(struct ipc *ch, json_t *msg)
+{
+        ch->in_callback = true;
+        ch->on_msg(ch->ctx, ch, msg);
+        ch->in_callback = false;
+        if (!msg)
+                ch->close_pending = true;
+}
+
+static void update_events(struct ipc *ch);
+
+static void flush_out(struct ipc *ch)
+{
+        while (ch->out_len) {
+                ssize_t n = write(ch->fd, ch->out, ch->out_len);
+                if (n < 0) {
+                        if (errno == EAGAIN || errno == EINTR)
+                                break;
+                        deliver(ch, NULL);
+                        return;
+                }
+                memmove(ch->out, ch->out + n, ch->out_len - (size_t)n);
+                ch->out_len -= (size_t)n;
+        }
+}
+
+/* Split what arrived into lines; each line is one message. */
+static void read_in(struct ipc *ch)
+{
+        for (;;) {
+                if (ch->in_cap - ch->in_len < 4096) {
+                        size_t cap = ch->in_cap ? ch->in_cap * 2 : 8192;
+                        char *p = cap > IPC_MAX_LINE * 2 ? NULL : realloc(ch->in, cap);
+                        if (!p) {
+                                deliver(ch, NULL);
+                                return;
+                        }
+                        ch->in = p;
+                        ch->in_cap = cap;
+                }
+                ssize_t n = read(ch->fd, ch->in + ch->in_len, ch->in_cap - ch->in_len);
+                if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+                        deliver(ch, NULL);
+                        return;
+                }
+                if (n < 0)
+                        return;
+                ch->in_len += (size_t)n;
+                char *nl;
+                while (!ch->close_pending && (nl = memchr(ch->in, '\n', ch->in_len))) {
+                        size_t len = (size_t)(nl - ch->in);
+                        json_t *msg = json_loadb(ch->in, len, 0, NULL);
+                        memmove(ch->in, nl + 1, ch->in_len - len - 1);
+                        ch->in_len -= len + 1;
+                        deliver(ch, msg);
+                        json_decref(msg);
+                        if (!msg)
+                                return;
+                }
+                if (ch->close_pending)
+                        return;
+        }
+}
+
+static void on_io(uv_poll_t *h, int status, int events)
+{
+        struct ipc *ch = h->data;
+
+        if (status < 0)
+                deliver(ch, NULL);
+        else {
+                if (events & UV_WRITABLE)
+                        flush_out(ch);
+                if ((events & UV_READABLE) && !ch->close_pending)
+                        read_in(ch);
+        }
+        if (ch->close_pending)
+                ipc_close(ch);
+        else
+                update_events(ch);
+}
+
+static void update_events(struct ipc *ch)
+{
+        if (ch->closing)
+                return;
+        uv_poll_start(&ch->poll, UV_READABLE | (ch->out_len ? UV_WRITABLE : 0), on_io);
+}
+
+struct ipc *ipc_open(uv_loop_t *loop, int fd, ipc_msg_fn on_msg, void *ctx)
+{
+        struct ipc *ch = calloc(1, sizeof(*ch));
+
+        if (!ch)
+                return NULL;
+        ch->fd = fd;
+        ch->on_msg = on_msg;
+        ch->ctx = ctx;
+        if (uv_poll_init(loop, &ch->poll, fd) < 0) {
+                free(ch);
+                return NULL;
+        }
+        ch->poll.data = ch;
+        update_events(ch);
+        return ch;
+}
+
+bool ipc_send(struct ipc *ch, json_t *msg)
+{
+        char *line;
+        size_t len;
+
+        if (!ch || ch->closing || ch->close_pending)
+                return false;
+        line = json_dumps(msg, JSON_COMPACT);
+        if (!line)
+                return false;
+        len = strlen(line);
+        if (ch->out_len + len + 1 > IPC_MAX_QUEUED) {
+                /* a peer that stopped reading: drop it rather than grow */
+                free(line);
+                if (ch->in_callback)
+                        ch->close_pending = true;
+                else
+                        ipc_close(ch);
+                return false;
+        }
+        if (ch->out_cap < ch->out_len + len + 1) {
+                size_t cap = (ch->out_len + len + 1) * 2;
+                char *p = realloc(ch->out, cap);
+                if (!p) {
+                        free(line);
+                        return false;
+                }
+                ch->out = p;
+                ch->out_cap = cap;
+        }
+        memcpy(ch->out + ch->out_len, line, len);
+        ch->out[ch->out_len + len] = '\n';
+        ch->out_len += len + 1;
+        free(line);
+        flush_out(ch);
+        if (ch->close_pending && !ch->in_callback)
+                ipc_close(ch);
+        else
+                update_events(ch);
+        return true;
+}

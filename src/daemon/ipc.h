@@ -1,0 +1,28 @@
+/* JSON lines over a stream socket, driven by a libuv loop: the channel
+ * between the supervisor and its workers, and between the control socket
+ * and vigilctl. One JSON object per line, both ways. Writes are queued and
+ * never block the loop; a peer that stops reading is dropped once its queue
+ * passes IPC_MAX_QUEUED bytes. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <uv.h>
+
+#define IPC_MAX_LINE (1024 * 1024)
+#define IPC_MAX_QUEUED (8 * 1024 * 1024)
+
+struct ipc;
+
+/* msg is borrowed for the call. A NULL msg means the peer went away (or sent
+ * something that is not JSON); the channel is closed after the callback. */
+typedef void (*ipc_msg_fn)(void *ctx, struct ipc *ch, json_t *msg);
+
+struct ipc *ipc_open(uv_loop_t *loop, int fd, ipc_msg_fn on_msg, void *ctx);
+/* Queue msg (not stolen) as one line; false if the channel is closed. */
+bool ipc_send(struct ipc *ch, json_t *msg);
+/* Close and free; safe from inside on_msg. */
+void ipc_close(struct ipc *ch);
+void *ipc_ctx(const struct ipc *ch);
+void ipc_set_ctx(struct ipc *ch, void *ctx);

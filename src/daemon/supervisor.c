@@ -1,0 +1,534 @@
+#include "daemon/supervisor.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "daemon/ipc.h"
+#include "net/nl.h"
+#include "net/vmac.h"
+
+#define EVENT_BACKLOG 1000
+#define STOP_GRACE_MS 5000
+#define BACKOFF_MAX_S 60
+#define STABLE_RUN_US (60 * 1000000LL)
+
+
+struct sup;
+
+struct client {
+        struct ipc *ch;
+        bool events;
+        struct sup *s;
+        struct client *next;
+};
+
+/* A request forwarded to the worker, waiting for its reply. */
+struct pending {
+        json_int_t id;
+        struct client *cl;
+        json_t *client_id;
+        struct pending *next;
+};
+
+struct sup {
+        uv_loop_t loop;
+        const struct supervisor_opts *o;
+        struct conf *conf;
+        uv_process_t *worker;
+        int64_t worker_started;
+        unsigned restarts, backoff_s;
+        int exit_code;
+        uv_timer_t respawn, kill_timer;
+        struct ipc *wch;
+        json_t *status, *events;
+        json_int_t seq, next_id;
+        struct client *clients;
+        struct pending *pending;
+        int ctl_fd;
+        uv_poll_t ctl_poll;
+        uv_signal_t sig[3];
+        bool stopping;
+        struct {
+                unsigned count, failed;
+                int64_t last_time;
+                bool last_ok;
+        } reload;
+};
+
+/* ---- the worker ------------------------------------------------------------------------- */
+
+static void spawn_worker(struct sup *s);
+
+/* A worker that died without cleaning up leaves its addresses behind; take
+ * them off before a peer takes over, so that no address is on two nodes. */
+static void remove_worker_addresses(struct sup *s)
+{
+        const struct conf_vrrp_instance *vi;
+        const struct conf_ipaddress *a;
+        struct nl *nl;
+
+        if (nl_open(&nl) < 0)
+                return;
+        CONF_FOREACH(vi, &s->conf->instances) {
+                if (vi->use_vmac) {
+                        char name[32];
+                        if (vi->vmac_name)
+                                snprintf(name, sizeof(name), "%s", vi->vmac_name);
+                        else
+                                snprintf(name, sizeof(name), "vrrp%s.%u", vi->family == AF_INET6 ? "6" : "",
+                                         vi->virtual_router_id);
+                        vmac_delete(nl, name);
+                }
+                CONF_FOREACH(a, &vi->virtual_ipaddress)
+                        nl_addr(nl, false, (int)if_nametoindex(a->dev ? a->dev : ""), a);
+                CONF_FOREACH(a, &vi->virtual_ipaddress_excluded)
+                        nl_addr(nl, false, (int)if_nametoindex(a->dev ? a->dev : ""), a);
+        }
+        nl_close(nl);
+}
+
+static void on_worker_closed(uv_handle_t *h)
+{
+        free(h);
+}
+
+static void on_respawn(uv_timer_t *t)
+{
+        spawn_worker(t->data);
+}
+
+static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
+{
+        struct sup *s = p->data;
+        bool stable = mono_usec() - s->worker_started > STABLE_RUN_US;
+
+        uv_close((uv_handle_t *)p, on_worker_closed);
+        s->worker = NULL;
+        ipc_close(s->wch);
+        s->wch = NULL;
+        if (s->stopping) {
+                uv_timer_stop(&s->kill_timer);
+                uv_stop(&s->loop);
+                return;
+        }
+        if (signo)
+                log_err("VRRP worker killed by signal %d", signo);
+        else
+                log_err("VRRP worker exited with status %d", (int)status);
+        remove_worker_addresses(s);
+        if (!signo && (status == 1 || status == 2 || status == 4 || status == 5 || status == 6)) {
+                log_err("the VRRP worker cannot run (status %d); stopping", (int)status);
+                s->exit_code = (int)status;
+                uv_stop(&s->loop);
+                return;
+        }
+        /* one crash costs nothing extra; repeated ones back off 1, 2, 4 ... 60 s */
+        if (stable)
+                s->backoff_s = 0;
+        log_info("restarting the VRRP worker%s", s->backoff_s ? "" : " now");
+        uv_timer_start(&s->respawn, on_respawn, (uint64_t)s->backoff_s * 1000, 0);
+        s->backoff_s = !s->backoff_s ? 1 : s->backoff_s * 2 > BACKOFF_MAX_S ? BACKOFF_MAX_S : s->backoff_s * 2;
+        s->restarts++;
+}
+
+static void route_reply(struct sup *s, json_t *msg)
+{
+        json_int_t id = json_integer_value(json_object_get(msg, "reply"));
+        struct pending **pp = &s->pending;
+
+        for (; *pp; pp = &(*pp)->next) {
+                struct pending *p = *pp;
+                if (p->id != id)
+                        continue;
+                *pp = p->next;
+                json_t *out = json_deep_copy(msg);
+                json_object_del(out, "reply");
+                json_object_set(out, "id", p->client_id);
+                if (p->cl)
+                        ipc_send(p->cl->ch, out);
+                json_decref(out);
+                json_decref(p->client_id);
+                free(p);
+                return;
+        }
+}
+
+static void broadcast_event(struct sup *s, json_t *ev)
+{
+        json_object_set_new(ev, "seq", json_integer(++s->seq));
+        json_object_set_new(ev, "time", json_real((double)wall_usec() / 1e6));
+        json_array_append(s->events, ev);
+        if (json_array_size(s->events) > EVENT_BACKLOG)
+                json_array_remove(s->events, 0);
+        for (struct client *c = s->clients; c; c = c->next)
+                if (c->events)
+                        ipc_send(c->ch, ev);
+}
+
+static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
+{
+        struct sup *s = ctx;
+        json_t *st;
+
+        (void)ch;
+        if (!msg) {
+                if (s->wch == ch)
+                        s->wch = NULL;
+                return;
+        }
+        if ((st = json_object_get(msg, "status"))) {
+                json_decref(s->status);
+                s->status = json_incref(st);
+        } else if (json_object_get(msg, "event")) {
+                json_t *ev = json_deep_copy(msg);
+                broadcast_event(s, ev);
+                json_decref(ev);
+        } else if (json_object_get(msg, "reply")) {
+                route_reply(s, msg);
+        }
+}
+
+static char **worker_env(void)
+{
+        size_t n = 0;
+        char **env;
+        static char pid[64];
+        static char mode[] = VIGIL_WORKER_ENV "=vrrp";
+
+        while (environ[n])
+                n++;
+        env = calloc(n + 3, sizeof(*env));
+        if (!env)
+                return NULL;
+        memcpy(env, environ, n * sizeof(*env));
+        snprintf(pid, sizeof(pid), "%s=%d", VIGIL_SUPERVISOR_PID_ENV, (int)getpid());
+        env[n] = mode;
+        env[n + 1] = pid;
+        return env;
+}
+
+static void spawn_worker(struct sup *s)
+{
+        int sv[2];
+        char **env = worker_env();
+        uv_stdio_container_t stdio[4] = { { .flags = UV_IGNORE }, { .flags = UV_INHERIT_FD, .data.fd = 1 },
+                                          { .flags = UV_INHERIT_FD, .data.fd = 2 }, { .flags = UV_INHERIT_FD } };
+        uv_process_options_t po = { .exit_cb = on_worker_exit, .file = "/proc/self/exe", .args = s->o->argv,
+                                    .env = env, .stdio_count = 4, .stdio = stdio };
+        int r;
+
+        if (!env || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
+                log_err("cannot start the VRRP worker: %s", strerror(errno));
+                free(env);
+                uv_timer_start(&s->respawn, on_respawn, 1000, 0);
+                return;
+        }
+        stdio[3].data.fd = sv[1];
+        s->worker = calloc(1, sizeof(*s->worker));
+        s->worker->data = s;
+        r = uv_spawn(&s->loop, s->worker, &po);
+        close(sv[1]);
+        free(env);
+        if (r < 0) {
+                log_err("cannot start the VRRP worker: %s", uv_strerror(r));
+                uv_close((uv_handle_t *)s->worker, on_worker_closed);
+                s->worker = NULL;
+                close(sv[0]);
+                uv_timer_start(&s->respawn, on_respawn, 1000, 0);
+                return;
+        }
+        s->worker_started = mono_usec();
+        s->wch = ipc_open(&s->loop, sv[0], on_worker_msg, s);
+        log_info("VRRP worker started (pid %d)", s->worker->pid);
+}
+
+/* Send a command to the worker; its reply goes to cl with the client's id. */
+static bool forward(struct sup *s, struct client *cl, json_t *req)
+{
+        struct pending *p;
+        json_t *fwd;
+
+        if (!s->wch)
+                return false;
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return false;
+        p->id = ++s->next_id;
+        p->cl = cl;
+        p->client_id = json_incref(json_object_get(req, "id"));
+        p->next = s->pending;
+        s->pending = p;
+        fwd = json_deep_copy(req);
+        json_object_set_new(fwd, "id", json_integer(p->id));
+        ipc_send(s->wch, fwd);
+        json_decref(fwd);
+        return true;
+}
+
+/* ---- the control socket --------------------------------------------------------------------- */
+
+static json_t *worker_json(const struct sup *s)
+{
+        return json_pack("{s:b,s:i,s:I}", "running", s->worker != NULL, "pid", s->worker ? s->worker->pid : 0,
+                         "restarts", (json_int_t)s->restarts);
+}
+
+static json_t *reload_json(const struct sup *s)
+{
+        return json_pack("{s:I,s:I,s:o,s:o}", "count", (json_int_t)s->reload.count, "failed",
+                         (json_int_t)s->reload.failed, "last_ok", s->reload.count ? json_boolean(s->reload.last_ok)
+                                                                                   : json_null(),
+                         "last_time", s->reload.count ? json_real((double)s->reload.last_time / 1e6) : json_null());
+}
+
+static json_t *find_instance(const struct sup *s, const char *name)
+{
+        size_t i;
+        json_t *vi;
+
+        json_array_foreach(json_object_get(s->status, "instances"), i, vi)
+                if (name && !strcmp(json_string_value(json_object_get(vi, "name")), name))
+                        return vi;
+        return NULL;
+}
+
+static json_t *answer(json_t *id, bool ok)
+{
+        return json_pack("{s:O,s:b}", "id", id ? id : json_null(), "ok", ok);
+}
+
+static void reload(struct sup *s, struct client *cl, json_t *req);
+
+static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
+{
+        struct client *cl = ctx;
+        struct sup *s = cl->s;
+        const char *cmd;
+        json_t *id, *out;
+
+        if (!msg) {
+                struct client **pp = &s->clients;
+                while (*pp && *pp != cl)
+                        pp = &(*pp)->next;
+                if (*pp)
+                        *pp = cl->next;
+                for (struct pending *p = s->pending; p; p = p->next)
+                        if (p->cl == cl)
+                                p->cl = NULL;
+                free(cl);
+                return;
+        }
+        (void)ch;
+        cmd = json_string_value(json_object_get(msg, "cmd"));
+        id = json_object_get(msg, "id");
+        if (!cmd)
+                cmd = "";
+        if (!strcmp(cmd, "status") || !strcmp(cmd, "dump")) {
+                out = answer(id, true);
+                json_object_set(out, "status", s->status ? s->status : json_null());
+                json_object_set_new(out, "worker", worker_json(s));
+                json_object_set_new(out, "reload", reload_json(s));
+                json_object_set_new(out, "config_file", json_string(s->o->config_file));
+        } else if (!strcmp(cmd, "show")) {
+                json_t *vi = find_instance(s, json_string_value(json_object_get(msg, "name")));
+                out = answer(id, vi != NULL);
+                json_object_set_new(out, vi ? "instance" : "error",
+                                    vi ? json_incref(vi) : json_string("no such vrrp_instance"));
+        } else if (!strcmp(cmd, "events")) {
+                cl->events = true;
+                out = answer(id, true);
+        } else if (!strcmp(cmd, "reload")) {
+                reload(s, cl, msg);
+                return;
+        } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
+                if (forward(s, cl, msg))
+                        return;
+                out = answer(id, false);
+                json_object_set_new(out, "error", json_string("the VRRP worker is not running"));
+        } else {
+                out = answer(id, false);
+                json_object_set_new(out, "error", json_sprintf("unknown command '%s'", cmd));
+        }
+        ipc_send(cl->ch, out);
+        json_decref(out);
+}
+
+static void on_accept(uv_poll_t *h, int status, int events)
+{
+        struct sup *s = h->data;
+        int fd;
+
+        (void)status, (void)events;
+        while ((fd = accept4(s->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+                struct client *cl = calloc(1, sizeof(*cl));
+                if (!cl) {
+                        close(fd);
+                        continue;
+                }
+                cl->s = s;
+                cl->ch = ipc_open(&s->loop, fd, on_client_msg, cl);
+                if (!cl->ch) {
+                        close(fd);
+                        free(cl);
+                        continue;
+                }
+                cl->next = s->clients;
+                s->clients = cl;
+        }
+}
+
+static void mkdir_parent(const char *path)
+{
+        char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+        char *slash;
+
+        snprintf(dir, sizeof(dir), "%s", path);
+        slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+                return;
+        *slash = 0;
+        mkdir_parent(dir);
+        mkdir(dir, 0755);
+}
+
+static int control_open(struct sup *s)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        const char *path = s->o->control_path;
+
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+        mkdir_parent(path);
+        unlink(path);
+        s->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (s->ctl_fd < 0 || bind(s->ctl_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
+            listen(s->ctl_fd, 16) < 0)
+                return -errno;
+        uv_poll_init(&s->loop, &s->ctl_poll, s->ctl_fd);
+        s->ctl_poll.data = s;
+        uv_poll_start(&s->ctl_poll, UV_READABLE, on_accept);
+        return 0;
+}
+
+/* ---- reload and signals ----------------------------------------------------------------------- */
+
+/* Validate first: an invalid file is reported and the running config stays. */
+static void reload(struct sup *s, struct client *cl, json_t *req)
+{
+        bool ok = false;
+        json_t *diags = s->o->validate(s->o->config_file, &ok);
+        json_t *id = req ? json_object_get(req, "id") : NULL;
+        json_t *out;
+
+        s->reload.count++;
+        s->reload.last_time = wall_usec();
+        s->reload.last_ok = ok;
+        if (!ok) {
+                s->reload.failed++;
+                log_err("reload: %s has errors; the running configuration stays", s->o->config_file);
+        }
+        if (ok && req && forward(s, cl, req)) {
+                json_decref(diags);
+                return;
+        }
+        if (ok && s->wch) {
+                json_t *cmd = json_pack("{s:s,s:I}", "cmd", "reload", "id", (json_int_t)++s->next_id);
+                ipc_send(s->wch, cmd);
+                json_decref(cmd);
+        }
+        if (cl) {
+                out = answer(id, ok);
+                json_object_set_new(out, "diagnostics", diags);
+                ipc_send(cl->ch, out);
+                json_decref(out);
+        } else {
+                json_decref(diags);
+        }
+}
+
+static void on_kill_timer(uv_timer_t *t)
+{
+        struct sup *s = t->data;
+
+        if (s->worker) {
+                log_warn("the VRRP worker did not stop in %d ms; killing it", STOP_GRACE_MS);
+                uv_process_kill(s->worker, SIGKILL);
+        }
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+        struct sup *s = h->data;
+
+        if (signum == SIGHUP) {
+                log_info("Reloading (SIGHUP)");
+                reload(s, NULL, NULL);
+                return;
+        }
+        if (s->stopping)
+                return;
+        log_info("Stopping (signal %d)", signum);
+        s->stopping = true;
+        uv_timer_stop(&s->respawn);
+        if (!s->worker) {
+                uv_stop(&s->loop);
+                return;
+        }
+        uv_process_kill(s->worker, SIGTERM);
+        uv_timer_start(&s->kill_timer, on_kill_timer, STOP_GRACE_MS, 0);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+        (void)arg;
+        if (!uv_is_closing(h))
+                uv_close(h, NULL);
+}
+
+int supervisor_run(const struct supervisor_opts *o, struct conf *c)
+{
+        static const int signals[3] = { SIGTERM, SIGINT, SIGHUP };
+        struct sup s = { .o = o, .conf = c, .ctl_fd = -1 };
+        int r;
+
+        uv_loop_init(&s.loop);
+        s.events = json_array();
+        uv_timer_init(&s.loop, &s.respawn);
+        uv_timer_init(&s.loop, &s.kill_timer);
+        s.respawn.data = s.kill_timer.data = &s;
+        for (int i = 0; i < 3; i++) {
+                uv_signal_init(&s.loop, &s.sig[i]);
+                s.sig[i].data = &s;
+                uv_signal_start(&s.sig[i], on_signal, signals[i]);
+        }
+        r = control_open(&s);
+        if (r < 0)
+                log_warn("control socket %s: %s; vigilctl will not reach this daemon", o->control_path,
+                         strerror(-r));
+        spawn_worker(&s);
+        uv_run(&s.loop, UV_RUN_DEFAULT);
+        for (struct client *cl = s.clients; cl; cl = cl->next)
+                ipc_close(cl->ch);
+        ipc_close(s.wch);
+        uv_walk(&s.loop, close_walk, NULL);
+        uv_run(&s.loop, UV_RUN_DEFAULT);
+        uv_loop_close(&s.loop);
+        if (s.ctl_fd >= 0)
+                unlink(o->control_path);
+        json_decref(s.status);
+        json_decref(s.events);
+        return s.exit_code;
+}

@@ -1,0 +1,26 @@
+/* The supervisor: starts the VRRP worker (this binary again, in worker
+ * mode, with a socketpair on fd 3), restarts it when it dies, forwards
+ * signals, keeps the latest status the worker pushed (so the control socket
+ * answers while a worker restarts) and serves the control socket. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "conf/model.h"
+
+struct supervisor_opts {
+        char **argv;                    /* our own command line, for the worker */
+        const char *config_file;
+        const char *pid_file;
+        const char *control_path;
+        /* validate a config file for reload: returns the diagnostics as a
+         * JSON array and whether it is valid */
+        void *(*validate)(const char *path, bool *ret_ok);
+};
+
+int supervisor_run(const struct supervisor_opts *o, struct conf *c);
+
+/* The environment variables that put the binary in worker mode. */
+#define VIGIL_WORKER_ENV "VIGIL_WORKER"
+#define VIGIL_SUPERVISOR_PID_ENV "VIGIL_SUPERVISOR_PID"
+#define VIGIL_WORKER_FD 3

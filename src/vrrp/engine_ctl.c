@@ -1,0 +1,139 @@
+/* The worker's side of the supervisor channel: events and status go up,
+ * commands (status, demote, promote) come down. */
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "daemon/ipc.h"
+#include "vrrp/engine_internal.h"
+#include "vrrp/status.h"
+
+#define STATUS_PUSH_MS 1000
+
+static void push_status(struct engine *e)
+{
+        json_t *st = vrrp_status(e->inst, e->ninst, &e->events);
+
+        ipc_send(e->sup, json_pack("{s:o}", "status", st));
+}
+
+static void send_owned(struct engine *e, json_t *msg)
+{
+        ipc_send(e->sup, msg);
+        json_decref(msg);
+}
+
+static void on_status_soon(uv_timer_t *t)
+{
+        push_status(t->data);
+}
+
+/* After events, one status push when the loop is next idle: a burst of
+ * transitions costs one snapshot, not one each. */
+static void status_soon(struct engine *e)
+{
+        if (!uv_is_active((uv_handle_t *)&e->status_soon))
+                uv_timer_start(&e->status_soon, on_status_soon, 0, 0);
+}
+
+void engine_ctl_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_action *a)
+{
+        struct engine *e = ctx;
+        json_t *ev;
+
+        if (!e->sup || !(ev = vrrp_event_json(vi, a)))
+                return;
+        send_owned(e, ev);
+        status_soon(e);
+}
+
+void engine_ctl_tracker(struct engine *e, const struct tracker *t)
+{
+        if (!e->sup)
+                return;
+        send_owned(e, json_pack("{s:s,s:s,s:s,s:o}", "event", "tracker", "name", t->name, "kind",
+                                tracker_kind_name(t->kind), "status",
+                                t->kind == TK_FILE ? json_integer(t->value) : json_string(t->up ? "up" : "down")));
+        status_soon(e);
+}
+
+/* demote/promote an instance, or every member of a sync group. */
+static int demote(struct engine *e, const char *name, bool on)
+{
+        int64_t now = mono_usec();
+        int found = 0;
+
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                struct vrrp_actions acts = { 0 };
+                if (strcmp(vi->c->name, name) && (!vi->c->sync_group || strcmp(vi->c->sync_group, name)))
+                        continue;
+                found++;
+                log_info("(%s) %s by the operator", vi->c->name, on ? "demoted" : "promoted");
+                vrrp_fsm_demote(&vi->fsm, now, on, &acts);
+                vrrp_instance_apply(vi, now, &acts);
+        }
+        engine_rearm(e);
+        return found;
+}
+
+static void on_command(void *ctx, struct ipc *ch, json_t *msg)
+{
+        struct engine *e = ctx;
+        const char *cmd = json_string_value(json_object_get(msg, "cmd"));
+        json_t *id = json_object_get(msg, "id");
+        json_t *reply;
+
+        if (!msg) {
+                log_err("the supervisor is gone; stopping");
+                e->sup = NULL;
+                uv_kill(getpid(), SIGTERM);
+                return;
+        }
+        (void)ch;
+        if (!cmd) {
+                return;
+        } else if (!strcmp(cmd, "status")) {
+                reply = json_pack("{s:O,s:b,s:o}", "reply", id ? id : json_null(), "ok", 1, "status",
+                                  vrrp_status(e->inst, e->ninst, &e->events));
+        } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
+                const char *name = json_string_value(json_object_get(msg, "name"));
+                int n = name ? demote(e, name, !strcmp(cmd, "demote")) : 0;
+                reply = json_pack("{s:O,s:b}", "reply", id ? id : json_null(), "ok", n > 0);
+                if (!n)
+                        json_object_set_new(reply, "error",
+                                            json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'",
+                                                         name ? name : ""));
+        } else {
+                reply = json_pack("{s:O,s:b,s:s}", "reply", id ? id : json_null(), "ok", 0, "error",
+                                  "unknown command");
+        }
+        send_owned(e, reply);
+        push_status(e);
+}
+
+static void on_status_timer(uv_timer_t *t)
+{
+        push_status(t->data);
+}
+
+void engine_ctl_attach(struct engine *e, int fd)
+{
+        e->sup = ipc_open(&e->loop, fd, on_command, e);
+        if (!e->sup)
+                return;
+        e->events.observer = engine_ctl_event;
+        e->events.observer_ctx = e;
+        uv_timer_init(&e->loop, &e->status_timer);
+        uv_timer_init(&e->loop, &e->status_soon);
+        e->status_timer.data = e->status_soon.data = e;
+        uv_timer_start(&e->status_timer, on_status_timer, 0, STATUS_PUSH_MS);
+}
+
+void engine_ctl_detach(struct engine *e)
+{
+        if (e->sup)
+                push_status(e);
+}

@@ -1,0 +1,137 @@
+#include "vrrp/status.h"
+
+#include <arpa/inet.h>
+
+#include "conf/values.h"
+
+static json_t *ip_json(const struct conf_ip *ip)
+{
+        char s[INET6_ADDRSTRLEN];
+
+        return ip->family ? json_string(conf_ip_str(ip, s, sizeof(s))) : json_null();
+}
+
+static json_t *vips(const conf_ipaddress_list *list)
+{
+        json_t *a = json_array();
+        const struct conf_ipaddress *x;
+        char s[INET6_ADDRSTRLEN + 8];
+
+        CONF_FOREACH(x, list) {
+                char ip[INET6_ADDRSTRLEN];
+                snprintf(s, sizeof(s), "%s/%u", conf_ip_str(&x->addr, ip, sizeof(ip)), x->prefixlen);
+                json_array_append_new(a, json_string(s));
+        }
+        return a;
+}
+
+static json_t *faults(unsigned bits)
+{
+        static const char *const names[] = { "link", "tracker", "sync_group", "setup" };
+        json_t *a = json_array();
+
+        for (unsigned i = 0; i < 4; i++)
+                if (bits & (1u << i))
+                        json_array_append_new(a, json_string(names[i]));
+        return a;
+}
+
+static json_t *counters(const struct vrrp_instance *vi)
+{
+        const struct vrrp_instance_stats *st = &vi->st;
+        json_t *drops = json_object();
+
+        for (int d = 0; d < DROP_N; d++)
+                json_object_set_new(drops, vrrp_drop_name(d), json_integer((json_int_t)st->drops[d]));
+        return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "adverts_received", (json_int_t)st->adverts_rx,
+                         "adverts_sent", (json_int_t)st->adverts_tx, "priority_zero_received",
+                         (json_int_t)st->prio0_rx, "priority_zero_sent", (json_int_t)st->prio0_tx,
+                         "became_master", (json_int_t)st->became_master, "released_master",
+                         (json_int_t)st->released_master, "address_list_mismatch",
+                         (json_int_t)st->addr_list_mismatch, "checksum_as_v2_received",
+                         (json_int_t)st->csum_as_v2_rx, "drops", drops);
+}
+
+static json_t *trackers(const struct vrrp_instance *vi)
+{
+        json_t *a = json_array();
+
+        for (unsigned i = 0; i < vi->nrefs; i++) {
+                const struct tracker_ref *r = &vi->refs[i];
+                const struct tracker *t = r->t;
+                json_t *o = json_pack("{s:s,s:s,s:i,s:b,s:o}", "name", t->name, "kind", tracker_kind_name(t->kind),
+                                      "weight", r->weight, "reverse", r->reverse, "status",
+                                      !t->known ? json_string("unknown")
+                                      : t->kind == TK_FILE ? json_integer(t->value)
+                                      : json_string(t->up ? "up" : "down"));
+                if (t->kind == TK_SCRIPT)
+                        json_object_set_new(o, "runs", json_pack("{s:I,s:I,s:I,s:I,s:i}", "total", (json_int_t)t->runs,
+                                                                 "failed", (json_int_t)t->failures, "timed_out",
+                                                                 (json_int_t)t->timeouts, "skipped",
+                                                                 (json_int_t)t->skipped, "last_exit", t->last_exit));
+                if (t->kind == TK_PROCESS)
+                        json_object_set_new(o, "processes", json_integer(t->count));
+                json_array_append_new(a, o);
+        }
+        return a;
+}
+
+static json_t *timers(const struct vrrp_instance *vi)
+{
+        const struct vrrp_fsm *f = &vi->fsm;
+
+        return json_pack("{s:f,s:f,s:f,s:f}", "advert_interval_ms", (double)f->p.adver_int / 1000.0,
+                         "master_advert_interval_ms", (double)f->master_adver_int / 1000.0, "skew_time_ms",
+                         (double)vrrp_skew_time(f) / 1000.0, "master_down_interval_ms",
+                         (double)vrrp_master_down_interval(f) / 1000.0);
+}
+
+json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail)
+{
+        const struct vrrp_fsm *f = &vi->fsm;
+        const struct conf_ip *master = f->state == VRRP_MASTER ? &vi->src : &vi->last_master;
+        json_t *o = json_pack(
+                "{s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:o,s:o,s:o,s:{s:f,s:s,s:s}}", "name", vi->c->name, "state",
+                vrrp_state_name(f->state), "interface", vi->ifc->name, "vrid", vi->c->virtual_router_id, "version",
+                vi->c->version, "base_priority", vi->c->priority, "effective_priority", f->prio, "vips",
+                vips(&vi->c->virtual_ipaddress), "master", f->state == VRRP_FAULT ? json_null() : ip_json(master),
+                "faults", faults(vi->faults), "last_transition", "time", (double)vi->entered_state_wall / 1e6, "from",
+                vrrp_state_name(vi->prev_state), "reason", vrrp_reason_name(vi->last_reason));
+
+        json_object_set_new(o, "demoted", json_boolean(f->demoted));
+        json_object_set_new(o, "sync_group", vi->c->sync_group ? json_string(vi->c->sync_group) : json_null());
+        if (detail) {
+                json_object_set_new(o, "timers", timers(vi));
+                json_object_set_new(o, "counters", counters(vi));
+                json_object_set_new(o, "trackers", trackers(vi));
+        }
+        return o;
+}
+
+json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev)
+{
+        json_t *list = json_array(), *groups = json_array();
+
+        for (unsigned i = 0; i < n; i++)
+                json_array_append_new(list, vrrp_instance_status(&inst[i], true));
+        for (unsigned g = 0; ev && g < ev->ngroups; g++) {
+                json_t *members = json_array();
+                for (unsigned m = 0; m < ev->groups[g].n; m++)
+                        json_array_append_new(members, json_string(ev->groups[g].members[m]->c->name));
+                json_array_append_new(groups, json_pack("{s:s,s:s,s:o}", "name", ev->groups[g].c->name, "state",
+                                                        vrrp_state_name(ev->groups[g].state), "members", members));
+        }
+        return json_pack("{s:o,s:o}", "instances", list, "groups", groups);
+}
+
+json_t *vrrp_event_json(const struct vrrp_instance *vi, const struct vrrp_action *a)
+{
+        if (a->kind == ACT_STATE)
+                return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "event", "transition", "instance", vi->c->name, "from",
+                                 vrrp_state_name(vi->prev_state), "to", vrrp_state_name(a->state), "reason",
+                                 vrrp_reason_name(a->reason), "priority", vi->fsm.prio);
+        if (a->kind == ACT_LOWER_PRIO_SEEN)
+                return json_pack("{s:s,s:s,s:i}", "event", "lower_priority_seen", "instance", vi->c->name,
+                                 "priority", a->priority);
+        return NULL;
+}

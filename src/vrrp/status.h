@@ -1,0 +1,17 @@
+/* The VRRP worker's state as JSON: what `vigilctl status` and `show`
+ * print, what the supervisor keeps while a worker restarts, and what the
+ * metrics endpoint exports. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "vrrp/events.h"
+#include "vrrp/instance.h"
+
+/* One instance; detail adds timers, every counter and the trackers. */
+json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail);
+/* Everything: {"instances": [...], "groups": [...]} with detail. */
+json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev);
+/* A transition or another event, for the ordered stream. */
+json_t *vrrp_event_json(const struct vrrp_instance *vi, const struct vrrp_action *a);
