@@ -8,13 +8,19 @@
 static bool to_console;
 static bool to_syslog = true;
 static bool debug_on;
+static int facility = LOG_DAEMON;
+
+void log_set_facility(int f)
+{
+        facility = f;
+}
 
 void log_open(const char *ident, bool console, bool also_syslog)
 {
         to_console = console;
         to_syslog = !console || also_syslog;
         if (to_syslog)
-                openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+                openlog(ident, LOG_PID | LOG_NDELAY, facility);
 }
 
 void log_set_debug(bool on)

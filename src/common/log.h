@@ -6,6 +6,8 @@
 #include <syslog.h>
 
 void log_open(const char *ident, bool console, bool also_syslog);
+/* Before log_open: LOG_DAEMON (default), LOG_LOCAL0..7, LOG_USER. */
+void log_set_facility(int facility);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_set_debug(bool on);
 

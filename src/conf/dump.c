@@ -197,7 +197,7 @@ static json_t *peers_json(const struct conf_vrrp_instance *vi)
         return a;
 }
 
-static json_t *instance_json(const struct conf_vrrp_instance *vi)
+json_t *conf_instance_to_json(const struct conf_vrrp_instance *vi)
 {
         json_t *o = json_object();
 
@@ -240,6 +240,14 @@ static json_t *instance_json(const struct conf_vrrp_instance *vi)
         json_object_set_new(o, "vmac_xmit_base", json_boolean(vi->vmac_xmit_base));
         json_object_set_new(o, "smtp_alert", json_boolean(vi->smtp_alert > 0));
         json_object_set_new(o, "sync_group", str_or_null(vi->sync_group));
+        json_object_set_new(o, "v3_checksum_as_v2", json_boolean(vi->v3_checksum_as_v2));
+        json_object_set_new(o, "owner_ignore_adverts", json_boolean(vi->owner_ignore_adverts));
+        json_object_set_new(o, "vmac_name", str_or_null(vi->vmac_name));
+        json_object_set_new(o, "unicast_ttl", json_integer(vi->unicast_ttl));
+        json_object_set_new(o, "check_unicast_src", json_boolean(vi->check_unicast_src));
+        json_object_set_new(o, "unicast_fault_no_peer", json_boolean(vi->unicast_fault_no_peer));
+        json_object_set_new(o, "mcast_dst_ip", ip_json(&vi->mcast_dst_ip));
+        json_object_set_new(o, "notify_priority_changes", json_integer(vi->notify_priority_changes));
         json_object_update_new(o, notify_json(&vi->notify));
         return o;
 }
@@ -351,7 +359,7 @@ json_t *conf_to_json(const struct conf *c)
         json_object_set_new(root, "vrrp_sync_group", a);
         a = json_array();
         CONF_FOREACH(vi, &c->instances)
-                json_array_append_new(a, instance_json(vi));
+                json_array_append_new(a, conf_instance_to_json(vi));
         json_object_set_new(root, "vrrp_instance", a);
         a = json_array();
         CONF_FOREACH(vs, &c->virtual_servers)

@@ -131,7 +131,24 @@ static void kw_dynamic_interfaces(struct parser *p, const struct conf_line *ln, 
         g->dynamic_interfaces = true;
 }
 
+/* vigil extension: the Prometheus endpoint. Said so at config-test time,
+ * because keepalived rejects the keyword. */
+static void kw_metrics_listen(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        G *g = obj;
+
+        if (!pargs(p, ln, 1, 1))
+                return;
+        if (!strchr(ln->tok[1].s, ':')) {
+                perr(p, ln, 1, "metrics_listen takes ADDR:PORT (for example 127.0.0.1:9165 or [::1]:9165)");
+                return;
+        }
+        g->metrics_listen = arena_strdup(&p->conf->arena, ln->tok[1].s);
+        pwarn(p, ln, 0, "metrics_listen is a vigil extension: keepalived does not accept this file");
+}
+
 static const struct kw global_kw[] = {
+        KW_FN("metrics_listen", kw_metrics_listen),
         KW_T("router_id", T_STRING, G, router_id, 0, 0),
         KW_LINES("notification_email", notification_email_line),
         KW_T("notification_email_from", T_STRING, G, notification_email_from, 0, 0),

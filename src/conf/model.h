@@ -158,6 +158,7 @@ struct conf_global {
         bool vrrp_notify_priority_changes;
         bool lvs_flush;
         bool enable_traps;
+        const char *metrics_listen;     /* vigil extension: Prometheus ADDR:PORT */
 };
 
 /* ---- VRRP ------------------------------------------------------------------ */

@@ -41,6 +41,27 @@ struct options {
         const char *vrrp_pid_file;
         const char *checkers_pid_file;
         const char *control_path;
+        bool dump_conf_to_log;
+        bool dont_respawn;
+};
+
+/* keepalived options that change nothing here: accepted, and said so. */
+static const struct {
+        int opt;
+        const char *what;
+} ignored_opts[] = {
+        { 'x', "-x/--snmp: SNMP is not supported by vigil (use metrics_listen in global_defs for monitoring)" },
+        { 'A', "-A/--snmp-agent-socket: SNMP is not supported by vigil" },
+        { 'B', "-B/--no_bfd: vigil has no BFD process" },
+        { 'a', "-a/--address-monitoring is not supported; ignored" },
+        { 'g', "-g/--log-file is not supported (vigil logs to syslog, or stderr with -l); ignored" },
+        { 'G', "-G/--no-syslog is not supported (use -l for the console only); ignored" },
+        { 'V', "-V/--dont-release-vrrp is not supported: vigil always removes its addresses at exit" },
+        { 'X', "-X/--release-vips is not supported; ignored" },
+        { 'm', "-m/--core-dump is not supported; ignored (use systemd's LimitCORE)" },
+        { 'M', "-M/--core-dump-pattern is not supported; ignored" },
+        { 'u', "-u/--umask is not supported; ignored" },
+        { 's', "-s/--namespace is not supported: start vigild inside the namespace (ip netns exec)" },
 };
 
 static void usage(FILE *f)
@@ -64,6 +85,11 @@ static void usage(FILE *f)
                 "  -r, --vrrp_pid=FILE       VRRP pid file (default /run/vigild_vrrp.pid)\n"
                 "  -c, --checkers_pid=FILE   checker pid file (accepted; no checker yet)\n"
                 "      --control-socket=PATH vigilctl's socket (default /run/vigil/vigil.sock)\n"
+                "  -S, --log-facility=FAC    syslog facility: 0-7 (local0-7), local0-7, user or daemon\n"
+                "  -d, --dump-conf           log the resolved configuration at start\n"
+                "  -R, --dont-respawn        exit instead of restarting a dead VRRP worker\n"
+                "      --signum=NAME         print the signal number for STOP, RELOAD, DATA, STATS,\n"
+                "                            STATS_CLEAR or JSON, and exit\n"
                 "  -v, --version             print the version and exit\n"
                 "  -h, --help                this help\n\n"
                 "config-test exit codes: 0 valid, 4 cannot run, 5 errors, 6 script security.\n");
@@ -76,9 +102,54 @@ static const char *default_config(void)
         return "/etc/keepalived/keepalived.conf";
 }
 
+static int print_signum(const char *name)
+{
+        static const struct {
+                const char *name;
+                int sig;
+        } sigs[] = { { "STOP", SIGTERM }, { "RELOAD", SIGHUP }, { "DATA", SIGUSR1 }, { "STATS", SIGUSR2 } };
+
+        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+                if (!strcmp(name, sigs[i].name)) {
+                        printf("%d\n", sigs[i].sig);
+                        return 0;
+                }
+        if (!strcmp(name, "STATS_CLEAR")) {
+                printf("%d\n", SIGRTMAX - 1);
+                return 0;
+        }
+        if (!strcmp(name, "JSON")) {
+                printf("%d\n", SIGRTMIN + 2);
+                return 0;
+        }
+        fprintf(stderr, "vigild: --signum: unknown name '%s' (STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON)%s\n",
+                name, !strcmp(name, "TDUMP") ? "; TDUMP is a keepalived debug build feature" : "");
+        return 1;
+}
+
+static bool set_facility(const char *s)
+{
+        static const int locals[8] = { LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3,
+                                       LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7 };
+
+        if (s[0] >= '0' && s[0] <= '7' && !s[1])
+                log_set_facility(locals[s[0] - '0']);
+        else if (!strncmp(s, "local", 5) && s[5] >= '0' && s[5] <= '7' && !s[6])
+                log_set_facility(locals[s[5] - '0']);
+        else if (!strcmp(s, "user"))
+                log_set_facility(LOG_USER);
+        else if (!strcmp(s, "daemon"))
+                log_set_facility(LOG_DAEMON);
+        else {
+                fprintf(stderr, "vigild: -S: unknown facility '%s' (0-7, local0-7, user, daemon)\n", s);
+                return false;
+        }
+        return true;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
-        enum { OPT_DUMP = 1000, OPT_CONTROL };
+        enum { OPT_DUMP = 1000, OPT_CONTROL, OPT_SIGNUM, OPT_ALL };
         static const struct option longopts[] = {
                 { "use-file", required_argument, NULL, 'f' },
                 { "config-test", optional_argument, NULL, 't' },
@@ -94,14 +165,47 @@ static int parse_args(int argc, char **argv, struct options *o)
                 { "vrrp_pid", required_argument, NULL, 'r' },
                 { "checkers_pid", required_argument, NULL, 'c' },
                 { "control-socket", required_argument, NULL, OPT_CONTROL },
+                { "signum", required_argument, NULL, OPT_SIGNUM },
+                { "log-facility", required_argument, NULL, 'S' },
+                { "dump-conf", no_argument, NULL, 'd' },
+                { "dont-respawn", no_argument, NULL, 'R' },
+                { "snmp", no_argument, NULL, 'x' },
+                { "snmp-agent-socket", required_argument, NULL, 'A' },
+                { "no_bfd", no_argument, NULL, 'B' },
+                { "all", no_argument, NULL, OPT_ALL },
+                { "address-monitoring", no_argument, NULL, 'a' },
+                { "log-file", optional_argument, NULL, 'g' },
+                { "no-syslog", no_argument, NULL, 'G' },
+                { "dont-release-vrrp", no_argument, NULL, 'V' },
+                { "release-vips", no_argument, NULL, 'X' },
+                { "core-dump", no_argument, NULL, 'm' },
+                { "core-dump-pattern", optional_argument, NULL, 'M' },
+                { "umask", required_argument, NULL, 'u' },
+                { "namespace", required_argument, NULL, 's' },
                 { "version", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
         int c;
 
-        while ((c = getopt_long(argc, argv, "f:t::i:evhnlDPCp:r:c:", longopts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "f:t::i:evhnlDPCp:r:c:S:dRxA:BagGVXmM::u:s:", longopts, NULL)) != -1) {
+                bool ignored = false;
+                for (size_t k = 0; k < sizeof(ignored_opts) / sizeof(ignored_opts[0]); k++)
+                        if (c == ignored_opts[k].opt) {
+                                fprintf(stderr, "vigild: %s\n", ignored_opts[k].what);
+                                ignored = true;
+                        }
+                if (ignored)
+                        continue;
                 switch (c) {
+                case OPT_ALL: break; /* every worker the config needs starts anyway */
+                case OPT_SIGNUM: exit(print_signum(optarg));
+                case 'S':
+                        if (!set_facility(optarg))
+                                return -1;
+                        break;
+                case 'd': o->dump_conf_to_log = true; break;
+                case 'R': o->dont_respawn = true; break;
                 case 'f': o->config_file = optarg; break;
                 case 't':
                         o->config_test = true;
@@ -255,8 +359,18 @@ static void log_diags(const struct diag_list *d)
 
 static const struct options *g_opts; /* for the reload validator */
 
+/* -d: the resolved configuration, one log line per JSON line. */
+static void log_config(const struct conf *c)
+{
+        char *json = conf_dump_json(c);
+
+        for (char *line = json ? strtok(json, "\n") : NULL; line; line = strtok(NULL, "\n"))
+                log_info("%s", line);
+        free(json);
+}
+
 /* Reload: the same verdict as a start, as JSON for vigilctl. */
-static void *validate_for_reload(const char *path, bool *ret_ok)
+static void *validate_for_reload(const char *path, struct conf **ret_conf)
 {
         struct options o = *g_opts;
         struct diag_list diags;
@@ -274,8 +388,12 @@ static void *validate_for_reload(const char *path, bool *ret_ok)
                                                      g->severity == DIAG_ERROR ? "error" : "warning", "message",
                                                      g->msg));
         }
-        *ret_ok = c && diag_exit_code(&diags) == 0;
-        conf_free(c);
+        if (c && diag_exit_code(&diags) == 0) {
+                *ret_conf = c;
+        } else {
+                *ret_conf = NULL;
+                conf_free(c);
+        }
         diag_list_free(&diags);
         return out;
 }
@@ -301,6 +419,13 @@ static struct conf *load_for_run(const struct options *o, int *ret_rc)
         return c;
 }
 
+static struct conf *reload_conf(void)
+{
+        int rc;
+
+        return load_for_run(g_opts, &rc);
+}
+
 /* The VRRP worker: run by the supervisor with the channel on fd 3. */
 static int run_worker(const struct options *o)
 {
@@ -319,9 +444,9 @@ static int run_worker(const struct options *o)
         if (!c)
                 return rc;
         write_pid(vrrp_pid);
-        rc = vrrp_engine_run(c, VIGIL_WORKER_FD);
+        g_opts = o;
+        rc = vrrp_engine_run(c, VIGIL_WORKER_FD, reload_conf);
         unlink(vrrp_pid);
-        conf_free(c);
         return rc;
 }
 
@@ -329,7 +454,8 @@ static int run(const struct options *o, char **argv)
 {
         const char *pid_file = o->pid_file ? o->pid_file : "/run/vigild.pid";
         struct supervisor_opts so = { .argv = argv, .config_file = o->config_file, .pid_file = pid_file,
-                                      .control_path = o->control_path, .validate = validate_for_reload };
+                                      .control_path = o->control_path, .validate = validate_for_reload,
+                                      .dont_respawn = o->dont_respawn };
         struct conf *c;
         int rc = 0;
 
@@ -349,11 +475,12 @@ static int run(const struct options *o, char **argv)
         }
         write_pid(pid_file);
         log_info("Starting vigild %s", VIGIL_VERSION);
+        if (o->dump_conf_to_log)
+                log_config(c);
         g_opts = o;
         rc = supervisor_run(&so, c);
         unlink(pid_file);
         log_info("Stopped vigild %s", VIGIL_VERSION);
-        conf_free(c);
         return rc;
 }
 

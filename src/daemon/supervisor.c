@@ -11,11 +11,13 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <systemd/sd-daemon.h>
 #include <uv.h>
 
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/ipc.h"
+#include "daemon/metrics.h"
 #include "net/nl.h"
 #include "net/vmac.h"
 
@@ -37,6 +39,7 @@ struct client {
 /* A request forwarded to the worker, waiting for its reply. */
 struct pending {
         json_int_t id;
+        bool reload;                    /* tell systemd READY=1 when it is done */
         struct client *cl;
         json_t *client_id;
         struct pending *next;
@@ -53,12 +56,19 @@ struct sup {
         uv_timer_t respawn, kill_timer;
         struct ipc *wch;
         json_t *status, *events;
+        json_t *transitions;            /* per instance, for metrics */
+        struct metrics *metrics;
+        char *metrics_listen;
+        int64_t last_status;
+        bool ready;
+        char last_sd_status[160];
+        uv_timer_t watchdog;
         json_int_t seq, next_id;
         struct client *clients;
         struct pending *pending;
         int ctl_fd;
         uv_poll_t ctl_poll;
-        uv_signal_t sig[3];
+        uv_signal_t sig[3], fwd[4];
         bool stopping;
         struct {
                 unsigned count, failed;
@@ -66,6 +76,80 @@ struct sup {
                 bool last_ok;
         } reload;
 };
+
+/* ---- metrics ------------------------------------------------------------------------------ */
+
+static void refresh_metrics(struct sup *s)
+{
+        struct metrics_input in = { .status = s->status, .worker_running = s->worker != NULL,
+                                    .worker_restarts = s->restarts, .transitions = s->transitions,
+                                    .reloads = s->reload.count, .reload_failures = s->reload.failed,
+                                    .last_reload_ok = s->reload.last_ok,
+                                    .last_reload_time = (double)s->reload.last_time / 1e6 };
+
+        metrics_update(s->metrics, &in);
+}
+
+/* Start, move or stop the endpoint as the configuration says. */
+static void configure_metrics(struct sup *s)
+{
+        const char *want = s->conf->global.metrics_listen;
+
+        if ((!want && !s->metrics_listen) || (want && s->metrics_listen && !strcmp(want, s->metrics_listen)))
+                return;
+        metrics_stop(s->metrics);
+        s->metrics = NULL;
+        free(s->metrics_listen);
+        s->metrics_listen = want ? strdup(want) : NULL;
+        if (want)
+                s->metrics = metrics_start(want);
+        refresh_metrics(s);
+}
+
+/* ---- systemd ------------------------------------------------------------------------------- */
+
+/* READY=1 once the worker has reported; STATUS= a one-line summary. */
+static void tell_systemd(struct sup *s)
+{
+        unsigned n[4] = { 0 };
+        size_t i;
+        json_t *vi;
+        char line[160];
+
+        json_array_foreach(json_object_get(s->status, "instances"), i, vi) {
+                const char *st = json_string_value(json_object_get(vi, "state"));
+                n[!strcmp(st, "MASTER") ? 0 : !strcmp(st, "BACKUP") ? 1 : !strcmp(st, "FAULT") ? 2 : 3]++;
+        }
+        snprintf(line, sizeof(line), "%sSTATUS=%zu instances: %u MASTER, %u BACKUP, %u FAULT",
+                 s->ready ? "" : "READY=1\n", json_array_size(json_object_get(s->status, "instances")), n[0], n[1],
+                 n[2]);
+        if (!s->ready || strcmp(line, s->last_sd_status)) {
+                sd_notify(0, line);
+                snprintf(s->last_sd_status, sizeof(s->last_sd_status), "%s", line);
+        }
+        s->ready = true;
+}
+
+/* WatchdogSec: fed only while the worker keeps reporting, so a hung worker
+ * gets the whole service restarted. */
+static void on_watchdog(uv_timer_t *t)
+{
+        struct sup *s = t->data;
+
+        if (s->last_status && mono_usec() - s->last_status < 3 * 1000000LL)
+                sd_notify(0, "WATCHDOG=1");
+}
+
+static void start_watchdog(struct sup *s)
+{
+        uint64_t usec = 0;
+
+        if (sd_watchdog_enabled(0, &usec) <= 0 || !usec)
+                return;
+        uv_timer_init(&s->loop, &s->watchdog);
+        s->watchdog.data = s;
+        uv_timer_start(&s->watchdog, on_watchdog, usec / 2000, usec / 2000);
+}
 
 /* ---- the worker ------------------------------------------------------------------------- */
 
@@ -128,6 +212,13 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
         else
                 log_err("VRRP worker exited with status %d", (int)status);
         remove_worker_addresses(s);
+        refresh_metrics(s);
+        if (s->o->dont_respawn) {
+                log_err("not restarting it (-R); stopping");
+                s->exit_code = 1;
+                uv_stop(&s->loop);
+                return;
+        }
         if (!signo && (status == 1 || status == 2 || status == 4 || status == 5 || status == 6)) {
                 log_err("the VRRP worker cannot run (status %d); stopping", (int)status);
                 s->exit_code = (int)status;
@@ -153,6 +244,8 @@ static void route_reply(struct sup *s, json_t *msg)
                 if (p->id != id)
                         continue;
                 *pp = p->next;
+                if (p->reload)
+                        sd_notify(0, "READY=1");
                 json_t *out = json_deep_copy(msg);
                 json_object_del(out, "reply");
                 json_object_set(out, "id", p->client_id);
@@ -191,8 +284,15 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
         if ((st = json_object_get(msg, "status"))) {
                 json_decref(s->status);
                 s->status = json_incref(st);
+                s->last_status = mono_usec();
+                refresh_metrics(s);
+                tell_systemd(s);
         } else if (json_object_get(msg, "event")) {
                 json_t *ev = json_deep_copy(msg);
+                const char *vi = json_string_value(json_object_get(ev, "instance"));
+                if (vi && !strcmp(json_string_value(json_object_get(ev, "event")), "transition"))
+                        json_object_set_new(s->transitions, vi,
+                                            json_integer(json_integer_value(json_object_get(s->transitions, vi)) + 1));
                 broadcast_event(s, ev);
                 json_decref(ev);
         } else if (json_object_get(msg, "reply")) {
@@ -252,10 +352,11 @@ static void spawn_worker(struct sup *s)
         s->worker_started = mono_usec();
         s->wch = ipc_open(&s->loop, sv[0], on_worker_msg, s);
         log_info("VRRP worker started (pid %d)", s->worker->pid);
+        refresh_metrics(s);
 }
 
 /* Send a command to the worker; its reply goes to cl with the client's id. */
-static bool forward(struct sup *s, struct client *cl, json_t *req)
+static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload)
 {
         struct pending *p;
         json_t *fwd;
@@ -266,6 +367,7 @@ static bool forward(struct sup *s, struct client *cl, json_t *req)
         if (!p)
                 return false;
         p->id = ++s->next_id;
+        p->reload = is_reload;
         p->cl = cl;
         p->client_id = json_incref(json_object_get(req, "id"));
         p->next = s->pending;
@@ -353,7 +455,7 @@ static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
                 reload(s, cl, msg);
                 return;
         } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
-                if (forward(s, cl, msg))
+                if (forward(s, cl, msg, false))
                         return;
                 out = answer(id, false);
                 json_object_set_new(out, "error", json_string("the VRRP worker is not running"));
@@ -407,10 +509,11 @@ static int control_open(struct sup *s)
 {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
         const char *path = s->o->control_path;
+        size_t len = path ? strlen(path) : 0;
 
-        if (strlen(path) >= sizeof(sa.sun_path))
+        if (!len || len >= sizeof(sa.sun_path))
                 return -ENAMETOOLONG;
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+        memcpy(sa.sun_path, path, len + 1);
         mkdir_parent(path);
         unlink(path);
         s->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -428,26 +531,33 @@ static int control_open(struct sup *s)
 /* Validate first: an invalid file is reported and the running config stays. */
 static void reload(struct sup *s, struct client *cl, json_t *req)
 {
-        bool ok = false;
-        json_t *diags = s->o->validate(s->o->config_file, &ok);
+        struct conf *nc = NULL;
+        json_t *diags = s->o->validate(s->o->config_file, &nc);
         json_t *id = req ? json_object_get(req, "id") : NULL;
+        bool ok = nc != NULL;
         json_t *out;
 
         s->reload.count++;
         s->reload.last_time = wall_usec();
         s->reload.last_ok = ok;
-        if (!ok) {
+        if (ok) {
+                conf_free(s->conf); /* the new addresses are the ones to clean up after a crash */
+                s->conf = nc;
+                configure_metrics(s);
+        } else {
                 s->reload.failed++;
                 log_err("reload: %s has errors; the running configuration stays", s->o->config_file);
         }
-        if (ok && req && forward(s, cl, req)) {
-                json_decref(diags);
-                return;
-        }
+        refresh_metrics(s);
         if (ok && s->wch) {
-                json_t *cmd = json_pack("{s:s,s:I}", "cmd", "reload", "id", (json_int_t)++s->next_id);
-                ipc_send(s->wch, cmd);
-                json_decref(cmd);
+                json_t *fwd = req ? json_incref(req) : json_pack("{s:s}", "cmd", "reload");
+                sd_notify(0, "RELOADING=1");
+                bool sent = forward(s, cl, fwd, true);
+                json_decref(fwd);
+                if (sent && cl) {
+                        json_decref(diags);
+                        return;
+                }
         }
         if (cl) {
                 out = answer(id, ok);
@@ -481,6 +591,7 @@ static void on_signal(uv_signal_t *h, int signum)
         if (s->stopping)
                 return;
         log_info("Stopping (signal %d)", signum);
+        sd_notify(0, "STOPPING=1");
         s->stopping = true;
         uv_timer_stop(&s->respawn);
         if (!s->worker) {
@@ -489,6 +600,15 @@ static void on_signal(uv_signal_t *h, int signum)
         }
         uv_process_kill(s->worker, SIGTERM);
         uv_timer_start(&s->kill_timer, on_kill_timer, STOP_GRACE_MS, 0);
+}
+
+/* Dumps are the worker's business: pass the signal on, as keepalived. */
+static void on_forward(uv_signal_t *h, int signum)
+{
+        struct sup *s = h->data;
+
+        if (s->worker)
+                uv_process_kill(s->worker, signum);
 }
 
 static void close_walk(uv_handle_t *h, void *arg)
@@ -506,6 +626,7 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
 
         uv_loop_init(&s.loop);
         s.events = json_array();
+        s.transitions = json_object();
         uv_timer_init(&s.loop, &s.respawn);
         uv_timer_init(&s.loop, &s.kill_timer);
         s.respawn.data = s.kill_timer.data = &s;
@@ -514,12 +635,24 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
                 s.sig[i].data = &s;
                 uv_signal_start(&s.sig[i], on_signal, signals[i]);
         }
+        {
+                const int fwd[4] = { SIGUSR1, SIGUSR2, SIGRTMIN + 2, SIGRTMAX - 1 };
+                for (int i = 0; i < 4; i++) {
+                        uv_signal_init(&s.loop, &s.fwd[i]);
+                        s.fwd[i].data = &s;
+                        uv_signal_start(&s.fwd[i], on_forward, fwd[i]);
+                }
+        }
         r = control_open(&s);
         if (r < 0)
                 log_warn("control socket %s: %s; vigilctl will not reach this daemon", o->control_path,
                          strerror(-r));
+        configure_metrics(&s);
+        start_watchdog(&s);
         spawn_worker(&s);
         uv_run(&s.loop, UV_RUN_DEFAULT);
+        metrics_stop(s.metrics);
+        free(s.metrics_listen);
         for (struct client *cl = s.clients; cl; cl = cl->next)
                 ipc_close(cl->ch);
         ipc_close(s.wch);
@@ -530,5 +663,7 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
                 unlink(o->control_path);
         json_decref(s.status);
         json_decref(s.events);
+        json_decref(s.transitions);
+        conf_free(s.conf);
         return s.exit_code;
 }

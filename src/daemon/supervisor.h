@@ -13,11 +13,13 @@ struct supervisor_opts {
         const char *config_file;
         const char *pid_file;
         const char *control_path;
+        bool dont_respawn;              /* -R: exit when the worker dies */
         /* validate a config file for reload: returns the diagnostics as a
-         * JSON array and whether it is valid */
-        void *(*validate)(const char *path, bool *ret_ok);
+         * JSON array, and the configuration when it is valid */
+        void *(*validate)(const char *path, struct conf **ret_conf);
 };
 
+/* Runs until stopped; owns c (a reload replaces it). */
 int supervisor_run(const struct supervisor_opts *o, struct conf *c);
 
 /* The environment variables that put the binary in worker mode. */

@@ -1,4 +1,5 @@
 #include "vrrp/engine.h"
+#include "vrrp/dump.h"
 #include "vrrp/engine_internal.h"
 
 #include <errno.h>
@@ -156,7 +157,7 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 vrrp_instance_apply(vi, now, &acts);
         }
         if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
-                trackers_link_event(&e->trackers, ev->ifindex, ev->kind == NL_LINK_UP);
+                trackers_link_event(e->trackers, ev->ifindex, ev->kind == NL_LINK_UP);
 }
 
 static void on_monitor(uv_poll_t *h, int status, int events)
@@ -241,47 +242,87 @@ static int iface_open_ah(struct engine *e, struct iface_slot *slot)
         return r;
 }
 
+static void vmac_slot_closed(uv_handle_t *h)
+{
+        free(h->data);
+}
+
+/* Everything an instance needs before it can start: addresses, its VMAC
+ * and the shared sockets of its interface. */
+int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struct conf_vrrp_instance *ci)
+{
+        struct iface_slot *slot = iface_get(e, ci->interface ? ci->interface : "");
+        int r;
+
+        if (!slot)
+                return -ENODEV;
+        vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
+        if (vrrp_instance_vmac_up(vi) < 0)
+                return -ENODEV;
+        if (vi->vmac.tx.fd >= 0) {
+                struct vmac_slot *vs = calloc(1, sizeof(*vs));
+                if (!vs)
+                        return -ENOMEM;
+                vs->vi = vi;
+                vs->eng = e;
+                uv_poll_init(&e->loop, &vs->poll, vi->vmac.tx.fd);
+                vs->poll.data = vs;
+                uv_poll_start(&vs->poll, UV_READABLE, on_vmac_readable);
+                vi->vmac_slot = vs;
+        }
+        r = iface_open_family(e, slot, vi->family);
+        if (r == 0 && vi->ah)
+                r = iface_open_ah(e, slot);
+        if (r < 0)
+                log_err("(%s) cannot open the VRRP socket on %s: %s", ci->name, slot->ifc.name, strerror(-r));
+        if (r == 0 && vi->no_accept && nft_no_accept_init() < 0)
+                r = -EPROTONOSUPPORT;
+        return r;
+}
+
+/* After a stop: the VMAC and what the instance owns. */
+void engine_close_instance(struct engine *e, struct vrrp_instance *vi)
+{
+        (void)e;
+        if (vi->vmac_slot) {
+                uv_close((uv_handle_t *)&vi->vmac_slot->poll, vmac_slot_closed);
+                vi->vmac_slot = NULL;
+        }
+        vrrp_instance_vmac_down(vi);
+        free(vi->refs);
+        vi->refs = NULL;
+        vi->nrefs = 0;
+}
+
+/* Received adverts find their instance by interface, family and VRID. */
+void engine_index(struct engine *e)
+{
+        for (unsigned i = 0; i < e->nifaces; i++)
+                memset(e->ifaces[i]->ifc.by_vrid, 0, sizeof(e->ifaces[i]->ifc.by_vrid));
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                vi->ifc->by_vrid[vi->family == AF_INET6 ? 1 : 0][vi->c->virtual_router_id] = vi;
+                if (vi->vmac_slot)
+                        vi->vmac_slot->vi = vi;
+        }
+}
+
 static int setup_instances(struct engine *e)
 {
         const struct conf_vrrp_instance *ci;
         unsigned i = 0;
+        int r;
 
         e->inst = calloc(e->conf->instances.count ? e->conf->instances.count : 1, sizeof(*e->inst));
-        e->vmacs = calloc(e->conf->instances.count ? e->conf->instances.count : 1, sizeof(*e->vmacs));
-        if (!e->inst || !e->vmacs)
+        if (!e->inst)
                 return -ENOMEM;
         CONF_FOREACH(ci, &e->conf->instances) {
-                struct iface_slot *slot = iface_get(e, ci->interface ? ci->interface : "");
-                struct vrrp_instance *vi = &e->inst[i];
-                int fam, r;
-                if (!slot)
-                        return -ENODEV;
-                vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
-                if (vrrp_instance_vmac_up(vi) < 0)
-                        return -ENODEV;
-                if (vi->vmac.tx.fd >= 0) {
-                        struct vmac_slot *vs = &e->vmacs[i];
-                        vs->vi = vi;
-                        vs->eng = e;
-                        uv_poll_init(&e->loop, &vs->poll, vi->vmac.tx.fd);
-                        vs->poll.data = vs;
-                        uv_poll_start(&vs->poll, UV_READABLE, on_vmac_readable);
-                }
-                fam = vi->family == AF_INET6 ? 1 : 0;
-                r = iface_open_family(e, slot, vi->family);
-                if (r == 0 && vi->ah)
-                        r = iface_open_ah(e, slot);
-                if (r < 0) {
-                        log_err("(%s) cannot open the VRRP socket on %s: %s", ci->name, slot->ifc.name, strerror(-r));
+                r = engine_open_instance(e, &e->inst[i], ci);
+                e->ninst = ++i;
+                if (r < 0)
                         return r;
-                }
-                slot->ifc.by_vrid[fam][ci->virtual_router_id] = vi;
-                i++;
         }
-        e->ninst = i;
-        for (i = 0; i < e->ninst; i++)
-                if (e->inst[i].no_accept)
-                        return nft_no_accept_init() < 0 ? -EPROTONOSUPPORT : 0;
+        engine_index(e);
         return 0;
 }
 
@@ -307,7 +348,7 @@ static void add_refs(struct engine *e, struct vrrp_instance *vi, const conf_trac
         const struct conf_track *t;
 
         CONF_FOREACH(t, list) {
-                int r = trackers_ref(&e->trackers, kind, t, &vi->refs[vi->nrefs]);
+                int r = trackers_ref(e->trackers, kind, t, &vi->refs[vi->nrefs]);
                 if (r < 0)
                         log_err("(%s) track_%s %s: %s; not tracked", vi->c->name, tracker_kind_name(kind), t->name,
                                 strerror(-r));
@@ -327,52 +368,75 @@ static const struct conf_sync_group *group_of(const struct conf *c, const struct
 }
 
 /* An instance tracks what it lists and what its sync group lists. */
-static int setup_trackers(struct engine *e)
+int engine_build_refs(struct engine *e, struct vrrp_instance *vi)
 {
-        trackers_init(&e->trackers, &e->loop, e->conf, on_tracker_changed, e);
-        for (unsigned i = 0; i < e->ninst; i++) {
-                struct vrrp_instance *vi = &e->inst[i];
-                const struct conf_vrrp_instance *c = vi->c;
-                const struct conf_sync_group *g = group_of(e->conf, c);
-                const conf_track_list *lists[8] = { &c->track_script, &c->track_interface, &c->track_file,
-                                                    &c->track_process };
-                const enum tracker_kind kinds[4] = { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
-                unsigned n = 0;
-                if (g) {
-                        lists[4] = &g->track_script, lists[5] = &g->track_interface;
-                        lists[6] = &g->track_file, lists[7] = &g->track_process;
-                }
-                for (int k = 0; k < 8; k++)
-                        n += lists[k] ? lists[k]->count : 0;
-                vi->refs = calloc(n + 1, sizeof(*vi->refs));
-                if (!vi->refs)
-                        return -ENOMEM;
-                for (int k = 0; k < 8; k++)
-                        if (lists[k])
-                                add_refs(e, vi, lists[k], kinds[k % 4]);
+        const struct conf_vrrp_instance *c = vi->c;
+        const struct conf_sync_group *g = group_of(e->conf, c);
+        const conf_track_list *lists[8] = { &c->track_script, &c->track_interface, &c->track_file,
+                                            &c->track_process };
+        const enum tracker_kind kinds[4] = { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
+        unsigned n = 0;
+
+        if (g) {
+                lists[4] = &g->track_script, lists[5] = &g->track_interface;
+                lists[6] = &g->track_file, lists[7] = &g->track_process;
         }
+        for (int k = 0; k < 8; k++)
+                n += lists[k] ? lists[k]->count : 0;
+        free(vi->refs);
+        vi->nrefs = 0;
+        vi->refs = calloc(n + 1, sizeof(*vi->refs));
+        if (!vi->refs)
+                return -ENOMEM;
+        for (int k = 0; k < 8; k++)
+                if (lists[k])
+                        add_refs(e, vi, lists[k], kinds[k % 4]);
         return 0;
 }
 
-/* Before the FSMs start: trackers' first verdicts, the link and set-up
- * faults, and the sync groups' shared FAULT. */
+struct trackers *engine_new_trackers(struct engine *e)
+{
+        struct trackers *ts = calloc(1, sizeof(*ts));
+
+        if (ts)
+                trackers_init(ts, &e->loop, e->conf, on_tracker_changed, e);
+        return ts;
+}
+
+static int setup_trackers(struct engine *e)
+{
+        if (!(e->trackers = engine_new_trackers(e)))
+                return -ENOMEM;
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (engine_build_refs(e, &e->inst[i]) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+/* Before an FSM starts: its trackers' first verdicts, the link and set-up
+ * faults. */
+void engine_initial_inputs(struct vrrp_instance *vi)
+{
+        bool fault;
+        long delta;
+
+        trackers_eval(vi->refs, vi->nrefs, &fault, &delta);
+        vi->fsm.prio = track_effective_priority(vi->c->priority, delta);
+        if (fault)
+                vi->faults |= VRRP_FAULT_TRACK;
+        if (!vi->ifc->info.up && !vi->c->dont_track_primary)
+                vi->faults |= VRRP_FAULT_LINK;
+        if (!vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer))
+                vi->faults |= VRRP_FAULT_SETUP;
+}
+
+/* ... and the sync groups' shared FAULT. */
 static void initial_inputs(struct engine *e)
 {
-        for (unsigned i = 0; i < e->ninst; i++) {
-                struct vrrp_instance *vi = &e->inst[i];
-                bool fault;
-                long delta;
-                trackers_eval(vi->refs, vi->nrefs, &fault, &delta);
-                vi->fsm.prio = track_effective_priority(vi->c->priority, delta);
-                if (fault)
-                        vi->faults |= VRRP_FAULT_TRACK;
-                if (!vi->ifc->info.up && !vi->c->dont_track_primary)
-                        vi->faults |= VRRP_FAULT_LINK;
-                if (!vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer))
-                        vi->faults |= VRRP_FAULT_SETUP;
-        }
-        for (unsigned k = 0; k < e->events.ngroups; k++) {
-                struct vrrp_group *g = &e->events.groups[k];
+        for (unsigned i = 0; i < e->ninst; i++)
+                engine_initial_inputs(&e->inst[i]);
+        for (unsigned k = 0; k < e->events->ngroups; k++) {
+                struct vrrp_group *g = &e->events->groups[k];
                 for (unsigned i = 0; i < g->n; i++)
                         for (unsigned j = 0; j < g->n; j++)
                                 if (j != i && g->members[j]->faults)
@@ -380,40 +444,44 @@ static void initial_inputs(struct engine *e)
         }
 }
 
-static void static_addresses(struct engine *e, bool add)
+void engine_static_addresses(struct engine *e, const struct conf *c, bool add)
 {
         const struct conf_ipaddress *a;
         const struct conf_route *rt;
         const struct conf_rule *ru;
 
         if (add) {
-                CONF_FOREACH(a, &e->conf->static_ipaddress)
+                CONF_FOREACH(a, &c->static_ipaddress)
                         nl_addr(e->nl, true, (int)if_nametoindex(a->dev ? a->dev : ""), a);
-                CONF_FOREACH(rt, &e->conf->static_routes)
+                CONF_FOREACH(rt, &c->static_routes)
                         nl_route(e->nl, true, rt->dev ? (int)if_nametoindex(rt->dev) : 0, rt);
-                CONF_FOREACH(ru, &e->conf->static_rules)
+                CONF_FOREACH(ru, &c->static_rules)
                         nl_rule(e->nl, true, ru);
                 return;
         }
-        CONF_FOREACH(ru, &e->conf->static_rules)
+        CONF_FOREACH(ru, &c->static_rules)
                 nl_rule(e->nl, false, ru);
-        CONF_FOREACH(rt, &e->conf->static_routes)
+        CONF_FOREACH(rt, &c->static_routes)
                 nl_route(e->nl, false, rt->dev ? (int)if_nametoindex(rt->dev) : 0, rt);
-        CONF_FOREACH(a, &e->conf->static_ipaddress)
+        CONF_FOREACH(a, &c->static_ipaddress)
                 nl_addr(e->nl, false, (int)if_nametoindex(a->dev ? a->dev : ""), a);
+}
+
+void engine_start_instance(struct vrrp_instance *vi, int64_t now)
+{
+        struct vrrp_actions acts = { 0 };
+
+        vrrp_instance_remove_stale(vi);
+        vrrp_fsm_start(&vi->fsm, now, vi->faults != 0, &acts);
+        vrrp_instance_apply(vi, now, &acts);
 }
 
 static void start_instances(struct engine *e)
 {
         int64_t now = mono_usec();
 
-        for (unsigned i = 0; i < e->ninst; i++) {
-                struct vrrp_instance *vi = &e->inst[i];
-                struct vrrp_actions acts = { 0 };
-                vrrp_instance_remove_stale(vi);
-                vrrp_fsm_start(&vi->fsm, now, vi->faults != 0, &acts);
-                vrrp_instance_apply(vi, now, &acts);
-        }
+        for (unsigned i = 0; i < e->ninst; i++)
+                engine_start_instance(&e->inst[i], now);
 }
 
 static void stop_instances(struct engine *e)
@@ -433,10 +501,22 @@ static void on_shutdown_tick(uv_timer_t *h)
 {
         struct engine *e = h->data;
 
-        if (!vrrp_events_idle(&e->events) && mono_usec() < e->shutdown_until)
+        if (!vrrp_events_idle(e->events) && mono_usec() < e->shutdown_until)
                 return;
         spawn_terminate_all();
         uv_stop(&e->loop);
+}
+
+static void on_dump_signal(uv_signal_t *h, int signum)
+{
+        struct engine *e = h->data;
+
+        if (signum == SIGUSR1)
+                vrrp_dump_data(e->conf, e->inst, e->ninst, e->events);
+        else if (signum == SIGUSR2 || signum == VIGIL_SIG_STATS_CLEAR)
+                vrrp_dump_stats(e->inst, e->ninst, signum == VIGIL_SIG_STATS_CLEAR);
+        else
+                vrrp_dump_json(e->inst, e->ninst);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -446,9 +526,9 @@ static void on_signal(uv_signal_t *h, int signum)
         if (e->shutdown_until)
                 return;
         log_info("Stopping (signal %d)", signum);
-        trackers_stop(&e->trackers);
+        trackers_stop(e->trackers);
         stop_instances(e);
-        static_addresses(e, false);
+        engine_static_addresses(e, e->conf, false);
         e->shutdown_until = mono_usec() + NOTIFY_STOP_WAIT_US;
         uv_timer_init(&e->loop, &e->shutdown);
         e->shutdown.data = e;
@@ -464,15 +544,18 @@ static void close_cb(uv_handle_t *h, void *arg)
 
 static void engine_free(struct engine *e)
 {
+        for (unsigned i = 0; i < e->ninst; i++)
+                engine_close_instance(e, &e->inst[i]);
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
-        trackers_free(&e->trackers);
-        vrrp_events_free(&e->events);
-        for (unsigned i = 0; i < e->ninst; i++)
-                free(e->inst[i].refs);
-        for (unsigned i = 0; i < e->ninst; i++)
-                vrrp_instance_vmac_down(&e->inst[i]);
+        if (e->trackers)
+                trackers_free(e->trackers);
+        if (e->events)
+                vrrp_events_free(e->events);
+        free(e->trackers);
+        free(e->events);
+
         for (unsigned i = 0; i < e->nifaces; i++) {
                 for (int f = 0; f < 3; f++)
                         vrrp_sock_close(&e->ifaces[i]->ifc.sock[f]);
@@ -486,7 +569,6 @@ static void engine_free(struct engine *e)
         nl_close(e->nl);
         nl_close(e->mon);
         free(e->inst);
-        free(e->vmacs);
 }
 
 static int engine_init(struct engine *e)
@@ -509,14 +591,24 @@ static int engine_init(struct engine *e)
         e->sig_term.data = e->sig_int.data = e;
         uv_signal_start(&e->sig_term, on_signal, SIGTERM);
         uv_signal_start(&e->sig_int, on_signal, SIGINT);
+        {
+                const int dumps[4] = { SIGUSR1, SIGUSR2, VIGIL_SIG_JSON, VIGIL_SIG_STATS_CLEAR };
+                for (int i = 0; i < 4; i++) {
+                        uv_signal_init(&e->loop, &e->sig_dump[i]);
+                        e->sig_dump[i].data = e;
+                        uv_signal_start(&e->sig_dump[i], on_dump_signal, dumps[i]);
+                }
+        }
         if ((r = setup_instances(e)) < 0 || (r = setup_trackers(e)) < 0)
                 return r;
-        return vrrp_events_init(&e->events, &e->loop, e->conf, e->inst, e->ninst) < 0 ? -ENOMEM : 0;
+        if (!(e->events = calloc(1, sizeof(*e->events))))
+                return -ENOMEM;
+        return vrrp_events_init(e->events, &e->loop, e->conf, e->inst, e->ninst) < 0 ? -ENOMEM : 0;
 }
 
-int vrrp_engine_run(struct conf *c, int sup_fd)
+int vrrp_engine_run(struct conf *c, int sup_fd, vrrp_conf_loader load)
 {
-        struct engine e = { .conf = c, .tfd = -1, .armed_for = -1 };
+        struct engine e = { .conf = c, .tfd = -1, .armed_for = -1, .load = load };
         int r;
 
         uv_loop_init(&e.loop);
@@ -527,16 +619,17 @@ int vrrp_engine_run(struct conf *c, int sup_fd)
                 engine_free(&e);
                 return 1;
         }
-        static_addresses(&e, true);
+        engine_static_addresses(&e, e.conf, true);
         if (sup_fd >= 0)
                 engine_ctl_attach(&e, sup_fd);
         initial_inputs(&e);
-        vrrp_events_start(&e.events);
-        trackers_start(&e.trackers);
+        vrrp_events_start(e.events);
+        trackers_start(e.trackers);
         start_instances(&e);
         engine_rearm(&e);
         uv_run(&e.loop, UV_RUN_DEFAULT);
         engine_ctl_detach(&e);
         engine_free(&e);
+        conf_free(e.conf);
         return e.exit_code;
 }

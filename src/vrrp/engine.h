@@ -5,6 +5,10 @@
 
 #include "conf/model.h"
 
-/* Run until SIGTERM/SIGINT. sup_fd: the supervisor channel (-1 when
- * standalone). Returns a process exit code. */
-int vrrp_engine_run(struct conf *c, int sup_fd);
+/* Parses the configuration again for a reload (NULL if it cannot). */
+typedef struct conf *(*vrrp_conf_loader)(void);
+
+/* Run until SIGTERM/SIGINT; the engine owns c (a reload replaces it).
+ * sup_fd: the supervisor channel (-1 when standalone). Returns a process
+ * exit code. */
+int vrrp_engine_run(struct conf *c, int sup_fd, vrrp_conf_loader load);

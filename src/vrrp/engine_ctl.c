@@ -8,13 +8,14 @@
 #include "common/log.h"
 #include "daemon/ipc.h"
 #include "vrrp/engine_internal.h"
+#include "vrrp/reload.h"
 #include "vrrp/status.h"
 
 #define STATUS_PUSH_MS 1000
 
 static void push_status(struct engine *e)
 {
-        json_t *st = vrrp_status(e->inst, e->ninst, &e->events);
+        json_t *st = vrrp_status(e->inst, e->ninst, e->events);
 
         ipc_send(e->sup, json_pack("{s:o}", "status", st));
 }
@@ -79,6 +80,26 @@ static int demote(struct engine *e, const char *name, bool on)
         return found;
 }
 
+/* The supervisor validated the file; parse it again here and switch. */
+static json_t *reload(struct engine *e, json_t *id)
+{
+        struct conf *nc = e->load ? e->load() : NULL;
+        struct reload_report r;
+
+        if (!nc || engine_reload(e, nc, &r) < 0) {
+                if (nc)
+                        conf_free(nc);
+                log_err("reload failed: the configuration could not be loaded; the running one stays");
+                return json_pack("{s:O,s:b,s:s}", "reply", id ? id : json_null(), "ok", 0, "error",
+                                 "the VRRP worker could not load the configuration");
+        }
+        log_info("Reloaded: %u kept, %u updated in place, %u restarted, %u added, %u removed", r.kept, r.updated,
+                 r.restarted, r.added, r.removed);
+        return json_pack("{s:O,s:b,s:{s:i,s:i,s:i,s:i,s:i}}", "reply", id ? id : json_null(), "ok", 1, "instances",
+                         "kept", r.kept, "updated", r.updated, "restarted", r.restarted, "added", r.added, "removed",
+                         r.removed);
+}
+
 static void on_command(void *ctx, struct ipc *ch, json_t *msg)
 {
         struct engine *e = ctx;
@@ -97,7 +118,7 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
                 return;
         } else if (!strcmp(cmd, "status")) {
                 reply = json_pack("{s:O,s:b,s:o}", "reply", id ? id : json_null(), "ok", 1, "status",
-                                  vrrp_status(e->inst, e->ninst, &e->events));
+                                  vrrp_status(e->inst, e->ninst, e->events));
         } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
                 const char *name = json_string_value(json_object_get(msg, "name"));
                 int n = name ? demote(e, name, !strcmp(cmd, "demote")) : 0;
@@ -106,6 +127,8 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
                         json_object_set_new(reply, "error",
                                             json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'",
                                                          name ? name : ""));
+        } else if (!strcmp(cmd, "reload")) {
+                reply = reload(e, id);
         } else {
                 reply = json_pack("{s:O,s:b,s:s}", "reply", id ? id : json_null(), "ok", 0, "error",
                                   "unknown command");
@@ -124,8 +147,8 @@ void engine_ctl_attach(struct engine *e, int fd)
         e->sup = ipc_open(&e->loop, fd, on_command, e);
         if (!e->sup)
                 return;
-        e->events.observer = engine_ctl_event;
-        e->events.observer_ctx = e;
+        e->events->observer = engine_ctl_event;
+        e->events->observer_ctx = e;
         uv_timer_init(&e->loop, &e->status_timer);
         uv_timer_init(&e->loop, &e->status_soon);
         e->status_timer.data = e->status_soon.data = e;

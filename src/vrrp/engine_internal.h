@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include "conf/model.h"
+#include "vrrp/engine.h"
 #include "vrrp/events.h"
 #include "vrrp/instance.h"
 #include "vrrp/tracking.h"
@@ -38,24 +39,34 @@ struct engine {
         int tfd;
         int64_t armed_for;
         uv_poll_t timer_poll;
-        uv_signal_t sig_term, sig_int;
+        uv_signal_t sig_term, sig_int, sig_dump[4];
         uv_timer_t shutdown;
         int64_t shutdown_until;
-        struct trackers trackers;
-        struct vrrp_events events;
+        struct trackers *trackers;
+        struct vrrp_events *events;
         struct vrrp_instance *inst;
         unsigned ninst;
         struct iface_slot *ifaces[MAX_IFACES];
-        struct vmac_slot *vmacs;
         unsigned nifaces;
         int exit_code;
         /* the supervisor channel (worker mode), NULL when standalone */
         struct ipc *sup;
+        vrrp_conf_loader load;
         uv_timer_t status_timer, status_soon;
 };
 
 /* Re-arm the timerfd for the earliest deadline (after any FSM input). */
 void engine_rearm(struct engine *e);
+
+/* Building blocks shared with reload.c. */
+int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struct conf_vrrp_instance *ci);
+void engine_close_instance(struct engine *e, struct vrrp_instance *vi);
+void engine_index(struct engine *e);
+struct trackers *engine_new_trackers(struct engine *e);
+int engine_build_refs(struct engine *e, struct vrrp_instance *vi);
+void engine_initial_inputs(struct vrrp_instance *vi);
+void engine_start_instance(struct vrrp_instance *vi, int64_t now);
+void engine_static_addresses(struct engine *e, const struct conf *c, bool add);
 
 /* engine_ctl.c: the supervisor channel */
 void engine_ctl_attach(struct engine *e, int fd);

@@ -1,5 +1,6 @@
 #include "vrrp/events.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,8 +267,28 @@ void vrrp_events_start(struct vrrp_events *ev)
         for (int i = 0; i < 2; i++) {
                 const char *extra[] = { ev->fifo[i].path, NULL };
                 if (ev->fifo_script[i].argv)
-                        script_cmd_run(ev->loop, &ev->fifo_script[i], extra, 0, fifo_script_ended, &ev->fifo_script[i]);
+                        ev->fifo_script_pid[i] = script_cmd_run(ev->loop, &ev->fifo_script[i], extra, 0,
+                                                                fifo_script_ended, &ev->fifo_script[i]);
         }
+}
+
+void vrrp_events_succeed(struct vrrp_events *next, struct vrrp_events *old)
+{
+        for (int i = 0; i < 2; i++) {
+                if (old->fifo[i].created && !strcmp(old->fifo[i].path, next->fifo[i].path)) {
+                        next->fifo[i].created = true;
+                        old->fifo[i].created = false;
+                }
+                if (old->fifo_script_pid[i] > 0)
+                        kill(old->fifo_script_pid[i], SIGTERM);
+                old->fifo_script_pid[i] = 0;
+        }
+        for (unsigned g = 0; g < next->ngroups; g++)
+                for (unsigned k = 0; k < old->ngroups; k++)
+                        if (!strcmp(next->groups[g].c->name, old->groups[k].c->name))
+                                next->groups[g].state = old->groups[k].state;
+        next->observer = old->observer;
+        next->observer_ctx = old->observer_ctx;
 }
 
 bool vrrp_events_idle(const struct vrrp_events *ev)

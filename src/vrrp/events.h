@@ -36,6 +36,7 @@ struct vrrp_events {
         struct vrrp_group **group_of;   /* per instance, NULL if none */
         struct notify_fifo fifo[2];     /* notify_fifo, vrrp_notify_fifo */
         struct script_cmd fifo_script[2];
+        int fifo_script_pid[2];
         unsigned depth;                 /* nested propagation */
         /* told of every instance event after it was announced (status stream) */
         vrrp_event_fn observer;
@@ -49,3 +50,6 @@ void vrrp_events_start(struct vrrp_events *ev);
 /* True when no notify script is running or queued (shutdown waits for it). */
 bool vrrp_events_idle(const struct vrrp_events *ev);
 void vrrp_events_free(struct vrrp_events *ev);
+/* Reload: the new set takes over the FIFOs' ownership and the groups'
+ * announced states from the old one, whose FIFO scripts get SIGTERM. */
+void vrrp_events_succeed(struct vrrp_events *next, struct vrrp_events *old);

@@ -31,6 +31,7 @@ const char *vrrp_drop_name(enum vrrp_drop d);
 
 struct vrrp_iface;
 struct vrrp_instance;
+struct vmac_slot;
 
 /* Why an instance is in FAULT: any bit set. */
 enum vrrp_fault_bit {
@@ -94,6 +95,7 @@ struct vrrp_instance {
         struct tracker_ref *refs;
         unsigned nrefs;
         unsigned faults;                /* enum vrrp_fault_bit */
+        struct vmac_slot *vmac_slot;    /* the engine's poll of the VMAC socket */
         vrrp_event_fn on_event;
         vrrp_priority_fn on_priority;
         void *event_ctx;

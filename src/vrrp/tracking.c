@@ -61,6 +61,10 @@ static void script_done(void *ctx, const struct spawn_result *r)
         int code = r->term_signal ? 128 + r->term_signal : r->exit_status;
 
         t->running = false;
+        if (t->set->retired) {
+                trackers_release(t->set);
+                return;
+        }
         t->runs++;
         if (r->timed_out) {
                 t->timeouts++;
@@ -560,6 +564,90 @@ void trackers_free(struct trackers *ts)
         if (ts->ino_fd >= 0)
                 close(ts->ino_fd);
         ts->ino_fd = -1;
+}
+
+/* ---- reload ------------------------------------------------------------------------------ */
+
+static bool same_script(const struct conf_vrrp_script *a, const struct conf_vrrp_script *b)
+{
+        return !strcmp(a->script.cmdline, b->script.cmdline) && a->interval == b->interval &&
+               a->timeout == b->timeout && a->rise == b->rise && a->fall == b->fall && a->init_fail == b->init_fail &&
+               !a->user == !b->user && (!a->user || !strcmp(a->user, b->user));
+}
+
+static bool same_config(const struct tracker *a, const struct tracker *b)
+{
+        switch (a->kind) {
+        case TK_SCRIPT: return same_script(a->script, b->script);
+        case TK_IFACE: return true;
+        case TK_FILE: return !strcmp(a->file->file, b->file->file);
+        case TK_PROCESS:
+                return !strcmp(a->proc->process, b->proc->process) && a->proc->nparams == b->proc->nparams &&
+                       a->proc->param_match == b->proc->param_match && a->proc->full_command == b->proc->full_command;
+        }
+        return false;
+}
+
+void trackers_adopt(struct trackers *to, const struct trackers *from)
+{
+        for (struct tracker *t = to->list; t; t = t->next)
+                for (const struct tracker *o = from->list; o; o = o->next) {
+                        if (o->kind != t->kind || strcmp(o->name, t->name) || !same_config(o, t))
+                                continue;
+                        t->up = o->up;
+                        t->known = o->known;
+                        t->value = o->value;
+                        t->rf = o->rf;
+                        t->last_exit = o->last_exit;
+                        t->runs = o->runs, t->failures = o->failures;
+                        t->timeouts = o->timeouts, t->skipped = o->skipped;
+                        t->count = o->count;
+                        break;
+                }
+}
+
+static void drop_ref(struct trackers *ts)
+{
+        if (--ts->closing == 0) {
+                trackers_free(ts);
+                free(ts);
+        }
+}
+
+static void handle_closed(uv_handle_t *h)
+{
+        drop_ref(h->data);
+}
+
+static void close_handle(struct trackers *ts, uv_handle_t *h)
+{
+        if (!h->loop || uv_is_closing(h))
+                return;
+        h->data = ts;
+        ts->closing++;
+        uv_close(h, handle_closed);
+}
+
+void trackers_release(struct trackers *ts)
+{
+        if (!ts->retired)
+                trackers_stop(ts);
+        ts->retired = true;
+        for (struct tracker *t = ts->list; t; t = t->next)
+                if (t->running)
+                        return; /* its script_done comes back here */
+        ts->closing = 1; /* held until every close is queued */
+        for (struct tracker *t = ts->list; t; t = t->next) {
+                if (t->kind == TK_SCRIPT)
+                        close_handle(ts, (uv_handle_t *)&t->timer);
+                if (t->kind == TK_PROCESS)
+                        close_handle(ts, (uv_handle_t *)&t->delay);
+        }
+        if (ts->scanning)
+                close_handle(ts, (uv_handle_t *)&ts->proc_scan);
+        if (ts->ino_fd >= 0)
+                close_handle(ts, (uv_handle_t *)&ts->ino_poll);
+        drop_ref(ts);
 }
 
 void trackers_eval(const struct tracker_ref *refs, unsigned n, bool *ret_fault, long *ret_delta)

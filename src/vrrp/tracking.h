@@ -66,6 +66,8 @@ struct trackers {
         struct pidwatch *pids;
         int ino_fd;                     /* track_file */
         uv_poll_t ino_poll;
+        bool retired;                   /* replaced at a reload */
+        unsigned closing;
 };
 
 void trackers_init(struct trackers *ts, uv_loop_t *loop, const struct conf *c, tracker_changed_fn fn, void *ctx);
@@ -80,6 +82,13 @@ void trackers_link_event(struct trackers *ts, int ifindex, bool up);
 void trackers_stop(struct trackers *ts);
 /* Free the trackers, once the loop's handles are closed. */
 void trackers_free(struct trackers *ts);
+
+/* Reload: carry over the state of each tracker of `from` that `to` has too
+ * (same kind, name and what it watches), so a reload causes no change. */
+void trackers_adopt(struct trackers *to, const struct trackers *from);
+/* A replaced set: stopped at once, freed (with ts itself) once no script of
+ * it is running and its handles are closed. */
+void trackers_release(struct trackers *ts);
 
 /* Sum the effects of refs: fault, and the priority delta. */
 void trackers_eval(const struct tracker_ref *refs, unsigned n, bool *ret_fault, long *ret_delta);

@@ -113,3 +113,173 @@ def test_invalid_reload_keeps_running_and_reports_the_position(lab, vigild):
     st = status(da)
     assert st["reload"]["failed"] == 1 and st["reload"]["last_ok"] is False
     assert st["status"]["instances"][0]["state"] == "MASTER"
+
+
+def adverts(cap, src):
+    return [float(t) for t, in cap.fields(f"vrrp && ip.src == {src}", "frame.time_epoch")]
+
+
+def test_reload_with_the_same_config_is_hitless(lab, vigild):
+    """Same file: no transition on either node, and the master's adverts
+    keep their 0.1 s cadence through the reload (no gap over one interval
+    plus scheduling slack)."""
+    a, b, c = lab.hosts
+    da, db = pair(lab, vigild)
+    cap = Capture(c, "vrrp")
+    assert wait_for(lambda: len(adverts(cap, a.ipv4)) >= 5, 3)
+    before = da.output().count("Entering"), db.output().count("Entering")
+    r = da.ctl("reload", "--json")
+    answer = json.loads(r.stdout)
+    assert answer["ok"] and answer["instances"]["kept"] == 1, answer
+    os.kill(db.pid("main"), signal.SIGHUP)                 # the keepalived way, on the backup
+    assert db.wait_log("Reloaded: 1 kept", 3), db.output()
+    n = len(adverts(cap, a.ipv4))
+    assert wait_for(lambda: len(adverts(cap, a.ipv4)) >= n + 5, 3)
+    cap.stop()
+    times = adverts(cap, a.ipv4)
+    gaps = [t2 - t1 for t1, t2 in zip(times, times[1:])]
+    assert max(gaps) < 0.1 + SLACK, max(gaps)
+    assert (da.output().count("Entering"), db.output().count("Entering")) == before
+    assert has_addr(a, VIP) and not has_addr(b, VIP)
+
+
+def test_reload_applies_changes(lab, vigild):
+    """A priority change is applied in place (the backup, now higher, takes
+    over through an election); a new instance starts; a removed one leaves
+    with its addresses."""
+    a, b, _ = lab.hosts
+    da, db = pair(lab, vigild)
+    with open(db.conf, "w") as f:
+        f.write(instance(prio=200) + instance(name="VI_2", vrid=52, prio=100, vips=("10.231.0.102/24",)))
+    answer = json.loads(db.ctl("reload", "--json").stdout)
+    assert answer["instances"] == {"kept": 0, "updated": 1, "restarted": 0, "added": 1, "removed": 0}, answer
+    assert wait_for(lambda: has_addr(b, VIP), 3), db.output()
+    assert wait_for(lambda: not has_addr(a, VIP), 2)
+    assert wait_for(lambda: has_addr(b, "10.231.0.102"), 3)
+    st = status(db)["status"]["instances"]
+    assert [(i["name"], i["base_priority"]) for i in st] == [("VI_1", 200), ("VI_2", 100)]
+    with open(db.conf, "w") as f:
+        f.write(instance(prio=200))
+    answer = json.loads(db.ctl("reload", "--json").stdout)
+    assert answer["instances"]["removed"] == 1 and answer["instances"]["kept"] == 1, answer
+    assert wait_for(lambda: not has_addr(b, "10.231.0.102"), 2)
+    assert has_addr(b, VIP)
+
+
+def scrape(host, port=9165):
+    from prometheus_client.parser import text_string_to_metric_families
+    text = host.run("curl", "-s", f"http://127.0.0.1:{port}/metrics").stdout
+    out = {}
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out
+
+
+def test_metrics_are_scraped_and_parsed(lab, vigild):
+    """metrics_listen: Prometheus text that the official parser reads, with
+    keepalived-exporter's names where they exist."""
+    a, b, _ = lab.hosts
+    glob = "global_defs {\n  metrics_listen 127.0.0.1:9165\n}\n"
+    da = Daemon(a, vigild, glob + instance(prio=150, extra='  track_script {\n    chk\n  }\n')
+                .replace("vrrp_instance", 'vrrp_script chk {\n  script "/bin/true"\n  interval 0.1\n}\nvrrp_instance', 1))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    db = Daemon(b, vigild, instance(prio=100))
+    assert db.wait_log("Entering BACKUP STATE")
+    labels = (("iname", "VI_1"), ("intf", "eth0"), ("vrid", "51"))
+    assert wait_for(lambda: scrape(a).get(("keepalived_advertisements_sent_total", labels), 0) >= 5, 3)
+    m = scrape(a)
+    assert m[("keepalived_up", ())] == 1
+    assert m[("keepalived_vrrp_state", tuple(sorted(labels + (("ip_address", VIP),))))] == 2
+    assert m[("vigil_vrrp_base_priority", labels)] == 150
+    assert m[("vigil_vrrp_effective_priority", labels)] == 150
+    assert m[("keepalived_become_master_total", labels)] == 1
+    assert m[("vigil_vrrp_transitions_total", (("iname", "VI_1"),))] == 2      # BACKUP, then MASTER
+    assert m[("vigil_tracker_up", (("iname", "VI_1"), ("kind", "script"), ("name", "chk")))] == 1
+    assert m[("vigil_script_runs_total", (("iname", "VI_1"), ("name", "chk"), ("result", "all")))] >= 1
+    assert m[("vigil_vrrp_dropped_adverts_total", tuple(sorted(labels + (("reason", "auth_failure"),))))] == 0
+    assert m[("vigil_build_info", (("version", "0.1.0"),))] == 1
+    assert m[("vigil_reloads_total", (("result", "ok"),))] == 0
+    with open(da.conf, "a") as f:
+        f.write("bogus_keyword\n")
+    da.ctl("reload", check=False)
+    m = scrape(a)
+    assert m[("vigil_reloads_total", (("result", "invalid"),))] == 1
+    assert m[("vigil_last_reload_success", ())] == 0
+    t = subprocess.run([vigild, "-t", "-f", da.conf], capture_output=True, text=True)
+    assert "metrics_listen is a vigil extension" in t.stderr
+
+
+def test_dump_files_on_usr1_usr2_and_json(lab, vigild, tmp_path):
+    """keepalived's files, names and formats, for the exporters that read
+    them: the signals go to the main pid, as with keepalived."""
+    a, _, _ = lab.hosts
+    d = Daemon(a, vigild, instance(prio=150), env={"TMPDIR": str(tmp_path)})
+    assert wait_for(lambda: has_addr(a, VIP), 3), d.output()
+    main = d.pid("main")
+    os.kill(main, signal.SIGUSR1)
+    os.kill(main, signal.SIGUSR2)
+    os.kill(main, int(subprocess.run([vigild, "--signum=JSON"], capture_output=True, text=True).stdout))
+    files = [tmp_path / n for n in ("keepalived.data", "keepalived.stats", "keepalived.json")]
+    assert wait_for(lambda: all(f.exists() for f in files), 3), d.output()
+    data = files[0].read_text()
+    assert "------< VRRP Topology >------" in data and " VRRP Instance = VI_1\n" in data
+    assert "   State = MASTER\n" in data and "   Virtual Router ID = 51\n" in data
+    assert f"     {VIP}/24 dev eth0 scope global set\n" in data
+    stats = files[1].read_text()
+    assert stats.startswith("VRRP Instance: VI_1\n  Advertisements:\n    Received: 0\n    Sent: ")
+    assert "  Became master: 1\n" in stats and "  Priority Zero:\n" in stats
+    js = json.loads(files[2].read_text())
+    assert js[0]["data"]["iname"] == "VI_1" and js[0]["data"]["state"] == 2 and js[0]["data"]["vrid"] == 51
+    assert js[0]["stats"]["become_master"] == 1 and js[0]["stats"]["advert_sent"] >= 1
+
+
+def test_systemd_notifications(lab, vigild, tmp_path):
+    """Type=notify: READY=1 with a STATUS line once the worker reports,
+    RELOADING=1 then READY=1 around a reload, WATCHDOG=1 while the worker
+    lives, STOPPING=1 at the end. A datagram socket stands in for systemd."""
+    import socket as sk
+    a, _, _ = lab.hosts
+    path = str(tmp_path / "notify")
+    srv = sk.socket(sk.AF_UNIX, sk.SOCK_DGRAM)
+    srv.bind(path)
+    srv.settimeout(0.2)
+    got = []
+
+    def until(text, seconds):
+        def poll():
+            try:
+                got.append(srv.recv(4096).decode())
+            except sk.timeout:
+                pass
+            return any(text in m for m in got)
+        return wait_for(poll, seconds, interval=0)
+
+    try:
+        d = Daemon(a, vigild, instance(prio=150), env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"})
+        assert until("READY=1", 3), got
+        ready = next(m for m in got if "READY=1" in m)
+        assert "STATUS=1 instances:" in ready
+        assert until("STATUS=1 instances: 1 MASTER, 0 BACKUP, 0 FAULT", 3), got
+        assert until("WATCHDOG=1", 2), got
+        got.clear()
+        d.ctl("reload")
+        assert until("RELOADING=1", 2) and until("READY=1", 2), got
+        assert got.index(next(m for m in got if "RELOADING=1" in m)) < got.index(
+            next(m for m in got if m.startswith("READY=1")))
+        d.stop()
+        assert until("STOPPING=1", 2), got
+    finally:
+        srv.close()
+
+
+def test_worker_stops_cleanly_when_the_supervisor_dies(lab, vigild):
+    """PDEATHSIG: a worker left alone stops gracefully (priority 0, its
+    addresses removed) instead of running unsupervised."""
+    a, b, _ = lab.hosts
+    da, db = pair(lab, vigild)
+    worker = da.pid("vrrp")
+    os.kill(da.pid("main"), signal.SIGKILL)
+    assert wait_for(lambda: not os.path.exists(f"/proc/{worker}"), 3)
+    assert not has_addr(a, VIP)
+    assert wait_for(lambda: has_addr(b, VIP), 2)

@@ -35,7 +35,7 @@ def instance(name="VI_1", vrid=51, prio=100, state="BACKUP", advert="0.1", versi
 class Daemon:
     """vigild or keepalived in one host, with its own pid files and log."""
 
-    def __init__(self, host, binary, conf_text, kind="vigil", args=()):
+    def __init__(self, host, binary, conf_text, kind="vigil", args=(), env=None):
         self.host, self.kind = host, kind
         self.dir = tempfile.mkdtemp(prefix=f"{kind}-{host.name}-")
         self.conf = os.path.join(self.dir, "vrrp.conf")
@@ -53,7 +53,8 @@ class Daemon:
             cmd += ["--control-socket", self.socket]
         cmd += list(args)
         self.proc = subprocess.Popen(["ip", "netns", "exec", host.name, *cmd], stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     env={**os.environ, **(env or {})})
         host.lab.procs.append(self.proc)
 
     def pid(self, which):

@@ -1,0 +1,28 @@
+/* The Prometheus endpoint (global_defs `metrics_listen ADDR:PORT`, a vigil
+ * extension; off by default). The supervisor renders the text from the
+ * worker's status whenever it changes; libmicrohttpd serves the last
+ * rendering from its own thread, so a slow scraper never touches the loop. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct metrics;
+
+struct metrics_input {
+        json_t *status;                 /* the worker's last status, may be NULL */
+        bool worker_running;
+        unsigned worker_restarts;
+        json_t *transitions;            /* {"VI_1": n, ...} from the event stream */
+        unsigned reloads, reload_failures;
+        bool last_reload_ok;
+        double last_reload_time;
+};
+
+/* NULL with a logged error if ADDR:PORT is invalid or cannot be bound. */
+struct metrics *metrics_start(const char *listen);
+void metrics_update(struct metrics *m, const struct metrics_input *in);
+void metrics_stop(struct metrics *m);
+
+/* The exposition text for in (malloc'd); exposed for the unit test. */
+char *metrics_render(const struct metrics_input *in);

@@ -1,0 +1,244 @@
+/* Hitless reload (reference §4.3, done better): the new configuration is
+ * compared instance by instance with the running one.
+ *
+ * - identical: the running instance carries on untouched: same state, same
+ *   timers, no advert missed, no notification;
+ * - changed only in priority, preemption, trackers, notifications, GARP or
+ *   alert settings: updated in place (a new priority goes out with the next
+ *   advert, and may of course win or lose the next election);
+ * - changed otherwise (addresses, VRID, interface, timers, authentication,
+ *   ...): stopped gracefully and started again;
+ * - gone: stopped gracefully (priority 0 if MASTER, addresses removed);
+ * - new: started.
+ *
+ * Trackers whose definition did not change keep their state, so a reload
+ * does not re-run the rise/fall history. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "conf/dump.h"
+#include "vrrp/engine_internal.h"
+#include "vrrp/reload.h"
+
+enum fate { KEEP, UPDATE, RESTART, ADD };
+
+/* Keys of an instance's configuration that can change in place. */
+static const char *const in_place[] = {
+        "priority", "nopreempt", "preempt_delay", "track_interface", "track_script", "track_file", "track_process",
+        "smtp_alert", "notify_priority_changes", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
+        "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat", "lower_prio_no_advert",
+        "higher_prio_send_advert", "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
+        "notify_deleted", "notify_master_rx_lower_pri", "state",
+};
+
+static bool owner_change(const struct conf_vrrp_instance *a, const struct conf_vrrp_instance *b)
+{
+        return (a->priority == 255) != (b->priority == 255);
+}
+
+static enum fate compare(const struct conf_vrrp_instance *old, const struct conf_vrrp_instance *nu, bool sockets_changed)
+{
+        json_t *a = conf_instance_to_json(old), *b = conf_instance_to_json(nu);
+        enum fate f = KEEP;
+
+        if (sockets_changed) {
+                f = RESTART;
+        } else if (!json_equal(a, b)) {
+                for (size_t i = 0; i < sizeof(in_place) / sizeof(in_place[0]); i++) {
+                        json_object_del(a, in_place[i]);
+                        json_object_del(b, in_place[i]);
+                }
+                f = json_equal(a, b) && !owner_change(old, nu) ? UPDATE : RESTART;
+        }
+        json_decref(a);
+        json_decref(b);
+        return f;
+}
+
+/* The multicast groups are joined by the shared sockets: a change there
+ * restarts everything. */
+static bool groups_changed(const struct conf *a, const struct conf *b)
+{
+        return memcmp(&a->global.vrrp_mcast_group4, &b->global.vrrp_mcast_group4, sizeof(struct conf_ip)) ||
+               memcmp(&a->global.vrrp_mcast_group6, &b->global.vrrp_mcast_group6, sizeof(struct conf_ip));
+}
+
+static bool statics_changed(const struct conf *a, const struct conf *b)
+{
+        static const char *const keys[] = { "static_ipaddress", "static_routes", "static_rules" };
+        json_t *ja = conf_to_json(a), *jb = conf_to_json(b);
+        bool changed = false;
+
+        for (size_t i = 0; i < 3; i++)
+                changed |= !json_equal(json_object_get(ja, keys[i]), json_object_get(jb, keys[i]));
+        json_decref(ja);
+        json_decref(jb);
+        return changed;
+}
+
+static struct vrrp_instance *find_old(struct engine *e, const char *name)
+{
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (!strcmp(e->inst[i].c->name, name))
+                        return &e->inst[i];
+        return NULL;
+}
+
+static void stop_one(struct engine *e, struct vrrp_instance *vi, int64_t now)
+{
+        struct vrrp_actions acts = { 0 };
+
+        vrrp_fsm_stop(&vi->fsm, now, &acts);
+        vrrp_instance_apply(vi, now, &acts);
+        engine_close_instance(e, vi);
+}
+
+static void update_in_place(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci)
+{
+        struct vrrp_fsm_params *p = &vi->fsm.p;
+
+        vi->c = ci;
+        p->priority = (uint8_t)ci->priority;
+        p->nopreempt = ci->nopreempt;
+        p->preempt_delay = ci->preempt_delay;
+        p->lower_prio_no_advert = ci->lower_prio_no_advert;
+        p->higher_prio_send_advert = ci->higher_prio_send_advert;
+        vi->garp_spacing = vi->family == AF_INET6 ? c->global.vrrp_gna_interval : c->global.vrrp_garp_interval;
+        if (vi->garp_spacing < 0)
+                vi->garp_spacing = 0;
+}
+
+/* Things the old set still needs until its scripts end. */
+struct retired {
+        struct conf *conf;
+        struct vrrp_events *events;
+        uv_timer_t timer;
+};
+
+static void retired_closed(uv_handle_t *h)
+{
+        struct retired *r = h->data;
+
+        conf_free(r->conf);
+        free(r);
+}
+
+static void retired_check(uv_timer_t *t)
+{
+        struct retired *r = t->data;
+
+        if (!vrrp_events_idle(r->events))
+                return;
+        vrrp_events_free(r->events);
+        free(r->events);
+        uv_close((uv_handle_t *)t, retired_closed);
+}
+
+static void retire(struct engine *e, struct conf *conf, struct vrrp_events *events)
+{
+        struct retired *r = calloc(1, sizeof(*r));
+
+        if (!r)
+                return; /* leak rather than free what a script may still use */
+        r->conf = conf;
+        r->events = events;
+        uv_timer_init(&e->loop, &r->timer);
+        r->timer.data = r;
+        uv_timer_start(&r->timer, retired_check, 100, 100);
+}
+
+static void count(struct reload_report *rep, enum fate f)
+{
+        switch (f) {
+        case KEEP: rep->kept++; break;
+        case UPDATE: rep->updated++; break;
+        case RESTART: rep->restarted++; break;
+        case ADD: rep->added++; break;
+        }
+}
+
+int engine_reload(struct engine *e, struct conf *nc, struct reload_report *rep)
+{
+        struct conf *oc = e->conf;
+        struct vrrp_events *oev = e->events, *nev = calloc(1, sizeof(*nev));
+        struct trackers *ots = e->trackers;
+        unsigned n = nc->instances.count;
+        struct vrrp_instance *ni = calloc(n ? n : 1, sizeof(*ni));
+        enum fate *fate = calloc(n ? n : 1, sizeof(*fate));
+        bool *carried = calloc(e->ninst ? e->ninst : 1, sizeof(*carried));
+        bool regroup = groups_changed(oc, nc);
+        const struct conf_vrrp_instance *ci;
+        int64_t now = mono_usec();
+        unsigned j = 0;
+
+        memset(rep, 0, sizeof(*rep));
+        if (!nev || !ni || !fate || !carried) {
+                free(nev), free(ni), free(fate), free(carried);
+                return -1;
+        }
+        /* decide, and stop what will not carry over */
+        CONF_FOREACH(ci, &nc->instances) {
+                struct vrrp_instance *old = find_old(e, ci->name);
+                fate[j] = !old ? ADD : compare(old->c, ci, regroup);
+                if (old && fate[j] != RESTART)
+                        carried[old - e->inst] = true;
+                j++;
+        }
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (!carried[i]) {
+                        rep->removed += conf_find_instance(nc, e->inst[i].c->name) == NULL;
+                        stop_one(e, &e->inst[i], now);
+                }
+        if (statics_changed(oc, nc)) {
+                engine_static_addresses(e, oc, false);
+                engine_static_addresses(e, nc, true);
+        }
+        /* build the new generation */
+        e->conf = nc;
+        e->trackers = engine_new_trackers(e);
+        j = 0;
+        CONF_FOREACH(ci, &nc->instances) {
+                struct vrrp_instance *old = find_old(e, ci->name);
+                count(rep, fate[j]);
+                if (fate[j] == KEEP || fate[j] == UPDATE) {
+                        ni[j] = *old;
+                        if (fate[j] == UPDATE)
+                                update_in_place(&ni[j], nc, ci);
+                        else
+                                ni[j].c = ci;
+                        ni[j].refs = NULL;
+                } else if (engine_open_instance(e, &ni[j], ci) < 0) {
+                        log_err("(%s) cannot start after the reload", ci->name);
+                }
+                j++;
+        }
+        free(e->inst);
+        e->inst = ni;
+        e->ninst = n;
+        engine_index(e);
+        for (unsigned i = 0; i < n; i++)
+                engine_build_refs(e, &ni[i]);
+        trackers_adopt(e->trackers, ots);
+        trackers_release(ots);
+        vrrp_events_init(nev, &e->loop, nc, ni, n);
+        vrrp_events_succeed(nev, oev);
+        e->events = nev;
+        retire(e, oc, oev);
+        /* carry on, or start */
+        for (unsigned i = 0; i < n; i++) {
+                if (fate[i] == KEEP || fate[i] == UPDATE) {
+                        vrrp_instance_track_update(&ni[i], now);
+                } else {
+                        engine_initial_inputs(&ni[i]);
+                        engine_start_instance(&ni[i], now);
+                }
+        }
+        vrrp_events_start(nev);
+        trackers_start(e->trackers);
+        engine_rearm(e);
+        free(fate);
+        free(carried);
+        return 0;
+}
