@@ -18,19 +18,21 @@ static const char *notify_state(enum vrrp_state s)
 static void cmds_init(struct notify_cmds *n, const struct conf *c, const struct conf_notify *cn, const char *what)
 {
         const struct conf_script *src[] = { &cn->master, &cn->backup, &cn->fault, &cn->stop, &cn->generic,
-                                            &cn->master_rx_lower_pri };
-        struct script_cmd *dst[] = { &n->master, &n->backup, &n->fault, &n->stop, &n->generic, &n->rx_lower };
+                                            &cn->master_rx_lower_pri, &cn->deleted };
+        struct script_cmd *dst[] = { &n->master, &n->backup, &n->fault, &n->stop, &n->generic, &n->rx_lower,
+                                     &n->deleted };
 
-        for (unsigned i = 0; i < 6; i++)
+        for (unsigned i = 0; i < 7; i++)
                 if (src[i]->cmdline)
                         script_cmd_init(dst[i], c, src[i], NULL, NULL, what);
 }
 
 static void cmds_free(struct notify_cmds *n)
 {
-        struct script_cmd *all[] = { &n->master, &n->backup, &n->fault, &n->stop, &n->generic, &n->rx_lower };
+        struct script_cmd *all[] = { &n->master, &n->backup, &n->fault, &n->stop, &n->generic, &n->rx_lower,
+                                     &n->deleted };
 
-        for (unsigned i = 0; i < 6; i++)
+        for (unsigned i = 0; i < 7; i++)
                 script_cmd_free(all[i]);
 }
 
@@ -55,16 +57,23 @@ static void fifo_line(struct vrrp_events *ev, const char *kind, const char *name
 }
 
 /* The order of §5.5: the state's own script, the generic one, the FIFO. */
+static void announce_as(struct vrrp_events *ev, struct notify_queue *q, const struct notify_cmds *cmds,
+                        const struct script_cmd *own, const char *kind, const char *name, const char *state,
+                        unsigned prio)
+{
+        char p[8];
+        const char *extra[] = { kind, name, state, p, NULL };
+
+        snprintf(p, sizeof(p), "%u", prio);
+        notify_queue_push(q, own, NULL);
+        notify_queue_push(q, &cmds->generic, extra);
+        fifo_line(ev, kind, name, state, prio);
+}
+
 static void announce(struct vrrp_events *ev, struct notify_queue *q, const struct notify_cmds *cmds,
                      const char *kind, const char *name, enum vrrp_state s, unsigned prio)
 {
-        char p[8];
-        const char *extra[] = { kind, name, notify_state(s), p, NULL };
-
-        snprintf(p, sizeof(p), "%u", prio);
-        notify_queue_push(q, state_cmd(cmds, s), NULL);
-        notify_queue_push(q, &cmds->generic, extra);
-        fifo_line(ev, kind, name, notify_state(s), prio);
+        announce_as(ev, q, cmds, state_cmd(cmds, s), kind, name, notify_state(s), prio);
 }
 
 /* ---- sync groups ----------------------------------------------------------------------- */
@@ -150,7 +159,12 @@ static void on_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_acti
 
         if (ev->observer)
                 ev->observer(ev->observer_ctx, vi, a);
-        if (a->kind == ACT_STATE) {
+        if (a->kind == ACT_STATE && a->state == VRRP_INIT && vi->deleting) {
+                /* removed by a reload: DELETED with notify_deleted, else FAULT (as keepalived) */
+                bool del = vi->c->notify.notify_deleted;
+                announce_as(ev, &ev->queues[i], &ev->cmds[i], del ? &ev->cmds[i].deleted : &ev->cmds[i].fault,
+                            "INSTANCE", vi->c->name, del ? "DELETED" : "FAULT", vi->fsm.prio);
+        } else if (a->kind == ACT_STATE) {
                 announce(ev, &ev->queues[i], &ev->cmds[i], "INSTANCE", vi->c->name, a->state, vi->fsm.prio);
                 if (vi->c->smtp_alert > 0)
                         smtp_alert_send(ev->loop, ev->conf, "Instance", vi->c->name, notify_state(a->state));

@@ -12,7 +12,7 @@
 #include "vrrp/notify.h"
 
 struct notify_cmds {
-        struct script_cmd master, backup, fault, stop, generic, rx_lower;
+        struct script_cmd master, backup, fault, stop, generic, rx_lower, deleted;
 };
 
 struct vrrp_group {

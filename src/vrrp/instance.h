@@ -95,6 +95,7 @@ struct vrrp_instance {
         struct tracker_ref *refs;
         unsigned nrefs;
         unsigned faults;                /* enum vrrp_fault_bit */
+        bool deleting;                  /* removed by a reload: notify DELETED (or FAULT) */
         struct vmac_slot *vmac_slot;    /* the engine's poll of the VMAC socket */
         vrrp_event_fn on_event;
         vrrp_priority_fn on_priority;

@@ -188,7 +188,8 @@ int engine_reload(struct engine *e, struct conf *nc, struct reload_report *rep)
         }
         for (unsigned i = 0; i < e->ninst; i++)
                 if (!carried[i]) {
-                        rep->removed += conf_find_instance(nc, e->inst[i].c->name) == NULL;
+                        e->inst[i].deleting = conf_find_instance(nc, e->inst[i].c->name) == NULL;
+                        rep->removed += e->inst[i].deleting;
                         stop_one(e, &e->inst[i], now);
                 }
         if (statics_changed(oc, nc)) {

@@ -143,14 +143,19 @@ def test_reload_with_the_same_config_is_hitless(lab, vigild):
     assert has_addr(a, VIP) and not has_addr(b, VIP)
 
 
-def test_reload_applies_changes(lab, vigild):
+def test_reload_applies_changes(lab, vigild, tmp_path):
     """A priority change is applied in place (the backup, now higher, takes
     over through an election); a new instance starts; a removed one leaves
-    with its addresses."""
+    with its addresses and notifies DELETED (notify_deleted)."""
     a, b, _ = lab.hosts
     da, db = pair(lab, vigild)
+    log = tmp_path / "notify.log"
+    sh = tmp_path / "notify.sh"
+    sh.write_text(f'#!/bin/sh\necho "$@" >> {log}\n')
+    sh.chmod(0o755)
+    vi2 = f'  notify_deleted "{sh} gone"\n  notify {sh}\n'
     with open(db.conf, "w") as f:
-        f.write(instance(prio=200) + instance(name="VI_2", vrid=52, prio=100, vips=("10.231.0.102/24",)))
+        f.write(instance(prio=200) + instance(name="VI_2", vrid=52, prio=100, vips=("10.231.0.102/24",), extra=vi2))
     answer = json.loads(db.ctl("reload", "--json").stdout)
     assert answer["instances"] == {"kept": 0, "updated": 1, "restarted": 0, "added": 1, "removed": 0}, answer
     assert wait_for(lambda: has_addr(b, VIP), 3), db.output()
@@ -164,6 +169,8 @@ def test_reload_applies_changes(lab, vigild):
     assert answer["instances"]["removed"] == 1 and answer["instances"]["kept"] == 1, answer
     assert wait_for(lambda: not has_addr(b, "10.231.0.102"), 2)
     assert has_addr(b, VIP)
+    assert wait_for(lambda: log.read_text().splitlines()[-2:] == ["gone", "INSTANCE VI_2 DELETED 100"], 3), \
+        log.read_text()
 
 
 def scrape(host, port=9165):
