@@ -1,16 +1,28 @@
 #include "common/spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define KILL_GRACE_MS 2000
 
+/* A job runs either through posix_spawn (no user switch: the common case,
+ * and a vfork-style clone that copies no page tables) watched by a pidfd, or
+ * through uv_spawn when it must change user. */
 struct job {
         uv_process_t proc;
+        uv_poll_t exit_poll;
+        bool via_uv;
+        pid_t pid;
+        int pidfd;
         uv_timer_t timer;
         spawn_done_fn done;
         void *ctx;
@@ -46,6 +58,8 @@ static void on_closed(uv_handle_t *h)
         struct job *j = h->data;
 
         if (--j->handles_open == 0) {
+                if (j->pidfd >= 0)
+                        close(j->pidfd);
                 free_argv(j->argv);
                 free(j);
         }
@@ -56,7 +70,12 @@ static void finish(struct job *j)
         unlink_job(j);
         j->done(j->ctx, &j->res);
         uv_close((uv_handle_t *)&j->timer, on_closed);
-        uv_close((uv_handle_t *)&j->proc, on_closed); /* initialised even when the spawn failed */
+        if (j->via_uv)
+                uv_close((uv_handle_t *)&j->proc, on_closed); /* initialised even when the spawn failed */
+        else if (j->pidfd >= 0)
+                uv_close((uv_handle_t *)&j->exit_poll, on_closed);
+        else
+                j->handles_open--; /* posix_spawn failed: only the timer was open */
 }
 
 static void on_exit_cb(uv_process_t *p, int64_t status, int signo)
@@ -73,7 +92,7 @@ static void on_exit_cb(uv_process_t *p, int64_t status, int signo)
 static void on_timeout(uv_timer_t *t)
 {
         struct job *j = t->data;
-        pid_t pgid = j->proc.pid;
+        pid_t pgid = j->pid;
 
         j->res.timed_out = true;
         if (!j->term_sent) {
@@ -108,6 +127,59 @@ static char **copy_argv(char *const *argv)
         return out;
 }
 
+static void on_pidfd(uv_poll_t *h, int status, int events)
+{
+        struct job *j = h->data;
+        siginfo_t si = { 0 };
+
+        (void)status, (void)events;
+        if (waitid(P_PID, (id_t)j->pid, &si, WEXITED | WNOHANG) < 0 || si.si_pid != j->pid)
+                return;
+        uv_poll_stop(h);
+        if (si.si_code == CLD_EXITED)
+                j->res.exit_status = si.si_status;
+        else
+                j->res.term_signal = si.si_status;
+        uv_timer_stop(&j->timer);
+        finish(j);
+}
+
+
+/* setsid and default signal dispositions, stdin/stdout on /dev/null. */
+static int start_posix(uv_loop_t *loop, struct job *j)
+{
+        posix_spawnattr_t at;
+        posix_spawn_file_actions_t fa;
+        sigset_t none, all;
+        int r;
+
+        sigemptyset(&none);
+        sigfillset(&all);
+        posix_spawnattr_init(&at);
+        posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        posix_spawnattr_setsigmask(&at, &none);
+        posix_spawnattr_setsigdefault(&at, &all);
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+        r = posix_spawnp(&j->pid, j->argv[0], &fa, &at, j->argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&at);
+        if (r != 0)
+                return -r;
+        j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
+        if (j->pidfd < 0) {
+                r = -errno;
+                kill(j->pid, SIGKILL);
+                waitpid(j->pid, NULL, 0);
+                return r;
+        }
+        uv_poll_init(loop, &j->exit_poll, j->pidfd);
+        j->exit_poll.data = j;
+        uv_poll_start(&j->exit_poll, UV_READABLE, on_pidfd);
+        return 0;
+}
+
 int spawn_run(uv_loop_t *loop, const struct spawn_req *req, spawn_done_fn done, void *ctx)
 {
         struct job *j = calloc(1, sizeof(*j));
@@ -123,18 +195,23 @@ int spawn_run(uv_loop_t *loop, const struct spawn_req *req, spawn_done_fn done, 
         }
         j->done = done;
         j->ctx = ctx;
+        j->pidfd = -1;
         o.file = j->argv[0];
         o.args = j->argv;
-        if (req->uid || req->gid) {
-                o.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
-                o.uid = req->uid;
-                o.gid = req->gid;
-        }
         uv_timer_init(loop, &j->timer);
         j->timer.data = j;
         j->proc.data = j;
         j->handles_open = 2;
-        r = uv_spawn(loop, &j->proc, &o);
+        if (req->uid || req->gid) {
+                o.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
+                o.uid = req->uid;
+                o.gid = req->gid;
+                j->via_uv = true;
+                r = uv_spawn(loop, &j->proc, &o);
+                j->pid = r == 0 ? j->proc.pid : 0;
+        } else {
+                r = start_posix(loop, j);
+        }
         if (r < 0) {
                 /* report from the loop, as for any other ending */
                 j->res.error = r;
@@ -148,13 +225,13 @@ int spawn_run(uv_loop_t *loop, const struct spawn_req *req, spawn_done_fn done, 
         if (live)
                 live->prev = j;
         live = j;
-        return j->proc.pid;
+        return j->pid;
 }
 
 void spawn_terminate_all(void)
 {
         for (struct job *j = live; j; j = j->next)
-                kill(-j->proc.pid, SIGTERM);
+                kill(-j->pid, SIGTERM);
 }
 
 bool spawn_succeeded(const struct spawn_result *r)

@@ -438,6 +438,9 @@ static int run_worker(const struct options *o)
         log_set_debug(o->log_detail);
         /* die with the supervisor; and if it is already gone, do not start */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        /* protocol deadlines are absolute timerfd expiries: do not let the
+         * kernel's default 50 us slack add to every failover */
+        prctl(PR_SET_TIMERSLACK, 1UL);
         if (sup && getppid() != (pid_t)atoi(sup))
                 return 1;
         c = load_for_run(o, &rc);

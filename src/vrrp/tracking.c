@@ -313,6 +313,7 @@ static void scan_processes(struct trackers *ts)
 
         if (!d)
                 return;
+        ts->unwatched = false;
         for (struct pidwatch *w = ts->pids; w; w = w->next)
                 w->seen = false;
         while ((de = readdir(d))) {
@@ -340,6 +341,8 @@ static void scan_processes(struct trackers *ts)
                                 struct pidwatch *w = pid_watch(ts, (pid_t)atoi(de->d_name));
                                 if (w)
                                         w->seen = true;
+                                else
+                                        ts->unwatched = true;
                         }
                         n++;
                 }
@@ -370,11 +373,28 @@ static void pidwatch_drop(struct trackers *ts, struct pidwatch *w)
         uv_close((uv_handle_t *)&w->poll, pidwatch_closed);
 }
 
+/* The periodic scan only looks for processes that appeared. While every
+ * process tracker has its quorum, no upper bound, and a pidfd on each of
+ * its processes, a new process cannot change anything and an exit wakes
+ * us through its pidfd: the scan is skipped. */
+static bool scan_needed(const struct trackers *ts)
+{
+        if (ts->unwatched)
+                return true;
+        for (const struct tracker *t = ts->list; t; t = t->next)
+                if (t->kind == TK_PROCESS && (!t->known || !t->up || t->proc->quorum_max ||
+                                              uv_is_active((const uv_handle_t *)&t->delay)))
+                        return true;
+        return false;
+}
+
 static void on_proc_scan(uv_timer_t *h)
 {
         struct trackers *ts = h->data;
         struct pidwatch *w = ts->pids, *next;
 
+        if (!scan_needed(ts))
+                return;
         scan_processes(ts);
         for (; w; w = next) {
                 next = w->next;

@@ -64,6 +64,7 @@ struct trackers {
         uv_timer_t proc_scan;
         bool scanning;
         struct pidwatch *pids;
+        bool unwatched;                 /* a matching process has no pidfd: keep scanning */
         int ino_fd;                     /* track_file */
         uv_poll_t ino_poll;
         bool retired;                   /* replaced at a reload */

@@ -33,7 +33,10 @@ class Host:
 
 
 class Lab:
-    def __init__(self, n=2, net4="10.231", net6="fd31:231"):
+    """n hosts on one switch namespace. links > 1 gives every host eth1..
+    on bridges of their own (10.231.K.I/24), for more than 255 VRIDs."""
+
+    def __init__(self, n=2, net4="10.231", net6="fd31:231", links=1):
         tag = os.getpid() % 100000
         self.switch = f"vsw{tag}"
         self.procs = []
@@ -64,9 +67,27 @@ class Lab:
                 run(*h, "addr", "add", f"{ipv4}/24", "dev", "eth0")
                 run(*h, "addr", "add", f"{ipv6}/64", "dev", "eth0", "nodad")
                 self.hosts.append(Host(self, name, i, ipv4, ipv6))
+            for k in range(1, links):
+                self._extra_link(k, n, net4)
         except Exception:
             self.close()
             raise
+
+    def _extra_link(self, k, n, net4):
+        sw = ("ip", "-n", self.switch)
+        run(*sw, "link", "add", f"br{k}", "type", "bridge", "stp_state", "0", "forward_delay", "0")
+        run(*sw, "link", "set", f"br{k}", "type", "bridge", "mcast_snooping", "0")
+        run(*sw, "link", "set", f"br{k}", "up")
+        for i, host in enumerate(self.hosts, 1):
+            dev = f"eth{k}"
+            run(*sw, "link", "add", f"p{i}x{k}", "type", "veth", "peer", "name", dev, "netns", host.name)
+            run(*sw, "link", "set", f"p{i}x{k}", "master", f"br{k}", "up")
+            run("ip", "netns", "exec", host.name, "sysctl", "-qw", f"net.ipv6.conf.{dev}.accept_dad=0",
+                f"net.ipv4.conf.{dev}.rp_filter=0")
+            h = ("ip", "-n", host.name)
+            run(*h, "link", "set", dev, "address", f"02:31:00:00:{k:02x}:{i:02x}")
+            run(*h, "link", "set", dev, "up")
+            run(*h, "addr", "add", f"{net4}.{k}.{i}/24", "dev", dev)
 
     def _netns(self, name):
         run("ip", "netns", "add", name)

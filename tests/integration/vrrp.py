@@ -119,7 +119,7 @@ class Capture:
 
     def __init__(self, host, bpf="vrrp or arp or icmp6", dev="eth0"):
         self.file = tempfile.mktemp(prefix=f"cap-{host.name}-", suffix=".pcap")
-        self.proc = subprocess.Popen(["ip", "netns", "exec", host.name, "tcpdump", "-i", dev, "-n", "-U", "-Z",
+        self.proc = subprocess.Popen(["ip", "netns", "exec", host.name, "tcpdump", "-i", dev, "-n", "-U", "--immediate-mode", "-Z",
                                       "root", "-w", self.file, bpf], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True, start_new_session=True)
         host.lab.procs.append(self.proc)
