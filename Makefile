@@ -11,7 +11,7 @@ BUILD := build
 ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 
-.PHONY: all deps demo check unit integration fuzz fuzz-ci install clean
+.PHONY: all deps demo check unit integration fuzz fuzz-ci bench install clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -39,6 +39,11 @@ unit: deps $(ASAN_BUILD)/build.ninja
 # graceful stop, with takeover times measured on the wire.
 demo: all
 	VIGILD=$(CURDIR)/$(BUILD)/src/vigild scripts/demo
+
+# Side by side with keepalived, about 25 minutes; writes bench/RESULTS.md.
+# Never part of make check.
+bench: all
+	VIGILD=$(CURDIR)/$(BUILD)/src/vigild /usr/bin/python3 bench/run $(BENCH_ARGS)
 
 integration: all
 	VIGILD=$(CURDIR)/$(BUILD)/src/vigild VIGILCTL=$(CURDIR)/$(BUILD)/src/vigilctl $(PYTEST) -q tests/integration

@@ -7,8 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lazylib.h"
 #include "common/log.h"
 #include "vigil-config.h"
+
+/* libmicrohttpd, loaded only when metrics_listen is set (common/lazylib.h). */
+static struct {
+        struct MHD_Daemon *(*start_daemon)(unsigned int, uint16_t, MHD_AcceptPolicyCallback, void *,
+                                           MHD_AccessHandlerCallback, void *, ...);
+        void (*stop_daemon)(struct MHD_Daemon *);
+        struct MHD_Response *(*create_response_from_buffer)(size_t, void *, enum MHD_ResponseMemoryMode);
+        enum MHD_Result (*add_response_header)(struct MHD_Response *, const char *, const char *);
+        enum MHD_Result (*queue_response)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
+        void (*destroy_response)(struct MHD_Response *);
+} mhd;
+
+static bool load_mhd(void)
+{
+        typedef __typeof__(mhd) T;
+        static const struct lazysym syms[] = {
+                LAZYSYM(T, start_daemon, "MHD_start_daemon"),
+                LAZYSYM(T, stop_daemon, "MHD_stop_daemon"),
+                LAZYSYM(T, create_response_from_buffer, "MHD_create_response_from_buffer"),
+                LAZYSYM(T, add_response_header, "MHD_add_response_header"),
+                LAZYSYM(T, queue_response, "MHD_queue_response"),
+                LAZYSYM(T, destroy_response, "MHD_destroy_response"),
+        };
+        static int loaded;
+
+        if (!loaded)
+                loaded = lazylib_load("libmicrohttpd.so.12", syms, sizeof(syms) / sizeof(syms[0]), &mhd,
+                                      "metrics_listen") ? 1 : -1;
+        return loaded == 1;
+}
 
 struct metrics {
         struct MHD_Daemon *d;
@@ -215,10 +246,10 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *c, const char *ur
         pthread_mutex_unlock(&m->lock);
         if (!body)
                 return MHD_NO;
-        r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
-        MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ret = MHD_queue_response(c, found ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, r);
-        MHD_destroy_response(r);
+        r = mhd.create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+        mhd.add_response_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        ret = mhd.queue_response(c, found ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, r);
+        mhd.destroy_response(r);
         return ret;
 }
 
@@ -262,11 +293,13 @@ struct metrics *metrics_start(const char *listen)
                 log_err("metrics_listen '%s': expected ADDR:PORT ([ADDR]:PORT for IPv6)", listen);
                 return NULL;
         }
+        if (!load_mhd())
+                return NULL;
         m = calloc(1, sizeof(*m));
         if (!m)
                 return NULL;
         pthread_mutex_init(&m->lock, NULL);
-        m->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | flags, 0, NULL, NULL, serve, m,
+        m->d = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | flags, 0, NULL, NULL, serve, m,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, 16U,
                                 MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
         if (!m->d) {
@@ -296,7 +329,7 @@ void metrics_stop(struct metrics *m)
 {
         if (!m)
                 return;
-        MHD_stop_daemon(m->d);
+        mhd.stop_daemon(m->d);
         pthread_mutex_destroy(&m->lock);
         free(m->text);
         free(m);

@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <systemd/sd-daemon.h>
 #include <uv.h>
 
 #include "common/clock.h"
+#include "common/lazylib.h"
 #include "common/log.h"
 #include "daemon/ipc.h"
 #include "daemon/metrics.h"
@@ -108,6 +108,32 @@ static void configure_metrics(struct sup *s)
 
 /* ---- systemd ------------------------------------------------------------------------------- */
 
+/* libsystemd (and its compression and crypto dependencies) is loaded only
+ * when systemd is listening: NOTIFY_SOCKET is set. */
+static struct {
+        int (*notify)(int, const char *);
+        int (*watchdog_enabled)(int, uint64_t *);
+} sdl;
+
+static bool systemd_loaded(void)
+{
+        typedef __typeof__(sdl) T;
+        static const struct lazysym syms[] = { LAZYSYM(T, notify, "sd_notify"),
+                                               LAZYSYM(T, watchdog_enabled, "sd_watchdog_enabled") };
+        static int loaded;
+
+        if (!loaded)
+                loaded = getenv("NOTIFY_SOCKET") && lazylib_load("libsystemd.so.0", syms, 2, &sdl, "sd_notify") ? 1
+                                                                                                                 : -1;
+        return loaded == 1;
+}
+
+static void sd_notify_str(const char *msg)
+{
+        if (systemd_loaded())
+                sdl.notify(0, msg);
+}
+
 /* READY=1 once the worker has reported; STATUS= a one-line summary. */
 static void tell_systemd(struct sup *s)
 {
@@ -124,7 +150,7 @@ static void tell_systemd(struct sup *s)
                  s->ready ? "" : "READY=1\n", json_array_size(json_object_get(s->status, "instances")), n[0], n[1],
                  n[2]);
         if (!s->ready || strcmp(line, s->last_sd_status)) {
-                sd_notify(0, line);
+                sd_notify_str(line);
                 snprintf(s->last_sd_status, sizeof(s->last_sd_status), "%s", line);
         }
         s->ready = true;
@@ -137,14 +163,14 @@ static void on_watchdog(uv_timer_t *t)
         struct sup *s = t->data;
 
         if (s->last_status && mono_usec() - s->last_status < 3 * 1000000LL)
-                sd_notify(0, "WATCHDOG=1");
+                sd_notify_str("WATCHDOG=1");
 }
 
 static void start_watchdog(struct sup *s)
 {
         uint64_t usec = 0;
 
-        if (sd_watchdog_enabled(0, &usec) <= 0 || !usec)
+        if (!systemd_loaded() || sdl.watchdog_enabled(0, &usec) <= 0 || !usec)
                 return;
         uv_timer_init(&s->loop, &s->watchdog);
         s->watchdog.data = s;
@@ -245,7 +271,7 @@ static void route_reply(struct sup *s, json_t *msg)
                         continue;
                 *pp = p->next;
                 if (p->reload)
-                        sd_notify(0, "READY=1");
+                        sd_notify_str("READY=1");
                 json_t *out = json_deep_copy(msg);
                 json_object_del(out, "reply");
                 json_object_set(out, "id", p->client_id);
@@ -551,7 +577,7 @@ static void reload(struct sup *s, struct client *cl, json_t *req)
         refresh_metrics(s);
         if (ok && s->wch) {
                 json_t *fwd = req ? json_incref(req) : json_pack("{s:s}", "cmd", "reload");
-                sd_notify(0, "RELOADING=1");
+                sd_notify_str("RELOADING=1");
                 bool sent = forward(s, cl, fwd, true);
                 json_decref(fwd);
                 if (sent && cl) {
@@ -591,7 +617,7 @@ static void on_signal(uv_signal_t *h, int signum)
         if (s->stopping)
                 return;
         log_info("Stopping (signal %d)", signum);
-        sd_notify(0, "STOPPING=1");
+        sd_notify_str("STOPPING=1");
         s->stopping = true;
         uv_timer_stop(&s->respawn);
         if (!s->worker) {

@@ -5,17 +5,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lazylib.h"
 #include "common/log.h"
 #include "conf/values.h"
 
 static struct nft_ctx *nft;
 
+/* libnftables, loaded only when no_accept is in use (common/lazylib.h). */
+static struct {
+        struct nft_ctx *(*ctx_new)(uint32_t);
+        void (*ctx_free)(struct nft_ctx *);
+        int (*ctx_buffer_error)(struct nft_ctx *);
+        const char *(*ctx_get_error_buffer)(struct nft_ctx *);
+        int (*run_cmd_from_buffer)(struct nft_ctx *, const char *);
+} lib;
+
+static bool load_nft(void)
+{
+        typedef __typeof__(lib) T;
+        static const struct lazysym syms[] = {
+                LAZYSYM(T, ctx_new, "nft_ctx_new"),
+                LAZYSYM(T, ctx_free, "nft_ctx_free"),
+                LAZYSYM(T, ctx_buffer_error, "nft_ctx_buffer_error"),
+                LAZYSYM(T, ctx_get_error_buffer, "nft_ctx_get_error_buffer"),
+                LAZYSYM(T, run_cmd_from_buffer, "nft_run_cmd_from_buffer"),
+        };
+        static int loaded;
+
+        if (!loaded)
+                loaded = lazylib_load("libnftables.so.1", syms, sizeof(syms) / sizeof(syms[0]), &lib, "no_accept")
+                                 ? 1 : -1;
+        return loaded == 1;
+}
+
 static int run(const char *cmd)
 {
-        int r = nft_run_cmd_from_buffer(nft, cmd);
+        int r = lib.run_cmd_from_buffer(nft, cmd);
 
         if (r != 0) {
-                const char *err = nft_ctx_get_error_buffer(nft);
+                const char *err = lib.ctx_get_error_buffer(nft);
                 log_err("nftables: '%s' failed: %s", cmd, err && *err ? err : "unknown error");
         }
         return r == 0 ? 0 : -1;
@@ -33,19 +61,21 @@ int nft_no_accept_init(void)
                 "  chain no_accept { type filter hook prerouting priority -1; ip6 daddr @vips drop; }\n"
                 "}\n";
 
-        nft = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (!load_nft())
+                return -1;
+        nft = lib.ctx_new(NFT_CTX_DEFAULT);
         if (!nft) {
                 log_err("no_accept needs nftables, and libnftables could not start");
                 return -1;
         }
-        nft_ctx_buffer_error(nft);
+        lib.ctx_buffer_error(nft);
         /* a table a crashed run left behind; "not found" is the normal case */
-        nft_run_cmd_from_buffer(nft, "delete table ip vigil\n");
-        nft_run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
-        nft_ctx_get_error_buffer(nft); /* reading it empties it */
+        lib.run_cmd_from_buffer(nft, "delete table ip vigil\n");
+        lib.run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
+        lib.ctx_get_error_buffer(nft); /* reading it empties it */
         if (run(ruleset) < 0) {
                 log_err("no_accept needs nftables (kernel nf_tables); the VIPs would accept traffic, so not starting");
-                nft_ctx_free(nft);
+                lib.ctx_free(nft);
                 nft = NULL;
                 return -1;
         }
@@ -56,9 +86,9 @@ void nft_no_accept_fini(void)
 {
         if (!nft)
                 return;
-        nft_run_cmd_from_buffer(nft, "delete table ip vigil\n");
-        nft_run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
-        nft_ctx_free(nft);
+        lib.run_cmd_from_buffer(nft, "delete table ip vigil\n");
+        lib.run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
+        lib.ctx_free(nft);
         nft = NULL;
 }
 
@@ -77,7 +107,7 @@ int nft_no_accept_vips(bool add, const conf_ipaddress_list *vips)
                 if (add)
                         r |= run(cmd);
                 else
-                        nft_run_cmd_from_buffer(nft, cmd);
+                        lib.run_cmd_from_buffer(nft, cmd);
         }
         return r;
 }

@@ -1,8 +1,6 @@
 #include "vrrp/ah.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <string.h>
 
 #include "vrrp/packet.h"
@@ -34,11 +32,10 @@ static uint32_t get32(const uint8_t *p)
 
 /* HMAC-MD5-96 over pkt with the mutable fields and the ICV taken as zero. */
 static void icv(const uint8_t *pkt, size_t len, size_t ip_hdr_len, bool zero_ttl, const uint8_t *key,
-                uint8_t ret[VRRP_AH_ICV_LEN])
+                vrrp_hmac_md5_fn hmac, uint8_t ret[VRRP_AH_ICV_LEN])
 {
         uint8_t tmp[MAX_PKT];
-        uint8_t md[EVP_MAX_MD_SIZE];
-        unsigned md_len = 0;
+        uint8_t md[16];
 
         memcpy(tmp, pkt, len);
         tmp[OFF_TOS] = 0;
@@ -47,7 +44,7 @@ static void icv(const uint8_t *pkt, size_t len, size_t ip_hdr_len, bool zero_ttl
         if (zero_ttl)
                 tmp[OFF_TTL] = 0;
         memset(tmp + ip_hdr_len + OFF_AH_ICV, 0, VRRP_AH_ICV_LEN);
-        HMAC(EVP_md5(), key, VRRP_AH_KEY_LEN, tmp, len, md, &md_len);
+        hmac(key, VRRP_AH_KEY_LEN, tmp, len, md);
         memcpy(ret, md, VRRP_AH_ICV_LEN);
 }
 
@@ -72,7 +69,7 @@ int vrrp_ah_encode(const struct vrrp_ah_send *p, const uint8_t *msg, size_t msg_
         memcpy(ah + OFF_AH_SPI, &p->src, 4);
         put32(ah + OFF_AH_SEQ, p->seq);
         memcpy(buf + VRRP_IPV4_HDR_LEN + VRRP_AH_LEN, msg, msg_len);
-        icv(buf, len, VRRP_IPV4_HDR_LEN, p->unicast, p->key, ah + OFF_AH_ICV);
+        icv(buf, len, VRRP_IPV4_HDR_LEN, p->unicast, p->key, p->hmac, ah + OFF_AH_ICV);
         /* The kernel rewrites the header checksum; fill it so the bytes are whole. */
         put16(buf + OFF_CSUM, inet_csum(buf, VRRP_IPV4_HDR_LEN, 0));
         return (int)len;
@@ -94,7 +91,7 @@ enum vrrp_ah_result vrrp_ah_decode(const uint8_t *pkt, size_t len, size_t ip_hdr
 }
 
 enum vrrp_ah_result vrrp_ah_verify(const uint8_t *pkt, size_t len, size_t ip_hdr_len,
-                                   const uint8_t key[VRRP_AH_KEY_LEN])
+                                   const uint8_t key[VRRP_AH_KEY_LEN], vrrp_hmac_md5_fn hmac)
 {
         const uint8_t *got = pkt + ip_hdr_len + OFF_AH_ICV;
         uint8_t want[2][VRRP_AH_ICV_LEN];
@@ -103,7 +100,7 @@ enum vrrp_ah_result vrrp_ah_verify(const uint8_t *pkt, size_t len, size_t ip_hdr
         if (len > MAX_PKT || len < ip_hdr_len + VRRP_AH_LEN)
                 return VRRP_AH_MALFORMED;
         for (int form = 0; form < 2; form++) {
-                icv(pkt, len, ip_hdr_len, form == 1, key, want[form]);
+                icv(pkt, len, ip_hdr_len, form == 1, key, hmac, want[form]);
                 for (unsigned i = 0; i < VRRP_AH_ICV_LEN; i++) /* constant time */
                         diff[form] |= (unsigned)(want[form][i] ^ got[i]);
         }

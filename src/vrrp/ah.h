@@ -18,6 +18,12 @@
 #define VRRP_AH_KEY_LEN 8
 #define VRRP_IPV4_HDR_LEN 20
 
+/* HMAC-MD5 (16 bytes out). The core takes it as a parameter so that it
+ * stays pure and so that the daemon can load libcrypto only when an
+ * instance uses AH (common/lazylib.h). */
+typedef void (*vrrp_hmac_md5_fn)(const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
+                                 uint8_t out[16]);
+
 struct vrrp_ah_send {
         struct in_addr src, dst;
         uint16_t ip_id;
@@ -25,6 +31,7 @@ struct vrrp_ah_send {
         uint32_t seq;
         bool unicast;                   /* TTL is then left out of the ICV */
         uint8_t key[VRRP_AH_KEY_LEN];
+        vrrp_hmac_md5_fn hmac;
 };
 
 /* Build IPv4 header + AH + msg into buf; returns the length or -ENOSPC. */
@@ -49,4 +56,9 @@ enum vrrp_ah_result vrrp_ah_decode(const uint8_t *pkt, size_t len, size_t ip_hdr
 /* Check the ICV of a decoded packet: either keepalived form (TTL kept for
  * multicast, zeroed for unicast) is accepted. */
 enum vrrp_ah_result vrrp_ah_verify(const uint8_t *pkt, size_t len, size_t ip_hdr_len,
-                                   const uint8_t key[VRRP_AH_KEY_LEN]);
+                                   const uint8_t key[VRRP_AH_KEY_LEN], vrrp_hmac_md5_fn hmac);
+
+/* libcrypto's HMAC-MD5: linked (ah_openssl.c, for tests and fuzzing) or
+ * loaded on first use (ah_lazy.c, in the daemon; NULL if it cannot be). */
+void vrrp_hmac_md5_openssl(const uint8_t *key, size_t key_len, const uint8_t *data, size_t len, uint8_t out[16]);
+vrrp_hmac_md5_fn vrrp_hmac_md5_lazy(void);

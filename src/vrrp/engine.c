@@ -256,7 +256,9 @@ int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struc
 
         if (!slot)
                 return -ENODEV;
-        vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
+        r = vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
+        if (r < 0)
+                return r;
         if (vrrp_instance_vmac_up(vi) < 0)
                 return -ENODEV;
         if (vi->vmac.tx.fd >= 0) {
@@ -292,6 +294,8 @@ void engine_close_instance(struct engine *e, struct vrrp_instance *vi)
         free(vi->refs);
         vi->refs = NULL;
         vi->nrefs = 0;
+        free(vi->addrs);
+        vi->addrs = NULL;
 }
 
 /* Received adverts find their instance by interface, family and VRID. */
@@ -612,7 +616,6 @@ int vrrp_engine_run(struct conf *c, int sup_fd, vrrp_conf_loader load)
         int r;
 
         uv_loop_init(&e.loop);
-        smtp_alert_global_init();
         r = engine_init(&e);
         if (r < 0) {
                 log_err("VRRP engine cannot start: %s", strerror(-r));

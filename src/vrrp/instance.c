@@ -4,7 +4,9 @@
 #include "vrrp/instance.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <net/if.h>
 #include <string.h>
@@ -43,17 +45,24 @@ static int fam_idx(int family)
         return family == AF_INET6 ? 1 : 0;
 }
 
-static void pack_vips(struct vrrp_instance *vi)
+/* Sized to the list: a fixed 255-address buffer per instance cost 4 KB
+ * each, a page or two of resident memory per instance at scale. */
+static int pack_vips(struct vrrp_instance *vi)
 {
         const struct conf_ipaddress *a;
+        unsigned n = vi->c->virtual_ipaddress.count;
 
         vi->naddr = 0;
+        vi->addrs = calloc(n ? (n > VRRP_MAX_ADDRS ? VRRP_MAX_ADDRS : n) : 1, ip_size(vi->family));
+        if (!vi->addrs)
+                return -ENOMEM;
         CONF_FOREACH(a, &vi->c->virtual_ipaddress) {
                 if (a->addr.family != vi->family || vi->naddr == VRRP_MAX_ADDRS)
                         continue;
                 memcpy(vi->addrs + vi->naddr * ip_size(vi->family), &a->addr.u, ip_size(vi->family));
                 vi->naddr++;
         }
+        return 0;
 }
 
 static void pick_source(struct vrrp_instance *vi)
@@ -105,10 +114,14 @@ int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const st
         /* RFC 5798 Accept_Mode: an owner always accepts. */
         vi->no_accept = ci->accept == 0 && ci->priority != VRRP_PRIO_OWNER;
         vi->ah = ci->auth_type == AUTH_AH && ci->auth_pass && vi->family == AF_INET && ci->version == 2;
+
         vrrp_auth_pad(vi->ah ? ci->auth_pass : NULL, vi->ah_key);
         vrrp_fsm_init(&vi->fsm, &p);
-        pack_vips(vi);
+        if (pack_vips(vi) < 0)
+                return -ENOMEM;
         pick_source(vi);
+        if (vi->ah && !(vi->hmac = vrrp_hmac_md5_lazy()))
+                return -ENOPKG; /* no libcrypto: an AH instance could authenticate nothing */
         return 0;
 }
 
@@ -159,6 +172,7 @@ static int send_ah(struct vrrp_instance *vi, const struct conf_ip *dst, const ui
         int n;
 
         memcpy(p.key, vi->ah_key, sizeof(p.key));
+        p.hmac = vi->hmac;
         n = vrrp_ah_encode(&p, msg, len, pkt, sizeof(pkt));
         if (n < 0)
                 return n;
@@ -554,7 +568,7 @@ static bool ah_ok(const struct vrrp_instance *vi, const struct vrrp_sock_rx *rx,
                 *ret = DROP_AUTH_TYPE;
                 return false;
         }
-        if (vrrp_ah_verify(rx->ip_pkt, rx->ip_len, rx->ip_hdr_len, vi->ah_key) != VRRP_AH_OK) {
+        if (vrrp_ah_verify(rx->ip_pkt, rx->ip_len, rx->ip_hdr_len, vi->ah_key, vi->hmac) != VRRP_AH_OK) {
                 *ret = DROP_AUTH;
                 return false;
         }

@@ -8,6 +8,7 @@
 
 #include "conf/model.h"
 #include "net/nl.h"
+#include "vrrp/ah.h"
 #include "vrrp/fsm.h"
 #include "vrrp/garp.h"
 #include "vrrp/packet.h"
@@ -66,11 +67,12 @@ struct vrrp_instance {
         bool no_accept;                 /* drop traffic to the VIPs (nftables) */
         bool ah;                        /* v2 AH authentication */
         uint8_t ah_key[VRRP_AUTH_LEN];
+        vrrp_hmac_md5_fn hmac;
         uint32_t ah_seq;                /* last AH sequence number sent or accepted */
         uint16_t ip_id;                 /* IPv4 id of our AH packets */
         int ttl;
         int64_t garp_spacing;           /* vrrp_garp_interval / vrrp_gna_interval */
-        uint8_t addrs[VRRP_MAX_ADDRS * 16]; /* VIPs as the advert carries them */
+        uint8_t *addrs;                 /* VIPs as the advert carries them (naddr) */
         uint8_t naddr;
         bool addrs_installed;
         /* GARP/NA schedule while MASTER */

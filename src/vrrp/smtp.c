@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/lazylib.h"
 #include "common/log.h"
 
 #define MAX_RCPT 32
@@ -24,9 +25,37 @@ struct mail {
         CURLcode result;
 };
 
-void smtp_alert_global_init(void)
+/* libcurl, loaded at the first mail (common/lazylib.h says why). */
+static struct {
+        CURLcode (*global_init)(long);
+        CURL *(*easy_init)(void);
+        CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+        CURLcode (*easy_perform)(CURL *);
+        void (*easy_cleanup)(CURL *);
+        const char *(*easy_strerror)(CURLcode);
+        struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+        void (*slist_free_all)(struct curl_slist *);
+} lc;
+
+static int loaded; /* 0 not yet, 1 loaded, -1 cannot */
+
+bool smtp_alert_global_init(void)
 {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
+        typedef __typeof__(lc) T;
+        static const struct lazysym syms[] = {
+                LAZYSYM(T, global_init, "curl_global_init"),   LAZYSYM(T, easy_init, "curl_easy_init"),
+                LAZYSYM(T, easy_setopt, "curl_easy_setopt"),   LAZYSYM(T, easy_perform, "curl_easy_perform"),
+                LAZYSYM(T, easy_cleanup, "curl_easy_cleanup"), LAZYSYM(T, easy_strerror, "curl_easy_strerror"),
+                LAZYSYM(T, slist_append, "curl_slist_append"), LAZYSYM(T, slist_free_all, "curl_slist_free_all"),
+        };
+
+        if (!loaded) {
+                loaded = lazylib_load("libcurl.so.4", syms, sizeof(syms) / sizeof(syms[0]), &lc, "smtp_alert") ? 1
+                                                                                                               : -1;
+                if (loaded == 1)
+                        lc.global_init(CURL_GLOBAL_DEFAULT);
+        }
+        return loaded == 1;
 }
 
 static size_t read_body(char *buf, size_t size, size_t nmemb, void *ctx)
@@ -46,27 +75,27 @@ static void deliver(uv_work_t *w)
 {
         struct mail *m = w->data;
         struct curl_slist *to = NULL;
-        CURL *c = curl_easy_init();
+        CURL *c = lc.easy_init();
 
         if (!c) {
                 m->result = CURLE_FAILED_INIT;
                 return;
         }
         for (unsigned i = 0; i < m->nrcpt; i++)
-                to = curl_slist_append(to, m->rcpt[i]);
-        curl_easy_setopt(c, CURLOPT_URL, m->url);
-        curl_easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
-        curl_easy_setopt(c, CURLOPT_MAIL_RCPT, to);
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
-        curl_easy_setopt(c, CURLOPT_READDATA, m);
-        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, m->connect_timeout_s);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, m->connect_timeout_s + 30);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, m->error);
-        m->result = curl_easy_perform(c);
-        curl_slist_free_all(to);
-        curl_easy_cleanup(c);
+                to = lc.slist_append(to, m->rcpt[i]);
+        lc.easy_setopt(c, CURLOPT_URL, m->url);
+        lc.easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
+        lc.easy_setopt(c, CURLOPT_MAIL_RCPT, to);
+        lc.easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+        lc.easy_setopt(c, CURLOPT_READDATA, m);
+        lc.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, m->connect_timeout_s);
+        lc.easy_setopt(c, CURLOPT_TIMEOUT, m->connect_timeout_s + 30);
+        lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        lc.easy_setopt(c, CURLOPT_ERRORBUFFER, m->error);
+        m->result = lc.easy_perform(c);
+        lc.slist_free_all(to);
+        lc.easy_cleanup(c);
 }
 
 static void delivered(uv_work_t *w, int status)
@@ -76,7 +105,7 @@ static void delivered(uv_work_t *w, int status)
         if (status == 0 && m->result == CURLE_OK)
                 log_info("SMTP alert sent to %u recipient%s", m->nrcpt, m->nrcpt == 1 ? "" : "s");
         else
-                log_warn("SMTP alert not sent: %s", m->error[0] ? m->error : curl_easy_strerror(m->result));
+                log_warn("SMTP alert not sent: %s", m->error[0] ? m->error : lc.easy_strerror(m->result));
         for (unsigned i = 0; i < m->nrcpt; i++)
                 free(m->rcpt[i]);
         free(m);
@@ -124,7 +153,7 @@ void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const char *kind, co
         struct mail *m;
         char host[128] = "localhost";
 
-        if (!c->global.smtp_server || !c->global.notification_email.count)
+        if (!c->global.smtp_server || !c->global.notification_email.count || !smtp_alert_global_init())
                 return;
         m = calloc(1, sizeof(*m));
         if (!m)

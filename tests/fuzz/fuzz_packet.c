@@ -36,7 +36,7 @@ static void ah_path(const uint8_t *data, const struct ipv4_info *ip4, const stru
                 return;
         if (ah.msg_off > total)
                 abort();
-        (void)vrrp_ah_verify(data, total, ip4->hdr_len, key);
+        (void)vrrp_ah_verify(data, total, ip4->hdr_len, key, vrrp_hmac_md5_openssl);
         roundtrip(data + ah.msg_off, total - ah.msg_off, p4);
 }
 

@@ -34,7 +34,8 @@ static int encode_like_keepalived(const char *dst, bool unicast, uint8_t *buf, s
         struct vrrp_advert adv = { .version = 2, .vrid = 51, .priority = 255, .naddr = 1, .adver_int = 1,
                                    .auth_type = VRRP_AUTH_AH, .addrs = vip };
         struct vrrp_ip_pair ip = { .family = AF_INET };
-        struct vrrp_ah_send p = { .ip_id = 1, .ttl = 255, .seq = 1, .unicast = unicast };
+        struct vrrp_ah_send p = { .ip_id = 1, .ttl = 255, .seq = 1, .unicast = unicast,
+                                  .hmac = vrrp_hmac_md5_openssl };
         int n;
 
         inet_pton(AF_INET, "10.231.0.1", &p.src);
@@ -85,7 +86,7 @@ static void test_decode_and_verify_both_forms(void **state)
                 assert_int_equal(vrrp_ah_decode(pkts[i], 64, 20, src_addr(), &rx), VRRP_AH_OK);
                 assert_int_equal(rx.seq, 1);
                 assert_int_equal(rx.msg_off, 44);
-                assert_int_equal(vrrp_ah_verify(pkts[i], 64, 20, key), VRRP_AH_OK);
+                assert_int_equal(vrrp_ah_verify(pkts[i], 64, 20, key, vrrp_hmac_md5_openssl), VRRP_AH_OK);
         }
 }
 
@@ -95,16 +96,16 @@ static void test_wrong_key_and_tampering_fail(void **state)
 
         (void)state;
         vrrp_auth_pad("secret13", key);
-        assert_int_equal(vrrp_ah_verify(keepalived_mcast, 64, 20, key), VRRP_AH_BAD_ICV);
+        assert_int_equal(vrrp_ah_verify(keepalived_mcast, 64, 20, key, vrrp_hmac_md5_openssl), VRRP_AH_BAD_ICV);
         vrrp_auth_pad("secret12", key);
         memcpy(pkt, keepalived_mcast, 64);
         pkt[46] = 100; /* priority 255 -> 100 */
-        assert_int_equal(vrrp_ah_verify(pkt, 64, 20, key), VRRP_AH_BAD_ICV);
+        assert_int_equal(vrrp_ah_verify(pkt, 64, 20, key, vrrp_hmac_md5_openssl), VRRP_AH_BAD_ICV);
         /* the mutable fields are not covered: a router may rewrite them */
         memcpy(pkt, keepalived_mcast, 64);
         pkt[1] = 0;
         pkt[10] = pkt[11] = 0x55;
-        assert_int_equal(vrrp_ah_verify(pkt, 64, 20, key), VRRP_AH_OK);
+        assert_int_equal(vrrp_ah_verify(pkt, 64, 20, key, vrrp_hmac_md5_openssl), VRRP_AH_OK);
 }
 
 static void test_decode_rejects_malformed(void **state)
