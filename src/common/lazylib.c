@@ -5,22 +5,29 @@
 
 #include "common/log.h"
 
-bool lazylib_load(const char *soname, const struct lazysym *syms, size_t n, void *table, const char *what)
+static bool load(const struct lazylib *l)
 {
-        void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+        void *h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
 
         if (!h) {
-                log_err("%s needs %s, which cannot be loaded: %s", what, soname, dlerror());
+                log_err("%s needs %s, which cannot be loaded: %s", l->what, l->soname, dlerror());
                 return false;
         }
-        for (size_t i = 0; i < n; i++) {
-                void *fn = dlsym(h, syms[i].name);
+        for (size_t i = 0; i < l->n; i++) {
+                void *fn = dlsym(h, l->syms[i].name);
                 if (!fn) {
-                        log_err("%s: %s has no %s", what, soname, syms[i].name);
+                        log_err("%s: %s has no %s", l->what, l->soname, l->syms[i].name);
                         return false;
                 }
                 /* a data pointer from dlsym into a function pointer slot, as POSIX allows */
-                memcpy((char *)table + syms[i].offset, &fn, sizeof(fn));
+                memcpy((char *)l->table + l->syms[i].offset, &fn, sizeof(fn));
         }
         return true;
+}
+
+bool lazylib_get(struct lazylib *l)
+{
+        if (!l->state)
+                l->state = load(l) ? 1 : -1;
+        return l->state == 1;
 }

@@ -13,8 +13,18 @@ struct lazysym {
         size_t offset;                  /* of the function pointer in the caller's table */
 };
 
-/* Open soname once and fill the table's function pointers; false (logged,
- * with `what` needing it) if the library or a symbol is missing. */
-bool lazylib_load(const char *soname, const struct lazysym *syms, size_t n, void *table, const char *what);
+struct lazylib {
+        const char *soname;
+        const char *what;               /* the feature that needs it, for the log */
+        const struct lazysym *syms;
+        size_t n;
+        void *table;                    /* the caller's struct of function pointers */
+        int state;                      /* 0 not tried, 1 loaded, -1 cannot */
+};
+
+/* Load once (later calls return the first verdict); false, logged, if the
+ * library or a symbol is missing. */
+bool lazylib_get(struct lazylib *l);
 
 #define LAZYSYM(type, field, sym) { sym, offsetof(type, field) }
+#define LAZYLIB(soname, what, syms, table) { soname, what, syms, sizeof(syms) / sizeof((syms)[0]), &(table), 0 }

@@ -22,24 +22,16 @@ static struct {
         void (*destroy_response)(struct MHD_Response *);
 } mhd;
 
-static bool load_mhd(void)
-{
-        typedef __typeof__(mhd) T;
-        static const struct lazysym syms[] = {
-                LAZYSYM(T, start_daemon, "MHD_start_daemon"),
-                LAZYSYM(T, stop_daemon, "MHD_stop_daemon"),
-                LAZYSYM(T, create_response_from_buffer, "MHD_create_response_from_buffer"),
-                LAZYSYM(T, add_response_header, "MHD_add_response_header"),
-                LAZYSYM(T, queue_response, "MHD_queue_response"),
-                LAZYSYM(T, destroy_response, "MHD_destroy_response"),
-        };
-        static int loaded;
-
-        if (!loaded)
-                loaded = lazylib_load("libmicrohttpd.so.12", syms, sizeof(syms) / sizeof(syms[0]), &mhd,
-                                      "metrics_listen") ? 1 : -1;
-        return loaded == 1;
-}
+typedef __typeof__(mhd) mhd_t;
+static const struct lazysym mhd_syms[] = {
+        LAZYSYM(mhd_t, start_daemon, "MHD_start_daemon"),
+        LAZYSYM(mhd_t, stop_daemon, "MHD_stop_daemon"),
+        LAZYSYM(mhd_t, create_response_from_buffer, "MHD_create_response_from_buffer"),
+        LAZYSYM(mhd_t, add_response_header, "MHD_add_response_header"),
+        LAZYSYM(mhd_t, queue_response, "MHD_queue_response"),
+        LAZYSYM(mhd_t, destroy_response, "MHD_destroy_response"),
+};
+static struct lazylib mhd_lib = LAZYLIB("libmicrohttpd.so.12", "metrics_listen", mhd_syms, mhd);
 
 struct metrics {
         struct MHD_Daemon *d;
@@ -293,7 +285,7 @@ struct metrics *metrics_start(const char *listen)
                 log_err("metrics_listen '%s': expected ADDR:PORT ([ADDR]:PORT for IPv6)", listen);
                 return NULL;
         }
-        if (!load_mhd())
+        if (!lazylib_get(&mhd_lib))
                 return NULL;
         m = calloc(1, sizeof(*m));
         if (!m)

@@ -115,17 +115,14 @@ static struct {
         int (*watchdog_enabled)(int, uint64_t *);
 } sdl;
 
+typedef __typeof__(sdl) sdl_t;
+static const struct lazysym sd_syms[] = { LAZYSYM(sdl_t, notify, "sd_notify"),
+                                          LAZYSYM(sdl_t, watchdog_enabled, "sd_watchdog_enabled") };
+static struct lazylib sd_lib = LAZYLIB("libsystemd.so.0", "sd_notify", sd_syms, sdl);
+
 static bool systemd_loaded(void)
 {
-        typedef __typeof__(sdl) T;
-        static const struct lazysym syms[] = { LAZYSYM(T, notify, "sd_notify"),
-                                               LAZYSYM(T, watchdog_enabled, "sd_watchdog_enabled") };
-        static int loaded;
-
-        if (!loaded)
-                loaded = getenv("NOTIFY_SOCKET") && lazylib_load("libsystemd.so.0", syms, 2, &sdl, "sd_notify") ? 1
-                                                                                                                 : -1;
-        return loaded == 1;
+        return getenv("NOTIFY_SOCKET") && lazylib_get(&sd_lib);
 }
 
 static void sd_notify_str(const char *msg)

@@ -20,23 +20,15 @@ static struct {
         int (*run_cmd_from_buffer)(struct nft_ctx *, const char *);
 } lib;
 
-static bool load_nft(void)
-{
-        typedef __typeof__(lib) T;
-        static const struct lazysym syms[] = {
-                LAZYSYM(T, ctx_new, "nft_ctx_new"),
-                LAZYSYM(T, ctx_free, "nft_ctx_free"),
-                LAZYSYM(T, ctx_buffer_error, "nft_ctx_buffer_error"),
-                LAZYSYM(T, ctx_get_error_buffer, "nft_ctx_get_error_buffer"),
-                LAZYSYM(T, run_cmd_from_buffer, "nft_run_cmd_from_buffer"),
-        };
-        static int loaded;
-
-        if (!loaded)
-                loaded = lazylib_load("libnftables.so.1", syms, sizeof(syms) / sizeof(syms[0]), &lib, "no_accept")
-                                 ? 1 : -1;
-        return loaded == 1;
-}
+typedef __typeof__(lib) lib_t;
+static const struct lazysym nft_syms[] = {
+        LAZYSYM(lib_t, ctx_new, "nft_ctx_new"),
+        LAZYSYM(lib_t, ctx_free, "nft_ctx_free"),
+        LAZYSYM(lib_t, ctx_buffer_error, "nft_ctx_buffer_error"),
+        LAZYSYM(lib_t, ctx_get_error_buffer, "nft_ctx_get_error_buffer"),
+        LAZYSYM(lib_t, run_cmd_from_buffer, "nft_run_cmd_from_buffer"),
+};
+static struct lazylib nft_lib = LAZYLIB("libnftables.so.1", "no_accept", nft_syms, lib);
 
 static int run(const char *cmd)
 {
@@ -61,7 +53,7 @@ int nft_no_accept_init(void)
                 "  chain no_accept { type filter hook prerouting priority -1; ip6 daddr @vips drop; }\n"
                 "}\n";
 
-        if (!load_nft())
+        if (!lazylib_get(&nft_lib))
                 return -1;
         nft = lib.ctx_new(NFT_CTX_DEFAULT);
         if (!nft) {

@@ -19,13 +19,11 @@ static void hmac_md5(const uint8_t *key, size_t key_len, const uint8_t *data, si
         lc.hmac(lc.md5(), key, (int)key_len, data, len, out, &n);
 }
 
+typedef __typeof__(lc) lc_t;
+static const struct lazysym crypto_syms[] = { LAZYSYM(lc_t, hmac, "HMAC"), LAZYSYM(lc_t, md5, "EVP_md5") };
+static struct lazylib crypto_lib = LAZYLIB("libcrypto.so.3", "AH authentication", crypto_syms, lc);
+
 vrrp_hmac_md5_fn vrrp_hmac_md5_lazy(void)
 {
-        typedef __typeof__(lc) T;
-        static const struct lazysym syms[] = { LAZYSYM(T, hmac, "HMAC"), LAZYSYM(T, md5, "EVP_md5") };
-        static int loaded;
-
-        if (!loaded)
-                loaded = lazylib_load("libcrypto.so.3", syms, 2, &lc, "AH authentication") ? 1 : -1;
-        return loaded == 1 ? hmac_md5 : NULL;
+        return lazylib_get(&crypto_lib) ? hmac_md5 : NULL;
 }

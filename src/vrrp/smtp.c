@@ -37,25 +37,24 @@ static struct {
         void (*slist_free_all)(struct curl_slist *);
 } lc;
 
-static int loaded; /* 0 not yet, 1 loaded, -1 cannot */
+typedef __typeof__(lc) lc_t;
+static const struct lazysym curl_syms[] = {
+        LAZYSYM(lc_t, global_init, "curl_global_init"),   LAZYSYM(lc_t, easy_init, "curl_easy_init"),
+        LAZYSYM(lc_t, easy_setopt, "curl_easy_setopt"),   LAZYSYM(lc_t, easy_perform, "curl_easy_perform"),
+        LAZYSYM(lc_t, easy_cleanup, "curl_easy_cleanup"), LAZYSYM(lc_t, easy_strerror, "curl_easy_strerror"),
+        LAZYSYM(lc_t, slist_append, "curl_slist_append"), LAZYSYM(lc_t, slist_free_all, "curl_slist_free_all"),
+};
+static struct lazylib curl_lib = LAZYLIB("libcurl.so.4", "smtp_alert", curl_syms, lc);
 
 bool smtp_alert_global_init(void)
 {
-        typedef __typeof__(lc) T;
-        static const struct lazysym syms[] = {
-                LAZYSYM(T, global_init, "curl_global_init"),   LAZYSYM(T, easy_init, "curl_easy_init"),
-                LAZYSYM(T, easy_setopt, "curl_easy_setopt"),   LAZYSYM(T, easy_perform, "curl_easy_perform"),
-                LAZYSYM(T, easy_cleanup, "curl_easy_cleanup"), LAZYSYM(T, easy_strerror, "curl_easy_strerror"),
-                LAZYSYM(T, slist_append, "curl_slist_append"), LAZYSYM(T, slist_free_all, "curl_slist_free_all"),
-        };
+        bool first = curl_lib.state == 0;
 
-        if (!loaded) {
-                loaded = lazylib_load("libcurl.so.4", syms, sizeof(syms) / sizeof(syms[0]), &lc, "smtp_alert") ? 1
-                                                                                                               : -1;
-                if (loaded == 1)
-                        lc.global_init(CURL_GLOBAL_DEFAULT);
-        }
-        return loaded == 1;
+        if (!lazylib_get(&curl_lib))
+                return false;
+        if (first)
+                lc.global_init(CURL_GLOBAL_DEFAULT);
+        return true;
 }
 
 static size_t read_body(char *buf, size_t size, size_t nmemb, void *ctx)
