@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/lazylib.h"
 #include "common/log.h"
@@ -36,8 +37,35 @@ static struct lazylib mhd_lib = LAZYLIB("libmicrohttpd.so.12", "metrics_listen",
 struct metrics {
         struct MHD_Daemon *d;
         pthread_mutex_t lock;
+        pthread_cond_t fresh;
+        unsigned long generation;       /* metrics_update() calls */
+        metrics_wake_fn wake;
+        void *wake_ctx;
         char *text;
 };
+
+#define FRESH_WAIT_MS 250
+
+/* Ask the loop for new numbers and wait a little for them. */
+static void wait_fresh(struct metrics *m)
+{
+        struct timespec until;
+        unsigned long gen;
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += FRESH_WAIT_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_mutex_lock(&m->lock);
+        gen = m->generation;
+        pthread_mutex_unlock(&m->lock);
+        m->wake(m->wake_ctx);
+        pthread_mutex_lock(&m->lock);
+        while (m->generation == gen)
+                if (pthread_cond_timedwait(&m->fresh, &m->lock, &until) != 0)
+                        break;
+        pthread_mutex_unlock(&m->lock);
+}
 
 /* ---- rendering ----------------------------------------------------------------------------- */
 
@@ -233,6 +261,8 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *c, const char *ur
         (void)version, (void)upload, (void)upload_size, (void)req;
         if (strcmp(method, "GET") && strcmp(method, "HEAD"))
                 return MHD_NO;
+        if (found)
+                wait_fresh(m);
         pthread_mutex_lock(&m->lock);
         body = strdup(found && m->text ? m->text : found ? "" : "see /metrics\n");
         pthread_mutex_unlock(&m->lock);
@@ -275,7 +305,7 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ret, unsigned *
         return !host[0] || inet_pton(AF_INET, host, &a->sin_addr) == 1;
 }
 
-struct metrics *metrics_start(const char *listen)
+struct metrics *metrics_start(const char *listen, metrics_wake_fn wake, void *ctx)
 {
         struct sockaddr_storage sa;
         unsigned flags;
@@ -291,12 +321,16 @@ struct metrics *metrics_start(const char *listen)
         if (!m)
                 return NULL;
         pthread_mutex_init(&m->lock, NULL);
+        pthread_cond_init(&m->fresh, NULL);
+        m->wake = wake;
+        m->wake_ctx = ctx;
         m->d = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | flags, 0, NULL, NULL, serve, m,
                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, 16U,
                                 MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
         if (!m->d) {
                 log_err("metrics_listen %s: cannot listen there", listen);
                 pthread_mutex_destroy(&m->lock);
+                pthread_cond_destroy(&m->fresh);
                 free(m);
                 return NULL;
         }
@@ -314,6 +348,8 @@ void metrics_update(struct metrics *m, const struct metrics_input *in)
         pthread_mutex_lock(&m->lock);
         free(m->text);
         m->text = text;
+        m->generation++;
+        pthread_cond_broadcast(&m->fresh);
         pthread_mutex_unlock(&m->lock);
 }
 
@@ -323,6 +359,7 @@ void metrics_stop(struct metrics *m)
                 return;
         mhd.stop_daemon(m->d);
         pthread_mutex_destroy(&m->lock);
+        pthread_cond_destroy(&m->fresh);
         free(m->text);
         free(m);
 }

@@ -19,8 +19,13 @@ struct metrics_input {
         double last_reload_time;
 };
 
+/* A scrape asks for fresh numbers through this (called on the HTTP
+ * thread; it must only wake the loop), then waits up to 250 ms for
+ * metrics_update() before serving what it has. */
+typedef void (*metrics_wake_fn)(void *ctx);
+
 /* NULL with a logged error if ADDR:PORT is invalid or cannot be bound. */
-struct metrics *metrics_start(const char *listen);
+struct metrics *metrics_start(const char *listen, metrics_wake_fn wake, void *ctx);
 void metrics_update(struct metrics *m, const struct metrics_input *in);
 void metrics_stop(struct metrics *m);
 

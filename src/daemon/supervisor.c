@@ -40,6 +40,7 @@ struct client {
 struct pending {
         json_int_t id;
         bool reload;                    /* tell systemd READY=1 when it is done */
+        json_t *query;                  /* status/show: answered from the fresh status */
         struct client *cl;
         json_t *client_id;
         struct pending *next;
@@ -59,6 +60,7 @@ struct sup {
         json_t *transitions;            /* per instance, for metrics */
         struct metrics *metrics;
         char *metrics_listen;
+        uv_async_t scrape;              /* a scrape wants fresh numbers */
         int64_t last_status;
         bool ready;
         char last_sd_status[160];
@@ -90,6 +92,28 @@ static void refresh_metrics(struct sup *s)
         metrics_update(s->metrics, &in);
 }
 
+static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload);
+
+/* On the loop: a scrape is waiting; ask the worker (its status push then
+ * refreshes the metrics), or refresh from the copy if there is no worker. */
+static void on_scrape(uv_async_t *a)
+{
+        struct sup *s = a->data;
+        json_t *q = json_pack("{s:s}", "cmd", "status");
+
+        if (!s->wch || !forward(s, NULL, q, false))
+                refresh_metrics(s);
+        else
+                s->pending->query = json_pack("{s:s}", "cmd", "status");
+        json_decref(q);
+}
+
+/* On the HTTP thread: only wake the loop. */
+static void scrape_wake(void *ctx)
+{
+        uv_async_send(&((struct sup *)ctx)->scrape);
+}
+
 /* Start, move or stop the endpoint as the configuration says. */
 static void configure_metrics(struct sup *s)
 {
@@ -102,7 +126,7 @@ static void configure_metrics(struct sup *s)
         free(s->metrics_listen);
         s->metrics_listen = want ? strdup(want) : NULL;
         if (want)
-                s->metrics = metrics_start(want);
+                s->metrics = metrics_start(want, scrape_wake, s);
         refresh_metrics(s);
 }
 
@@ -206,6 +230,26 @@ static void remove_worker_addresses(struct sup *s)
         nl_close(nl);
 }
 
+static json_t *local_answer(struct sup *s, json_t *req);
+
+/* The worker died with requests in flight: answer them anyway. */
+static void fail_pending(struct sup *s)
+{
+        while (s->pending) {
+                struct pending *p = s->pending;
+                json_t *out = p->query ? local_answer(s, p->query)
+                                       : json_pack("{s:O,s:b,s:s}", "id", p->client_id ? p->client_id : json_null(),
+                                                   "ok", 0, "error", "the VRRP worker stopped before answering");
+                s->pending = p->next;
+                if (p->cl)
+                        ipc_send(p->cl->ch, out);
+                json_decref(out);
+                json_decref(p->query);
+                json_decref(p->client_id);
+                free(p);
+        }
+}
+
 static void on_worker_closed(uv_handle_t *h)
 {
         free(h);
@@ -225,6 +269,7 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
         s->worker = NULL;
         ipc_close(s->wch);
         s->wch = NULL;
+        fail_pending(s);
         if (s->stopping) {
                 uv_timer_stop(&s->kill_timer);
                 uv_stop(&s->loop);
@@ -269,9 +314,21 @@ static void route_reply(struct sup *s, json_t *msg)
                 *pp = p->next;
                 if (p->reload)
                         sd_notify_str("READY=1");
-                json_t *out = json_deep_copy(msg);
-                json_object_del(out, "reply");
-                json_object_set(out, "id", p->client_id);
+                json_t *out;
+                if (p->query) {
+                        json_t *st = json_object_get(msg, "status");
+                        if (st) {
+                                json_decref(s->status);
+                                s->status = json_incref(st);
+                                refresh_metrics(s);
+                        }
+                        out = local_answer(s, p->query);
+                        json_decref(p->query);
+                } else {
+                        out = json_deep_copy(msg);
+                        json_object_del(out, "reply");
+                        json_object_set(out, "id", p->client_id);
+                }
                 if (p->cl)
                         ipc_send(p->cl->ch, out);
                 json_decref(out);
@@ -304,7 +361,9 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
                         s->wch = NULL;
                 return;
         }
-        if ((st = json_object_get(msg, "status"))) {
+        if (json_object_get(msg, "reply")) {
+                route_reply(s, msg); /* before "status": a status reply has both */
+        } else if ((st = json_object_get(msg, "status"))) {
                 json_decref(s->status);
                 s->status = json_incref(st);
                 s->last_status = mono_usec();
@@ -318,8 +377,6 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
                                             json_integer(json_integer_value(json_object_get(s->transitions, vi)) + 1));
                 broadcast_event(s, ev);
                 json_decref(ev);
-        } else if (json_object_get(msg, "reply")) {
-                route_reply(s, msg);
         }
 }
 
@@ -436,6 +493,39 @@ static json_t *answer(json_t *id, bool ok)
 
 static void reload(struct sup *s, struct client *cl, json_t *req);
 
+/* status, dump and show, from the supervisor's copy of the worker's status. */
+static json_t *local_answer(struct sup *s, json_t *req)
+{
+        const char *cmd = json_string_value(json_object_get(req, "cmd"));
+        json_t *id = json_object_get(req, "id"), *out;
+
+        if (!strcmp(cmd, "show")) {
+                json_t *vi = find_instance(s, json_string_value(json_object_get(req, "name")));
+                out = answer(id, vi != NULL);
+                json_object_set_new(out, vi ? "instance" : "error",
+                                    vi ? json_incref(vi) : json_string("no such vrrp_instance"));
+                return out;
+        }
+        out = answer(id, true);
+        json_object_set(out, "status", s->status ? s->status : json_null());
+        json_object_set_new(out, "worker", worker_json(s));
+        json_object_set_new(out, "reload", reload_json(s));
+        json_object_set_new(out, "config_file", json_string(s->o->config_file));
+        return out;
+}
+
+/* Fresh numbers: ask the worker, answer when it replies (route_reply). */
+static bool ask_worker(struct sup *s, struct client *cl, json_t *req)
+{
+        json_t *q = json_pack("{s:s,s:O}", "cmd", "status", "id", json_object_get(req, "id"));
+        bool ok = forward(s, cl, q, false);
+
+        json_decref(q);
+        if (ok)
+                s->pending->query = json_incref(req);
+        return ok;
+}
+
 static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
 {
         struct client *cl = ctx;
@@ -460,17 +550,10 @@ static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
         id = json_object_get(msg, "id");
         if (!cmd)
                 cmd = "";
-        if (!strcmp(cmd, "status") || !strcmp(cmd, "dump")) {
-                out = answer(id, true);
-                json_object_set(out, "status", s->status ? s->status : json_null());
-                json_object_set_new(out, "worker", worker_json(s));
-                json_object_set_new(out, "reload", reload_json(s));
-                json_object_set_new(out, "config_file", json_string(s->o->config_file));
-        } else if (!strcmp(cmd, "show")) {
-                json_t *vi = find_instance(s, json_string_value(json_object_get(msg, "name")));
-                out = answer(id, vi != NULL);
-                json_object_set_new(out, vi ? "instance" : "error",
-                                    vi ? json_incref(vi) : json_string("no such vrrp_instance"));
+        if (!strcmp(cmd, "status") || !strcmp(cmd, "dump") || !strcmp(cmd, "show")) {
+                if (s->wch && ask_worker(s, cl, msg))
+                        return;
+                out = local_answer(s, msg); /* the last copy: the worker is restarting */
         } else if (!strcmp(cmd, "events")) {
                 cl->events = true;
                 out = answer(id, true);
@@ -650,6 +733,8 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
         uv_loop_init(&s.loop);
         s.events = json_array();
         s.transitions = json_object();
+        uv_async_init(&s.loop, &s.scrape, on_scrape);
+        s.scrape.data = &s;
         uv_timer_init(&s.loop, &s.respawn);
         uv_timer_init(&s.loop, &s.kill_timer);
         s.respawn.data = s.kill_timer.data = &s;

@@ -94,6 +94,18 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
         vrrp_instance_receive(vi, now, rx, &adv, form);
 }
 
+/* The monotonic time at which the datagram arrived, from the kernel's
+ * wall-clock stamp; now when there is none (or it looks wrong). */
+static int64_t arrival(const struct vrrp_sock_rx *rx)
+{
+        int64_t now = mono_usec(), age;
+
+        if (!rx->arrived_wall_us)
+                return now;
+        age = wall_usec() - rx->arrived_wall_us;
+        return age >= 0 && age < 1000000 ? now - age : now;
+}
+
 static void on_readable(uv_poll_t *h, int status, int events)
 {
         struct iface_slot *slot = h->data;
@@ -106,7 +118,7 @@ static void on_readable(uv_poll_t *h, int status, int events)
                 struct vrrp_sock_rx rx;
                 if (vrrp_sock_recv(&slot->ifc.sock[idx], buf, sizeof(buf), &rx) < 0)
                         break;
-                dispatch(&slot->ifc, fam, &rx, mono_usec());
+                dispatch(&slot->ifc, fam, &rx, arrival(&rx));
         }
         engine_rearm(slot->eng);
 }
@@ -122,7 +134,7 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
                 struct vrrp_sock_rx rx;
                 if (vrrp_sock_recv(&vi->vmac.tx, buf, sizeof(buf), &rx) < 0)
                         break;
-                dispatch(vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, mono_usec());
+                dispatch(vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, arrival(&rx));
         }
         engine_rearm(vs->eng);
 }

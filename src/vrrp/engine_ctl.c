@@ -11,19 +11,20 @@
 #include "vrrp/reload.h"
 #include "vrrp/status.h"
 
-#define STATUS_PUSH_MS 1000
-
-static void push_status(struct engine *e)
-{
-        json_t *st = vrrp_status(e->inst, e->ninst, e->events);
-
-        ipc_send(e->sup, json_pack("{s:o}", "status", st));
-}
+/* The supervisor's copy (metrics, status while a worker restarts) is
+ * refreshed after every event and at this period; vigilctl asks the worker
+ * directly for fresh numbers. */
+#define STATUS_PUSH_MS 5000
 
 static void send_owned(struct engine *e, json_t *msg)
 {
         ipc_send(e->sup, msg);
         json_decref(msg);
+}
+
+static void push_status(struct engine *e)
+{
+        send_owned(e, json_pack("{s:o}", "status", vrrp_status(e->inst, e->ninst, e->events)));
 }
 
 static void on_status_soon(uv_timer_t *t)

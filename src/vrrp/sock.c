@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vrrp/ah.h"
@@ -67,6 +68,10 @@ static int open_proto(int family, int proto, int ifindex, const char *ifname, co
                 return r;
         }
         r = family == AF_INET6 ? setup_v6(fd, ifindex, group) : setup_v4(fd, ifindex, group);
+        /* the kernel's arrival time: the down timer starts when the advert
+         * arrived, not when we got round to reading it */
+        if (r == 0 && setopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0)
+                r = -errno;
         if (r < 0) {
                 close(fd);
                 return r;
@@ -153,9 +158,15 @@ int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const s
         return 0;
 }
 
-static void rx_v6_control(struct msghdr *mh, struct vrrp_sock_rx *rx)
+static void rx_control(struct msghdr *mh, struct vrrp_sock_rx *rx)
 {
         for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+                        struct timespec ts;
+                        memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+                        rx->arrived_wall_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+                        continue;
+                }
                 if (cm->cmsg_level != IPPROTO_IPV6)
                         continue;
                 if (cm->cmsg_type == IPV6_HOPLIMIT)
@@ -202,10 +213,10 @@ int vrrp_sock_recv(const struct vrrp_sock *s, uint8_t *buf, size_t size, struct 
 
         if (n < 0)
                 return -errno;
+        rx_control(&mh, &rx);
         if (s->family == AF_INET6) {
                 rx.src.family = AF_INET6;
                 rx.src.u.v6 = from.sin6_addr;
-                rx_v6_control(&mh, &rx);
                 rx.msg = buf;
                 rx.len = (size_t)n;
         } else {

@@ -33,6 +33,7 @@ int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const s
 struct vrrp_sock_rx {
         struct conf_ip src, dst;
         int ttl;                    /* TTL or hop limit, -1 if unknown */
+        int64_t arrived_wall_us;    /* kernel receive time (CLOCK_REALTIME), 0 if unknown */
         const uint8_t *msg;
         size_t len;
         bool bad_ip;                /* IPv4 header did not parse */
