@@ -54,7 +54,7 @@ def reload_cost(impl, da, db, n):
     import os
     import signal
     os.kill(da.pid("main") or da.proc.pid, signal.SIGHUP)
-    done = "Reloaded:" if impl == "vigil" else "Reload finished"
+    done = "Reloaded:" if impl == "vigil" else "Reload complete"
     ok = wait_for(lambda: done in da.output(), 120, interval=0.05)
     took = time.monotonic() - t0 if ok else None
     wait_for(lambda: False, 3)

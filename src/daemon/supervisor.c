@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,6 +57,10 @@ struct sup {
         int exit_code;
         uv_timer_t respawn, kill_timer;
         struct ipc *wch;
+        /* The worker's last status, kept as text: a parsed tree of 1,000
+         * instances holds tens of megabytes. `status` is a borrowed tree,
+         * set only while a fresh one is being handled. */
+        char *status_text;
         json_t *status, *events;
         json_t *transitions;            /* per instance, for metrics */
         struct metrics *metrics;
@@ -79,17 +84,40 @@ struct sup {
         } reload;
 };
 
+/* ---- the status copy ---------------------------------------------------------------------- */
+
+/* The status tree: the one being handled, else parsed from the copy (then
+ * *ret_owned and the caller decrefs it). */
+static json_t *status_tree(struct sup *s, bool *ret_owned)
+{
+        *ret_owned = false;
+        if (s->status || !s->status_text)
+                return s->status;
+        *ret_owned = true;
+        return json_loads(s->status_text, 0, NULL);
+}
+
+static void keep_status_text(struct sup *s, json_t *st)
+{
+        free(s->status_text);
+        s->status_text = json_dumps(st, JSON_COMPACT);
+}
+
 /* ---- metrics ------------------------------------------------------------------------------ */
 
 static void refresh_metrics(struct sup *s)
 {
-        struct metrics_input in = { .status = s->status, .worker_running = s->worker != NULL,
+        bool own;
+        json_t *st = s->metrics ? status_tree(s, &own) : NULL;
+        struct metrics_input in = { .status = st, .worker_running = s->worker != NULL,
                                     .worker_restarts = s->restarts, .transitions = s->transitions,
                                     .reloads = s->reload.count, .reload_failures = s->reload.failed,
                                     .last_reload_ok = s->reload.last_ok,
                                     .last_reload_time = (double)s->reload.last_time / 1e6 };
 
         metrics_update(s->metrics, &in);
+        if (st && own)
+                json_decref(st);
 }
 
 static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload);
@@ -318,11 +346,12 @@ static void route_reply(struct sup *s, json_t *msg)
                 if (p->query) {
                         json_t *st = json_object_get(msg, "status");
                         if (st) {
-                                json_decref(s->status);
-                                s->status = json_incref(st);
+                                keep_status_text(s, st);
+                                s->status = st;
                                 refresh_metrics(s);
                         }
                         out = local_answer(s, p->query);
+                        s->status = NULL;
                         json_decref(p->query);
                 } else {
                         out = json_deep_copy(msg);
@@ -364,11 +393,13 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
         if (json_object_get(msg, "reply")) {
                 route_reply(s, msg); /* before "status": a status reply has both */
         } else if ((st = json_object_get(msg, "status"))) {
-                json_decref(s->status);
-                s->status = json_incref(st);
+                keep_status_text(s, st);
+                s->status = st;
                 s->last_status = mono_usec();
                 refresh_metrics(s);
                 tell_systemd(s);
+                s->status = NULL;
+                malloc_trim(0); /* the parsed snapshot was large; give it back */
         } else if (json_object_get(msg, "event")) {
                 json_t *ev = json_deep_copy(msg);
                 const char *vi = json_string_value(json_object_get(ev, "instance"));
@@ -475,12 +506,12 @@ static json_t *reload_json(const struct sup *s)
                          "last_time", s->reload.count ? json_real((double)s->reload.last_time / 1e6) : json_null());
 }
 
-static json_t *find_instance(const struct sup *s, const char *name)
+static json_t *find_instance(json_t *status, const char *name)
 {
         size_t i;
         json_t *vi;
 
-        json_array_foreach(json_object_get(s->status, "instances"), i, vi)
+        json_array_foreach(json_object_get(status, "instances"), i, vi)
                 if (name && !strcmp(json_string_value(json_object_get(vi, "name")), name))
                         return vi;
         return NULL;
@@ -498,19 +529,23 @@ static json_t *local_answer(struct sup *s, json_t *req)
 {
         const char *cmd = json_string_value(json_object_get(req, "cmd"));
         json_t *id = json_object_get(req, "id"), *out;
+        bool own;
+        json_t *st = status_tree(s, &own);
 
         if (!strcmp(cmd, "show")) {
-                json_t *vi = find_instance(s, json_string_value(json_object_get(req, "name")));
+                json_t *vi = find_instance(st, json_string_value(json_object_get(req, "name")));
                 out = answer(id, vi != NULL);
                 json_object_set_new(out, vi ? "instance" : "error",
                                     vi ? json_incref(vi) : json_string("no such vrrp_instance"));
-                return out;
+        } else {
+                out = answer(id, true);
+                json_object_set(out, "status", st ? st : json_null());
+                json_object_set_new(out, "worker", worker_json(s));
+                json_object_set_new(out, "reload", reload_json(s));
+                json_object_set_new(out, "config_file", json_string(s->o->config_file));
         }
-        out = answer(id, true);
-        json_object_set(out, "status", s->status ? s->status : json_null());
-        json_object_set_new(out, "worker", worker_json(s));
-        json_object_set_new(out, "reload", reload_json(s));
-        json_object_set_new(out, "config_file", json_string(s->o->config_file));
+        if (own)
+                json_decref(st);
         return out;
 }
 
@@ -769,7 +804,7 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
         uv_loop_close(&s.loop);
         if (s.ctl_fd >= 0)
                 unlink(o->control_path);
-        json_decref(s.status);
+        free(s.status_text);
         json_decref(s.events);
         json_decref(s.transitions);
         conf_free(s.conf);

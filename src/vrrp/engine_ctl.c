@@ -1,5 +1,6 @@
 /* The worker's side of the supervisor channel: events and status go up,
  * commands (status, demote, promote) come down. */
+#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@ static void send_owned(struct engine *e, json_t *msg)
 static void push_status(struct engine *e)
 {
         send_owned(e, json_pack("{s:o}", "status", vrrp_status(e->inst, e->ninst, e->events)));
+        malloc_trim(0); /* the snapshot's tree was large and short-lived */
 }
 
 static void on_status_soon(uv_timer_t *t)
