@@ -23,9 +23,13 @@ static void send_owned(struct engine *e, json_t *msg)
         json_decref(msg);
 }
 
+/* The pushed copy is the summary (state, priorities, VIPs, master, last
+ * transition): what the supervisor needs while a worker restarts. Counters,
+ * timers and trackers go only to a request (vigilctl, a metrics scrape),
+ * which keeps the snapshots small at 1,000 instances. */
 static void push_status(struct engine *e)
 {
-        send_owned(e, json_pack("{s:o}", "status", vrrp_status(e->inst, e->ninst, e->events)));
+        send_owned(e, json_pack("{s:o}", "status", vrrp_status(e->inst, e->ninst, e->events, false)));
         malloc_trim(0); /* the snapshot's tree was large and short-lived */
 }
 
@@ -121,7 +125,7 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
                 return;
         } else if (!strcmp(cmd, "status")) {
                 reply = json_pack("{s:O,s:b,s:o}", "reply", id ? id : json_null(), "ok", 1, "status",
-                                  vrrp_status(e->inst, e->ninst, e->events));
+                                  vrrp_status(e->inst, e->ninst, e->events, true));
         } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
                 const char *name = json_string_value(json_object_get(msg, "name"));
                 int n = name ? demote(e, name, !strcmp(cmd, "demote")) : 0;

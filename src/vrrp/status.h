@@ -11,7 +11,7 @@
 
 /* One instance; detail adds timers, every counter and the trackers. */
 json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail);
-/* Everything: {"instances": [...], "groups": [...]} with detail. */
-json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev);
+/* Everything: {"instances": [...], "groups": [...]}; detail as above. */
+json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev, bool detail);
 /* A transition or another event, for the ordered stream. */
 json_t *vrrp_event_json(const struct vrrp_instance *vi, const struct vrrp_action *a);
