@@ -223,6 +223,55 @@ static int stream_events(FILE *in, long count, bool json)
         return 0;
 }
 
+/* The request for cmd and its operands; NULL on a usage error. */
+static json_t *build_request(const char *cmd, int argc, char **argv, int at)
+{
+        json_t *req = json_pack("{s:s,s:i}", "cmd", cmd, "id", 1);
+
+        if (!strcmp(cmd, "show")) {
+                if (at + 1 >= argc || strcmp(argv[at], "instance"))
+                        goto usage;
+                json_object_set_new(req, "name", json_string(argv[at + 1]));
+        } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
+                if (at >= argc)
+                        goto usage;
+                json_object_set_new(req, "name", json_string(argv[at]));
+        } else if (strcmp(cmd, "status") && strcmp(cmd, "events") && strcmp(cmd, "reload") && strcmp(cmd, "dump")) {
+                fprintf(stderr, "vigilctl: unknown command '%s'\n", cmd);
+                goto usage;
+        }
+        return req;
+usage:
+        json_decref(req);
+        usage(stderr);
+        return NULL;
+}
+
+/* Print an answer the way the command wants it; the exit code. */
+static int print_answer(const char *cmd, json_t *ans, bool json)
+{
+        int rc = 0;
+
+        if (json || !strcmp(cmd, "dump")) {
+                char *s = json_dumps(ans, JSON_INDENT(2));
+                printf("%s\n", s);
+                free(s);
+                rc = json_is_true(json_object_get(ans, "ok")) ? 0 : 1;
+        } else if (!json_is_true(json_object_get(ans, "ok")) && strcmp(cmd, "reload")) {
+                fprintf(stderr, "vigilctl: %s\n", str(ans, "error"));
+                rc = 1;
+        } else if (!strcmp(cmd, "status")) {
+                print_status(ans);
+        } else if (!strcmp(cmd, "show")) {
+                print_instance(ans);
+        } else if (!strcmp(cmd, "reload")) {
+                rc = print_reload(ans);
+        } else {
+                printf("%s: ok\n", cmd);
+        }
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         static const struct option longopts[] = {
@@ -233,7 +282,7 @@ int main(int argc, char **argv)
         const char *path = getenv("VIGIL_SOCKET") ? getenv("VIGIL_SOCKET") : DEFAULT_SOCKET;
         bool json = false;
         long count = 0;
-        int c, fd, rc = 0;
+        int c, rc;
         const char *cmd;
         json_t *req, *ans;
         FILE *in;
@@ -259,27 +308,10 @@ int main(int argc, char **argv)
                 else if (!strcmp(argv[i], "-n") && i + 1 < argc)
                         count = strtol(argv[++i], NULL, 10);
         }
-        req = json_pack("{s:s,s:i}", "cmd", cmd, "id", 1);
-        if (!strcmp(cmd, "show")) {
-                if (optind + 1 >= argc || strcmp(argv[optind], "instance")) {
-                        usage(stderr);
-                        return 2;
-                }
-                json_object_set_new(req, "name", json_string(argv[optind + 1]));
-        } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
-                if (optind >= argc) {
-                        usage(stderr);
-                        return 2;
-                }
-                json_object_set_new(req, "name", json_string(argv[optind]));
-        } else if (strcmp(cmd, "status") && strcmp(cmd, "events") && strcmp(cmd, "reload") && strcmp(cmd, "dump")) {
-                fprintf(stderr, "vigilctl: unknown command '%s'\n", cmd);
-                usage(stderr);
+        if (!(req = build_request(cmd, argc, argv, optind)))
                 return 2;
-        }
-        fd = connect_to(path);
-        send_request(fd, req);
-        in = fdopen(fd, "r");
+        in = fdopen(connect_to(path), "r");
+        send_request(fileno(in), req);
         ans = read_answer(in);
         if (!ans) {
                 fprintf(stderr, "vigilctl: no answer from vigild\n");
@@ -287,23 +319,7 @@ int main(int argc, char **argv)
         }
         if (!strcmp(cmd, "events") && json_is_true(json_object_get(ans, "ok")))
                 return stream_events(in, count, json);
-        if (json || !strcmp(cmd, "dump")) {
-                char *s = json_dumps(ans, JSON_INDENT(2));
-                printf("%s\n", s);
-                free(s);
-                rc = json_is_true(json_object_get(ans, "ok")) ? 0 : 1;
-        } else if (!json_is_true(json_object_get(ans, "ok")) && strcmp(cmd, "reload")) {
-                fprintf(stderr, "vigilctl: %s\n", str(ans, "error"));
-                rc = 1;
-        } else if (!strcmp(cmd, "status")) {
-                print_status(ans);
-        } else if (!strcmp(cmd, "show")) {
-                print_instance(ans);
-        } else if (!strcmp(cmd, "reload")) {
-                rc = print_reload(ans);
-        } else {
-                printf("%s: ok\n", cmd);
-        }
+        rc = print_answer(cmd, ans, json);
         json_decref(ans);
         json_decref(req);
         fclose(in);

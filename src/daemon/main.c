@@ -147,93 +147,100 @@ static bool set_facility(const char *s)
         return true;
 }
 
+enum { OPT_DUMP = 1000, OPT_CONTROL, OPT_SIGNUM, OPT_ALL };
+static const struct option longopts[] = {
+        { "use-file", required_argument, NULL, 'f' },
+        { "config-test", optional_argument, NULL, 't' },
+        { "dump-config", no_argument, NULL, OPT_DUMP },
+        { "config-id", required_argument, NULL, 'i' },
+        { "all-config", no_argument, NULL, 'e' },
+        { "dont-fork", no_argument, NULL, 'n' },
+        { "log-console", no_argument, NULL, 'l' },
+        { "log-detail", no_argument, NULL, 'D' },
+        { "vrrp", no_argument, NULL, 'P' },
+        { "check", no_argument, NULL, 'C' },
+        { "pid", required_argument, NULL, 'p' },
+        { "vrrp_pid", required_argument, NULL, 'r' },
+        { "checkers_pid", required_argument, NULL, 'c' },
+        { "control-socket", required_argument, NULL, OPT_CONTROL },
+        { "signum", required_argument, NULL, OPT_SIGNUM },
+        { "log-facility", required_argument, NULL, 'S' },
+        { "dump-conf", no_argument, NULL, 'd' },
+        { "dont-respawn", no_argument, NULL, 'R' },
+        { "snmp", no_argument, NULL, 'x' },
+        { "snmp-agent-socket", required_argument, NULL, 'A' },
+        { "no_bfd", no_argument, NULL, 'B' },
+        { "all", no_argument, NULL, OPT_ALL },
+        { "address-monitoring", no_argument, NULL, 'a' },
+        { "log-file", optional_argument, NULL, 'g' },
+        { "no-syslog", no_argument, NULL, 'G' },
+        { "dont-release-vrrp", no_argument, NULL, 'V' },
+        { "release-vips", no_argument, NULL, 'X' },
+        { "core-dump", no_argument, NULL, 'm' },
+        { "core-dump-pattern", optional_argument, NULL, 'M' },
+        { "umask", required_argument, NULL, 'u' },
+        { "namespace", required_argument, NULL, 's' },
+        { "version", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+};
+/* A keepalived option we accept but do not act on: say so; true if c is one. */
+static bool say_if_ignored(int c)
+{
+        for (size_t k = 0; k < sizeof(ignored_opts) / sizeof(ignored_opts[0]); k++)
+                if (c == ignored_opts[k].opt) {
+                        fprintf(stderr, "vigild: %s\n", ignored_opts[k].what);
+                        return true;
+                }
+        return false;
+}
+
+/* One option; -1 on a usage error. */
+static int apply_option(struct options *o, int c, char *arg)
+{
+        switch (c) {
+        case OPT_ALL: break; /* every worker the config needs starts anyway */
+        case OPT_SIGNUM: exit(print_signum(arg));
+        case 'S': return set_facility(arg) ? 0 : -1;
+        case 'd': o->dump_conf_to_log = true; break;
+        case 'R': o->dont_respawn = true; break;
+        case 'f': o->config_file = arg; break;
+        case 't':
+                o->config_test = true;
+                o->test_output = arg;
+                break;
+        case OPT_DUMP: o->dump_config = true; break;
+        case OPT_CONTROL: o->control_path = arg; break;
+        case 'i': o->config_id = arg; break;
+        case 'e': o->all_config = true; break;
+        case 'n': o->dont_fork = true; break;
+        case 'l': o->log_console = true; break;
+        case 'D': o->log_detail = true; break;
+        case 'P': o->vrrp_only = true; break;
+        case 'C': o->check_only = true; break;
+        case 'p': o->pid_file = arg; break;
+        case 'r': o->vrrp_pid_file = arg; break;
+        case 'c': o->checkers_pid_file = arg; break;
+        case 'v':
+                printf("vigild %s\n", VIGIL_VERSION);
+                exit(0);
+        case 'h':
+                usage(stdout);
+                exit(0);
+        default:
+                usage(stderr);
+                return -1;
+        }
+        return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
-        enum { OPT_DUMP = 1000, OPT_CONTROL, OPT_SIGNUM, OPT_ALL };
-        static const struct option longopts[] = {
-                { "use-file", required_argument, NULL, 'f' },
-                { "config-test", optional_argument, NULL, 't' },
-                { "dump-config", no_argument, NULL, OPT_DUMP },
-                { "config-id", required_argument, NULL, 'i' },
-                { "all-config", no_argument, NULL, 'e' },
-                { "dont-fork", no_argument, NULL, 'n' },
-                { "log-console", no_argument, NULL, 'l' },
-                { "log-detail", no_argument, NULL, 'D' },
-                { "vrrp", no_argument, NULL, 'P' },
-                { "check", no_argument, NULL, 'C' },
-                { "pid", required_argument, NULL, 'p' },
-                { "vrrp_pid", required_argument, NULL, 'r' },
-                { "checkers_pid", required_argument, NULL, 'c' },
-                { "control-socket", required_argument, NULL, OPT_CONTROL },
-                { "signum", required_argument, NULL, OPT_SIGNUM },
-                { "log-facility", required_argument, NULL, 'S' },
-                { "dump-conf", no_argument, NULL, 'd' },
-                { "dont-respawn", no_argument, NULL, 'R' },
-                { "snmp", no_argument, NULL, 'x' },
-                { "snmp-agent-socket", required_argument, NULL, 'A' },
-                { "no_bfd", no_argument, NULL, 'B' },
-                { "all", no_argument, NULL, OPT_ALL },
-                { "address-monitoring", no_argument, NULL, 'a' },
-                { "log-file", optional_argument, NULL, 'g' },
-                { "no-syslog", no_argument, NULL, 'G' },
-                { "dont-release-vrrp", no_argument, NULL, 'V' },
-                { "release-vips", no_argument, NULL, 'X' },
-                { "core-dump", no_argument, NULL, 'm' },
-                { "core-dump-pattern", optional_argument, NULL, 'M' },
-                { "umask", required_argument, NULL, 'u' },
-                { "namespace", required_argument, NULL, 's' },
-                { "version", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
-        };
         int c;
 
-        while ((c = getopt_long(argc, argv, "f:t::i:evhnlDPCp:r:c:S:dRxA:BagGVXmM::u:s:", longopts, NULL)) != -1) {
-                bool ignored = false;
-                for (size_t k = 0; k < sizeof(ignored_opts) / sizeof(ignored_opts[0]); k++)
-                        if (c == ignored_opts[k].opt) {
-                                fprintf(stderr, "vigild: %s\n", ignored_opts[k].what);
-                                ignored = true;
-                        }
-                if (ignored)
-                        continue;
-                switch (c) {
-                case OPT_ALL: break; /* every worker the config needs starts anyway */
-                case OPT_SIGNUM: exit(print_signum(optarg));
-                case 'S':
-                        if (!set_facility(optarg))
-                                return -1;
-                        break;
-                case 'd': o->dump_conf_to_log = true; break;
-                case 'R': o->dont_respawn = true; break;
-                case 'f': o->config_file = optarg; break;
-                case 't':
-                        o->config_test = true;
-                        o->test_output = optarg;
-                        break;
-                case OPT_DUMP: o->dump_config = true; break;
-                case OPT_CONTROL: o->control_path = optarg; break;
-                case 'i': o->config_id = optarg; break;
-                case 'e': o->all_config = true; break;
-                case 'n': o->dont_fork = true; break;
-                case 'l': o->log_console = true; break;
-                case 'D': o->log_detail = true; break;
-                case 'P': o->vrrp_only = true; break;
-                case 'C': o->check_only = true; break;
-                case 'p': o->pid_file = optarg; break;
-                case 'r': o->vrrp_pid_file = optarg; break;
-                case 'c': o->checkers_pid_file = optarg; break;
-                case 'v':
-                        printf("vigild %s\n", VIGIL_VERSION);
-                        exit(0);
-                case 'h':
-                        usage(stdout);
-                        exit(0);
-                default:
-                        usage(stderr);
+        while ((c = getopt_long(argc, argv, "f:t::i:evhnlDPCp:r:c:S:dRxA:BagGVXmM::u:s:", longopts, NULL)) != -1)
+                if (!say_if_ignored(c) && apply_option(o, c, optarg) < 0)
                         return -1;
-                }
-        }
         if (optind < argc)
                 fprintf(stderr, "vigild: unexpected argument(s) ignored: %s%s\n", argv[optind],
                         optind + 1 < argc ? " ..." : "");

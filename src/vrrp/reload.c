@@ -159,76 +159,100 @@ static void count(struct reload_report *rep, enum fate f)
         }
 }
 
+/* Decide each new instance's fate; stop the old ones that do not carry over. */
+static void decide(struct engine *e, struct conf *nc, enum fate *fate, struct reload_report *rep, int64_t now)
+{
+        bool *carried = calloc(e->ninst ? e->ninst : 1, sizeof(*carried));
+        bool regroup = groups_changed(e->conf, nc);
+        const struct conf_vrrp_instance *ci;
+        unsigned j = 0;
+
+        CONF_FOREACH(ci, &nc->instances) {
+                struct vrrp_instance *old = find_old(e, ci->name);
+                fate[j] = !old ? ADD : compare(old->c, ci, regroup);
+                if (old && fate[j] != RESTART && carried)
+                        carried[old - e->inst] = true;
+                count(rep, fate[j]);
+                j++;
+        }
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (!carried || !carried[i]) {
+                        e->inst[i].deleting = conf_find_instance(nc, e->inst[i].c->name) == NULL;
+                        rep->removed += e->inst[i].deleting;
+                        stop_one(e, &e->inst[i], now);
+                }
+        free(carried);
+}
+
+/* The new instance array: carried instances moved in, the others opened. */
+static struct vrrp_instance *build(struct engine *e, const struct conf *nc, const enum fate *fate)
+{
+        struct vrrp_instance *ni = calloc(nc->instances.count ? nc->instances.count : 1, sizeof(*ni));
+        const struct conf_vrrp_instance *ci;
+        unsigned j = 0;
+
+        if (!ni)
+                return NULL;
+        CONF_FOREACH(ci, &nc->instances) {
+                const struct vrrp_instance *old = find_old(e, ci->name);
+                if (old && (fate[j] == KEEP || fate[j] == UPDATE)) {
+                        ni[j] = *old;
+                        if (fate[j] == UPDATE)
+                                update_in_place(&ni[j], nc, ci);
+                        else
+                                ni[j].c = ci;
+                } else if (engine_open_instance(e, &ni[j], ci) < 0) {
+                        log_err("(%s) cannot start after the reload", ci->name);
+                }
+                j++;
+        }
+        return ni;
+}
+
+/* New trackers (keeping the state of unchanged ones) and notifications. */
+static void rewire(struct engine *e, struct trackers *ots, struct vrrp_events *nev)
+{
+        struct vrrp_events *oev = e->events;
+
+        engine_index(e);
+        for (unsigned i = 0; i < e->ninst; i++)
+                engine_build_refs(e, &e->inst[i]);
+        trackers_adopt(e->trackers, ots);
+        trackers_release(ots);
+        vrrp_events_init(nev, &e->loop, e->conf, e->inst, e->ninst);
+        vrrp_events_succeed(nev, oev);
+        e->events = nev;
+}
+
 int engine_reload(struct engine *e, struct conf *nc, struct reload_report *rep)
 {
         struct conf *oc = e->conf;
         struct vrrp_events *oev = e->events, *nev = calloc(1, sizeof(*nev));
         struct trackers *ots = e->trackers;
         unsigned n = nc->instances.count;
-        struct vrrp_instance *ni = calloc(n ? n : 1, sizeof(*ni));
         enum fate *fate = calloc(n ? n : 1, sizeof(*fate));
-        bool *carried = calloc(e->ninst ? e->ninst : 1, sizeof(*carried));
-        bool regroup = groups_changed(oc, nc);
-        const struct conf_vrrp_instance *ci;
+        struct vrrp_instance *ni;
         int64_t now = mono_usec();
-        unsigned j = 0;
 
         memset(rep, 0, sizeof(*rep));
-        if (!nev || !ni || !fate || !carried) {
-                free(nev), free(ni), free(fate), free(carried);
+        if (!nev || !fate) {
+                free(nev), free(fate);
                 return -1;
         }
-        /* decide, and stop what will not carry over */
-        CONF_FOREACH(ci, &nc->instances) {
-                struct vrrp_instance *old = find_old(e, ci->name);
-                fate[j] = !old ? ADD : compare(old->c, ci, regroup);
-                if (old && fate[j] != RESTART)
-                        carried[old - e->inst] = true;
-                j++;
-        }
-        for (unsigned i = 0; i < e->ninst; i++)
-                if (!carried[i]) {
-                        e->inst[i].deleting = conf_find_instance(nc, e->inst[i].c->name) == NULL;
-                        rep->removed += e->inst[i].deleting;
-                        stop_one(e, &e->inst[i], now);
-                }
+        decide(e, nc, fate, rep, now);
         if (statics_changed(oc, nc)) {
                 engine_static_addresses(e, oc, false);
                 engine_static_addresses(e, nc, true);
         }
-        /* build the new generation */
         e->conf = nc;
         e->trackers = engine_new_trackers(e);
-        j = 0;
-        CONF_FOREACH(ci, &nc->instances) {
-                struct vrrp_instance *old = find_old(e, ci->name);
-                count(rep, fate[j]);
-                if (fate[j] == KEEP || fate[j] == UPDATE) {
-                        ni[j] = *old;
-                        if (fate[j] == UPDATE)
-                                update_in_place(&ni[j], nc, ci);
-                        else
-                                ni[j].c = ci;
-                        ni[j].refs = NULL;
-                } else if (engine_open_instance(e, &ni[j], ci) < 0) {
-                        log_err("(%s) cannot start after the reload", ci->name);
-                }
-                j++;
-        }
+        ni = build(e, nc, fate);
         free(e->inst);
         e->inst = ni;
-        e->ninst = n;
-        engine_index(e);
-        for (unsigned i = 0; i < n; i++)
-                engine_build_refs(e, &ni[i]);
-        trackers_adopt(e->trackers, ots);
-        trackers_release(ots);
-        vrrp_events_init(nev, &e->loop, nc, ni, n);
-        vrrp_events_succeed(nev, oev);
-        e->events = nev;
+        e->ninst = ni ? n : 0;
+        rewire(e, ots, nev);
         retire(e, oc, oev);
-        /* carry on, or start */
-        for (unsigned i = 0; i < n; i++) {
+        for (unsigned i = 0; i < e->ninst; i++) {
                 if (fate[i] == KEEP || fate[i] == UPDATE) {
                         vrrp_instance_track_update(&ni[i], now);
                 } else {
@@ -240,6 +264,5 @@ int engine_reload(struct engine *e, struct conf *nc, struct reload_report *rep)
         trackers_start(e->trackers);
         engine_rearm(e);
         free(fate);
-        free(carried);
         return 0;
 }

@@ -109,6 +109,14 @@ void vrrp_sock_close(struct vrrp_sock *s)
         s->fd = -1;
 }
 
+static void put_cmsg(struct cmsghdr *cm, int level, int type, const void *data, size_t len)
+{
+        cm->cmsg_level = level;
+        cm->cmsg_type = type;
+        cm->cmsg_len = CMSG_LEN(len);
+        memcpy(CMSG_DATA(cm), data, len);
+}
+
 int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
                    const uint8_t *msg, size_t len)
 {
@@ -134,24 +142,18 @@ int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const s
                 to.v6.sin6_addr = dst->u.v6;
                 to.v6.sin6_scope_id = (uint32_t)s->ifindex;
                 mh.msg_namelen = sizeof(to.v6);
-                cm->cmsg_level = IPPROTO_IPV6, cm->cmsg_type = IPV6_PKTINFO;
-                cm->cmsg_len = CMSG_LEN(sizeof(pi));
-                memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+                put_cmsg(cm, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
                 cm = CMSG_NXTHDR(&mh, cm);
-                cm->cmsg_level = IPPROTO_IPV6, cm->cmsg_type = IPV6_HOPLIMIT;
+                put_cmsg(cm, IPPROTO_IPV6, IPV6_HOPLIMIT, &ttl, sizeof(ttl));
         } else {
                 struct in_pktinfo pi = { .ipi_ifindex = s->ifindex, .ipi_spec_dst = src->u.v4 };
                 to.v4.sin_family = AF_INET;
                 to.v4.sin_addr = dst->u.v4;
                 mh.msg_namelen = sizeof(to.v4);
-                cm->cmsg_level = IPPROTO_IP, cm->cmsg_type = IP_PKTINFO;
-                cm->cmsg_len = CMSG_LEN(sizeof(pi));
-                memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+                put_cmsg(cm, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
                 cm = CMSG_NXTHDR(&mh, cm);
-                cm->cmsg_level = IPPROTO_IP, cm->cmsg_type = IP_TTL;
+                put_cmsg(cm, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
         }
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &ttl, sizeof(int));
         mh.msg_controllen = (size_t)((char *)cm - ctl.buf) + CMSG_SPACE(sizeof(int));
         if (sendmsg(s->fd, &mh, 0) < 0)
                 return -errno;
