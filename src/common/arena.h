@@ -11,9 +11,14 @@ struct arena_chunk;
 struct arena {
         struct arena_chunk *head;
         size_t used_bytes;
+        size_t chunk_bytes;     /* smallest chunk; 0 means ARENA_CHUNK_MIN */
 };
 
 void arena_init(struct arena *a);
+/* An arena of large chunks, for short-lived bulk data: chunks above malloc's
+ * mmap threshold go back to the kernel when the arena is freed instead of
+ * leaving holes in the heap. */
+void arena_init_bulk(struct arena *a);
 void arena_free(struct arena *a);
 
 /* Zeroed memory; aborts on allocation failure (configs are small and a

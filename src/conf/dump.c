@@ -248,7 +248,7 @@ json_t *conf_instance_to_json(const struct conf_vrrp_instance *vi)
         json_object_set_new(o, "unicast_fault_no_peer", json_boolean(vi->unicast_fault_no_peer));
         json_object_set_new(o, "mcast_dst_ip", ip_json(&vi->mcast_dst_ip));
         json_object_set_new(o, "notify_priority_changes", json_integer(vi->notify_priority_changes));
-        json_object_update_new(o, notify_json(&vi->notify));
+        json_object_update_new(o, notify_json(conf_instance_notify(vi)));
         return o;
 }
 

@@ -242,13 +242,32 @@ static const struct kw auth_kw[] = {
 };
 const struct kw_table kw_auth_table = { "authentication", auth_kw };
 
+static struct conf_notify *notify_of(struct parser *p, VI *vi)
+{
+        if (!vi->notify)
+                vi->notify = arena_alloc(&p->conf->arena, sizeof(*vi->notify));
+        return vi->notify;
+}
+
+#define NOTIFY_KW(field)                                                                      \
+        static void kw_notify_##field(struct parser *p, const struct conf_line *ln, void *obj) \
+        {                                                                                     \
+                read_script(p, ln, &notify_of(p, obj)->field);                                \
+        }
+NOTIFY_KW(master)
+NOTIFY_KW(backup)
+NOTIFY_KW(fault)
+NOTIFY_KW(stop)
+NOTIFY_KW(generic)
+NOTIFY_KW(master_rx_lower_pri)
+
 static void kw_notify_deleted(struct parser *p, const struct conf_line *ln, void *obj)
 {
-        VI *vi = obj;
+        struct conf_notify *n = notify_of(p, obj);
 
-        vi->notify.notify_deleted = true;
+        n->notify_deleted = true;
         if (ln->ntok > 1)
-                read_script(p, ln, &vi->notify.deleted);
+                read_script(p, ln, &n->deleted);
 }
 
 /* keepalived quirk: any valid boolean, even "off", sets the flag */
@@ -335,13 +354,13 @@ static const struct kw instance_kw[] = {
         KW_NS("vrf", NULL),
         KW_BLOCK("authentication", &kw_auth_table, open_auth, NULL),
         KW_NS("auth_hmac", NULL),
-        KW_T("notify_master", T_SCRIPT, VI, notify.master, 0, 0),
-        KW_T("notify_backup", T_SCRIPT, VI, notify.backup, 0, 0),
-        KW_T("notify_fault", T_SCRIPT, VI, notify.fault, 0, 0),
-        KW_T("notify_stop", T_SCRIPT, VI, notify.stop, 0, 0),
-        KW_T("notify", T_SCRIPT, VI, notify.generic, 0, 0),
+        KW_FN("notify_master", kw_notify_master),
+        KW_FN("notify_backup", kw_notify_backup),
+        KW_FN("notify_fault", kw_notify_fault),
+        KW_FN("notify_stop", kw_notify_stop),
+        KW_FN("notify", kw_notify_generic),
         KW_FN("notify_deleted", kw_notify_deleted),
-        KW_T("notify_master_rx_lower_pri", T_SCRIPT, VI, notify.master_rx_lower_pri, 0, 0),
+        KW_FN("notify_master_rx_lower_pri", kw_notify_master_rx_lower_pri),
         KW_T("notify_priority_changes", T_TRIBOOL, VI, notify_priority_changes, 0, 0),
         KW_T("smtp_alert", T_TRIBOOL, VI, smtp_alert, 0, 0),
         KW_TS("garp_master_delay", T_TIMER, VI, garp_master_delay, 0, 86400 * SEC),

@@ -268,7 +268,7 @@ static void lex_include(struct lexer *lx, int checks, const char *pattern, int c
         size_t nalts = 0, total = 0;
         struct conf_pos saved = lx->pos;
 
-        full = path_join(lx->arena, lx->file->dir, pattern);
+        full = path_join(lx->scratch, lx->file->dir, pattern);
         if (!brace_expand(full, &alts, &nalts)) {
                 lex_error(lx, col, "include pattern '%s' expands to more than %d alternatives", full,
                           INCLUDE_MAX_ALTERNATIVES);
@@ -348,8 +348,8 @@ static void emit_logical(struct lexer *lx, const char *s, const int *cols, size_
         memset(ln, 0, sizeof(*ln));
         ln->pos = lx->pos;
         ln->pos.col = cols[0];
-        ln->text = arena_strndup(lx->arena, s, n);
-        int *c = arena_calloc(lx->arena, n + 1, sizeof(int));
+        ln->text = arena_strndup(lx->scratch, s, n);
+        int *c = arena_calloc(lx->scratch, n + 1, sizeof(int));
         memcpy(c, cols, n * sizeof(int));
         c[n] = n ? cols[n - 1] + 1 : 1;
         ln->cols = c;
@@ -495,6 +495,8 @@ int conf_lex(struct arena *a, const struct conf_lex_opts *opts, const char *path
         int r;
 
         memset(ret, 0, sizeof(*ret));
+        arena_init_bulk(&ret->scratch);
+        lx.scratch = &ret->scratch;
         r = opts->fs->read_file(opts->fs->ctx, path, false, &data, &len);
         if (r < 0) {
                 struct conf_pos pos = { .file = path };
@@ -517,6 +519,7 @@ int conf_lex(struct arena *a, const struct conf_lex_opts *opts, const char *path
 void conf_lines_free(struct conf_lines *l)
 {
         free(l->items);
+        arena_free(&l->scratch);
         memset(l, 0, sizeof(*l));
 }
 

@@ -52,9 +52,14 @@ struct conf_lines {
         size_t count;
         size_t capacity;
         struct conf_pos end;   /* end of the main file, for "missing '}'" */
+        /* Line texts, columns and tokens: needed only while parsing, and
+         * about thirty times the size of the model built from them. */
+        struct arena scratch;
 };
 
-/* Read path and everything it includes. Lines and strings live in a.
+/* Read path and everything it includes. File names and source lines (what
+ * positions point to) live in a; the lines themselves in ret->scratch, until
+ * conf_lines_free().
  * Returns 0, or -ENOENT etc. when the main file cannot be read (a fatal
  * diagnostic has been added). */
 int conf_lex(struct arena *a, const struct conf_lex_opts *opts, const char *path,

@@ -27,7 +27,8 @@ struct lex_file {
 };
 
 struct lexer {
-        struct arena *arena;
+        struct arena *arena;         /* what outlives the lines: file names, source text */
+        struct arena *scratch;       /* what does not: line text, columns, tokens */
         const struct conf_lex_opts *opts;
         struct diag_list *diags;
         struct conf_lines *out;

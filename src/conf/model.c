@@ -2,6 +2,8 @@
 #include "conf/model.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +80,21 @@ struct conf_sync_group *conf_find_sync_group(const struct conf *c, const char *n
         FIND(struct conf_sync_group, &c->sync_groups, name);
 }
 
+const struct conf_notify *conf_instance_notify(const struct conf_vrrp_instance *vi)
+{
+        static const struct conf_notify none;
+
+        return vi->notify ? vi->notify : &none;
+}
+
+void conf_vmac_name(const struct conf_vrrp_instance *vi, char *buf, size_t size)
+{
+        if (vi->vmac_name)
+                snprintf(buf, size, "%s", vi->vmac_name);
+        else
+                snprintf(buf, size, "vrrp%s.%u", vi->family == AF_INET6 ? "6" : "", vi->virtual_router_id);
+}
+
 struct conf *conf_parse(const struct conf_parse_opts *opts, const char *path, struct diag_list *diags)
 {
         struct conf *c = calloc(1, sizeof(*c));
@@ -97,6 +114,7 @@ struct conf *conf_parse(const struct conf_parse_opts *opts, const char *path, st
         arena_init(&c->arena);
         conf_global_defaults(&c->global);
         if (conf_lex(&c->arena, &lo, path, &lines, diags) < 0) {
+                conf_lines_free(&lines);
                 conf_free(c);
                 return NULL;
         }

@@ -277,7 +277,9 @@ struct conf_vrrp_instance {
         bool track_src_ip;
         enum conf_auth auth_type;
         const char *auth_pass;  /* NULL: authentication disabled */
-        struct conf_notify notify;
+        /* NULL until a notify keyword: most instances have none, and the
+         * seven scripts would be a third of each instance's memory */
+        struct conf_notify *notify;
         int smtp_alert;
         int notify_priority_changes;
         int64_t garp_master_delay;
@@ -499,6 +501,10 @@ struct conf_vrrp_script *conf_find_vrrp_script(const struct conf *c, const char 
 struct conf_track_file *conf_find_track_file(const struct conf *c, const char *name);
 struct conf_track_process *conf_find_track_process(const struct conf *c, const char *name);
 struct conf_vrrp_instance *conf_find_instance(const struct conf *c, const char *name);
+/* vi's notify scripts; an empty set when it has none. */
+const struct conf_notify *conf_instance_notify(const struct conf_vrrp_instance *vi);
+/* The VMAC interface's name: vmac_name, else vrrp.VRID (vrrp6.VRID for IPv6). */
+void conf_vmac_name(const struct conf_vrrp_instance *vi, char *buf, size_t size);
 struct conf_sync_group *conf_find_sync_group(const struct conf *c, const char *name);
 
 /* Defaults applied when an object is created. */

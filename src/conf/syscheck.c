@@ -144,7 +144,7 @@ static void check_scripts(struct syscheck *s)
                 check_script(s, &vs->script, vs->user, what);
         }
         CONF_FOREACH(vi, &s->conf->instances)
-                check_notify(s, &vi->notify, vi->name);
+                check_notify(s, conf_instance_notify(vi), vi->name);
         CONF_FOREACH(g, &s->conf->sync_groups)
                 check_notify(s, &g->notify, g->name);
         CONF_FOREACH(v, &s->conf->virtual_servers) {

@@ -13,7 +13,7 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln)
 {
         const char *s = ln->text;
         size_t len = strlen(s), i = 0, n = 0, cap = 8;
-        struct conf_token *tok = arena_calloc(lx->arena, cap, sizeof(*tok));
+        struct conf_token *tok = arena_calloc(lx->scratch, cap, sizeof(*tok));
 
         while (i < len) {
                 size_t start;
@@ -24,7 +24,7 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln)
                 if (i >= len)
                         break;
                 if (n == cap) {
-                        struct conf_token *bigger = arena_calloc(lx->arena, cap * 2, sizeof(*tok));
+                        struct conf_token *bigger = arena_calloc(lx->scratch, cap * 2, sizeof(*tok));
                         memcpy(bigger, tok, n * sizeof(*tok));
                         tok = bigger;
                         cap *= 2;
@@ -39,12 +39,12 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln)
                                 diag_add(lx->diags, DIAG_ERROR, DIAG_CONFIG, &p, "unmatched quote");
                                 break;
                         }
-                        tok[n].s = arena_strndup(lx->arena, s + i + 1, (size_t)(close - s) - i - 1);
+                        tok[n].s = arena_strndup(lx->scratch, s + i + 1, (size_t)(close - s) - i - 1);
                         i = (size_t)(close - s) + 1;
                 } else {
                         while (i < len && !str_is_blank_char(s[i]) && s[i] != '"')
                                 i++;
-                        tok[n].s = arena_strndup(lx->arena, s + start, i - start);
+                        tok[n].s = arena_strndup(lx->scratch, s + start, i - start);
                 }
                 tok[n].off = start;
                 tok[n].col = ln->cols[start];

@@ -2,6 +2,7 @@
  * when the supervisor runs us again as its worker, of the VRRP engine. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -498,6 +499,10 @@ int main(int argc, char **argv)
 {
         struct options o = {0};
 
+        /* A fixed threshold: glibc would otherwise raise it to the size of
+         * the first large block freed (a parse's scratch lines), and the
+         * next reload's scratch would then stay in the heap for good. */
+        mallopt(M_MMAP_THRESHOLD, 256 * 1024);
         if (parse_args(argc, argv, &o) < 0)
                 return 1;
         if (o.config_test)

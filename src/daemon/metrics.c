@@ -127,6 +127,7 @@ static const struct {
         { "keepalived_priority_zero_received_total", "priority_zero_received", "Priority-0 adverts received." },
         { "keepalived_priority_zero_sent_total", "priority_zero_sent", "Priority-0 adverts sent." },
         { "keepalived_address_list_errors_total", "address_list_mismatch", "Adverts whose address list differs." },
+        { "vigil_vrrp_transitions_total", "transitions", "State changes since the VRRP worker started." },
 };
 
 static const struct {
@@ -220,8 +221,6 @@ char *metrics_render(const struct metrics_input *in)
 {
         struct out o = { 0 };
         json_t *list = json_object_get(in->status, "instances");
-        const char *name;
-        json_t *v;
 
         put(&o, "%s", "");
         help(&o, "keepalived_up", "gauge", "1 while the VRRP worker runs.");
@@ -237,9 +236,6 @@ char *metrics_render(const struct metrics_input *in)
         put(&o, "vigil_last_reload_success %d\n", in->reloads ? in->last_reload_ok : 1);
         help(&o, "vigil_last_reload_timestamp_seconds", "gauge", "When the last reload was asked for.");
         put(&o, "vigil_last_reload_timestamp_seconds %.3f\n", in->last_reload_time);
-        help(&o, "vigil_vrrp_transitions_total", "counter", "State transitions per instance.");
-        json_object_foreach(in->transitions, name, v)
-                put(&o, "vigil_vrrp_transitions_total{iname=\"%s\"} %lld\n", name, json_integer_value(v));
         if (list) {
                 instance_metrics(&o, list);
                 tracker_metrics(&o, list);

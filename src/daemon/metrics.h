@@ -10,10 +10,9 @@
 struct metrics;
 
 struct metrics_input {
-        json_t *status;                 /* the worker's last status, may be NULL */
+        json_t *status;                 /* the worker's fresh status; NULL without a worker */
         bool worker_running;
         unsigned worker_restarts;
-        json_t *transitions;            /* {"VI_1": n, ...} from the event stream */
         unsigned reloads, reload_failures;
         bool last_reload_ok;
         double last_reload_time;

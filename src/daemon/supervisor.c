@@ -18,11 +18,9 @@
 #include "common/lazylib.h"
 #include "common/log.h"
 #include "daemon/ipc.h"
+#include "daemon/leftovers.h"
 #include "daemon/metrics.h"
-#include "net/nl.h"
-#include "net/vmac.h"
 
-#define EVENT_BACKLOG 1000
 #define STOP_GRACE_MS 5000
 #define BACKOFF_MAX_S 60
 #define STABLE_RUN_US (60 * 1000000LL)
@@ -50,19 +48,18 @@ struct pending {
 struct sup {
         uv_loop_t loop;
         const struct supervisor_opts *o;
-        struct conf *conf;
+        struct leftovers *leftovers;    /* of the running configuration */
         uv_process_t *worker;
         int64_t worker_started;
         unsigned restarts, backoff_s;
         int exit_code;
         uv_timer_t respawn, kill_timer;
         struct ipc *wch;
-        /* The worker's last status, kept as text: a parsed tree of 1,000
-         * instances holds tens of megabytes. `status` is a borrowed tree,
-         * set only while a fresh one is being handled. */
-        char *status_text;
-        json_t *status, *events;
-        json_t *transitions;            /* per instance, for metrics */
+        /* Only the worker knows its instances; it pushes counts every
+         * second (systemd's STATUS and watchdog), and answers status, show
+         * and scrapes itself. `status` is its reply, borrowed while handled. */
+        json_t *status;
+        struct { unsigned instances, master, backup, fault; } counts;
         struct metrics *metrics;
         char *metrics_listen;
         uv_async_t scrape;              /* a scrape wants fresh numbers */
@@ -84,40 +81,20 @@ struct sup {
         } reload;
 };
 
-/* ---- the status copy ---------------------------------------------------------------------- */
-
-/* The status tree: the one being handled, else parsed from the copy (then
- * *ret_owned and the caller decrefs it). */
-static json_t *status_tree(struct sup *s, bool *ret_owned)
-{
-        *ret_owned = false;
-        if (s->status || !s->status_text)
-                return s->status;
-        *ret_owned = true;
-        return json_loads(s->status_text, 0, NULL);
-}
-
-static void keep_status_text(struct sup *s, json_t *st)
-{
-        free(s->status_text);
-        s->status_text = json_dumps(st, JSON_COMPACT);
-}
-
 /* ---- metrics ------------------------------------------------------------------------------ */
 
+/* With a fresh status from the worker, or with no worker at all: a
+ * rendering without the instances would be served to the next scrape. */
 static void refresh_metrics(struct sup *s)
 {
-        bool own;
-        json_t *st = s->metrics ? status_tree(s, &own) : NULL;
-        struct metrics_input in = { .status = st, .worker_running = s->worker != NULL,
-                                    .worker_restarts = s->restarts, .transitions = s->transitions,
+        struct metrics_input in = { .status = s->status, .worker_running = s->worker != NULL,
+                                    .worker_restarts = s->restarts,
                                     .reloads = s->reload.count, .reload_failures = s->reload.failed,
                                     .last_reload_ok = s->reload.last_ok,
                                     .last_reload_time = (double)s->reload.last_time / 1e6 };
 
-        metrics_update(s->metrics, &in);
-        if (st && own)
-                json_decref(st);
+        if (s->metrics && (s->status || !s->wch))
+                metrics_update(s->metrics, &in);
 }
 
 static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload);
@@ -143,9 +120,8 @@ static void scrape_wake(void *ctx)
 }
 
 /* Start, move or stop the endpoint as the configuration says. */
-static void configure_metrics(struct sup *s)
+static void configure_metrics(struct sup *s, const char *want)
 {
-        const char *want = s->conf->global.metrics_listen;
 
         if ((!want && !s->metrics_listen) || (want && s->metrics_listen && !strcmp(want, s->metrics_listen)))
                 return;
@@ -186,18 +162,10 @@ static void sd_notify_str(const char *msg)
 /* READY=1 once the worker has reported; STATUS= a one-line summary. */
 static void tell_systemd(struct sup *s)
 {
-        unsigned n[4] = { 0 };
-        size_t i;
-        json_t *vi;
         char line[160];
 
-        json_array_foreach(json_object_get(s->status, "instances"), i, vi) {
-                const char *st = json_string_value(json_object_get(vi, "state"));
-                n[!strcmp(st, "MASTER") ? 0 : !strcmp(st, "BACKUP") ? 1 : !strcmp(st, "FAULT") ? 2 : 3]++;
-        }
-        snprintf(line, sizeof(line), "%sSTATUS=%zu instances: %u MASTER, %u BACKUP, %u FAULT",
-                 s->ready ? "" : "READY=1\n", json_array_size(json_object_get(s->status, "instances")), n[0], n[1],
-                 n[2]);
+        snprintf(line, sizeof(line), "%sSTATUS=%u instances: %u MASTER, %u BACKUP, %u FAULT", s->ready ? "" : "READY=1\n",
+                 s->counts.instances, s->counts.master, s->counts.backup, s->counts.fault);
         if (!s->ready || strcmp(line, s->last_sd_status)) {
                 sd_notify_str(line);
                 snprintf(s->last_sd_status, sizeof(s->last_sd_status), "%s", line);
@@ -205,8 +173,8 @@ static void tell_systemd(struct sup *s)
         s->ready = true;
 }
 
-/* WatchdogSec: fed only while the worker keeps reporting, so a hung worker
- * gets the whole service restarted. */
+/* WatchdogSec: fed only while the worker's heartbeats (one a second)
+ * arrive, so a hung worker gets the whole service restarted. */
 static void on_watchdog(uv_timer_t *t)
 {
         struct sup *s = t->data;
@@ -229,34 +197,6 @@ static void start_watchdog(struct sup *s)
 /* ---- the worker ------------------------------------------------------------------------- */
 
 static void spawn_worker(struct sup *s);
-
-/* A worker that died without cleaning up leaves its addresses behind; take
- * them off before a peer takes over, so that no address is on two nodes. */
-static void remove_worker_addresses(struct sup *s)
-{
-        const struct conf_vrrp_instance *vi;
-        const struct conf_ipaddress *a;
-        struct nl *nl;
-
-        if (nl_open(&nl) < 0)
-                return;
-        CONF_FOREACH(vi, &s->conf->instances) {
-                if (vi->use_vmac) {
-                        char name[32];
-                        if (vi->vmac_name)
-                                snprintf(name, sizeof(name), "%s", vi->vmac_name);
-                        else
-                                snprintf(name, sizeof(name), "vrrp%s.%u", vi->family == AF_INET6 ? "6" : "",
-                                         vi->virtual_router_id);
-                        vmac_delete(nl, name);
-                }
-                CONF_FOREACH(a, &vi->virtual_ipaddress)
-                        nl_addr(nl, false, (int)if_nametoindex(a->dev ? a->dev : ""), a);
-                CONF_FOREACH(a, &vi->virtual_ipaddress_excluded)
-                        nl_addr(nl, false, (int)if_nametoindex(a->dev ? a->dev : ""), a);
-        }
-        nl_close(nl);
-}
 
 static json_t *local_answer(struct sup *s, json_t *req);
 
@@ -307,7 +247,9 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
                 log_err("VRRP worker killed by signal %d", signo);
         else
                 log_err("VRRP worker exited with status %d", (int)status);
-        remove_worker_addresses(s);
+        /* it may have died without cleaning up: take its addresses off
+         * before a peer takes over, so that no address is on two nodes */
+        leftovers_remove(s->leftovers);
         refresh_metrics(s);
         if (s->o->dont_respawn) {
                 log_err("not restarting it (-R); stopping");
@@ -344,12 +286,8 @@ static void route_reply(struct sup *s, json_t *msg)
                         sd_notify_str("READY=1");
                 json_t *out;
                 if (p->query) {
-                        json_t *st = json_object_get(msg, "status");
-                        if (st) {
-                                keep_status_text(s, st);
-                                s->status = st;
-                                refresh_metrics(s);
-                        }
+                        s->status = json_object_get(msg, "status");
+                        refresh_metrics(s);
                         out = local_answer(s, p->query);
                         s->status = NULL;
                         json_decref(p->query);
@@ -371,9 +309,6 @@ static void broadcast_event(struct sup *s, json_t *ev)
 {
         json_object_set_new(ev, "seq", json_integer(++s->seq));
         json_object_set_new(ev, "time", json_real((double)wall_usec() / 1e6));
-        json_array_append(s->events, ev);
-        if (json_array_size(s->events) > EVENT_BACKLOG)
-                json_array_remove(s->events, 0);
         for (struct client *c = s->clients; c; c = c->next)
                 if (c->events)
                         ipc_send(c->ch, ev);
@@ -392,20 +327,15 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
         }
         if (json_object_get(msg, "reply")) {
                 route_reply(s, msg); /* before "status": a status reply has both */
-        } else if ((st = json_object_get(msg, "status"))) {
-                keep_status_text(s, st);
-                s->status = st;
+        } else if ((st = json_object_get(msg, "summary"))) {
+                s->counts.instances = (unsigned)json_integer_value(json_object_get(st, "instances"));
+                s->counts.master = (unsigned)json_integer_value(json_object_get(st, "master"));
+                s->counts.backup = (unsigned)json_integer_value(json_object_get(st, "backup"));
+                s->counts.fault = (unsigned)json_integer_value(json_object_get(st, "fault"));
                 s->last_status = mono_usec();
-                refresh_metrics(s);
                 tell_systemd(s);
-                s->status = NULL;
-                malloc_trim(0); /* the parsed snapshot was large; give it back */
         } else if (json_object_get(msg, "event")) {
                 json_t *ev = json_deep_copy(msg);
-                const char *vi = json_string_value(json_object_get(ev, "instance"));
-                if (vi && !strcmp(json_string_value(json_object_get(ev, "event")), "transition"))
-                        json_object_set_new(s->transitions, vi,
-                                            json_integer(json_integer_value(json_object_get(s->transitions, vi)) + 1));
                 broadcast_event(s, ev);
                 json_decref(ev);
         }
@@ -524,19 +454,21 @@ static json_t *answer(json_t *id, bool ok)
 
 static void reload(struct sup *s, struct client *cl, json_t *req);
 
-/* status, dump and show, from the supervisor's copy of the worker's status. */
+/* status, dump and show, from the worker's fresh status (s->status), or
+ * without one when there is no worker. */
 static json_t *local_answer(struct sup *s, json_t *req)
 {
         const char *cmd = json_string_value(json_object_get(req, "cmd"));
         json_t *id = json_object_get(req, "id"), *out;
-        bool own;
-        json_t *st = status_tree(s, &own);
+        json_t *st = s->status;
 
         if (!strcmp(cmd, "show")) {
                 json_t *vi = find_instance(st, json_string_value(json_object_get(req, "name")));
                 out = answer(id, vi != NULL);
                 json_object_set_new(out, vi ? "instance" : "error",
-                                    vi ? json_incref(vi) : json_string("no such vrrp_instance"));
+                                    vi   ? json_incref(vi)
+                                    : st ? json_string("no such vrrp_instance")
+                                         : json_string("the VRRP worker is not running"));
         } else {
                 out = answer(id, true);
                 json_object_set(out, "status", st ? st : json_null());
@@ -544,8 +476,6 @@ static json_t *local_answer(struct sup *s, json_t *req)
                 json_object_set_new(out, "reload", reload_json(s));
                 json_object_set_new(out, "config_file", json_string(s->o->config_file));
         }
-        if (own)
-                json_decref(st);
         return out;
 }
 
@@ -588,7 +518,7 @@ static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
         if (!strcmp(cmd, "status") || !strcmp(cmd, "dump") || !strcmp(cmd, "show")) {
                 if (s->wch && ask_worker(s, cl, msg))
                         return;
-                out = local_answer(s, msg); /* the last copy: the worker is restarting */
+                out = local_answer(s, msg); /* no worker: no instances to show */
         } else if (!strcmp(cmd, "events")) {
                 cl->events = true;
                 out = answer(id, true);
@@ -682,9 +612,11 @@ static void reload(struct sup *s, struct client *cl, json_t *req)
         s->reload.last_time = wall_usec();
         s->reload.last_ok = ok;
         if (ok) {
-                conf_free(s->conf); /* the new addresses are the ones to clean up after a crash */
-                s->conf = nc;
-                configure_metrics(s);
+                leftovers_free(s->leftovers); /* the new addresses are the ones to clean up after a crash */
+                s->leftovers = leftovers_of(nc);
+                configure_metrics(s, nc->global.metrics_listen);
+                conf_free(nc);
+                malloc_trim(0); /* a large file's parse leaves holes in the heap */
         } else {
                 s->reload.failed++;
                 log_err("reload: %s has errors; the running configuration stays", s->o->config_file);
@@ -762,12 +694,10 @@ static void close_walk(uv_handle_t *h, void *arg)
 int supervisor_run(const struct supervisor_opts *o, struct conf *c)
 {
         static const int signals[3] = { SIGTERM, SIGINT, SIGHUP };
-        struct sup s = { .o = o, .conf = c, .ctl_fd = -1 };
+        struct sup s = { .o = o, .leftovers = leftovers_of(c), .ctl_fd = -1 };
         int r;
 
         uv_loop_init(&s.loop);
-        s.events = json_array();
-        s.transitions = json_object();
         uv_async_init(&s.loop, &s.scrape, on_scrape);
         s.scrape.data = &s;
         uv_timer_init(&s.loop, &s.respawn);
@@ -790,7 +720,9 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
         if (r < 0)
                 log_warn("control socket %s: %s; vigilctl will not reach this daemon", o->control_path,
                          strerror(-r));
-        configure_metrics(&s);
+        configure_metrics(&s, c->global.metrics_listen);
+        conf_free(c);
+        malloc_trim(0);
         start_watchdog(&s);
         spawn_worker(&s);
         uv_run(&s.loop, UV_RUN_DEFAULT);
@@ -804,9 +736,6 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
         uv_loop_close(&s.loop);
         if (s.ctl_fd >= 0)
                 unlink(o->control_path);
-        free(s.status_text);
-        json_decref(s.events);
-        json_decref(s.transitions);
-        conf_free(s.conf);
+        leftovers_free(s.leftovers);
         return s.exit_code;
 }

@@ -1,7 +1,8 @@
 /* The supervisor: starts the VRRP worker (this binary again, in worker
  * mode, with a socketpair on fd 3), restarts it when it dies, forwards
- * signals, keeps the latest status the worker pushed (so the control socket
- * answers while a worker restarts) and serves the control socket. */
+ * signals, and serves the control socket, passing status requests to the
+ * worker. It keeps nothing per instance but the addresses to remove if the
+ * worker dies. */
 #pragma once
 
 #include <stdbool.h>
@@ -19,7 +20,7 @@ struct supervisor_opts {
         void *(*validate)(const char *path, struct conf **ret_conf);
 };
 
-/* Runs until stopped; owns c (a reload replaces it). */
+/* Runs until stopped; frees c once it has what it keeps of it. */
 int supervisor_run(const struct supervisor_opts *o, struct conf *c);
 
 /* The environment variables that put the binary in worker mode. */

@@ -12,10 +12,10 @@
 #include "vrrp/reload.h"
 #include "vrrp/status.h"
 
-/* The supervisor's copy (metrics, status while a worker restarts) is
- * refreshed after every event and at this period; vigilctl asks the worker
- * directly for fresh numbers. */
-#define STATUS_PUSH_MS 5000
+/* The heartbeat: counts by state, after events and at this period. The
+ * supervisor feeds systemd's watchdog only while heartbeats arrive, and keeps
+ * nothing per instance: vigilctl and scrapes ask the worker. */
+#define STATUS_PUSH_MS 1000
 
 static void send_owned(struct engine *e, json_t *msg)
 {
@@ -23,14 +23,9 @@ static void send_owned(struct engine *e, json_t *msg)
         json_decref(msg);
 }
 
-/* The pushed copy is the summary (state, priorities, VIPs, master, last
- * transition): what the supervisor needs while a worker restarts. Counters,
- * timers and trackers go only to a request (vigilctl, a metrics scrape),
- * which keeps the snapshots small at 1,000 instances. */
 static void push_status(struct engine *e)
 {
-        send_owned(e, json_pack("{s:o}", "status", vrrp_status(e->inst, e->ninst, e->events, false)));
-        malloc_trim(0); /* the snapshot's tree was large and short-lived */
+        send_owned(e, json_pack("{s:o}", "summary", vrrp_status_counts(e->inst, e->ninst)));
 }
 
 static void on_status_soon(uv_timer_t *t)
@@ -38,8 +33,8 @@ static void on_status_soon(uv_timer_t *t)
         push_status(t->data);
 }
 
-/* After events, one status push when the loop is next idle: a burst of
- * transitions costs one snapshot, not one each. */
+/* After events, one heartbeat when the loop is next idle: a burst of
+ * transitions costs one, not one each. */
 static void status_soon(struct engine *e)
 {
         if (!uv_is_active((uv_handle_t *)&e->status_soon))
@@ -142,6 +137,8 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
         }
         send_owned(e, reply);
         push_status(e);
+        if (!strcmp(cmd, "status"))
+                malloc_trim(0); /* the status of every instance was large and short-lived */
 }
 
 static void on_status_timer(uv_timer_t *t)

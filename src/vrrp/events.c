@@ -27,6 +27,21 @@ static void cmds_init(struct notify_cmds *n, const struct conf *c, const struct 
                         script_cmd_init(dst[i], c, src[i], NULL, NULL, what);
 }
 
+static struct notify_cmds no_cmds; /* never written: instances without notify share it */
+
+/* Only instances with notify scripts get commands of their own. */
+static struct notify_cmds *instance_cmds(const struct conf *c, const struct conf_vrrp_instance *vi)
+{
+        struct notify_cmds *n;
+
+        if (!vi->notify)
+                return &no_cmds;
+        if (!(n = calloc(1, sizeof(*n))))
+                abort();
+        cmds_init(n, c, vi->notify, vi->name);
+        return n;
+}
+
 static void cmds_free(struct notify_cmds *n)
 {
         struct script_cmd *all[] = { &n->master, &n->backup, &n->fault, &n->stop, &n->generic, &n->rx_lower,
@@ -161,15 +176,15 @@ static void on_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_acti
                 ev->observer(ev->observer_ctx, vi, a);
         if (a->kind == ACT_STATE && a->state == VRRP_INIT && vi->deleting) {
                 /* removed by a reload: DELETED with notify_deleted, else FAULT (as keepalived) */
-                bool del = vi->c->notify.notify_deleted;
-                announce_as(ev, &ev->queues[i], &ev->cmds[i], del ? &ev->cmds[i].deleted : &ev->cmds[i].fault,
+                bool del = conf_instance_notify(vi->c)->notify_deleted;
+                announce_as(ev, &ev->queues[i], ev->cmds[i], del ? &ev->cmds[i]->deleted : &ev->cmds[i]->fault,
                             "INSTANCE", vi->c->name, del ? "DELETED" : "FAULT", vi->fsm.prio);
         } else if (a->kind == ACT_STATE) {
-                announce(ev, &ev->queues[i], &ev->cmds[i], "INSTANCE", vi->c->name, a->state, vi->fsm.prio);
+                announce(ev, &ev->queues[i], ev->cmds[i], "INSTANCE", vi->c->name, a->state, vi->fsm.prio);
                 if (vi->c->smtp_alert > 0)
                         smtp_alert_send(ev->loop, ev->conf, "Instance", vi->c->name, notify_state(a->state));
         } else if (a->kind == ACT_LOWER_PRIO_SEEN) {
-                notify_queue_push(&ev->queues[i], &ev->cmds[i].rx_lower, NULL);
+                notify_queue_push(&ev->queues[i], &ev->cmds[i]->rx_lower, NULL);
                 fifo_line(ev, "INSTANCE", vi->c->name, "MASTER_RX_LOWER_PRI", vi->fsm.prio);
         }
         if (!g || a->state == VRRP_INIT)
@@ -259,7 +274,7 @@ int vrrp_events_init(struct vrrp_events *ev, uv_loop_t *loop, const struct conf 
                 return -1;
         for (unsigned i = 0; i < ninst; i++) {
                 notify_queue_init(&ev->queues[i], loop);
-                cmds_init(&ev->cmds[i], c, &inst[i].c->notify, inst[i].c->name);
+                ev->cmds[i] = instance_cmds(c, inst[i].c);
                 inst[i].on_event = on_event;
                 inst[i].on_priority = on_priority;
                 inst[i].event_ctx = ev;
@@ -318,9 +333,12 @@ bool vrrp_events_idle(const struct vrrp_events *ev)
 
 void vrrp_events_free(struct vrrp_events *ev)
 {
-        for (unsigned i = 0; i < ev->ninst && ev->queues; i++) {
+        for (unsigned i = 0; i < ev->ninst && ev->queues && ev->cmds; i++) {
                 notify_queue_clear(&ev->queues[i]);
-                cmds_free(&ev->cmds[i]);
+                if (ev->cmds[i] && ev->cmds[i] != &no_cmds) {
+                        cmds_free(ev->cmds[i]);
+                        free(ev->cmds[i]);
+                }
         }
         for (unsigned i = 0; i < ev->ngroups; i++) {
                 notify_queue_clear(&ev->groups[i].q);

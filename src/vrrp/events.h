@@ -30,7 +30,7 @@ struct vrrp_events {
         struct vrrp_instance *inst;
         unsigned ninst;
         struct notify_queue *queues;    /* one per instance */
-        struct notify_cmds *cmds;
+        struct notify_cmds **cmds;      /* per instance; a shared empty set when it has no notify */
         struct vrrp_group *groups;
         unsigned ngroups;
         struct vrrp_group **group_of;   /* per instance, NULL if none */

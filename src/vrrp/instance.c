@@ -289,11 +289,7 @@ int vrrp_instance_vmac_up(struct vrrp_instance *vi)
         vi->vmac.tx.fd = vi->vmac.garp.fd = -1;
         if (!c->use_vmac)
                 return 0;
-        if (c->vmac_name)
-                snprintf(vi->vmac.name, sizeof(vi->vmac.name), "%s", c->vmac_name);
-        else
-                snprintf(vi->vmac.name, sizeof(vi->vmac.name), "vrrp%s.%u", vi->family == AF_INET6 ? "6" : "",
-                         c->virtual_router_id);
+        conf_vmac_name(c, vi->vmac.name, sizeof(vi->vmac.name));
         vmac_address(vi->family, c->virtual_router_id, vi->vmac.mac);
         idx = vmac_create(vi->nl, vi->vmac.name, vi->ifc->info.ifindex, vi->vmac.mac);
         if (idx < 0) {
@@ -439,6 +435,7 @@ static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
 {
         const char *name = vi->c->name;
 
+        vi->st.transitions++;
         switch (a->state) {
         case VRRP_MASTER:
                 vi->st.became_master++;

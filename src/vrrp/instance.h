@@ -49,7 +49,7 @@ typedef void (*vrrp_priority_fn)(void *ctx, struct vrrp_instance *vi);
 
 struct vrrp_instance_stats {
         uint64_t adverts_rx, adverts_tx, prio0_rx, prio0_tx;
-        uint64_t became_master, released_master;
+        uint64_t became_master, released_master, transitions;
         uint64_t addr_list_mismatch;
         uint64_t csum_as_v2_rx;         /* v3 IPv4 adverts with the RFC 9568 checksum */
         uint64_t drops[DROP_N];

@@ -43,7 +43,8 @@ static json_t *counters(const struct vrrp_instance *vi)
 
         for (int d = 0; d < DROP_N; d++)
                 json_object_set_new(drops, vrrp_drop_name(d), json_integer((json_int_t)st->drops[d]));
-        return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "adverts_received", (json_int_t)st->adverts_rx,
+        return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "transitions", (json_int_t)st->transitions,
+                         "adverts_received", (json_int_t)st->adverts_rx,
                          "adverts_sent", (json_int_t)st->adverts_tx, "priority_zero_received",
                          (json_int_t)st->prio0_rx, "priority_zero_sent", (json_int_t)st->prio0_tx,
                          "became_master", (json_int_t)st->became_master, "released_master",
@@ -122,6 +123,17 @@ json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct v
                                                         vrrp_state_name(ev->groups[g].state), "members", members));
         }
         return json_pack("{s:o,s:o}", "instances", list, "groups", groups);
+}
+
+json_t *vrrp_status_counts(const struct vrrp_instance *inst, unsigned n)
+{
+        unsigned by_state[VRRP_FAULT + 1] = { 0 };
+
+        for (unsigned i = 0; i < n; i++)
+                if (inst[i].fsm.state <= VRRP_FAULT)
+                        by_state[inst[i].fsm.state]++;
+        return json_pack("{s:i,s:i,s:i,s:i}", "instances", n, "master", by_state[VRRP_MASTER], "backup",
+                         by_state[VRRP_BACKUP], "fault", by_state[VRRP_FAULT]);
 }
 
 json_t *vrrp_event_json(const struct vrrp_instance *vi, const struct vrrp_action *a)

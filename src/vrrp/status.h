@@ -1,6 +1,5 @@
 /* The VRRP worker's state as JSON: what `vigilctl status` and `show`
- * print, what the supervisor keeps while a worker restarts, and what the
- * metrics endpoint exports. */
+ * print and what the metrics endpoint exports. */
 #pragma once
 
 #include <jansson.h>
@@ -13,5 +12,8 @@
 json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail);
 /* Everything: {"instances": [...], "groups": [...]}; detail as above. */
 json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev, bool detail);
+/* How many instances are in each state: {"instances": n, "master": m,
+ * "backup": b, "fault": f}; the worker's heartbeat to its supervisor. */
+json_t *vrrp_status_counts(const struct vrrp_instance *inst, unsigned n);
 /* A transition or another event, for the ordered stream. */
 json_t *vrrp_event_json(const struct vrrp_instance *vi, const struct vrrp_action *a);

@@ -4,6 +4,8 @@ running pair."""
 import json
 import os
 import signal
+import socket as sk
+import time
 import subprocess
 
 from lab import wait_for
@@ -201,7 +203,7 @@ def test_metrics_are_scraped_and_parsed(lab, vigild):
     assert m[("vigil_vrrp_base_priority", labels)] == 150
     assert m[("vigil_vrrp_effective_priority", labels)] == 150
     assert m[("keepalived_become_master_total", labels)] == 1
-    assert m[("vigil_vrrp_transitions_total", (("iname", "VI_1"),))] == 2      # BACKUP, then MASTER
+    assert m[("vigil_vrrp_transitions_total", labels)] == 2      # BACKUP, then MASTER
     assert m[("vigil_tracker_up", (("iname", "VI_1"), ("kind", "script"), ("name", "chk")))] == 1
     assert m[("vigil_script_runs_total", (("iname", "VI_1"), ("name", "chk"), ("result", "all")))] >= 1
     assert m[("vigil_vrrp_dropped_adverts_total", tuple(sorted(labels + (("reason", "auth_failure"),))))] == 0
@@ -241,16 +243,21 @@ def test_dump_files_on_usr1_usr2_and_json(lab, vigild, tmp_path):
     assert js[0]["stats"]["become_master"] == 1 and js[0]["stats"]["advert_sent"] >= 1
 
 
-def test_systemd_notifications(lab, vigild, tmp_path):
-    """Type=notify: READY=1 with a STATUS line once the worker reports,
-    RELOADING=1 then READY=1 around a reload, WATCHDOG=1 while the worker
-    lives, STOPPING=1 at the end. A datagram socket stands in for systemd."""
-    import socket as sk
-    a, _, _ = lab.hosts
+def notify_socket(tmp_path):
+    """A datagram socket standing in for systemd's NOTIFY_SOCKET."""
     path = str(tmp_path / "notify")
     srv = sk.socket(sk.AF_UNIX, sk.SOCK_DGRAM)
     srv.bind(path)
     srv.settimeout(0.2)
+    return path, srv
+
+
+def test_systemd_notifications(lab, vigild, tmp_path):
+    """Type=notify: READY=1 with a STATUS line once the worker reports,
+    RELOADING=1 then READY=1 around a reload, WATCHDOG=1 while the worker
+    lives, STOPPING=1 at the end."""
+    a, _, _ = lab.hosts
+    path, srv = notify_socket(tmp_path)
     got = []
 
     def until(text, seconds):
@@ -276,6 +283,34 @@ def test_systemd_notifications(lab, vigild, tmp_path):
             next(m for m in got if m.startswith("READY=1")))
         d.stop()
         assert until("STOPPING=1", 2), got
+    finally:
+        srv.close()
+
+
+def test_watchdog_is_fed_through_a_quiet_period(lab, vigild, tmp_path):
+    """With nothing happening, the worker's heartbeats keep the watchdog fed:
+    no gap between WATCHDOG=1 reaches WatchdogSec, or systemd would restart a
+    healthy service."""
+    a, _, _ = lab.hosts
+    path, srv = notify_socket(tmp_path)
+    feeds = []
+
+    def collect():
+        try:
+            if "WATCHDOG=1" in srv.recv(4096).decode():
+                feeds.append(time.monotonic())
+        except sk.timeout:
+            pass
+        return False
+
+    try:
+        d = Daemon(a, vigild, instance(prio=150), env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "2000000"})
+        assert wait_for(lambda: has_addr(a, VIP), 3), d.output()
+        wait_for(collect, 7, interval=0)          # a window longer than a heartbeat gap could hide in
+        assert len(feeds) >= 4, feeds
+        gaps = [b - a for a, b in zip(feeds, feeds[1:])]
+        assert max(gaps) < 2.0, gaps
+        d.stop()
     finally:
         srv.close()
 

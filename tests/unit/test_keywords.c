@@ -209,14 +209,14 @@ static void test_script_quoting(void **state)
         struct conf_vrrp_instance *vi = f->c->instances.first;
 
         (void)state;
-        assert_int_equal(vi->notify.generic.argc, 3);
-        assert_string_equal(vi->notify.generic.argv[1], "a b");
-        assert_string_equal(vi->notify.generic.argv[2], "c\tx");
-        assert_string_equal(vi->notify.generic.user, "nobody");
-        assert_string_equal(vi->notify.generic.group, "nogroup");
+        assert_int_equal(vi->notify->generic.argc, 3);
+        assert_string_equal(vi->notify->generic.argv[1], "a b");
+        assert_string_equal(vi->notify->generic.argv[2], "c\tx");
+        assert_string_equal(vi->notify->generic.user, "nobody");
+        assert_string_equal(vi->notify->generic.group, "nogroup");
         /* an unquoted argument is the user name, as in keepalived */
-        assert_int_equal(vi->notify.master.argc, 1);
-        assert_string_equal(vi->notify.master.user, "arg");
+        assert_int_equal(vi->notify->master.argc, 1);
+        assert_string_equal(vi->notify->master.user, "arg");
         done(f);
 }
 
