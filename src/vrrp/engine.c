@@ -54,8 +54,10 @@ static void on_timer(uv_poll_t *h, int status, int events)
         if (read(e->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
                 log_warn("timerfd read: %s", strerror(errno));
         e->armed_for = -1;
+        vrrp_sock_batch_begin();
         for (unsigned i = 0; i < e->ninst; i++)
                 vrrp_instance_tick(&e->inst[i], now);
+        vrrp_sock_batch_end();
         engine_rearm(e);
 }
 

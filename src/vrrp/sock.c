@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "vrrp/ah.h"
 #include "vrrp/packet.h"
 
@@ -109,54 +110,136 @@ void vrrp_sock_close(struct vrrp_sock *s)
         s->fd = -1;
 }
 
-static void put_cmsg(struct cmsghdr *cm, int level, int type, const void *data, size_t len)
+static void batch_send_failed(const struct vrrp_sock *s, int err)
+{
+        log_warn("cannot send an advert on %s: %s", s->ifname, strerror(err));
+}
+
+/* Write one control message at cm; returns where the next one goes. */
+static struct cmsghdr *put_cmsg(struct cmsghdr *cm, int level, int type, const void *data, size_t len)
 {
         cm->cmsg_level = level;
         cm->cmsg_type = type;
         cm->cmsg_len = CMSG_LEN(len);
         memcpy(CMSG_DATA(cm), data, len);
+        return (struct cmsghdr *)((char *)cm + CMSG_SPACE(len));
 }
 
-int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
-                   const uint8_t *msg, size_t len)
-{
+/* One outgoing datagram: its address, control messages and payload. */
+struct out_msg {
         union {
                 struct sockaddr_in v4;
                 struct sockaddr_in6 v6;
         } to;
         union {
-                char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
+                /* CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int));
+                 * aligned as struct cmsghdr, whose flexible member clang will
+                 * not have inside another struct */
+                char buf[64];
+                size_t align;
         } ctl;
-        struct iovec iov = { .iov_base = (void *)(uintptr_t)msg, .iov_len = len };
-        struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
-                             .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+        struct iovec iov;
+};
+
+static void build_msg(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
+                      struct out_msg *o, struct msghdr *mh)
+{
         struct cmsghdr *cm;
 
-        memset(&to, 0, sizeof(to));
-        memset(&ctl, 0, sizeof(ctl));
-        cm = CMSG_FIRSTHDR(&mh);
+        memset(o->ctl.buf, 0, sizeof(o->ctl.buf));
+        *mh = (struct msghdr){ .msg_name = &o->to, .msg_iov = &o->iov, .msg_iovlen = 1, .msg_control = o->ctl.buf,
+                               .msg_controllen = sizeof(o->ctl.buf) };
+        cm = (struct cmsghdr *)o->ctl.buf;
         if (s->family == AF_INET6) {
                 struct in6_pktinfo pi = { .ipi6_addr = src->u.v6, .ipi6_ifindex = (unsigned)s->ifindex };
-                to.v6.sin6_family = AF_INET6;
-                to.v6.sin6_addr = dst->u.v6;
-                to.v6.sin6_scope_id = (uint32_t)s->ifindex;
-                mh.msg_namelen = sizeof(to.v6);
-                put_cmsg(cm, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
-                cm = CMSG_NXTHDR(&mh, cm);
-                put_cmsg(cm, IPPROTO_IPV6, IPV6_HOPLIMIT, &ttl, sizeof(ttl));
+                o->to.v6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_addr = dst->u.v6,
+                                                  .sin6_scope_id = (uint32_t)s->ifindex };
+                mh->msg_namelen = sizeof(o->to.v6);
+                cm = put_cmsg(cm, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+                cm = put_cmsg(cm, IPPROTO_IPV6, IPV6_HOPLIMIT, &ttl, sizeof(ttl));
         } else {
                 struct in_pktinfo pi = { .ipi_ifindex = s->ifindex, .ipi_spec_dst = src->u.v4 };
-                to.v4.sin_family = AF_INET;
-                to.v4.sin_addr = dst->u.v4;
-                mh.msg_namelen = sizeof(to.v4);
-                put_cmsg(cm, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
-                cm = CMSG_NXTHDR(&mh, cm);
-                put_cmsg(cm, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+                o->to.v4 = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = dst->u.v4 };
+                mh->msg_namelen = sizeof(o->to.v4);
+                cm = put_cmsg(cm, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+                cm = put_cmsg(cm, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
         }
-        mh.msg_controllen = (size_t)((char *)cm - ctl.buf) + CMSG_SPACE(sizeof(int));
-        if (sendmsg(s->fd, &mh, 0) < 0)
-                return -errno;
+        mh->msg_controllen = (size_t)((char *)cm - o->ctl.buf);
+}
+
+/* Adverts that fall due together leave in one sendmmsg() per socket: at
+ * 1,000 instances that is most of the daemon's system calls. */
+#define BATCH_MSGS 64
+#define BATCH_BYTES 32768
+
+static struct {
+        unsigned depth, n;
+        size_t used;
+        const struct vrrp_sock *sock[BATCH_MSGS];
+        struct out_msg out[BATCH_MSGS];
+        struct mmsghdr mm[BATCH_MSGS];
+        uint8_t bytes[BATCH_BYTES];
+} batch;
+
+void vrrp_sock_batch_begin(void)
+{
+        batch.depth++;
+}
+
+/* Send messages [from, to) of the batch, all on one socket. */
+static void flush_run(unsigned from, unsigned to)
+{
+        const struct vrrp_sock *s = batch.sock[from];
+
+        while (from < to) {
+                int sent = sendmmsg(s->fd, &batch.mm[from], to - from, 0);
+                if (sent < 0) {
+                        batch_send_failed(s, errno);
+                        sent = 1; /* skip the one that failed, go on with the rest */
+                }
+                from += (unsigned)sent;
+        }
+}
+
+static void flush(void)
+{
+        unsigned start = 0;
+
+        for (unsigned i = 1; i <= batch.n; i++)
+                if (i == batch.n || batch.sock[i]->fd != batch.sock[start]->fd) {
+                        flush_run(start, i);
+                        start = i;
+                }
+        batch.n = 0;
+        batch.used = 0;
+}
+
+void vrrp_sock_batch_end(void)
+{
+        if (batch.depth && --batch.depth == 0)
+                flush();
+}
+
+int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
+                   const uint8_t *msg, size_t len)
+{
+        struct out_msg one;
+        struct msghdr mh;
+
+        if (!batch.depth) {
+                one.iov = (struct iovec){ .iov_base = (void *)(uintptr_t)msg, .iov_len = len };
+                build_msg(s, src, dst, ttl, &one, &mh);
+                return sendmsg(s->fd, &mh, 0) < 0 ? -errno : 0;
+        }
+        if (batch.n == BATCH_MSGS || BATCH_BYTES - batch.used < len)
+                flush();
+        if (len > BATCH_BYTES)
+                return -EMSGSIZE;
+        memcpy(batch.bytes + batch.used, msg, len);
+        batch.out[batch.n].iov = (struct iovec){ .iov_base = batch.bytes + batch.used, .iov_len = len };
+        build_msg(s, src, dst, ttl, &batch.out[batch.n], &batch.mm[batch.n].msg_hdr);
+        batch.sock[batch.n++] = s;
+        batch.used += len;
         return 0;
 }
 

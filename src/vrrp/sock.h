@@ -25,9 +25,14 @@ int vrrp_sock_open_ah(int ifindex, const char *ifname, const struct conf_ip *gro
 /* Send a whole IPv4 packet (header included) on an AH socket. */
 int vrrp_sock_send_ip(const struct vrrp_sock *s, const struct conf_ip *dst, const uint8_t *pkt, size_t len);
 
-/* Send one VRRP message from src to dst with the given TTL / hop limit. */
+/* Send one VRRP message from src to dst with the given TTL / hop limit.
+ * Inside a batch it is queued (and errors are logged when it leaves). */
 int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
                    const uint8_t *msg, size_t len);
+/* Between begin and end, sends are queued and leave together at the end, in
+ * one sendmmsg() per socket. The sockets must stay open until then. */
+void vrrp_sock_batch_begin(void);
+void vrrp_sock_batch_end(void);
 
 /* One received datagram, IP header (IPv4) already parsed off. */
 struct vrrp_sock_rx {
