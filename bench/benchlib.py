@@ -52,16 +52,22 @@ def daemon_pids(d):
     return tree(d.pid("main") or d.proc.pid)
 
 
-def cpu_seconds(pids):
-    """utime + stime + cutime + cstime of pids, in seconds."""
-    total = 0
+def cpu_split(pids):
+    """(user, system) seconds of pids, their reaped children included."""
+    user = system = 0
     for p in pids:
         try:
             f = _stat(p)
-            total += int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
+            user += int(f[11]) + int(f[13])
+            system += int(f[12]) + int(f[14])
         except (OSError, ValueError, IndexError):
             pass
-    return total / TICK
+    return user / TICK, system / TICK
+
+
+def cpu_seconds(pids):
+    """utime + stime + cutime + cstime of pids, in seconds."""
+    return sum(cpu_split(pids))
 
 
 def own_cpu_seconds(pids):
