@@ -122,7 +122,6 @@ static void scrape_wake(void *ctx)
 /* Start, move or stop the endpoint as the configuration says. */
 static void configure_metrics(struct sup *s, const char *want)
 {
-
         if ((!want && !s->metrics_listen) || (want && s->metrics_listen && !strcmp(want, s->metrics_listen)))
                 return;
         metrics_stop(s->metrics);
