@@ -20,8 +20,10 @@
 #include "daemon/ipc.h"
 #include "daemon/leftovers.h"
 #include "daemon/metrics.h"
+#include "daemon/orphans.h"
 
 #define STOP_GRACE_MS 5000
+#define ORPHAN_GRACE_MS 2000
 #define BACKOFF_MAX_S 60
 #define STABLE_RUN_US (60 * 1000000LL)
 
@@ -54,6 +56,8 @@ struct sup {
         unsigned restarts, backoff_s;
         int exit_code;
         uv_timer_t respawn, kill_timer;
+        uv_timer_t orphan_kill;         /* SIGKILL for a dead worker's scripts */
+        uv_signal_t chld;               /* reaps them */
         struct ipc *wch;
         /* Only the worker knows its instances; it pushes counts every
          * second (systemd's STATUS and watchdog), and answers status, show
@@ -227,6 +231,39 @@ static void on_respawn(uv_timer_t *t)
         spawn_worker(t->data);
 }
 
+static pid_t worker_pid(const struct sup *s)
+{
+        return s->worker ? s->worker->pid : 0;
+}
+
+static void on_orphan_kill(uv_timer_t *t)
+{
+        struct sup *s = t->data;
+
+        orphans_signal(worker_pid(s), SIGKILL);
+}
+
+static void on_sigchld(uv_signal_t *h, int signum)
+{
+        struct sup *s = h->data;
+
+        (void)signum;
+        orphans_reap(worker_pid(s));
+}
+
+/* A worker that crashed leaves its scripts running (a hung check would
+ * run for ever): they are ours now, as subreaper; stop them as keepalived's
+ * PDEATHSIG would. */
+static void stop_orphans(struct sup *s)
+{
+        unsigned n = orphans_signal(0, SIGTERM);
+
+        if (n && !s->stopping) { /* a worker that stopped gracefully has just sent its scripts SIGTERM */
+                log_warn("stopping %u script%s the VRRP worker left running", n, n == 1 ? "" : "s");
+                uv_timer_start(&s->orphan_kill, on_orphan_kill, ORPHAN_GRACE_MS, 0);
+        }
+}
+
 static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
 {
         struct sup *s = p->data;
@@ -237,6 +274,7 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
         ipc_close(s->wch);
         s->wch = NULL;
         fail_pending(s);
+        stop_orphans(s);
         if (s->stopping) {
                 uv_timer_stop(&s->kill_timer);
                 uv_stop(&s->loop);
@@ -701,7 +739,13 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
         s.scrape.data = &s;
         uv_timer_init(&s.loop, &s.respawn);
         uv_timer_init(&s.loop, &s.kill_timer);
-        s.respawn.data = s.kill_timer.data = &s;
+        uv_timer_init(&s.loop, &s.orphan_kill);
+        s.respawn.data = s.kill_timer.data = s.orphan_kill.data = &s;
+        if (orphans_adopt() < 0)
+                log_warn("cannot become the scripts' subreaper; a crashed worker's scripts will run on");
+        uv_signal_init(&s.loop, &s.chld);
+        s.chld.data = &s;
+        uv_signal_start(&s.chld, on_sigchld, SIGCHLD);
         for (int i = 0; i < 3; i++) {
                 uv_signal_init(&s.loop, &s.sig[i]);
                 s.sig[i].data = &s;

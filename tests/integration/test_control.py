@@ -46,6 +46,44 @@ def test_killed_worker_is_restarted_and_the_vip_is_never_on_two_nodes(lab, vigil
     assert st["worker"]["restarts"] == 1 and st["worker"]["pid"] == da.pid("vrrp")
 
 
+def processes_running(argv):
+    """PIDs whose command line is exactly argv."""
+    want = "\0".join(argv) + "\0"
+    out = []
+    for d in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{d}/cmdline") as f:
+                if d.isdigit() and f.read() == want:
+                    out.append(int(d))
+        except OSError:
+            pass
+    return out
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+def test_scripts_of_a_killed_worker_are_stopped(lab, vigild):
+    """keepalived gives scripts PDEATHSIG; vigild's supervisor adopts a
+    crashed worker's scripts instead, stops them and reaps them, so a hung
+    check does not run on for ever."""
+    a, _, _ = lab.hosts
+    hang = ["/bin/sleep", "973"]
+    conf = ('vrrp_script hang {\n  script "/bin/sleep 973"\n  interval 1\n  timeout 300\n}\n' +
+            instance(prio=150, extra="  track_script {\n    hang\n  }\n"))
+    d = Daemon(a, vigild, conf)
+    assert wait_for(lambda: processes_running(hang), 5), d.output()
+    script = processes_running(hang)[0]
+    worker = d.pid("vrrp")
+    assert parent_of(script) == worker
+    os.kill(worker, signal.SIGKILL)
+    assert wait_for(lambda: not os.path.exists(f"/proc/{script}"), 5), d.output()   # stopped and reaped
+    assert "stopping 1 script the VRRP worker left running" in d.output()
+    assert wait_for(lambda: d.pid("vrrp") not in (None, worker), 3), d.output()
+
+
 def test_status_and_show(lab, vigild):
     a, b, _ = lab.hosts
     da, db = pair(lab, vigild)
