@@ -46,6 +46,27 @@ def test_killed_worker_is_restarted_and_the_vip_is_never_on_two_nodes(lab, vigil
     assert st["worker"]["restarts"] == 1 and st["worker"]["pid"] == da.pid("vrrp")
 
 
+def test_status_while_the_worker_is_down_says_so(lab, vigild):
+    """A second crash within a minute backs off 1 s; meanwhile status shows no
+    instances (their addresses were just removed) and says the worker is not
+    running, and show answers with an error instead of a stale copy."""
+    a, _, _ = lab.hosts
+    d = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), d.output()
+    first = d.pid("vrrp")
+    os.kill(first, signal.SIGKILL)
+    assert wait_for(lambda: d.pid("vrrp") not in (None, first), 3), d.output()
+    os.kill(d.pid("vrrp"), signal.SIGKILL)
+    assert wait_for(lambda: "restarting the VRRP worker\n" in d.output(), 3), d.output()
+    st = status(d)
+    assert st["status"] is None and st["worker"]["running"] is False and st["worker"]["restarts"] == 2
+    assert "VRRP worker not running" in d.ctl("status").stdout
+    r = d.ctl("show", "instance", "VI_1", check=False)
+    assert r.returncode != 0 and "the VRRP worker is not running" in r.stdout + r.stderr
+    assert not has_addr(a, VIP)
+    assert wait_for(lambda: has_addr(a, VIP), 5), d.output()             # back after the back-off
+
+
 def processes_running(argv):
     """PIDs whose command line is exactly argv."""
     want = "\0".join(argv) + "\0"
