@@ -14,13 +14,11 @@
 
 #define KILL_GRACE_MS 2000
 
-/* A job runs either through posix_spawn (no user switch: the common case,
- * and a vfork-style clone that copies no page tables) watched by a pidfd, or
- * through uv_spawn when it must change user. */
+/* A job runs through posix_spawn (no user switch: the common case, and a
+ * vfork-style clone that copies no page tables) or through fork when it must
+ * change user and groups; either way a pidfd tells the loop it ended. */
 struct job {
-        uv_process_t proc;
         uv_poll_t exit_poll;
-        bool via_uv;
         pid_t pid;
         int pidfd;
         uv_timer_t timer;
@@ -70,22 +68,10 @@ static void finish(struct job *j)
         unlink_job(j);
         j->done(j->ctx, &j->res);
         uv_close((uv_handle_t *)&j->timer, on_closed);
-        if (j->via_uv)
-                uv_close((uv_handle_t *)&j->proc, on_closed); /* initialised even when the spawn failed */
-        else if (j->pidfd >= 0)
+        if (j->pidfd >= 0)
                 uv_close((uv_handle_t *)&j->exit_poll, on_closed);
         else
-                j->handles_open--; /* posix_spawn failed: only the timer was open */
-}
-
-static void on_exit_cb(uv_process_t *p, int64_t status, int signo)
-{
-        struct job *j = p->data;
-
-        j->res.exit_status = (int)status;
-        j->res.term_signal = signo;
-        uv_timer_stop(&j->timer);
-        finish(j);
+                j->handles_open--; /* the start failed: only the timer was open */
 }
 
 /* Timeout: SIGTERM to the whole group, then SIGKILL after the grace time. */
@@ -145,6 +131,24 @@ static void on_pidfd(uv_poll_t *h, int status, int events)
 }
 
 
+/* The loop learns of the job's end through a pidfd. */
+static int watch_exit(uv_loop_t *loop, struct job *j)
+{
+        int r;
+
+        j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
+        if (j->pidfd < 0) {
+                r = -errno;
+                kill(j->pid, SIGKILL);
+                waitpid(j->pid, NULL, 0);
+                return r;
+        }
+        uv_poll_init(loop, &j->exit_poll, j->pidfd);
+        j->exit_poll.data = j;
+        uv_poll_start(&j->exit_poll, UV_READABLE, on_pidfd);
+        return 0;
+}
+
 /* setsid and default signal dispositions, stdin/stdout on /dev/null. */
 static int start_posix(uv_loop_t *loop, struct job *j)
 {
@@ -167,26 +171,75 @@ static int start_posix(uv_loop_t *loop, struct job *j)
         posix_spawnattr_destroy(&at);
         if (r != 0)
                 return -r;
-        j->pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
-        if (j->pidfd < 0) {
-                r = -errno;
-                kill(j->pid, SIGKILL);
-                waitpid(j->pid, NULL, 0);
-                return r;
-        }
-        uv_poll_init(loop, &j->exit_poll, j->pidfd);
-        j->exit_poll.data = j;
-        uv_poll_start(&j->exit_poll, UV_READABLE, on_pidfd);
-        return 0;
+        return watch_exit(loop, j);
 }
+
+/* In the forked child of a multi-threaded daemon, async-signal-safe calls
+ * only: a session of its own, default signals, /dev/null for stdin and
+ * stdout, then groups, gid and uid as raw system calls (glibc's wrappers
+ * would try to change the credentials of threads that do not exist here),
+ * and exec. A failure goes back through err_fd as an errno. */
+__attribute__((noreturn)) static void child_exec(const struct spawn_user *u, char **argv, int err_fd)
+{
+        struct sigaction dfl = { .sa_handler = SIG_DFL };
+        sigset_t none;
+        int fd, e;
+
+        setsid();
+        for (int sig = 1; sig < NSIG; sig++)
+                sigaction(sig, &dfl, NULL); /* refused, harmlessly, for KILL, STOP and glibc's own */
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+                dup2(fd, 0);
+                dup2(fd, 1);
+                if (fd > 2)
+                        close(fd);
+        }
+        if (syscall(SYS_setgroups, (size_t)u->ngroups, u->groups) == 0 &&
+            syscall(SYS_setresgid, u->gid, u->gid, u->gid) == 0 && syscall(SYS_setresuid, u->uid, u->uid, u->uid) == 0)
+                execvp(argv[0], argv);
+        e = errno;
+        if (write(err_fd, &e, sizeof(e)) < 0)
+                e = 0;
+        _exit(127);
+}
+
+/* With a user to switch to. The exec's outcome is read from a close-on-exec
+ * pipe: nothing (it closed on exec) or the child's errno. */
+static int start_as_user(uv_loop_t *loop, struct job *j, const struct spawn_user *u)
+{
+        int fds[2], err = 0;
+        ssize_t n;
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        j->pid = fork();
+        if (j->pid == 0) {
+                close(fds[0]);
+                child_exec(u, j->argv, fds[1]);
+        }
+        err = errno;
+        close(fds[1]);
+        if (j->pid < 0) {
+                close(fds[0]);
+                return -err;
+        }
+        do
+                n = read(fds[0], &err, sizeof(err));
+        while (n < 0 && errno == EINTR);
+        close(fds[0]);
+        if (n == (ssize_t)sizeof(err)) {
+                waitpid(j->pid, NULL, 0);
+                return -err;
+        }
+        return watch_exit(loop, j);
+}
+
 
 int spawn_run(uv_loop_t *loop, const struct spawn_req *req, spawn_done_fn done, void *ctx)
 {
         struct job *j = calloc(1, sizeof(*j));
-        uv_stdio_container_t stdio[3] = { { .flags = UV_IGNORE }, { .flags = UV_IGNORE },
-                                          { .flags = UV_INHERIT_FD, .data.fd = 2 } };
-        uv_process_options_t o = { .exit_cb = on_exit_cb, .stdio_count = 3, .stdio = stdio,
-                                   .flags = UV_PROCESS_DETACHED }; /* setsid: a group of its own */
         int r;
 
         if (!j || !(j->argv = copy_argv(req->argv))) {
@@ -196,22 +249,13 @@ int spawn_run(uv_loop_t *loop, const struct spawn_req *req, spawn_done_fn done, 
         j->done = done;
         j->ctx = ctx;
         j->pidfd = -1;
-        o.file = j->argv[0];
-        o.args = j->argv;
         uv_timer_init(loop, &j->timer);
         j->timer.data = j;
-        j->proc.data = j;
         j->handles_open = 2;
-        if (req->uid || req->gid) {
-                o.flags |= UV_PROCESS_SETUID | UV_PROCESS_SETGID;
-                o.uid = req->uid;
-                o.gid = req->gid;
-                j->via_uv = true;
-                r = uv_spawn(loop, &j->proc, &o);
-                j->pid = r == 0 ? j->proc.pid : 0;
-        } else {
+        if (req->user && req->user->switch_user)
+                r = start_as_user(loop, j, req->user);
+        else
                 r = start_posix(loop, j);
-        }
         if (r < 0) {
                 /* report from the loop, as for any other ending */
                 j->res.error = r;
@@ -239,32 +283,57 @@ bool spawn_succeeded(const struct spawn_result *r)
         return r->started && !r->timed_out && r->term_signal == 0 && r->exit_status == 0;
 }
 
+/* The user's groups from the group database, with gid among them. */
+static int user_groups(const char *name, struct spawn_user *u)
+{
+        int n = 32;
+
+        for (int tries = 0; tries < 8; tries++) {
+                gid_t *g = realloc(u->groups, (size_t)n * sizeof(*g));
+                if (!g)
+                        return -ENOMEM;
+                u->groups = g;
+                if (getgrouplist(name, u->gid, g, &n) >= 0) {
+                        u->ngroups = n;
+                        return 0;
+                }
+        }
+        return -E2BIG;
+}
+
 int spawn_resolve_user(const char *user, const char *group, const char *script_user, const char *script_group,
-                       uid_t *ret_uid, gid_t *ret_gid)
+                       bool supplementary, struct spawn_user *ret)
 {
         const struct passwd *pw;
         const struct group *gr;
 
+        memset(ret, 0, sizeof(*ret));
         if (!user) {
                 user = script_user;
                 group = script_group;
         }
-        if (!user) {
-                pw = getpwnam("keepalived_script");
-                if (!pw) {
-                        *ret_uid = 0;
-                        *ret_gid = 0;
-                        return 0;
-                }
-        } else if (!(pw = getpwnam(user))) {
-                return -ENOENT;
+        if (group && group[0] == ':') {
+                supplementary = true;
+                group = group[1] ? group + 1 : NULL;
         }
-        *ret_uid = pw->pw_uid;
-        *ret_gid = pw->pw_gid;
+        if (!(pw = getpwnam(user ? user : "keepalived_script")))
+                return user ? -ENOENT : 0; /* no keepalived_script: root, as the daemon */
+        ret->uid = pw->pw_uid;
+        ret->gid = pw->pw_gid;
         if (group) {
                 if (!(gr = getgrnam(group)))
                         return -ENOENT;
-                *ret_gid = gr->gr_gid;
+                ret->gid = gr->gr_gid;
         }
+        ret->switch_user = ret->uid || ret->gid || supplementary;
+        if (supplementary)
+                return user_groups(pw->pw_name, ret);
         return 0;
+}
+
+void spawn_user_free(struct spawn_user *u)
+{
+        free(u->groups);
+        u->groups = NULL;
+        u->ngroups = 0;
 }

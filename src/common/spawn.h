@@ -19,10 +19,20 @@ struct spawn_result {
 
 typedef void (*spawn_done_fn)(void *ctx, const struct spawn_result *r);
 
-struct spawn_req {
-        char *const *argv;      /* copied */
+/* Who a job runs as. Root with no other groups asked for keeps the
+ * daemon's credentials; otherwise the job gets uid, gid and exactly the
+ * supplementary groups listed (none: cleared). */
+struct spawn_user {
         uid_t uid;
         gid_t gid;
+        gid_t *groups;          /* owned; NULL when ngroups is 0 */
+        int ngroups;
+        bool switch_user;       /* set uid, gid and groups in the child */
+};
+
+struct spawn_req {
+        char *const *argv;      /* copied */
+        const struct spawn_user *user;  /* NULL: the daemon's own */
         int64_t timeout_ms;     /* 0: none */
 };
 
@@ -36,8 +46,11 @@ void spawn_terminate_all(void);
 /* A run succeeded: exit 0, not signalled, not timed out. */
 bool spawn_succeeded(const struct spawn_result *r);
 
-/* The user and group a script runs as: the explicit user, else script_user,
- * else "keepalived_script" if it exists, else root. -ENOENT for an unknown
- * user. */
+/* Who a script runs as: the explicit user, else script_user, else
+ * "keepalived_script" if it exists, else root. A group written ":NAME" (or a
+ * bare ":") also asks for the user's supplementary groups, as does
+ * supplementary (set_supplementary_groups). -ENOENT for an unknown user or
+ * group. */
 int spawn_resolve_user(const char *user, const char *group, const char *script_user, const char *script_group,
-                       uid_t *ret_uid, gid_t *ret_gid);
+                       bool supplementary, struct spawn_user *ret);
+void spawn_user_free(struct spawn_user *u);

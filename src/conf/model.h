@@ -126,6 +126,7 @@ struct conf_global {
         int smtp_alert;                 /* -1 unset, 0, 1 */
         const char *script_user, *script_group;
         bool enable_script_security;
+        bool set_supplementary_groups;  /* scripts get their user's other groups too */
         struct conf_ip vrrp_mcast_group4;
         struct conf_ip vrrp_mcast_group6;
         unsigned vrrp_version;

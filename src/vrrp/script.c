@@ -39,14 +39,14 @@ int script_cmd_init(struct script_cmd *sc, const struct conf *c, const struct co
         if (!sc->argv)
                 return -ENOMEM;
         r = spawn_resolve_user(user ? user : s->user, user ? group : s->group, c->global.script_user,
-                               c->global.script_group, &sc->uid, &sc->gid);
+                               c->global.script_group, c->global.set_supplementary_groups, &sc->user);
         if (r < 0) {
                 log_err("%s: user '%s' does not exist; the script is disabled", what,
                         user ? user : s->user ? s->user : c->global.script_user);
                 script_cmd_free(sc);
                 return r;
         }
-        sc->secure_check = c->global.enable_script_security && sc->uid == 0;
+        sc->secure_check = c->global.enable_script_security && sc->user.uid == 0;
         return 0;
 }
 
@@ -54,6 +54,7 @@ void script_cmd_free(struct script_cmd *sc)
 {
         free(sc->argv);
         sc->argv = NULL;
+        spawn_user_free(&sc->user);
 }
 
 struct refused {
@@ -97,7 +98,7 @@ int script_cmd_run(uv_loop_t *loop, const struct script_cmd *sc, const char *con
         char *argv[64];
         unsigned n = 0;
         char why[PATH_MAX + 64];
-        struct spawn_req req = { .argv = argv, .uid = sc->uid, .gid = sc->gid, .timeout_ms = timeout_ms };
+        struct spawn_req req = { .argv = argv, .user = &sc->user, .timeout_ms = timeout_ms };
 
         if (!sc->argv)
                 return refuse(loop, done, ctx);

@@ -1,5 +1,6 @@
 /* A configured script made ready to run: argv as keepalived splits it
- * (reference §2.4), the user and group resolved once at start-up, and the
+ * (reference §2.4), the user, group and supplementary groups resolved once
+ * at start-up, and the
  * enable_script_security check repeated before every run, since a script
  * can be replaced while we run. */
 #pragma once
@@ -13,8 +14,7 @@
 
 struct script_cmd {
         char **argv;            /* NULL-terminated, owned */
-        uid_t uid;
-        gid_t gid;
+        struct spawn_user user;
         bool secure_check;      /* enable_script_security and running as root */
         const char *what;       /* for logs: "VRRP_Script(chk)" */
 };

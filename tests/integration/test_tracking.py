@@ -346,3 +346,36 @@ def test_scripts_run_as_the_configured_user(lab, vigild, work):
     d = Daemon(a, vigild, conf)
     assert wait_for(lambda: {"check nobody", "master daemon"} <= set(open(out).read().splitlines()), 4), \
         (open(out).read(), d.output())
+
+
+@pytest.fixture
+def netns_etc(lab):
+    """Files that `ip netns exec` mounts over /etc for host a only, so a test
+    can add a group without touching the machine's."""
+    d = f"/etc/netns/{lab.hosts[0].name}"
+    os.makedirs(d)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_supplementary_groups_are_set_when_asked(lab, vigild, work, netns_etc):
+    """keepalived's rules: a script user's other groups are dropped unless
+    its group is written ':' (or ':NAME'), or set_supplementary_groups is on.
+    Group 4242 lists nobody as a member, in host a's /etc/group only."""
+    a, _, _ = lab.hosts
+    with open("/etc/group") as src, open(os.path.join(netns_etc, "group"), "w") as dst:
+        dst.write(src.read() + "vigilsup:x:4242:nobody\n")
+    out = os.path.join(work, "groups")
+    who = script(os.path.join(work, "groups.sh"), f'echo "$1 $(id -G)" >> {out}')
+    for glob, want_plain in (("", "plain 65534"),
+                             ("global_defs {\n  set_supplementary_groups\n}\n", "plain 65534 4242")):
+        with open(out, "w"):
+            pass
+        os.chmod(out, 0o666)
+        conf = (glob + f'vrrp_script plain {{\n  script "{who} plain"\n  interval 1\n  user nobody\n}}\n'
+                f'vrrp_script colon {{\n  script "{who} colon"\n  interval 1\n  user nobody :\n}}\n'
+                + instance(prio=150, extra=track("script", "plain", "colon")))
+        d = Daemon(a, vigild, conf)
+        want = {want_plain, "colon 65534 4242"}
+        assert wait_for(lambda: want <= set(open(out).read().splitlines()), 4), (open(out).read(), d.output())
+        d.stop()
