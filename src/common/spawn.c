@@ -130,7 +130,6 @@ static void on_pidfd(uv_poll_t *h, int status, int events)
         finish(j);
 }
 
-
 /* The loop learns of the job's end through a pidfd. */
 static int watch_exit(uv_loop_t *loop, struct job *j)
 {
@@ -219,12 +218,13 @@ static int start_as_user(uv_loop_t *loop, struct job *j, const struct spawn_user
                 close(fds[0]);
                 child_exec(u, j->argv, fds[1]);
         }
-        err = errno;
-        close(fds[1]);
         if (j->pid < 0) {
+                err = errno;
                 close(fds[0]);
+                close(fds[1]);
                 return -err;
         }
+        close(fds[1]);
         do
                 n = read(fds[0], &err, sizeof(err));
         while (n < 0 && errno == EINTR);
@@ -235,7 +235,6 @@ static int start_as_user(uv_loop_t *loop, struct job *j, const struct spawn_user
         }
         return watch_exit(loop, j);
 }
-
 
 int spawn_run(uv_loop_t *loop, const struct spawn_req *req, spawn_done_fn done, void *ctx)
 {

@@ -120,7 +120,7 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
                 return;
         } else if (!strcmp(cmd, "status")) {
                 reply = json_pack("{s:O,s:b,s:o}", "reply", id ? id : json_null(), "ok", 1, "status",
-                                  vrrp_status(e->inst, e->ninst, e->events, true));
+                                  vrrp_status(e->inst, e->ninst, e->events));
         } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
                 const char *name = json_string_value(json_object_get(msg, "name"));
                 int n = name ? demote(e, name, !strcmp(cmd, "demote")) : 0;

@@ -173,7 +173,8 @@ static void build_msg(const struct vrrp_sock *s, const struct conf_ip *src, cons
 #define BATCH_BYTES 32768
 
 static struct {
-        unsigned depth, n;
+        bool on;
+        unsigned n;
         size_t used;
         const struct vrrp_sock *sock[BATCH_MSGS];
         struct out_msg out[BATCH_MSGS];
@@ -183,7 +184,7 @@ static struct {
 
 void vrrp_sock_batch_begin(void)
 {
-        batch.depth++;
+        batch.on = true;
 }
 
 /* Send messages [from, to) of the batch, all on one socket. */
@@ -216,8 +217,8 @@ static void flush(void)
 
 void vrrp_sock_batch_end(void)
 {
-        if (batch.depth && --batch.depth == 0)
-                flush();
+        batch.on = false;
+        flush();
 }
 
 int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const struct conf_ip *dst, int ttl,
@@ -226,7 +227,7 @@ int vrrp_sock_send(const struct vrrp_sock *s, const struct conf_ip *src, const s
         struct out_msg one;
         struct msghdr mh;
 
-        if (!batch.depth) {
+        if (!batch.on) {
                 one.iov = (struct iovec){ .iov_base = (void *)(uintptr_t)msg, .iov_len = len };
                 build_msg(s, src, dst, ttl, &one, &mh);
                 return sendmsg(s->fd, &mh, 0) < 0 ? -errno : 0;

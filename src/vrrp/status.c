@@ -109,12 +109,12 @@ json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail)
         return o;
 }
 
-json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev, bool detail)
+json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev)
 {
         json_t *list = json_array(), *groups = json_array();
 
         for (unsigned i = 0; i < n; i++)
-                json_array_append_new(list, vrrp_instance_status(&inst[i], detail));
+                json_array_append_new(list, vrrp_instance_status(&inst[i], true));
         for (unsigned g = 0; ev && g < ev->ngroups; g++) {
                 json_t *members = json_array();
                 for (unsigned m = 0; m < ev->groups[g].n; m++)

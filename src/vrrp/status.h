@@ -10,8 +10,8 @@
 
 /* One instance; detail adds timers, every counter and the trackers. */
 json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail);
-/* Everything: {"instances": [...], "groups": [...]}; detail as above. */
-json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev, bool detail);
+/* Everything, every instance in detail: {"instances": [...], "groups": [...]}. */
+json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev);
 /* How many instances are in each state: {"instances": n, "master": m,
  * "backup": b, "fault": f}; the worker's heartbeat to its supervisor. */
 json_t *vrrp_status_counts(const struct vrrp_instance *inst, unsigned n);
