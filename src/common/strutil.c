@@ -71,6 +71,11 @@ const char *str_closest(const char *word, const char *const *candidates, size_t 
         if (len < 3)
                 limit = 1, best_d = 2;
         for (size_t i = 0; i < n; i++) {
+                size_t clen = strlen(candidates[i]);
+                /* The length difference bounds the distance from below: a long
+                 * garbage word is never near a keyword, so skip the quadratic work. */
+                if ((clen > len ? clen - len : len - clen) > best_d)
+                        continue;
                 size_t d = str_edit_distance(word, candidates[i], best_d);
                 /* on a tie, the longer shared prefix wins: "lbc" is "lblc", not "lc" */
                 if (d < best_d || (d == best_d && best && d <= limit &&

@@ -163,6 +163,8 @@ static const struct kw *kw_lookup(const struct kw_table *t, const char *name)
         return NULL;
 }
 
+#define SUGGEST_MAX_DIAGS 200
+
 static const char *closest_in(const struct kw_table *t, const char *word)
 {
         const char *names[512];
@@ -193,8 +195,16 @@ static const struct kw_table *table_owning(const char *word)
 static void unknown_keyword(struct parser *p, const struct kw_table *t, const struct conf_line *ln)
 {
         const char *word = ln->tok[0].s;
-        const char *s = closest_in(t, word);
         const struct kw_table *owner;
+        const char *s;
+
+        /* A file with hundreds of problems is not a typo (a binary file, a
+         * runaway ~SEQ): past that, the suggestion search is only cost. */
+        if (p->diags->count > SUGGEST_MAX_DIAGS) {
+                perr(p, ln, 0, "unknown keyword '%s' in %s", word, t->block);
+                return;
+        }
+        s = closest_in(t, word);
 
         if (s) {
                 perr(p, ln, 0, "unknown keyword '%s' in %s; did you mean '%s'?", word, t->block, s);
