@@ -178,9 +178,11 @@ static json_t *read_answer(FILE *in)
 
 /* ---- answers ----------------------------------------------------------------------------- */
 
+/* 16 significant digits: a wall-clock time in seconds keeps its
+ * microseconds without the binary noise of a 17th digit. */
 static int print_json(json_t *ans, size_t flags)
 {
-        char *s = json_dumps(ans, flags);
+        char *s = json_dumps(ans, flags | JSON_REAL_PRECISION(16));
 
         printf("%s\n", s);
         free(s);
