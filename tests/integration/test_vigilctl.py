@@ -186,3 +186,27 @@ def test_link_local_master_keeps_the_columns(lab, vigild):
         at = head.index(col)
         for row in rows:
             assert row[at - 1] == " " and row[at] != " ", (col, lines)
+
+
+def test_metrics_listen_warning_is_logged_once_per_start_and_reload(lab, vigild):
+    a, _, _ = lab.hosts
+    glob = "global_defs {\n  metrics_listen 127.0.0.1:9166\n}\n"
+    d = master(a, vigild, glob + instance(prio=150))
+    warning = "metrics_listen is a vigil extension"
+    assert d.wait_log("metrics on http://", 3), d.output()
+    assert d.output().count(warning) == 1, d.output()
+    d.ctl("reload")
+    assert d.wait_log("Reloaded: 1 kept", 3), d.output()
+    assert d.output().count(warning) == 2, d.output()
+
+
+def test_version_names_libraries_and_features(vigild):
+    r = subprocess.run([vigild, "-v"], capture_output=True, text=True)
+    assert r.returncode == 0
+    out = r.stdout + r.stderr
+    assert re.match(r"vigild v\d+\.\d+\.\d+\n", out), out
+    assert re.search(r"libuv \d+\.\d+\.\d+, libmnl \d+\.\d+\.\d+, jansson \d+\.\d+", out), out
+    for lib in ("libcurl", "libmicrohttpd", "libnftables", "libcrypto", "libsystemd"):
+        assert re.search(lib + r" \d+", out.split("Loaded on demand:")[1]), out
+    assert "Features:" in out and "VRRPv3" in out and "VMAC" in out and "NFTABLES" in out
+    assert re.search(r"Not yet:.*LVS", out), out
