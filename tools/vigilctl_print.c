@@ -317,9 +317,13 @@ int print_reload(json_t *ans)
                                      : "reload refused: the configuration has errors; the running one stays");
                 return 1;
         }
-        if (!ok || !plan) {
-                printf("%s%s\n", check ? "the configuration is valid; " : "reload failed: ", str(ans, "error"));
-                return ok ? 0 : 1;
+        if (!ok) {
+                printf("reload failed: %s\n", str(ans, "error"));
+                return 1;
+        }
+        if (!plan) { /* valid, but no worker to ask or to switch: it starts with this file */
+                printf("the configuration is valid; the VRRP worker is not running: it will start with it\n");
+                return 0;
         }
         json_array_foreach(plan, i, step)
                 printf("  %s: %s\n", str(step, "instance"), action_words(str(step, "action")));
