@@ -210,3 +210,29 @@ def test_version_names_libraries_and_features(vigild):
         assert re.search(lib + r" \d+", out.split("Loaded on demand:")[1]), out
     assert "Features:" in out and "VRRPv3" in out and "VMAC" in out and "NFTABLES" in out
     assert re.search(r"Not yet:.*LVS", out), out
+
+
+def test_every_kind_of_failing_tracker_is_named(lab, vigild, tmp_path):
+    """A timed-out script, a tracked interface that is down, a track_file
+    with a non-zero value: each is named with its own detail."""
+    a, _, _ = lab.hosts
+    a.run("ip", "link", "add", "dum9", "type", "veth", "peer", "name", "dum9p")   # down: never set up
+    flag = tmp_path / "flag"
+    flag.write_text("3\n")
+    conf = (SCRIPTS + 'vrrp_script chk_slow {\n  script "/bin/sleep 5"\n  interval 1\n  timeout 0.2\n  fall 1\n}\n'
+            f'vrrp_track_file flag {{\n  file {flag}\n  weight 0\n}}\n'
+            + instance(prio=150, extra="  track_script {\n    chk_slow\n  }\n  track_interface {\n    dum9\n  }\n"
+                                       "  track_file {\n    flag\n  }\n"))
+    d = Daemon(a, vigild, conf)
+    assert d.wait_log("Entering FAULT STATE", 3), d.output()
+
+    def reasons():
+        return {(r["kind"], r["name"]): (r["detail"], r["effect"])
+                for r in status(d)["status"]["instances"][0]["fault_reasons"]}
+    assert wait_for(lambda: ("script", "chk_slow") in reasons(), 3), (reasons(), d.output())
+    assert reasons() == {("script", "chk_slow"): ("timed out", "fault"), ("interface", "dum9"): ("down", "fault"),
+                         ("file", "flag"): ("value 3", "fault")}, reasons()
+    text = d.ctl("status").stdout
+    assert "fault: script chk_slow: timed out" in text and "fault: interface dum9: down" in text, text
+    show = d.ctl("show", "instance", "VI_1").stdout
+    assert re.search(r"runs \d+, failed \d+, timed out [1-9]", show), show
