@@ -159,50 +159,42 @@ static void print_groups(json_t *groups)
         }
 }
 
-/* "key value, key value" of an object's scalars; nested objects as key.sub. */
-static void flat_pairs(json_t *o, const char *prefix, char *buf, size_t size)
+/* "name value, ..." of the non-zero counters; "no drops" if none. */
+static void nonzero(json_t *counters, char *buf, size_t size)
 {
         const char *k;
         json_t *v;
 
-        json_object_foreach(o, k, v) {
+        buf[0] = 0;
+        json_object_foreach(counters, k, v) {
                 size_t len = strlen(buf);
-                if (json_is_object(v)) {
-                        char p[128];
-                        snprintf(p, sizeof(p), "%s%s.", prefix, k);
-                        flat_pairs(v, p, buf, size);
-                } else if (!json_is_array(v) && strcmp(k, "name") && strcmp(k, "interface")) {
-                        char *s = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
-                        snprintf(buf + len, size - len, "%s%s%s %s", len ? ", " : "", prefix, k, s ? s : "?");
-                        free(s);
-                }
+                if (json_is_integer(v) && json_integer_value(v))
+                        snprintf(buf + len, size - len, "%s%s %lld", len ? ", " : "", k, json_integer_value(v));
         }
+        if (!buf[0])
+                snprintf(buf, size, "no drops");
 }
 
-/* "interfaces" (per-interface receive counters), keyed by name or a list. */
-static void print_interfaces(json_t *ifs)
+/* One entry of "interfaces": {"name": "eth0", "counters": {...}}. */
+static void print_interface(const char *indent, json_t *ifc)
 {
-        const char *name;
-        json_t *v;
-        size_t i;
         char buf[CELL];
 
-        if (!json_is_object(ifs) && !json_is_array(ifs))
+        nonzero(json_object_get(ifc, "counters"), buf, sizeof(buf));
+        printf("%s%s: %s\n", indent, str(ifc, "name"), buf);
+}
+
+/* The drops counted per interface before an instance is known. */
+static void print_interfaces(json_t *ifs)
+{
+        json_t *v;
+        size_t i;
+
+        if (!json_array_size(ifs))
                 return;
-        printf("\ninterfaces:\n");
-        if (json_is_object(ifs)) {
-                json_object_foreach(ifs, name, v) {
-                        buf[0] = 0;
-                        flat_pairs(v, "", buf, sizeof(buf));
-                        printf("  %s: %s\n", name, buf);
-                }
-                return;
-        }
-        json_array_foreach(ifs, i, v) {
-                buf[0] = 0;
-                flat_pairs(v, "", buf, sizeof(buf));
-                printf("  %s: %s\n", json_object_get(v, "name") ? str(v, "name") : str(v, "interface"), buf);
-        }
+        printf("\ninterfaces (adverts dropped before an instance is known):\n");
+        json_array_foreach(ifs, i, v)
+                print_interface("  ", v);
 }
 
 int print_status(json_t *ans)
@@ -280,6 +272,8 @@ int print_instance(json_t *ans)
                 printf("why:\n");
                 print_reasons(vi, "  ");
         }
+        if (json_is_object(json_object_get(ans, "interface")))
+                print_interface("interface ", json_object_get(ans, "interface"));
         printf("timers:\n");
         print_kv("  ", json_object_get(vi, "timers"));
         printf("counters:\n");

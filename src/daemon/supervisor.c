@@ -525,6 +525,21 @@ static json_t *find_instance(json_t *status, const char *name)
         return NULL;
 }
 
+/* The receive counters of the interface an instance runs on, if the
+ * status has them: [{"name": IFNAME, "counters": {...}}]. */
+static json_t *find_interface(json_t *status, json_t *vi)
+{
+        const char *name = json_string_value(json_object_get(vi, "interface"));
+        size_t i;
+        json_t *ifc;
+
+        json_array_foreach(json_object_get(status, "interfaces"), i, ifc)
+                if (name && json_is_string(json_object_get(ifc, "name")) &&
+                    !strcmp(json_string_value(json_object_get(ifc, "name")), name))
+                        return ifc;
+        return NULL;
+}
+
 static json_t *answer(json_t *id, bool ok)
 {
         return json_pack("{s:O,s:b}", "id", id ? id : json_null(), "ok", ok);
@@ -548,6 +563,8 @@ static json_t *local_answer(struct sup *s, json_t *req)
                                     vi   ? json_incref(vi)
                                     : st ? json_string("no such vrrp_instance")
                                          : json_string("the VRRP worker is not running"));
+                if (vi && find_interface(st, vi))
+                        json_object_set(out, "interface", find_interface(st, vi));
         } else {
                 out = answer(id, true);
                 json_object_set(out, "status", st ? st : json_null());

@@ -236,3 +236,50 @@ def test_every_kind_of_failing_tracker_is_named(lab, vigild, tmp_path):
     assert "fault: script chk_slow: timed out" in text and "fault: interface dum9: down" in text, text
     show = d.ctl("show", "instance", "VI_1").stdout
     assert re.search(r"runs \d+, failed \d+, timed out [1-9]", show), show
+
+
+def fake_vigild(path, answer):
+    """A control socket that answers one request with `answer`; returns the
+    thread and a list that receives the request."""
+    import socket
+    import threading
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    got = []
+
+    def serve():
+        conn, _ = srv.accept()
+        with conn, conn.makefile("rw") as f:
+            got.append(json.loads(f.readline()))
+            f.write(json.dumps(dict(answer, id=got[0]["id"])) + "\n")
+            f.flush()
+        srv.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    return t, got
+
+
+def test_interface_counters_are_rendered_when_the_status_has_them(tmp_path):
+    """The worker's per-interface drop counters ("interfaces"), when
+    present, appear under the status table and in show instance."""
+    sock = str(tmp_path / "ctl.sock")
+    vi = {"name": "VI_1", "state": "BACKUP", "base_priority": 100, "effective_priority": 100, "vips": [],
+          "master": "fe80::2", "interface": "eth0", "vrid": 51, "version": 3, "fault_reasons": [],
+          "last_transition": {"time": 0, "from": "INIT", "reason": "startup"}, "timers": {}, "counters": {},
+          "trackers": []}
+    ifs = [{"name": "eth0", "counters": {"bad_checksum": 3, "unknown_vrid": 0}},
+           {"name": "eth1", "counters": {"bad_checksum": 0}}]
+    t, _ = fake_vigild(sock, {"ok": True, "status": {"instances": [vi], "groups": [], "interfaces": ifs},
+                              "worker": {"running": True, "pid": 1, "restarts": 0}})
+    r = subprocess.run([VIGILCTL, "-s", sock, "status"], capture_output=True, text=True, timeout=5)
+    t.join(5)
+    assert r.returncode == 0, r.stderr
+    assert "  eth0: bad_checksum 3\n" in r.stdout and "  eth1: no drops\n" in r.stdout, r.stdout
+    sock2 = str(tmp_path / "ctl2.sock")
+    t, got = fake_vigild(sock2, {"ok": True, "instance": vi, "interface": ifs[0]})
+    r = subprocess.run([VIGILCTL, "show", "instance", "VI_1", "-s", sock2], capture_output=True, text=True,
+                       timeout=5)
+    t.join(5)
+    assert got[0]["cmd"] == "show" and got[0]["name"] == "VI_1"
+    assert "interface eth0: bad_checksum 3\n" in r.stdout, r.stdout
