@@ -1,33 +1,138 @@
 /* vigilctl: ask a running vigild what it is doing, and tell it what to do.
  * One JSON request per line over the control socket; one JSON answer per
- * line back (a stream of them for `events`). */
+ * line back (a stream of them for `events`).
+ *
+ * The command line is strict: an unknown option, an option the command
+ * does not take, or a missing or extra operand is a usage error (exit 2),
+ * so that `reload --dry-run` can never reload for real. */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
-#include <stdbool.h>
-#include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "vigilctl.h"
+
 #define DEFAULT_SOCKET "/run/vigil/vigil.sock"
+#define EXIT_USAGE 2
+#define EXIT_UNREACHABLE 3
+
+struct command {
+        const char *name, *synopsis, *help;
+        unsigned opts;                  /* enum ctl_opt it takes */
+        int nargs;                      /* operands, exactly */
+        json_t *(*request)(const struct ctl *c);
+        int (*answer)(const struct ctl *c, FILE *in, json_t *ans);
+};
+
+static json_t *req_plain(const struct ctl *c);
+static json_t *req_show(const struct ctl *c);
+static json_t *req_name(const struct ctl *c);
+static json_t *req_events(const struct ctl *c);
+static json_t *req_reload(const struct ctl *c);
+static int ans_status(const struct ctl *c, FILE *in, json_t *ans);
+static int ans_show(const struct ctl *c, FILE *in, json_t *ans);
+static int ans_events(const struct ctl *c, FILE *in, json_t *ans);
+static int ans_reload(const struct ctl *c, FILE *in, json_t *ans);
+static int ans_ok(const struct ctl *c, FILE *in, json_t *ans);
+static int ans_dump(const struct ctl *c, FILE *in, json_t *ans);
+
+static const struct command commands[] = {
+        { "status", "status", "instances: state, priorities, VIPs, master, last transition,\n"
+          "why FAULT or lowered; sync groups",
+          0, 0, req_plain, ans_status },
+        { "show", "show instance NAME", "timers, every counter, trackers with runs and last result", 0, 2, req_show,
+          ans_show },
+        { "events", "events [-n N | --since SEQ] [--count K]",
+          "the ordered stream of transitions and tracker changes;\n"
+          "first the last N kept (or every one after SEQ); exit after K",
+          OPT_LAST | OPT_SINCE | OPT_COUNT, 0, req_events, ans_events },
+        { "reload", "reload [--check]",
+          "the verdict, then what it did to each instance (kept, updated,\n"
+          "restarted, added, removed); --check: what it would do, nothing\n"
+          "applied; exit 1 if the file is invalid",
+          OPT_CHECK, 0, req_reload, ans_reload },
+        { "demote", "demote NAME|GROUP", "hand over: priority-0 advert, stay BACKUP until promoted", 0, 1, req_name,
+          ans_ok },
+        { "promote", "promote NAME|GROUP", "take part in elections again", 0, 1, req_name, ans_ok },
+        { "dump", "dump", "everything, as JSON", 0, 0, req_plain, ans_dump },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
-        fprintf(f, "Usage: vigilctl [-s SOCKET] [--json] COMMAND\n\n"
-                   "  status                 instances: state, priorities, VIPs, master, last transition\n"
-                   "  show instance NAME     timers, every counter, trackers\n"
-                   "  events [-n COUNT]      the ordered stream of transitions and tracker changes\n"
-                   "  reload                 reload the configuration; non-zero if it is invalid\n"
-                   "  demote NAME|GROUP      hand over: priority-0 advert, stay BACKUP until promoted\n"
-                   "  promote NAME|GROUP     take part in elections again\n"
-                   "  dump                   everything, as JSON\n\n"
-                   "  -s, --socket=PATH      control socket (default " DEFAULT_SOCKET ")\n"
-                   "  -j, --json             print the answer as JSON\n");
+        fprintf(f, "Usage: vigilctl [-s PATH] [-j] COMMAND [OPTIONS] [OPERANDS]\n\n");
+        for (size_t i = 0; i < NCOMMANDS; i++) {
+                const char *h = commands[i].help;
+                fprintf(f, "  %-40s ", commands[i].synopsis);
+                for (const char *nl; (nl = strchr(h, '\n')); h = nl + 1)
+                        fprintf(f, "%.*s\n%43s", (int)(nl - h), h, "");
+                fprintf(f, "%s\n", h);
+        }
+        fprintf(f, "\n  -s, --socket PATH       control socket (default $VIGIL_SOCKET or " DEFAULT_SOCKET ")\n"
+                   "  -j, --json              print the answer as JSON\n"
+                   "  -h, --help              this text\n"
+                   "Global options go before or after the command. Exit: 0 ok, 1 refused, 2 usage,\n"
+                   "3 vigild not reachable.\n");
 }
+
+/* What was wrong (NULL: getopt said it), then the usage; exit 2. */
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+        va_list ap;
+
+        if (fmt) {
+                va_start(ap, fmt);
+                fprintf(stderr, "vigilctl: ");
+                vfprintf(stderr, fmt, ap);
+                fprintf(stderr, "\n");
+                va_end(ap);
+        }
+        usage(stderr);
+        return EXIT_USAGE;
+}
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+static json_t *req_plain(const struct ctl *c)
+{
+        return json_pack("{s:s,s:i}", "cmd", c->cmd->name, "id", 1);
+}
+
+static json_t *req_show(const struct ctl *c)
+{
+        return json_pack("{s:s,s:i,s:s}", "cmd", "show", "id", 1, "name", c->args[1]);
+}
+
+static json_t *req_name(const struct ctl *c)
+{
+        return json_pack("{s:s,s:i,s:s}", "cmd", c->cmd->name, "id", 1, "name", c->args[0]);
+}
+
+static json_t *req_events(const struct ctl *c)
+{
+        json_t *req = req_plain(c);
+
+        if (c->opts & OPT_LAST)
+                json_object_set_new(req, "last", json_integer(c->last));
+        if (c->opts & OPT_SINCE)
+                json_object_set_new(req, "since", json_integer(c->since));
+        return req;
+}
+
+static json_t *req_reload(const struct ctl *c)
+{
+        json_t *req = req_plain(c);
+
+        if (c->opts & OPT_CHECK)
+                json_object_set_new(req, "check", json_true());
+        return req;
+}
+
+/* ---- the socket -------------------------------------------------------------------------- */
 
 static int connect_to(const char *path)
 {
@@ -37,7 +142,7 @@ static int connect_to(const char *path)
         snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
         if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
                 fprintf(stderr, "vigilctl: cannot reach vigild at %s: %s\n", path, strerror(errno));
-                exit(3);
+                exit(EXIT_UNREACHABLE);
         }
         return fd;
 }
@@ -51,7 +156,7 @@ static void send_request(int fd, json_t *req)
                 ssize_t n = off < len ? write(fd, line + off, len - off) : write(fd, "\n", 1);
                 if (n <= 0) {
                         perror("vigilctl: write");
-                        exit(3);
+                        exit(EXIT_UNREACHABLE);
                 }
                 off += (size_t)n;
         }
@@ -71,151 +176,84 @@ static json_t *read_answer(FILE *in)
         return msg;
 }
 
-static const char *str(json_t *o, const char *key)
+/* ---- answers ----------------------------------------------------------------------------- */
+
+/* 16 significant digits: a wall-clock time in seconds keeps its
+ * microseconds without the binary noise of a 17th digit. */
+static int print_json(json_t *ans, size_t flags)
 {
-        const char *s = json_string_value(json_object_get(o, key));
-        return s ? s : "-";
-}
+        char *s = json_dumps(ans, flags | JSON_REAL_PRECISION(16));
 
-static void ago(double t, char *buf, size_t size)
-{
-        double d = (double)time(NULL) - t;
-
-        if (t <= 0)
-                snprintf(buf, size, "-");
-        else if (d < 120)
-                snprintf(buf, size, "%.0fs ago", d < 0 ? 0 : d);
-        else if (d < 7200)
-                snprintf(buf, size, "%.0fm ago", d / 60);
-        else
-                snprintf(buf, size, "%.1fh ago", d / 3600);
-}
-
-static void print_status(json_t *ans)
-{
-        json_t *st = json_object_get(ans, "status"), *w = json_object_get(ans, "worker"), *vi;
-        size_t i;
-
-        if (!json_is_object(st)) {
-                printf("no status yet (VRRP worker %s)\n", json_is_true(json_object_get(w, "running")) ? "starting"
-                                                                                                         : "not running");
-                return;
-        }
-        printf("%-16s %-7s %-9s %-24s %-16s %s\n", "INSTANCE", "STATE", "PRIORITY", "VIPS", "MASTER",
-               "LAST TRANSITION");
-        json_array_foreach(json_object_get(st, "instances"), i, vi) {
-                json_t *lt = json_object_get(vi, "last_transition"), *vips = json_object_get(vi, "vips"), *v;
-                char prio[16], vipbuf[256] = "", when[32];
-                size_t k;
-                json_array_foreach(vips, k, v) {
-                        if (k)
-                                strncat(vipbuf, ",", sizeof(vipbuf) - strlen(vipbuf) - 1);
-                        strncat(vipbuf, json_string_value(v), sizeof(vipbuf) - strlen(vipbuf) - 1);
-                }
-                snprintf(prio, sizeof(prio), "%lld/%lld", json_integer_value(json_object_get(vi, "base_priority")),
-                         json_integer_value(json_object_get(vi, "effective_priority")));
-                ago(json_real_value(json_object_get(lt, "time")), when, sizeof(when));
-                printf("%-16s %-7s %-9s %-24s %-16s %s (%s, from %s)%s\n", str(vi, "name"), str(vi, "state"), prio,
-                       vipbuf, str(vi, "master"), when, str(lt, "reason"), str(lt, "from"),
-                       json_is_true(json_object_get(vi, "demoted")) ? " [demoted]" : "");
-        }
-        printf("worker pid %lld, restarts %lld\n", json_integer_value(json_object_get(w, "pid")),
-               json_integer_value(json_object_get(w, "restarts")));
-}
-
-static void print_kv(const char *indent, json_t *o)
-{
-        const char *k;
-        json_t *v;
-
-        json_object_foreach(o, k, v) {
-                if (json_is_object(v)) {
-                        printf("%s%s:\n", indent, k);
-                        print_kv("    ", v);
-                } else {
-                        char *s = json_dumps(v, JSON_ENCODE_ANY);
-                        printf("%s%-26s %s\n", indent, k, s);
-                        free(s);
-                }
-        }
-}
-
-static void print_instance(json_t *ans)
-{
-        json_t *vi = json_object_get(ans, "instance"), *t;
-        size_t i;
-
-        printf("%s: %s, priority %lld (base %lld), interface %s, VRID %lld, v%lld\n", str(vi, "name"),
-               str(vi, "state"), json_integer_value(json_object_get(vi, "effective_priority")),
-               json_integer_value(json_object_get(vi, "base_priority")), str(vi, "interface"),
-               json_integer_value(json_object_get(vi, "vrid")), json_integer_value(json_object_get(vi, "version")));
-        printf("timers:\n");
-        print_kv("  ", json_object_get(vi, "timers"));
-        printf("counters:\n");
-        print_kv("  ", json_object_get(vi, "counters"));
-        printf("trackers:\n");
-        json_array_foreach(json_object_get(vi, "trackers"), i, t) {
-                char *status = json_dumps(json_object_get(t, "status"), JSON_ENCODE_ANY);
-                printf("  %-8s %-20s %-8s weight %lld%s\n", str(t, "kind"), str(t, "name"), status,
-                       json_integer_value(json_object_get(t, "weight")),
-                       json_is_true(json_object_get(t, "reverse")) ? " reverse" : "");
-                free(status);
-        }
-}
-
-static int print_reload(json_t *ans)
-{
-        json_t *d;
-        size_t i;
-        bool ok = json_is_true(json_object_get(ans, "ok"));
-
-        json_array_foreach(json_object_get(ans, "diagnostics"), i, d)
-                printf("%s:%lld:%lld: %s: %s\n", str(d, "file"), json_integer_value(json_object_get(d, "line")),
-                       json_integer_value(json_object_get(d, "column")), str(d, "severity"), str(d, "message"));
-        printf("%s\n", ok ? "reloaded" : "reload refused: the configuration has errors; the running one stays");
-        return ok ? 0 : 1;
-}
-
-static void print_event(json_t *ev)
-{
-        const char *kind = str(ev, "event");
-        time_t t = (time_t)json_real_value(json_object_get(ev, "time"));
-        char when[32];
-        struct tm tm;
-
-        strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
-        if (!strcmp(kind, "transition"))
-                printf("%lld %s %s %s -> %s (%s) priority %lld\n", json_integer_value(json_object_get(ev, "seq")), when,
-                       str(ev, "instance"), str(ev, "from"), str(ev, "to"), str(ev, "reason"),
-                       json_integer_value(json_object_get(ev, "priority")));
-        else if (!strcmp(kind, "tracker")) {
-                char *status = json_dumps(json_object_get(ev, "status"), JSON_ENCODE_ANY);
-                printf("%lld %s tracker %s %s: %s\n", json_integer_value(json_object_get(ev, "seq")), when,
-                       str(ev, "kind"), str(ev, "name"), status);
-                free(status);
-        } else {
-                char *s = json_dumps(ev, JSON_COMPACT);
-                printf("%s\n", s);
-                free(s);
-        }
+        printf("%s\n", s);
+        free(s);
         fflush(stdout);
+        return json_is_true(json_object_get(ans, "ok")) ? 0 : 1;
 }
 
-static int stream_events(FILE *in, long count, bool json)
+/* A refusal in text mode: the error on stderr, exit 1. */
+static bool refused(json_t *ans)
 {
-        json_t *ev;
-        long seen = 0;
+        if (json_is_true(json_object_get(ans, "ok")))
+                return false;
+        fprintf(stderr, "vigilctl: %s\n", json_string_value(json_object_get(ans, "error"))
+                                                  ? json_string_value(json_object_get(ans, "error"))
+                                                  : "refused");
+        return true;
+}
 
-        while ((count <= 0 || seen < count) && (ev = read_answer(in))) {
+static int ans_status(const struct ctl *c, FILE *in, json_t *ans)
+{
+        (void)in;
+        if (c->json)
+                return print_json(ans, JSON_INDENT(2));
+        return refused(ans) ? 1 : print_status(ans);
+}
+
+static int ans_show(const struct ctl *c, FILE *in, json_t *ans)
+{
+        (void)in;
+        if (c->json)
+                return print_json(ans, JSON_INDENT(2));
+        return refused(ans) ? 1 : print_instance(ans);
+}
+
+static int ans_reload(const struct ctl *c, FILE *in, json_t *ans)
+{
+        (void)in;
+        return c->json ? print_json(ans, JSON_INDENT(2)) : print_reload(ans);
+}
+
+static int ans_ok(const struct ctl *c, FILE *in, json_t *ans)
+{
+        (void)in;
+        if (c->json)
+                return print_json(ans, JSON_INDENT(2));
+        if (refused(ans))
+                return 1;
+        printf("%s %s: ok\n", c->cmd->name, c->args[0]);
+        return 0;
+}
+
+static int ans_dump(const struct ctl *c, FILE *in, json_t *ans)
+{
+        (void)c, (void)in;
+        return print_json(ans, JSON_INDENT(2));
+}
+
+/* The replayed events come first, then the live ones: one loop for both. */
+static int ans_events(const struct ctl *c, FILE *in, json_t *ans)
+{
+        long long seen = 0;
+        json_t *ev;
+
+        if (!json_is_true(json_object_get(ans, "ok")))
+                return c->json ? print_json(ans, JSON_COMPACT) : (refused(ans), 1);
+        while ((!(c->opts & OPT_COUNT) || seen < c->count) && (ev = read_answer(in))) {
                 if (json_object_get(ev, "event")) {
-                        if (json) {
-                                char *s = json_dumps(ev, JSON_COMPACT);
-                                printf("%s\n", s);
-                                free(s);
-                                fflush(stdout);
-                        } else {
+                        if (c->json)
+                                print_json(ev, JSON_COMPACT);
+                        else
                                 print_event(ev);
-                        }
                         seen++;
                 }
                 json_decref(ev);
@@ -223,105 +261,111 @@ static int stream_events(FILE *in, long count, bool json)
         return 0;
 }
 
-/* The request for cmd and its operands; NULL on a usage error. */
-static json_t *build_request(const char *cmd, int argc, char **argv, int at)
-{
-        json_t *req = json_pack("{s:s,s:i}", "cmd", cmd, "id", 1);
+/* ---- the command line -------------------------------------------------------------------- */
 
-        if (!strcmp(cmd, "show")) {
-                if (at + 1 >= argc || strcmp(argv[at], "instance"))
-                        goto usage;
-                json_object_set_new(req, "name", json_string(argv[at + 1]));
-        } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
-                if (at >= argc)
-                        goto usage;
-                json_object_set_new(req, "name", json_string(argv[at]));
-        } else if (strcmp(cmd, "status") && strcmp(cmd, "events") && strcmp(cmd, "reload") && strcmp(cmd, "dump")) {
-                fprintf(stderr, "vigilctl: unknown command '%s'\n", cmd);
-                goto usage;
-        }
-        return req;
-usage:
-        json_decref(req);
-        usage(stderr);
+static const struct command *find_command(const char *name)
+{
+        for (size_t i = 0; i < NCOMMANDS; i++)
+                if (!strcmp(commands[i].name, name))
+                        return &commands[i];
         return NULL;
 }
 
-/* Print an answer the way the command wants it; the exit code. */
-static int print_answer(const char *cmd, json_t *ans, bool json)
+static bool number(const char *s, long long min, long long *ret)
 {
-        int rc = 0;
+        char *end;
+        long long v;
 
-        if (json || !strcmp(cmd, "dump")) {
-                char *s = json_dumps(ans, JSON_INDENT(2));
-                printf("%s\n", s);
-                free(s);
-                rc = json_is_true(json_object_get(ans, "ok")) ? 0 : 1;
-        } else if (!json_is_true(json_object_get(ans, "ok")) && strcmp(cmd, "reload")) {
-                fprintf(stderr, "vigilctl: %s\n", str(ans, "error"));
-                rc = 1;
-        } else if (!strcmp(cmd, "status")) {
-                print_status(ans);
-        } else if (!strcmp(cmd, "show")) {
-                print_instance(ans);
-        } else if (!strcmp(cmd, "reload")) {
-                rc = print_reload(ans);
-        } else {
-                printf("%s: ok\n", cmd);
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (!*s || *end || errno || v < min)
+                return false;
+        *ret = v;
+        return true;
+}
+
+static const char *opt_name(unsigned opt)
+{
+        return opt == OPT_LAST ? "-n" : opt == OPT_SINCE ? "--since" : opt == OPT_COUNT ? "--count" : "--check";
+}
+
+enum { LONG_COUNT = 256, LONG_SINCE, LONG_CHECK };
+
+/* One option; 0, or the exit code (usage, or -h's 0 as -1). */
+static int one_option(struct ctl *c, int ch)
+{
+        switch (ch) {
+        case 's': c->socket = optarg; return 0;
+        case 'j': c->json = true; return 0;
+        case 'h': usage(stdout); return -1;
+        case 'n':
+                c->opts |= OPT_LAST;
+                return number(optarg, 0, &c->last) ? 0 : usage_error("-n takes a count, not '%s'", optarg);
+        case LONG_SINCE:
+                c->opts |= OPT_SINCE;
+                return number(optarg, 0, &c->since) ? 0 : usage_error("--since takes a sequence number, not '%s'", optarg);
+        case LONG_COUNT:
+                c->opts |= OPT_COUNT;
+                return number(optarg, 1, &c->count) ? 0 : usage_error("--count takes a positive count, not '%s'", optarg);
+        case LONG_CHECK: c->opts |= OPT_CHECK; return 0;
+        default: return usage_error(NULL); /* getopt said what */
         }
-        return rc;
+}
+
+/* The options and operands, in any order; the command's rules checked. */
+static int parse(int argc, char **argv, struct ctl *c)
+{
+        static const struct option longopts[] = {
+                { "socket", required_argument, NULL, 's' },       { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },               { "count", required_argument, NULL, LONG_COUNT },
+                { "since", required_argument, NULL, LONG_SINCE }, { "check", no_argument, NULL, LONG_CHECK },
+                { NULL, 0, NULL, 0 },
+        };
+        int ch, r;
+
+        while ((ch = getopt_long(argc, argv, "s:jhn:", longopts, NULL)) != -1)
+                if ((r = one_option(c, ch)))
+                        return r < 0 ? 0 : r;
+        if (optind >= argc)
+                return usage_error("no command given");
+        if (!(c->cmd = find_command(argv[optind])))
+                return usage_error("unknown command '%s'", argv[optind]);
+        c->args = argv + optind + 1;
+        c->nargs = argc - optind - 1;
+        for (unsigned o = OPT_LAST; o <= OPT_CHECK; o <<= 1)
+                if ((c->opts & o) && !(c->cmd->opts & o))
+                        return usage_error("'%s' takes no option %s", c->cmd->name, opt_name(o));
+        if ((c->opts & OPT_LAST) && (c->opts & OPT_SINCE))
+                return usage_error("events takes -n or --since, not both");
+        if (c->nargs != c->cmd->nargs)
+                return usage_error(c->nargs > c->cmd->nargs ? "too many operands for '%s'" : "missing operand for '%s'",
+                                   c->cmd->synopsis);
+        if (c->cmd->nargs == 2 && strcmp(c->args[0], "instance"))
+                return usage_error("show what? (show instance NAME), not '%s'", c->args[0]);
+        return 0;
 }
 
 int main(int argc, char **argv)
 {
-        static const struct option longopts[] = {
-                { "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
-                { "count", required_argument, NULL, 'n' },  { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
-        };
-        const char *path = getenv("VIGIL_SOCKET") ? getenv("VIGIL_SOCKET") : DEFAULT_SOCKET;
-        bool json = false;
-        long count = 0;
-        int c, rc;
-        const char *cmd;
+        struct ctl c = { .socket = getenv("VIGIL_SOCKET") ? getenv("VIGIL_SOCKET") : DEFAULT_SOCKET };
         json_t *req, *ans;
         FILE *in;
+        int rc;
 
-        while ((c = getopt_long(argc, argv, "+s:jn:h", longopts, NULL)) != -1) {
-                switch (c) {
-                case 's': path = optarg; break;
-                case 'j': json = true; break;
-                case 'n': count = strtol(optarg, NULL, 10); break;
-                case 'h': usage(stdout); return 0;
-                default: usage(stderr); return 2;
-                }
-        }
-        if (optind >= argc) {
-                usage(stderr);
-                return 2;
-        }
-        cmd = argv[optind++];
-        /* options may also follow the command */
-        for (int i = optind; i < argc; i++) {
-                if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-                        json = true;
-                else if (!strcmp(argv[i], "-n") && i + 1 < argc)
-                        count = strtol(argv[++i], NULL, 10);
-        }
-        if (!(req = build_request(cmd, argc, argv, optind)))
-                return 2;
-        in = fdopen(connect_to(path), "r");
+        opterr = 1;
+        if ((rc = parse(argc, argv, &c)) || !c.cmd)
+                return rc;
+        req = c.cmd->request(&c);
+        in = fdopen(connect_to(c.socket), "r");
         send_request(fileno(in), req);
+        json_decref(req);
         ans = read_answer(in);
         if (!ans) {
                 fprintf(stderr, "vigilctl: no answer from vigild\n");
-                return 3;
+                return EXIT_UNREACHABLE;
         }
-        if (!strcmp(cmd, "events") && json_is_true(json_object_get(ans, "ok")))
-                return stream_events(in, count, json);
-        rc = print_answer(cmd, ans, json);
+        rc = c.cmd->answer(&c, in, ans);
         json_decref(ans);
-        json_decref(req);
         fclose(in);
         return rc;
 }

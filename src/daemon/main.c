@@ -21,6 +21,7 @@
 #include "daemon/configtest.h"
 #include "daemon/limits.h"
 #include "daemon/supervisor.h"
+#include "daemon/version.h"
 #include "vrrp/engine.h"
 #include "vigil-config.h"
 
@@ -91,7 +92,7 @@ static void usage(FILE *f)
                 "  -R, --dont-respawn        exit instead of restarting a dead VRRP worker\n"
                 "      --signum=NAME         print the signal number for STOP, RELOAD, DATA, STATS,\n"
                 "                            STATS_CLEAR or JSON, and exit\n"
-                "  -v, --version             print the version and exit\n"
+                "  -v, --version             print the version, libraries and features, and exit\n"
                 "  -h, --help                this help\n\n"
                 "config-test exit codes: 0 valid, 4 cannot run, 5 errors, 6 script security.\n");
 }
@@ -223,7 +224,7 @@ static int apply_option(struct options *o, int c, char *arg)
         case 'r': o->vrrp_pid_file = arg; break;
         case 'c': o->checkers_pid_file = arg; break;
         case 'v':
-                printf("vigild %s\n", VIGIL_VERSION);
+                vigil_print_version(stdout);
                 exit(0);
         case 'h':
                 usage(stdout);
@@ -354,11 +355,17 @@ static void write_pid(const char *path)
         fclose(f);
 }
 
-/* Log each diagnostic as one line with its position; the caret form is for -t. */
+/* Log each diagnostic as one line with its position; the caret form is for -t.
+ * The VRRP worker parses the file the supervisor has just checked and
+ * logged: it logs only errors, or every warning would appear twice. */
 static void log_diags(const struct diag_list *d)
 {
+        bool worker = getenv(VIGIL_WORKER_ENV) != NULL;
+
         for (size_t i = 0; i < d->count; i++) {
                 const struct diag *g = &d->items[i];
+                if (worker && g->severity != DIAG_ERROR)
+                        continue;
                 log_msg(g->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s:%d:%d: %s: %s",
                         g->pos.file ? g->pos.file : "?", g->pos.line, g->pos.col,
                         g->severity == DIAG_ERROR ? "error" : "warning", g->msg);

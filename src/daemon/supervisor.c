@@ -26,6 +26,8 @@
 #define ORPHAN_GRACE_MS 2000
 #define BACKOFF_MAX_S 60
 #define STABLE_RUN_US (60 * 1000000LL)
+/* The events kept for `vigilctl events -n N` / `--since SEQ`. */
+#define EVENT_RING 1000
 
 
 struct sup;
@@ -42,6 +44,7 @@ struct pending {
         json_int_t id;
         bool reload;                    /* tell systemd READY=1 when it is done */
         json_t *query;                  /* status/show: answered from the fresh status */
+        json_t *diags;                  /* reload: the supervisor's validation, added to the reply */
         struct client *cl;
         json_t *client_id;
         struct pending *next;
@@ -72,6 +75,10 @@ struct sup {
         char last_sd_status[160];
         uv_timer_t watchdog;
         json_int_t seq, next_id;
+        struct {
+                json_t *ev[EVENT_RING];
+                unsigned next, n;       /* where the next one goes; how many are kept */
+        } ring;
         struct client *clients;
         struct pending *pending;
         int ctl_fd;
@@ -212,10 +219,13 @@ static void fail_pending(struct sup *s)
                                        : json_pack("{s:O,s:b,s:s}", "id", p->client_id ? p->client_id : json_null(),
                                                    "ok", 0, "error", "the VRRP worker stopped before answering");
                 s->pending = p->next;
+                if (p->diags)
+                        json_object_set(out, "diagnostics", p->diags);
                 if (p->cl)
                         ipc_send(p->cl->ch, out);
                 json_decref(out);
                 json_decref(p->query);
+                json_decref(p->diags);
                 json_decref(p->client_id);
                 free(p);
         }
@@ -333,19 +343,50 @@ static void route_reply(struct sup *s, json_t *msg)
                         json_object_del(out, "reply");
                         json_object_set(out, "id", p->client_id);
                 }
+                if (p->diags)
+                        json_object_set(out, "diagnostics", p->diags);
                 if (p->cl)
                         ipc_send(p->cl->ch, out);
                 json_decref(out);
+                json_decref(p->diags);
                 json_decref(p->client_id);
                 free(p);
                 return;
         }
 }
 
+static void keep_event(struct sup *s, json_t *ev)
+{
+        json_decref(s->ring.ev[s->ring.next]); /* the oldest, once the ring is full */
+        s->ring.ev[s->ring.next] = json_incref(ev);
+        s->ring.next = (s->ring.next + 1) % EVENT_RING;
+        if (s->ring.n < EVENT_RING)
+                s->ring.n++;
+}
+
+/* The kept events after seq `since`, at most the last `last` of them. */
+static void replay_events(struct sup *s, struct client *cl, json_int_t since, json_int_t last)
+{
+        unsigned skip = last >= 0 && (json_int_t)s->ring.n > last ? s->ring.n - (unsigned)last : 0;
+
+        for (unsigned i = skip; i < s->ring.n; i++) {
+                json_t *ev = s->ring.ev[(s->ring.next + EVENT_RING - s->ring.n + i) % EVENT_RING];
+                if (json_integer_value(json_object_get(ev, "seq")) > since)
+                        ipc_send(cl->ch, ev);
+        }
+}
+
+static void free_events(struct sup *s)
+{
+        for (unsigned i = 0; i < EVENT_RING; i++)
+                json_decref(s->ring.ev[i]);
+}
+
 static void broadcast_event(struct sup *s, json_t *ev)
 {
         json_object_set_new(ev, "seq", json_integer(++s->seq));
         json_object_set_new(ev, "time", json_real((double)wall_usec() / 1e6));
+        keep_event(s, ev);
         for (struct client *c = s->clients; c; c = c->next)
                 if (c->events)
                         ipc_send(c->ch, ev);
@@ -484,12 +525,28 @@ static json_t *find_instance(json_t *status, const char *name)
         return NULL;
 }
 
+/* The receive counters of the interface an instance runs on, if the
+ * status has them: [{"name": IFNAME, "counters": {...}}]. */
+static json_t *find_interface(json_t *status, json_t *vi)
+{
+        const char *name = json_string_value(json_object_get(vi, "interface"));
+        size_t i;
+        json_t *ifc;
+
+        json_array_foreach(json_object_get(status, "interfaces"), i, ifc)
+                if (name && json_is_string(json_object_get(ifc, "name")) &&
+                    !strcmp(json_string_value(json_object_get(ifc, "name")), name))
+                        return ifc;
+        return NULL;
+}
+
 static json_t *answer(json_t *id, bool ok)
 {
         return json_pack("{s:O,s:b}", "id", id ? id : json_null(), "ok", ok);
 }
 
 static void reload(struct sup *s, struct client *cl, json_t *req);
+static void reload_check(struct sup *s, struct client *cl, json_t *req);
 
 /* status, dump and show, from the worker's fresh status (s->status), or
  * without one when there is no worker. */
@@ -506,6 +563,8 @@ static json_t *local_answer(struct sup *s, json_t *req)
                                     vi   ? json_incref(vi)
                                     : st ? json_string("no such vrrp_instance")
                                          : json_string("the VRRP worker is not running"));
+                if (vi && find_interface(st, vi))
+                        json_object_set(out, "interface", find_interface(st, vi));
         } else {
                 out = answer(id, true);
                 json_object_set(out, "status", st ? st : json_null());
@@ -526,6 +585,27 @@ static bool ask_worker(struct sup *s, struct client *cl, json_t *req)
         if (ok)
                 s->pending->query = json_incref(req);
         return ok;
+}
+
+/* The answer, then the history asked for, then the live stream: nothing
+ * runs between them, so no event is missed or sent twice. */
+static void events_request(struct sup *s, struct client *cl, json_t *req)
+{
+        json_t *last = json_object_get(req, "last"), *since = json_object_get(req, "since");
+        bool bad = (last && (!json_is_integer(last) || json_integer_value(last) < 0)) ||
+                   (since && (!json_is_integer(since) || json_integer_value(since) < 0)) || (last && since);
+        json_t *out = answer(json_object_get(req, "id"), !bad);
+
+        if (bad)
+                json_object_set_new(out, "error", json_string("events takes \"last\": N or \"since\": SEQ "
+                                                              "(non-negative integers), not both"));
+        ipc_send(cl->ch, out);
+        json_decref(out);
+        if (bad)
+                return;
+        if (last || since)
+                replay_events(s, cl, since ? json_integer_value(since) : 0, last ? json_integer_value(last) : -1);
+        cl->events = true;
 }
 
 static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
@@ -557,10 +637,13 @@ static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
                         return;
                 out = local_answer(s, msg); /* no worker: no instances to show */
         } else if (!strcmp(cmd, "events")) {
-                cl->events = true;
-                out = answer(id, true);
+                events_request(s, cl, msg);
+                return;
         } else if (!strcmp(cmd, "reload")) {
-                reload(s, cl, msg);
+                if (json_is_true(json_object_get(msg, "check")))
+                        reload_check(s, cl, msg);
+                else
+                        reload(s, cl, msg);
                 return;
         } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
                 if (forward(s, cl, msg, false))
@@ -636,6 +719,29 @@ static int control_open(struct sup *s)
 
 /* ---- reload and signals ----------------------------------------------------------------------- */
 
+/* reload --check: the verdict, and from the worker the plan a reload
+ * would apply; nothing is applied, counted or announced to systemd. */
+static void reload_check(struct sup *s, struct client *cl, json_t *req)
+{
+        struct conf *nc = NULL;
+        json_t *diags = s->o->validate(s->o->config_file, &nc);
+        bool ok = nc != NULL;
+        json_t *out;
+
+        conf_free(nc);
+        if (ok && s->wch && forward(s, cl, req, false)) {
+                s->pending->diags = diags;
+                return;
+        }
+        out = answer(json_object_get(req, "id"), ok);
+        json_object_set_new(out, "check", json_true());
+        json_object_set_new(out, "diagnostics", diags);
+        if (ok)
+                json_object_set_new(out, "error", json_string("the VRRP worker is not running: no plan"));
+        ipc_send(cl->ch, out);
+        json_decref(out);
+}
+
 /* Validate first: an invalid file is reported and the running config stays. */
 static void reload(struct sup *s, struct client *cl, json_t *req)
 {
@@ -665,7 +771,7 @@ static void reload(struct sup *s, struct client *cl, json_t *req)
                 bool sent = forward(s, cl, fwd, true);
                 json_decref(fwd);
                 if (sent && cl) {
-                        json_decref(diags);
+                        s->pending->diags = diags; /* the reply gives the verdict with the plan applied */
                         return;
                 }
         }
@@ -780,5 +886,6 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
         if (s.ctl_fd >= 0)
                 unlink(o->control_path);
         leftovers_free(s.leftovers);
+        free_events(&s);
         return s.exit_code;
 }

@@ -82,24 +82,43 @@ static int demote(struct engine *e, const char *name, bool on)
         return found;
 }
 
-/* The supervisor validated the file; parse it again here and switch. */
-static json_t *reload(struct engine *e, json_t *id)
+static json_t *reply_plan(json_t *id, bool check, const struct reload_plan *plan)
+{
+        json_t *out = reload_plan_json(plan);
+
+        json_object_set_new(out, "reply", json_incref(id ? id : json_null()));
+        json_object_set_new(out, "ok", json_true());
+        json_object_set_new(out, "check", json_boolean(check));
+        return out;
+}
+
+/* The supervisor validated the file; parse it again here and switch, or
+ * with check only say what switching would do (the same plan either way). */
+static json_t *reload(struct engine *e, json_t *id, bool check)
 {
         struct conf *nc = e->load ? e->load() : NULL;
-        struct reload_report r;
+        struct reload_plan plan = { 0 };
+        const struct reload_report *r = &plan.counts;
+        json_t *out;
+        int rc;
 
-        if (!nc || engine_reload(e, nc, &r) < 0) {
+        rc = !nc ? -1 : check ? engine_reload_plan(e, nc, &plan) : engine_reload(e, nc, &plan);
+        if (rc < 0) {
                 if (nc)
                         conf_free(nc);
                 log_err("reload failed: the configuration could not be loaded; the running one stays");
                 return json_pack("{s:O,s:b,s:s}", "reply", id ? id : json_null(), "ok", 0, "error",
                                  "the VRRP worker could not load the configuration");
         }
-        log_info("Reloaded: %u kept, %u updated in place, %u restarted, %u added, %u removed", r.kept, r.updated,
-                 r.restarted, r.added, r.removed);
-        return json_pack("{s:O,s:b,s:{s:i,s:i,s:i,s:i,s:i}}", "reply", id ? id : json_null(), "ok", 1, "instances",
-                         "kept", r.kept, "updated", r.updated, "restarted", r.restarted, "added", r.added, "removed",
-                         r.removed);
+        out = reply_plan(id, check, &plan);
+        if (check) {
+                conf_free(nc);
+        } else {
+                log_info("Reloaded: %u kept, %u updated in place, %u restarted, %u added, %u removed", r->kept,
+                         r->updated, r->restarted, r->added, r->removed);
+        }
+        reload_plan_free(&plan);
+        return out;
 }
 
 static void on_command(void *ctx, struct ipc *ch, json_t *msg)
@@ -130,7 +149,7 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
                                             json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'",
                                                          name ? name : ""));
         } else if (!strcmp(cmd, "reload")) {
-                reply = reload(e, id);
+                reply = reload(e, id, json_is_true(json_object_get(msg, "check")));
         } else {
                 reply = json_pack("{s:O,s:b,s:s}", "reply", id ? id : json_null(), "ok", 0, "error",
                                   "unknown command");

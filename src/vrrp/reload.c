@@ -22,49 +22,6 @@
 #include "vrrp/engine_internal.h"
 #include "vrrp/reload.h"
 
-enum fate { KEEP, UPDATE, RESTART, ADD };
-
-/* Keys of an instance's configuration that can change in place. */
-static const char *const in_place[] = {
-        "priority", "nopreempt", "preempt_delay", "track_interface", "track_script", "track_file", "track_process",
-        "smtp_alert", "notify_priority_changes", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
-        "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat", "lower_prio_no_advert",
-        "higher_prio_send_advert", "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
-        "notify_deleted", "notify_master_rx_lower_pri", "state",
-};
-
-static bool owner_change(const struct conf_vrrp_instance *a, const struct conf_vrrp_instance *b)
-{
-        return (a->priority == 255) != (b->priority == 255);
-}
-
-static enum fate compare(const struct conf_vrrp_instance *old, const struct conf_vrrp_instance *nu, bool sockets_changed)
-{
-        json_t *a = conf_instance_to_json(old), *b = conf_instance_to_json(nu);
-        enum fate f = KEEP;
-
-        if (sockets_changed) {
-                f = RESTART;
-        } else if (!json_equal(a, b)) {
-                for (size_t i = 0; i < sizeof(in_place) / sizeof(in_place[0]); i++) {
-                        json_object_del(a, in_place[i]);
-                        json_object_del(b, in_place[i]);
-                }
-                f = json_equal(a, b) && !owner_change(old, nu) ? UPDATE : RESTART;
-        }
-        json_decref(a);
-        json_decref(b);
-        return f;
-}
-
-/* The multicast groups are joined by the shared sockets: a change there
- * restarts everything. */
-static bool groups_changed(const struct conf *a, const struct conf *b)
-{
-        return memcmp(&a->global.vrrp_mcast_group4, &b->global.vrrp_mcast_group4, sizeof(struct conf_ip)) ||
-               memcmp(&a->global.vrrp_mcast_group6, &b->global.vrrp_mcast_group6, sizeof(struct conf_ip));
-}
-
 static bool statics_changed(const struct conf *a, const struct conf *b)
 {
         static const char *const keys[] = { "static_ipaddress", "static_routes", "static_rules" };
@@ -149,43 +106,34 @@ static void retire(struct engine *e, struct conf *conf, struct vrrp_events *even
         uv_timer_start(&r->timer, retired_check, 100, 100);
 }
 
-static void count(struct reload_report *rep, enum fate f)
+static bool carries_over(enum reload_action a)
 {
-        switch (f) {
-        case KEEP: rep->kept++; break;
-        case UPDATE: rep->updated++; break;
-        case RESTART: rep->restarted++; break;
-        case ADD: rep->added++; break;
-        }
+        return a == RELOAD_KEPT || a == RELOAD_UPDATED;
 }
 
-/* Decide each new instance's fate; stop the old ones that do not carry over. */
-static void decide(struct engine *e, struct conf *nc, enum fate *fate, struct reload_report *rep, int64_t now)
+/* Stop the old instances that the plan does not carry over. */
+static void stop_replaced(struct engine *e, const struct conf *nc, const struct reload_plan *plan, int64_t now)
 {
         bool *carried = calloc(e->ninst ? e->ninst : 1, sizeof(*carried));
-        bool regroup = groups_changed(e->conf, nc);
         const struct conf_vrrp_instance *ci;
         unsigned j = 0;
 
         CONF_FOREACH(ci, &nc->instances) {
                 struct vrrp_instance *old = find_old(e, ci->name);
-                fate[j] = !old ? ADD : compare(old->c, ci, regroup);
-                if (old && fate[j] != RESTART && carried)
+                if (old && carries_over(plan->steps[j].action) && carried)
                         carried[old - e->inst] = true;
-                count(rep, fate[j]);
                 j++;
         }
         for (unsigned i = 0; i < e->ninst; i++)
                 if (!carried || !carried[i]) {
                         e->inst[i].deleting = conf_find_instance(nc, e->inst[i].c->name) == NULL;
-                        rep->removed += e->inst[i].deleting;
                         stop_one(e, &e->inst[i], now);
                 }
         free(carried);
 }
 
 /* The new instance array: carried instances moved in, the others opened. */
-static struct vrrp_instance *build(struct engine *e, const struct conf *nc, const enum fate *fate)
+static struct vrrp_instance *build(struct engine *e, const struct conf *nc, const struct reload_plan *plan)
 {
         struct vrrp_instance *ni = calloc(nc->instances.count ? nc->instances.count : 1, sizeof(*ni));
         const struct conf_vrrp_instance *ci;
@@ -195,9 +143,9 @@ static struct vrrp_instance *build(struct engine *e, const struct conf *nc, cons
                 return NULL;
         CONF_FOREACH(ci, &nc->instances) {
                 const struct vrrp_instance *old = find_old(e, ci->name);
-                if (old && (fate[j] == KEEP || fate[j] == UPDATE)) {
+                if (old && carries_over(plan->steps[j].action)) {
                         ni[j] = *old;
-                        if (fate[j] == UPDATE)
+                        if (plan->steps[j].action == RELOAD_UPDATED)
                                 update_in_place(&ni[j], nc, ci);
                         else
                                 ni[j].c = ci;
@@ -224,36 +172,40 @@ static void rewire(struct engine *e, struct trackers *ots, struct vrrp_events *n
         e->events = nev;
 }
 
-int engine_reload(struct engine *e, struct conf *nc, struct reload_report *rep)
+int engine_reload_plan(const struct engine *e, const struct conf *nc, struct reload_plan *ret_plan)
+{
+        return reload_plan_make(e->conf, nc, ret_plan);
+}
+
+int engine_reload(struct engine *e, struct conf *nc, struct reload_plan *ret_plan)
 {
         struct conf *oc = e->conf;
         struct vrrp_events *oev = e->events, *nev = calloc(1, sizeof(*nev));
         struct trackers *ots = e->trackers;
         unsigned n = nc->instances.count;
-        enum fate *fate = calloc(n ? n : 1, sizeof(*fate));
+        struct reload_plan plan;
         struct vrrp_instance *ni;
         int64_t now = mono_usec();
 
-        memset(rep, 0, sizeof(*rep));
-        if (!nev || !fate) {
-                free(nev), free(fate);
+        if (!nev || reload_plan_make(oc, nc, &plan) < 0) {
+                free(nev);
                 return -1;
         }
-        decide(e, nc, fate, rep, now);
+        stop_replaced(e, nc, &plan, now);
         if (statics_changed(oc, nc)) {
                 engine_static_addresses(e, oc, false);
                 engine_static_addresses(e, nc, true);
         }
         e->conf = nc;
         e->trackers = engine_new_trackers(e);
-        ni = build(e, nc, fate);
+        ni = build(e, nc, &plan);
         free(e->inst);
         e->inst = ni;
         e->ninst = ni ? n : 0;
         rewire(e, ots, nev);
         retire(e, oc, oev);
         for (unsigned i = 0; i < e->ninst; i++) {
-                if (fate[i] == KEEP || fate[i] == UPDATE) {
+                if (carries_over(plan.steps[i].action)) {
                         vrrp_instance_track_update(&ni[i], now);
                 } else {
                         engine_initial_inputs(&ni[i]);
@@ -263,6 +215,9 @@ int engine_reload(struct engine *e, struct conf *nc, struct reload_report *rep)
         vrrp_events_start(nev);
         trackers_start(e->trackers);
         engine_rearm(e);
-        free(fate);
+        if (ret_plan)
+                *ret_plan = plan;
+        else
+                reload_plan_free(&plan);
         return 0;
 }

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include "conf/values.h"
+#include "vrrp/track.h"
 
 static json_t *ip_json(const struct conf_ip *ip)
 {
@@ -53,38 +54,108 @@ static json_t *counters(const struct vrrp_instance *vi)
                          (json_int_t)st->csum_as_v2_rx, "drops", drops);
 }
 
+static struct track_effect effect_of(const struct tracker_ref *r)
+{
+        const struct tracker *t = r->t;
+
+        if (!t->known)
+                return (struct track_effect){ 0 };
+        return t->kind == TK_FILE ? track_effect_file(t->value, r->weight, r->reverse)
+                                  : track_effect_bool(t->up, r->weight, r->reverse);
+}
+
+/* The last result in keepalived's words where it has them. */
+static json_t *last_result(const struct tracker *t)
+{
+        if (t->kind == TK_SCRIPT) {
+                if (t->timed_out)
+                        return json_string("timed out");
+                if (t->last_exit < 0)
+                        return json_string(t->runs ? "could not be started" : "not run yet");
+                if (t->last_exit > 128)
+                        return json_sprintf("killed by signal %d", t->last_exit - 128);
+                return json_sprintf("exited with status %d", t->last_exit);
+        }
+        if (t->kind == TK_FILE)
+                return json_sprintf("value %ld", t->value);
+        if (t->kind == TK_PROCESS)
+                return json_sprintf("%u running, quorum %s", t->count, t->up ? "reached" : "lost");
+        if (!t->ifindex)
+                return json_string("no such interface");
+        return json_string(t->up ? "up" : "down");
+}
+
+static json_t *tracker_json(const struct tracker_ref *r)
+{
+        const struct tracker *t = r->t;
+        json_t *o = json_pack("{s:s,s:s,s:i,s:b,s:o,s:o,s:o}", "name", t->name, "kind", tracker_kind_name(t->kind),
+                              "weight", r->weight, "reverse", r->reverse, "status",
+                              !t->known                ? json_string("unknown")
+                              : t->kind == TK_FILE ? json_integer(t->value)
+                                                   : json_string(t->up ? "up" : "down"),
+                              "last_result", last_result(t), "last_change",
+                              t->changed_wall ? json_real((double)t->changed_wall / 1e6) : json_null());
+
+        if (t->kind == TK_SCRIPT)
+                json_object_set_new(o, "runs", json_pack("{s:I,s:I,s:I,s:I,s:i}", "total", (json_int_t)t->runs,
+                                                         "failed", (json_int_t)t->failures, "timed_out",
+                                                         (json_int_t)t->timeouts, "skipped", (json_int_t)t->skipped,
+                                                         "last_exit", t->last_exit));
+        if (t->kind == TK_PROCESS)
+                json_object_set_new(o, "processes", json_integer(t->count));
+        return o;
+}
+
 static json_t *trackers(const struct vrrp_instance *vi)
 {
         json_t *a = json_array();
 
-        for (unsigned i = 0; i < vi->nrefs; i++) {
-                const struct tracker_ref *r = &vi->refs[i];
-                const struct tracker *t = r->t;
-                json_t *o = json_pack("{s:s,s:s,s:i,s:b,s:o}", "name", t->name, "kind", tracker_kind_name(t->kind),
-                                      "weight", r->weight, "reverse", r->reverse, "status",
-                                      !t->known ? json_string("unknown")
-                                      : t->kind == TK_FILE ? json_integer(t->value)
-                                      : json_string(t->up ? "up" : "down"));
-                if (t->kind == TK_SCRIPT)
-                        json_object_set_new(o, "runs", json_pack("{s:I,s:I,s:I,s:I,s:i}", "total", (json_int_t)t->runs,
-                                                                 "failed", (json_int_t)t->failures, "timed_out",
-                                                                 (json_int_t)t->timeouts, "skipped",
-                                                                 (json_int_t)t->skipped, "last_exit", t->last_exit));
-                if (t->kind == TK_PROCESS)
-                        json_object_set_new(o, "processes", json_integer(t->count));
-                json_array_append_new(a, o);
-        }
+        for (unsigned i = 0; i < vi->nrefs; i++)
+                json_array_append_new(a, tracker_json(&vi->refs[i]));
         return a;
 }
 
+static json_t *reason(const char *kind, const char *name, json_t *detail, const char *effect)
+{
+        return json_pack("{s:s,s:s,s:o,s:s}", "kind", kind, "name", name, "detail", detail, "effect", effect);
+}
+
+/* Why an instance is in FAULT or below its base priority: the interface,
+ * each tracker that takes it down or lowers it, the sync group, the setup. */
+static json_t *fault_reasons(const struct vrrp_instance *vi)
+{
+        json_t *a = json_array();
+
+        if (vi->faults & VRRP_FAULT_LINK)
+                json_array_append_new(a, reason("interface", vi->ifc->name, json_string("down"), "fault"));
+        for (unsigned i = 0; i < vi->nrefs; i++) {
+                struct track_effect e = effect_of(&vi->refs[i]);
+                char effect[32];
+                if (!e.fault && e.delta >= 0)
+                        continue;
+                snprintf(effect, sizeof(effect), e.fault ? "fault" : "priority %d", e.delta);
+                json_array_append_new(a, reason(tracker_kind_name(vi->refs[i].t->kind), vi->refs[i].t->name,
+                                                last_result(vi->refs[i].t), effect));
+        }
+        if ((vi->faults & VRRP_FAULT_GROUP) && vi->c->sync_group)
+                json_array_append_new(a, reason("sync_group", vi->c->sync_group,
+                                                json_string("another member is in FAULT"), "fault"));
+        if (vi->faults & VRRP_FAULT_SETUP)
+                json_array_append_new(a, reason("setup", vi->c->name,
+                                                json_string("no source address, or unicast without a peer"),
+                                                "fault"));
+        return a;
+}
+
+/* Durations are integers of a named unit: no float noise in the JSON. */
 static json_t *timers(const struct vrrp_instance *vi)
 {
         const struct vrrp_fsm *f = &vi->fsm;
 
-        return json_pack("{s:f,s:f,s:f,s:f}", "advert_interval_ms", (double)f->p.adver_int / 1000.0,
-                         "master_advert_interval_ms", (double)f->master_adver_int / 1000.0, "skew_time_ms",
-                         (double)vrrp_skew_time(f) / 1000.0, "master_down_interval_ms",
-                         (double)vrrp_master_down_interval(f) / 1000.0);
+        return json_pack("{s:I,s:I,s:I,s:I}", "advert_interval_us", (json_int_t)f->p.adver_int,
+                         "master_advert_interval_us", (json_int_t)f->master_adver_int, "skew_time_us",
+                         (json_int_t)vrrp_skew_time(f), "master_down_interval_us",
+                         (json_int_t)vrrp_master_down_interval(f));
 }
 
 json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail)
@@ -101,6 +172,7 @@ json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail)
 
         json_object_set_new(o, "demoted", json_boolean(f->demoted));
         json_object_set_new(o, "sync_group", vi->c->sync_group ? json_string(vi->c->sync_group) : json_null());
+        json_object_set_new(o, "fault_reasons", fault_reasons(vi));
         if (detail) {
                 json_object_set_new(o, "timers", timers(vi));
                 json_object_set_new(o, "counters", counters(vi));

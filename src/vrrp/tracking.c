@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "net/nl.h"
 
@@ -52,6 +53,13 @@ static int64_t to_ms(int64_t usec)
         return ms > 0 ? ms : 1;
 }
 
+/* Every change goes through here: status shows when it last changed. */
+static void tracker_changed(struct tracker *t)
+{
+        t->changed_wall = wall_usec();
+        t->set->changed(t->set->ctx, t);
+}
+
 /* ---- vrrp_script ------------------------------------------------------------------- */
 
 static void script_done(void *ctx, const struct spawn_result *r)
@@ -66,6 +74,7 @@ static void script_done(void *ctx, const struct spawn_result *r)
                 return;
         }
         t->runs++;
+        t->timed_out = r->timed_out;
         if (r->timed_out) {
                 t->timeouts++;
                 log_warn("VRRP_Script(%s) timed_out", t->name);
@@ -81,7 +90,7 @@ static void script_done(void *ctx, const struct spawn_result *r)
         t->up = t->rf.ok;
         t->known = true;
         log_info("VRRP_Script(%s) %s", t->name, t->up ? "succeeded" : "failed");
-        t->set->changed(t->set->ctx, t);
+        tracker_changed(t);
 }
 
 static void script_tick(uv_timer_t *h)
@@ -146,7 +155,7 @@ static void file_changed(struct tracker *t)
                 return;
         log_info("Tracked file %s: value %ld (was %ld)", t->name, v, t->value);
         t->value = v;
-        t->set->changed(t->set->ctx, t);
+        tracker_changed(t);
 }
 
 /* inotify on the directories: a writer's close or a rename into place is one
@@ -272,7 +281,7 @@ static void process_apply(struct tracker *t, bool up)
         t->up = up;
         t->known = true;
         log_info("Track process %s: %u running, quorum %s", t->name, t->count, up ? "reached" : "lost");
-        t->set->changed(t->set->ctx, t);
+        tracker_changed(t);
 }
 
 static void process_delay_done(uv_timer_t *h)
@@ -553,7 +562,7 @@ void trackers_link_event(struct trackers *ts, int ifindex, bool up)
                         continue;
                 t->up = up;
                 log_info("Tracked interface %s is %s", t->name, up ? "up" : "down");
-                ts->changed(ts->ctx, t);
+                tracker_changed(t);
         }
 }
 
@@ -622,6 +631,7 @@ void trackers_adopt(struct trackers *to, const struct trackers *from)
                         t->runs = o->runs, t->failures = o->failures;
                         t->timeouts = o->timeouts, t->skipped = o->skipped;
                         t->count = o->count;
+                        t->timed_out = o->timed_out, t->changed_wall = o->changed_wall;
                         break;
                 }
 }

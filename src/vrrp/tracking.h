@@ -23,6 +23,7 @@ struct tracker {
         bool up;                        /* script OK / interface up / process quorum */
         bool known;                     /* a first result is in (scripts) */
         long value;                     /* track_file */
+        int64_t changed_wall;           /* wall-clock µs of the last change of state; 0: none yet */
         struct trackers *set;
         struct tracker *next;
         /* vrrp_script */
@@ -32,6 +33,7 @@ struct tracker {
         uv_timer_t timer;
         bool running;
         int last_exit;
+        bool timed_out;                 /* the last run was killed at its timeout */
         uint64_t runs, failures, timeouts, skipped;
         /* track_interface */
         int ifindex;

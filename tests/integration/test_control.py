@@ -118,14 +118,14 @@ def test_status_and_show(lab, vigild):
     table = da.ctl("status").stdout
     assert "VI_1" in table and "MASTER" in table and "150/150" in table and VIP in table
     show = db.ctl("show", "instance", "VI_1").stdout
-    assert "master_down_interval_ms" in show and "360.937" in show and "adverts_received" in show
+    assert "master_down_interval" in show and "360.937 ms" in show and "adverts_received" in show
     assert db.ctl("show", "instance", "nope", check=False).returncode == 1
 
 
 def test_events_are_ordered(lab, vigild):
     a, b, _ = lab.hosts
     da, db = pair(lab, vigild)
-    ev = subprocess.Popen([VIGILCTL, "-s", db.socket, "events", "--json", "-n", "2"], stdout=subprocess.PIPE,
+    ev = subprocess.Popen([VIGILCTL, "-s", db.socket, "events", "--json", "--count", "2"], stdout=subprocess.PIPE,
                           text=True)
     lab.procs.append(ev)
     assert wait_for(lambda: True, 0.1)
