@@ -72,11 +72,12 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 
 MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5
 
-# Every mandoc message counts, style included: a page that lints clean
-# renders the same in man-db, mandoc and the web formatters.
+# Every mandoc message counts, style included, except the lookups of
+# cross-referenced pages, which depend on what this machine has installed.
 man-lint:
 	@scripts/install-deps test
-	mandoc -T lint $(MAN_PAGES)
+	@out=$$(mandoc -T lint $(MAN_PAGES) 2>&1 | grep -v 'referenced manual not found\|outdated mandoc.db'); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man-lint: $(MAN_PAGES) clean"
 
 check: man-lint unit integration fuzz-ci
 
