@@ -1,7 +1,7 @@
 """`make install` as a packager runs it: DESTDIR and PREFIX=/usr after a
-plain `make`, into a temporary root with its own build directory (the
-prefix is compiled into vigild, so build/ used by the other tests is left
-alone). The installed unit must name the installed binaries, pass
+plain `make`, into a temporary root with a build directory of its own
+(install reconfigures the build's prefix, so build/, which the other tests
+use, is left alone). The installed unit must name the installed binaries, pass
 `systemd-analyze verify`, and reload through vigilctl so a bad file fails."""
 import os
 import pathlib
