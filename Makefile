@@ -11,7 +11,7 @@ BUILD := build
 ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 
-.PHONY: all deps demo check unit integration fuzz fuzz-ci bench install clean
+.PHONY: all deps demo check unit integration fuzz fuzz-ci bench install man-lint clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -70,10 +70,24 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	$(FUZZ_BUILD)/tests/fuzz_packet -seed=1 -runs=$(FUZZ_PACKET_RUNS) -max_len=2048 -timeout=10 \
 		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/packet
 
-check: unit integration fuzz-ci
+MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5
 
-install: all
-	DESTDIR=$(DESTDIR) meson install -C $(BUILD)
+# Every mandoc message counts, style included, except the lookups of
+# cross-referenced pages, which depend on what this machine has installed.
+man-lint:
+	@scripts/install-deps test
+	@out=$$(mandoc -T lint $(MAN_PAGES) 2>&1 | grep -v 'referenced manual not found\|outdated mandoc.db'); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man-lint: $(MAN_PAGES) clean"
+
+check: man-lint unit integration fuzz-ci
+
+# The prefix is set on every install, not only when build/ is first set up,
+# so `make install PREFIX=/usr` after a plain `make` really installs under
+# /usr (the generated unit follows the prefix too).
+install: deps $(BUILD)/build.ninja
+	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	ninja -C $(BUILD)
+	DESTDIR=$(if $(DESTDIR),$(abspath $(DESTDIR))) meson install -C $(BUILD) --no-rebuild
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
