@@ -143,10 +143,36 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
 
 /* ---- netlink events --------------------------------------------------------------- */
 
+/* keepalived's "Netlink reports eth1 down", once per change of a link that
+ * an instance runs on or tracks (the monitor repeats link messages). */
+static void log_link_change(const struct engine *e, const struct nl_event *ev)
+{
+        bool up = ev->kind == NL_LINK_UP, changed = false;
+        char name[IF_NAMESIZE] = "";
+
+        for (unsigned i = 0; i < e->ninst && !changed; i++) {
+                const struct vrrp_instance *vi = &e->inst[i];
+                if (ev->ifindex == vi->ifc->info.ifindex && !vi->c->dont_track_primary &&
+                    up == !!(vi->faults & VRRP_FAULT_LINK))
+                        changed = true;
+        }
+        for (const struct tracker *t = e->trackers ? e->trackers->list : NULL; t && !changed; t = t->next)
+                if (t->kind == TK_IFACE && t->ifindex == ev->ifindex && t->up != up)
+                        changed = true;
+        if (!changed)
+                return;
+        if (!if_indextoname((unsigned)ev->ifindex, name))
+                snprintf(name, sizeof(name), "#%d", ev->ifindex);
+        log_info("Netlink reports %s %s", name, up ? "up" : "down");
+}
+
 static void on_nl_event(void *ctx, const struct nl_event *ev)
 {
         struct engine *e = ctx;
         int64_t now = mono_usec();
+
+        if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
+                log_link_change(e, ev);
 
         for (unsigned i = 0; i < e->ninst; i++) {
                 struct vrrp_instance *vi = &e->inst[i];

@@ -18,6 +18,7 @@
 #include "net/sysctl.h"
 #include "net/vmac.h"
 #include "vrrp/ah.h"
+#include "vrrp/why.h"
 
 const char *vrrp_drop_name(enum vrrp_drop d)
 {
@@ -436,6 +437,7 @@ static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
         const char *name = vi->c->name;
 
         vi->st.transitions++;
+        vrrp_why_transition(vi, a);
         switch (a->state) {
         case VRRP_MASTER:
                 vi->st.became_master++;
@@ -476,8 +478,7 @@ void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrr
                         garp_start(vi, now);
                         break;
                 case ACT_LOWER_PRIO_SEEN:
-                        log_info("(%s) Received advert with lower priority %u, ours %u, forcing new election",
-                                 vi->c->name, a->priority, vi->fsm.prio);
+                        vrrp_why_lower_priority(vi, a);
                         garp_lower_prio(vi, now);
                         break;
                 case ACT_STATE:
@@ -652,8 +653,10 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
         }
         if (rx->ah)
                 vi->ah_seq = rx->ah_seq;
-        if (adv->priority == VRRP_PRIO_STOP)
+        if (adv->priority == VRRP_PRIO_STOP) {
                 vi->st.prio0_rx++;
+                vrrp_why_priority_zero(vi);
+        }
         if (vi->family == AF_INET && adv->version == 3 && form == VRRP_CSUM_PLAIN)
                 vi->st.csum_as_v2_rx++;
         if (adv->priority && (adv->naddr != vi->naddr ||
