@@ -1,5 +1,6 @@
 #include "vrrp/engine.h"
 #include "vrrp/dump.h"
+#include "vrrp/dropwarn.h"
 #include "vrrp/engine_internal.h"
 
 #include <errno.h>
@@ -71,13 +72,12 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
         enum vrrp_decode_result r;
         struct vrrp_instance *vi;
 
-        if (rx->bad_ip) {
-                ifc->rx_bad_ip++;
-                return;
-        }
-        if (rx->bad_ah) {
-                ifc->rx_bad_ah++;
-                log_debug("%s: AH packet dropped: malformed header or SPI", ifc->name);
+        if (rx->bad_ip || rx->bad_ah) {
+                if (rx->bad_ip)
+                        ifc->rx_bad_ip++;
+                else
+                        ifc->rx_bad_ah++;
+                dropwarn_iface(ifc, fam, now, rx, VRRP_DEC_OK);
                 return;
         }
         memcpy(&ip.src, &rx->src.u, sizeof(ip.src));
@@ -85,12 +85,15 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
         r = vrrp_decode(rx->msg, rx->len, &ip, &adv, &form);
         if (r != VRRP_DEC_OK) {
                 ifc->rx_errors[r]++;
-                log_debug("%s: advert dropped: %s", ifc->name, vrrp_decode_result_name(r));
+                dropwarn_iface(ifc, fam, now, rx, r);
                 return;
         }
         vi = ifc->by_vrid[fam][adv.vrid];
         if (!vi) {
+                /* Other routers' VRIDs on a shared segment are normal, and
+                 * keepalived says nothing either: counted, not warned about. */
                 ifc->rx_unknown_vrid++;
+                log_debug("%s: advert for VRID %u, which no instance here has", ifc->name, adv.vrid);
                 return;
         }
         vrrp_instance_receive(vi, now, rx, &adv, form);
@@ -331,6 +334,7 @@ void engine_close_instance(struct engine *e, struct vrrp_instance *vi)
                 vi->vmac_slot = NULL;
         }
         vrrp_instance_vmac_down(vi);
+        dropwarn_free_instance(vi);
         free(vi->refs);
         vi->refs = NULL;
         vi->nrefs = 0;
@@ -605,6 +609,7 @@ static void engine_free(struct engine *e)
                         vrrp_sock_close(&e->ifaces[i]->ifc.sock[f]);
                 for (int f = 0; f < 2; f++)
                         garp_close(&e->ifaces[i]->ifc.garp[f]);
+                dropwarn_free_iface(&e->ifaces[i]->ifc);
                 free(e->ifaces[i]);
         }
         nft_no_accept_fini();

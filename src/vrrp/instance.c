@@ -18,6 +18,7 @@
 #include "net/sysctl.h"
 #include "net/vmac.h"
 #include "vrrp/ah.h"
+#include "vrrp/dropwarn.h"
 #include "vrrp/why.h"
 
 const char *vrrp_drop_name(enum vrrp_drop d)
@@ -635,15 +636,13 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
         struct vrrp_actions acts = { 0 };
         struct vrrp_rx r;
         enum vrrp_drop drop;
-        char s[INET6_ADDRSTRLEN];
 
         if (vi->src.family && conf_ip_equal(&rx->src, &vi->src))
                 return; /* our own advert, looped back by a unicast peer list naming us */
         drop = validate(vi, rx, adv);
         if (drop != DROP_N) {
                 vi->st.drops[drop]++;
-                log_debug("(%s) advert from %s dropped: %s", vi->c->name, conf_ip_str(&rx->src, s, sizeof(s)),
-                          vrrp_drop_name(drop));
+                dropwarn_instance(vi, now, rx, adv, drop);
                 return;
         }
         vi->st.adverts_rx++;
