@@ -573,7 +573,12 @@ static void on_signal(uv_signal_t *h, int signum)
 
         if (e->shutdown_until)
                 return;
-        log_info("Stopping (signal %d)", signum);
+        /* A SIGKILLed supervisor reaches us as PDEATHSIG (SIGTERM) or as the
+         * channel closing; by then we have a new parent. Say which it was. */
+        if (e->sup_pid && (e->sup_gone || getppid() != e->sup_pid))
+                log_err("supervisor (pid %d) is gone; stopping", (int)e->sup_pid);
+        else
+                log_info("Stopping (signal %d)", signum);
         trackers_stop(e->trackers);
         stop_instances(e);
         engine_static_addresses(e, e->conf, false);
@@ -668,8 +673,10 @@ int vrrp_engine_run(struct conf *c, int sup_fd, vrrp_conf_loader load)
                 return 1;
         }
         engine_static_addresses(&e, e.conf, true);
-        if (sup_fd >= 0)
+        if (sup_fd >= 0) {
+                e.sup_pid = getppid(); /* main.c checked it is the supervisor */
                 engine_ctl_attach(&e, sup_fd);
+        }
         initial_inputs(&e);
         vrrp_events_start(e.events);
         trackers_start(e.trackers);
