@@ -193,3 +193,25 @@ def test_sigkilled_supervisor_worker_says_so_and_releases_the_vips(lab, vigild):
     assert "Stopping (signal 15)" not in d.output()
     assert wait_for(lambda: not has_addr(a, VIP), 3), d.output()
     assert wait_for(lambda: not os.path.exists(f"/proc/{worker}"), 3), d.output()
+
+
+def test_fault_names_the_track_file(lab, vigild):
+    a, _, _ = lab.hosts
+    work = tempfile.mkdtemp(prefix="vigil-diag-")
+    path = os.path.join(work, "state")
+    conf = (f"track_file tf {{\n  file {path}\n  weight 0\n  init_file 0 overwrite\n}}\n"
+            + instance(prio=150, extra="  track_file {\n    tf\n  }\n"))
+    d = Quiet(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
+    with open(path, "w") as f:
+        f.write("3\n")
+    assert d.wait_log("(VI_1) Entering FAULT STATE", 3), d.output()
+    assert before(d, "(VI_1) fault: track_file tf has value 3", "(VI_1) Entering FAULT STATE"), d.output()
+
+
+def test_graceful_stop_is_not_a_lost_supervisor(lab, vigild):
+    a, _, _ = lab.hosts
+    d = Quiet(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
+    d.stop()
+    assert "Stopping (signal 15)" in d.output() and "is gone" not in d.output(), d.output()
