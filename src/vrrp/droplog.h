@@ -1,6 +1,9 @@
 /* Rate limiting of the "advert dropped" warnings: the first drop of each
  * reason from each source is logged, repeats are summarised at most once a
- * period with a count. Pure: the caller passes the time and logs.
+ * period with a count. Pure: the caller passes the time and logs. There is
+ * no timer: a summary goes out with the first repeat a period or more after
+ * the pair's last line (a split brain repeats every advert interval); the
+ * counters in status and metrics hold the exact totals either way.
  *
  * The table is bounded (DROPLOG_CAP pairs per table, one table per instance
  * and per interface), so a flood of spoofed sources cannot grow memory.
