@@ -217,6 +217,23 @@ static void tracker_metrics(struct out *o, json_t *list)
                 }
 }
 
+/* The worker's per-interface drops (before an instance is known). */
+static void interface_metrics(struct out *o, json_t *list)
+{
+        size_t i;
+        json_t *ifc;
+
+        help(o, "vigil_vrrp_interface_drops_total", "counter",
+             "Adverts dropped on an interface before an instance took them, by reason.");
+        json_array_foreach(list, i, ifc) {
+                const char *reason;
+                json_t *v;
+                json_object_foreach(json_object_get(ifc, "counters"), reason, v)
+                        put(o, "vigil_vrrp_interface_drops_total{interface=\"%s\",reason=\"%s\"} %lld\n",
+                            s_of(ifc, "name"), reason, json_integer_value(v));
+        }
+}
+
 char *metrics_render(const struct metrics_input *in)
 {
         struct out o = { 0 };
@@ -240,6 +257,8 @@ char *metrics_render(const struct metrics_input *in)
                 instance_metrics(&o, list);
                 tracker_metrics(&o, list);
         }
+        if (json_is_array(json_object_get(in->status, "interfaces")))
+                interface_metrics(&o, json_object_get(in->status, "interfaces"));
         return o.buf;
 }
 

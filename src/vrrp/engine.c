@@ -1,5 +1,6 @@
 #include "vrrp/engine.h"
 #include "vrrp/dump.h"
+#include "vrrp/dropwarn.h"
 #include "vrrp/engine_internal.h"
 
 #include <errno.h>
@@ -71,13 +72,12 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
         enum vrrp_decode_result r;
         struct vrrp_instance *vi;
 
-        if (rx->bad_ip) {
-                ifc->rx_bad_ip++;
-                return;
-        }
-        if (rx->bad_ah) {
-                ifc->rx_bad_ah++;
-                log_debug("%s: AH packet dropped: malformed header or SPI", ifc->name);
+        if (rx->bad_ip || rx->bad_ah) {
+                if (rx->bad_ip)
+                        ifc->rx_bad_ip++;
+                else
+                        ifc->rx_bad_ah++;
+                dropwarn_iface(ifc, fam, now, rx, VRRP_DEC_OK);
                 return;
         }
         memcpy(&ip.src, &rx->src.u, sizeof(ip.src));
@@ -85,12 +85,15 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
         r = vrrp_decode(rx->msg, rx->len, &ip, &adv, &form);
         if (r != VRRP_DEC_OK) {
                 ifc->rx_errors[r]++;
-                log_debug("%s: advert dropped: %s", ifc->name, vrrp_decode_result_name(r));
+                dropwarn_iface(ifc, fam, now, rx, r);
                 return;
         }
         vi = ifc->by_vrid[fam][adv.vrid];
         if (!vi) {
+                /* Other routers' VRIDs on a shared segment are normal, and
+                 * keepalived says nothing either: counted, not warned about. */
                 ifc->rx_unknown_vrid++;
+                log_debug("%s: advert for VRID %u, which no instance here has", ifc->name, adv.vrid);
                 return;
         }
         vrrp_instance_receive(vi, now, rx, &adv, form);
@@ -143,10 +146,36 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
 
 /* ---- netlink events --------------------------------------------------------------- */
 
+/* keepalived's "Netlink reports eth1 down", once per change of a link that
+ * an instance runs on or tracks (the monitor repeats link messages). */
+static void log_link_change(const struct engine *e, const struct nl_event *ev)
+{
+        bool up = ev->kind == NL_LINK_UP, changed = false;
+        char name[IF_NAMESIZE] = "";
+
+        for (unsigned i = 0; i < e->ninst && !changed; i++) {
+                const struct vrrp_instance *vi = &e->inst[i];
+                if (ev->ifindex == vi->ifc->info.ifindex && !vi->c->dont_track_primary &&
+                    up == !!(vi->faults & VRRP_FAULT_LINK))
+                        changed = true;
+        }
+        for (const struct tracker *t = e->trackers ? e->trackers->list : NULL; t && !changed; t = t->next)
+                if (t->kind == TK_IFACE && t->ifindex == ev->ifindex && t->up != up)
+                        changed = true;
+        if (!changed)
+                return;
+        if (!if_indextoname((unsigned)ev->ifindex, name))
+                snprintf(name, sizeof(name), "#%d", ev->ifindex);
+        log_info("Netlink reports %s %s", name, up ? "up" : "down");
+}
+
 static void on_nl_event(void *ctx, const struct nl_event *ev)
 {
         struct engine *e = ctx;
         int64_t now = mono_usec();
+
+        if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
+                log_link_change(e, ev);
 
         for (unsigned i = 0; i < e->ninst; i++) {
                 struct vrrp_instance *vi = &e->inst[i];
@@ -305,6 +334,7 @@ void engine_close_instance(struct engine *e, struct vrrp_instance *vi)
                 vi->vmac_slot = NULL;
         }
         vrrp_instance_vmac_down(vi);
+        dropwarn_free_instance(vi);
         free(vi->refs);
         vi->refs = NULL;
         vi->nrefs = 0;
@@ -543,7 +573,12 @@ static void on_signal(uv_signal_t *h, int signum)
 
         if (e->shutdown_until)
                 return;
-        log_info("Stopping (signal %d)", signum);
+        /* A SIGKILLed supervisor reaches us as PDEATHSIG (SIGTERM) or as the
+         * channel closing; by then we have a new parent. Say which it was. */
+        if (e->sup_pid && (e->sup_gone || getppid() != e->sup_pid))
+                log_err("supervisor (pid %d) is gone; stopping", (int)e->sup_pid);
+        else
+                log_info("Stopping (signal %d)", signum);
         trackers_stop(e->trackers);
         stop_instances(e);
         engine_static_addresses(e, e->conf, false);
@@ -579,6 +614,7 @@ static void engine_free(struct engine *e)
                         vrrp_sock_close(&e->ifaces[i]->ifc.sock[f]);
                 for (int f = 0; f < 2; f++)
                         garp_close(&e->ifaces[i]->ifc.garp[f]);
+                dropwarn_free_iface(&e->ifaces[i]->ifc);
                 free(e->ifaces[i]);
         }
         nft_no_accept_fini();
@@ -637,8 +673,10 @@ int vrrp_engine_run(struct conf *c, int sup_fd, vrrp_conf_loader load)
                 return 1;
         }
         engine_static_addresses(&e, e.conf, true);
-        if (sup_fd >= 0)
+        if (sup_fd >= 0) {
+                e.sup_pid = getppid(); /* main.c checked it is the supervisor */
                 engine_ctl_attach(&e, sup_fd);
+        }
         initial_inputs(&e);
         vrrp_events_start(e.events);
         trackers_start(e.trackers);

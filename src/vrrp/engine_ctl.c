@@ -129,7 +129,7 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
         json_t *reply;
 
         if (!msg) {
-                log_err("the supervisor is gone; stopping");
+                e->sup_gone = true; /* on_signal says so */
                 e->sup = NULL;
                 uv_kill(getpid(), SIGTERM);
                 return;

@@ -2,7 +2,9 @@
  * supervisor channel). Nothing outside src/vrrp includes this. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <uv.h>
 
 #include "conf/model.h"
@@ -51,6 +53,8 @@ struct engine {
         int exit_code;
         /* the supervisor channel (worker mode), NULL when standalone */
         struct ipc *sup;
+        pid_t sup_pid;          /* the supervisor, our parent at start; 0 when standalone */
+        bool sup_gone;          /* its channel closed */
         vrrp_conf_loader load;
         uv_timer_t status_timer, status_soon;
 };

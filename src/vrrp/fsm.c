@@ -5,12 +5,15 @@
 
 #include <string.h>
 
-static void emit(struct vrrp_actions *out, enum vrrp_action_kind kind, uint8_t prio, enum vrrp_state st,
-                 enum vrrp_reason reason)
+/* The action appended, for the callers that add the priorities; a scratch
+ * copy when the list is full (cannot happen: no event emits more than six). */
+static struct vrrp_action *emit(struct vrrp_actions *out, enum vrrp_action_kind kind, uint8_t prio,
+                                enum vrrp_state st, enum vrrp_reason reason)
 {
-        if (out->n >= VRRP_MAX_ACTIONS)
-                return; /* cannot happen: no event emits more than six */
-        out->a[out->n++] = (struct vrrp_action){ .kind = kind, .priority = prio, .state = st, .reason = reason };
+        struct vrrp_action *a = out->n < VRRP_MAX_ACTIONS ? &out->a[out->n++] : &out->overflow;
+
+        *a = (struct vrrp_action){ .kind = kind, .priority = prio, .state = st, .reason = reason };
+        return a;
 }
 
 static void send_advert(struct vrrp_actions *out, uint8_t prio)
@@ -18,9 +21,14 @@ static void send_advert(struct vrrp_actions *out, uint8_t prio)
         emit(out, ACT_SEND_ADVERT, prio, VRRP_INIT, REASON_NONE);
 }
 
-static void announce(struct vrrp_fsm *f, struct vrrp_actions *out, enum vrrp_reason reason)
+static struct vrrp_action *announce(struct vrrp_fsm *f, struct vrrp_actions *out, enum vrrp_reason reason)
 {
-        emit(out, ACT_STATE, 0, f->state, reason);
+        struct vrrp_action *a = emit(out, ACT_STATE, 0, f->state, reason);
+
+        a->own_priority = f->prio;
+        if (reason == REASON_HIGHER_PRIORITY)
+                a->peer_priority = f->master_prio;
+        return a;
 }
 
 void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_params *p)
@@ -82,8 +90,8 @@ static void become_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *
 }
 
 /* down_in: how long until the master is declared down; 0 for never (demoted). */
-static void become_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out, enum vrrp_reason reason,
-                          int64_t down_in)
+static struct vrrp_action *become_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out,
+                                         enum vrrp_reason reason, int64_t down_in)
 {
         if (f->state == VRRP_MASTER)
                 emit(out, ACT_DEL_ADDRESSES, 0, VRRP_BACKUP, reason);
@@ -91,7 +99,7 @@ static void become_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *
         f->wants_master = false;
         f->adver_at = 0;
         f->down_at = f->demoted ? 0 : now + down_in;
-        announce(f, out, reason);
+        return announce(f, out, reason);
 }
 
 static void resign_master(struct vrrp_fsm *f, struct vrrp_actions *out)
@@ -150,12 +158,15 @@ static void adopt_master(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *
 
 static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, struct vrrp_actions *out)
 {
+        struct vrrp_action *seen;
+
         if (rx->priority == VRRP_PRIO_STOP) {
                 send_advert(out, f->prio);
                 f->adver_at = now + f->p.adver_int;
                 return;
         }
         if (beats_us(f, rx)) {
+                uint8_t ours = f->prio;
                 /* Two address owners: the one with the lower address steps
                  * down to 254 so the pair converges (keepalived does the same). */
                 if (vrrp_fsm_is_owner(f) && rx->priority == VRRP_PRIO_OWNER)
@@ -163,13 +174,16 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
                 if (f->p.higher_prio_send_advert)
                         send_advert(out, f->prio);
                 adopt_master(f, now, rx);
-                become_backup(f, now, out, REASON_HIGHER_PRIORITY, vrrp_master_down_interval(f));
+                /* what we lost with, not the 254 */
+                become_backup(f, now, out, REASON_HIGHER_PRIORITY, vrrp_master_down_interval(f))->own_priority = ours;
                 return;
         }
         /* A lower-priority master is out there: answer so it steps down. */
         if (!f->p.lower_prio_no_advert)
                 send_advert(out, f->prio);
-        emit(out, ACT_LOWER_PRIO_SEEN, rx->priority, VRRP_MASTER, REASON_NONE);
+        seen = emit(out, ACT_LOWER_PRIO_SEEN, rx->priority, VRRP_MASTER, REASON_NONE);
+        seen->own_priority = f->prio;
+        seen->peer_priority = rx->priority;
 }
 
 /* preempt_delay: lower-priority adverts are accepted for a while after the

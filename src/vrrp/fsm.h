@@ -51,17 +51,24 @@ enum vrrp_action_kind {
         ACT_WANT_MASTER,                /* sync member: down timer expired, ask the group */
 };
 
+/* ACT_STATE and ACT_LOWER_PRIO_SEEN carry what the glue needs to say why:
+ * our priority when the event happened and, for advert-driven reasons
+ * (REASON_HIGHER_PRIORITY, ACT_LOWER_PRIO_SEEN), the sender's. The sender's
+ * address is the glue's: it knows which advert it passed in. */
 struct vrrp_action {
         enum vrrp_action_kind kind;
         uint8_t priority;
         enum vrrp_state state;
         enum vrrp_reason reason;
+        uint8_t own_priority;
+        uint8_t peer_priority;
 };
 
 #define VRRP_MAX_ACTIONS 8
 struct vrrp_actions {
         unsigned n;
         struct vrrp_action a[VRRP_MAX_ACTIONS];
+        struct vrrp_action overflow;    /* scratch: never carried out */
 };
 
 /* A received advertisement that passed validation. */

@@ -18,6 +18,8 @@
 #include "net/sysctl.h"
 #include "net/vmac.h"
 #include "vrrp/ah.h"
+#include "vrrp/dropwarn.h"
+#include "vrrp/why.h"
 
 const char *vrrp_drop_name(enum vrrp_drop d)
 {
@@ -436,6 +438,7 @@ static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
         const char *name = vi->c->name;
 
         vi->st.transitions++;
+        vrrp_why_transition(vi, a);
         switch (a->state) {
         case VRRP_MASTER:
                 vi->st.became_master++;
@@ -476,8 +479,7 @@ void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrr
                         garp_start(vi, now);
                         break;
                 case ACT_LOWER_PRIO_SEEN:
-                        log_info("(%s) Received advert with lower priority %u, ours %u, forcing new election",
-                                 vi->c->name, a->priority, vi->fsm.prio);
+                        vrrp_why_lower_priority(vi, a);
                         garp_lower_prio(vi, now);
                         break;
                 case ACT_STATE:
@@ -634,15 +636,13 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
         struct vrrp_actions acts = { 0 };
         struct vrrp_rx r;
         enum vrrp_drop drop;
-        char s[INET6_ADDRSTRLEN];
 
         if (vi->src.family && conf_ip_equal(&rx->src, &vi->src))
                 return; /* our own advert, looped back by a unicast peer list naming us */
         drop = validate(vi, rx, adv);
         if (drop != DROP_N) {
                 vi->st.drops[drop]++;
-                log_debug("(%s) advert from %s dropped: %s", vi->c->name, conf_ip_str(&rx->src, s, sizeof(s)),
-                          vrrp_drop_name(drop));
+                dropwarn_instance(vi, now, rx, adv, drop);
                 return;
         }
         vi->st.adverts_rx++;
@@ -652,8 +652,10 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
         }
         if (rx->ah)
                 vi->ah_seq = rx->ah_seq;
-        if (adv->priority == VRRP_PRIO_STOP)
+        if (adv->priority == VRRP_PRIO_STOP) {
                 vi->st.prio0_rx++;
+                vrrp_why_priority_zero(vi);
+        }
         if (vi->family == AF_INET && adv->version == 3 && form == VRRP_CSUM_PLAIN)
                 vi->st.csum_as_v2_rx++;
         if (adv->priority && (adv->naddr != vi->naddr ||

@@ -30,6 +30,7 @@ enum vrrp_drop {
 };
 const char *vrrp_drop_name(enum vrrp_drop d);
 
+struct droplog;
 struct vrrp_iface;
 struct vrrp_instance;
 struct vmac_slot;
@@ -102,6 +103,7 @@ struct vrrp_instance {
         vrrp_event_fn on_event;
         vrrp_priority_fn on_priority;
         void *event_ctx;
+        struct droplog *droplog;        /* drop warnings' rate limit (vrrp/dropwarn.c); lazily made */
 };
 
 #define VRRP_SOCK_AH 2
@@ -115,6 +117,7 @@ struct vrrp_iface {
         struct vrrp_instance *by_vrid[2][256];
         uint64_t rx_errors[VRRP_DEC_N_RESULTS];
         uint64_t rx_bad_ip, rx_bad_ah, rx_unknown_vrid;
+        struct droplog *droplog;        /* as the instance's, for drops no instance claims */
 };
 
 int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci,

@@ -181,9 +181,38 @@ json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail)
         return o;
 }
 
+/* The drops counted before an instance is known, per interface: what
+ * engine.c:dispatch keeps. Interfaces are those the instances run on. */
+static json_t *iface_counters(const struct vrrp_iface *ifc)
+{
+        json_t *c = json_object();
+
+        for (int r = VRRP_DEC_OK + 1; r < VRRP_DEC_N_RESULTS; r++)
+                json_object_set_new(c, vrrp_decode_result_name(r), json_integer((json_int_t)ifc->rx_errors[r]));
+        json_object_set_new(c, "bad_ip_header", json_integer((json_int_t)ifc->rx_bad_ip));
+        json_object_set_new(c, "bad_ah", json_integer((json_int_t)ifc->rx_bad_ah));
+        json_object_set_new(c, "unknown_vrid", json_integer((json_int_t)ifc->rx_unknown_vrid));
+        return c;
+}
+
+json_t *vrrp_status_interfaces(const struct vrrp_instance *inst, unsigned n)
+{
+        json_t *a = json_array();
+
+        for (unsigned i = 0; i < n; i++) {
+                bool seen = false;
+                for (unsigned j = 0; j < i && !seen; j++)
+                        seen = inst[j].ifc == inst[i].ifc;
+                if (!seen && inst[i].ifc)
+                        json_array_append_new(a, json_pack("{s:s,s:o}", "name", inst[i].ifc->name, "counters",
+                                                           iface_counters(inst[i].ifc)));
+        }
+        return a;
+}
+
 json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev)
 {
-        json_t *list = json_array(), *groups = json_array();
+        json_t *list = json_array(), *groups = json_array(), *o;
 
         for (unsigned i = 0; i < n; i++)
                 json_array_append_new(list, vrrp_instance_status(&inst[i], true));
@@ -194,7 +223,9 @@ json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct v
                 json_array_append_new(groups, json_pack("{s:s,s:s,s:o}", "name", ev->groups[g].c->name, "state",
                                                         vrrp_state_name(ev->groups[g].state), "members", members));
         }
-        return json_pack("{s:o,s:o}", "instances", list, "groups", groups);
+        o = json_pack("{s:o,s:o}", "instances", list, "groups", groups);
+        json_object_set_new(o, "interfaces", vrrp_status_interfaces(inst, n));
+        return o;
 }
 
 json_t *vrrp_status_counts(const struct vrrp_instance *inst, unsigned n)

@@ -10,7 +10,11 @@
 
 /* One instance; detail adds timers, every counter and the trackers. */
 json_t *vrrp_instance_status(const struct vrrp_instance *vi, bool detail);
-/* Everything, every instance in detail: {"instances": [...], "groups": [...]}. */
+/* Per interface, the drops counted before an instance is known:
+ * [{"name": "eth0", "counters": {"bad_checksum": N, ..., "unknown_vrid": N}}]. */
+json_t *vrrp_status_interfaces(const struct vrrp_instance *inst, unsigned n);
+/* Everything, every instance in detail: {"instances": [...], "groups": [...],
+ * "interfaces": [...]}. */
 json_t *vrrp_status(const struct vrrp_instance *inst, unsigned n, const struct vrrp_events *ev);
 /* How many instances are in each state: {"instances": n, "master": m,
  * "backup": b, "fault": f}; the worker's heartbeat to its supervisor. */

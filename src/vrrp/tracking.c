@@ -62,9 +62,24 @@ static void tracker_changed(struct tracker *t)
 
 /* ---- vrrp_script ------------------------------------------------------------------- */
 
+/* keepalived's "failed (exited with status 1)", and the other endings. */
+static const char *why_failed(const struct spawn_result *r, int code, char *buf, size_t size)
+{
+        if (r->timed_out)
+                snprintf(buf, size, "timed out");
+        else if (!r->started)
+                snprintf(buf, size, "could not be started");
+        else if (r->term_signal)
+                snprintf(buf, size, "exited due to signal %d", r->term_signal);
+        else
+                snprintf(buf, size, "exited with status %d", code);
+        return buf;
+}
+
 static void script_done(void *ctx, const struct spawn_result *r)
 {
         struct tracker *t = ctx;
+        char cause[64];
         bool ok = spawn_succeeded(r);
         int code = r->term_signal ? 128 + r->term_signal : r->exit_status;
 
@@ -89,7 +104,10 @@ static void script_done(void *ctx, const struct spawn_result *r)
                 return;
         t->up = t->rf.ok;
         t->known = true;
-        log_info("VRRP_Script(%s) %s", t->name, t->up ? "succeeded" : "failed");
+        if (t->up)
+                log_info("VRRP_Script(%s) succeeded", t->name);
+        else
+                log_info("VRRP_Script(%s) failed (%s)", t->name, why_failed(r, code, cause, sizeof(cause)));
         tracker_changed(t);
 }
 

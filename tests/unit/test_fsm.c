@@ -506,6 +506,102 @@ static void test_sync_member_asks_the_group(void **state)
         assert_int_equal(a.n, 0);
 }
 
+/* ---- why: the actions carry what the glue logs (issue 11) ---------------- */
+
+static const struct vrrp_action *state_action(const struct vrrp_actions *a)
+{
+        for (unsigned i = 0; i < a->n; i++)
+                if (a->a[i].kind == ACT_STATE)
+                        return &a->a[i];
+        fail_msg("no ACT_STATE among %u actions", a->n);
+        return &a->a[0]; /* not reached: fail_msg does not return */
+}
+
+static void test_why_master_yields_carries_both_priorities(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx higher = rx(150, 100 * MS, -1), same = rx(100, 100 * MS, 1);
+        const struct vrrp_action *st;
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 2000 * MS, &higher, &a);
+        st = state_action(&a);
+        assert_int_equal(st->state, VRRP_BACKUP);
+        assert_int_equal(st->reason, REASON_HIGHER_PRIORITY);
+        assert_int_equal(st->peer_priority, 150);
+        assert_int_equal(st->own_priority, 100);
+        /* equal priority, higher address: the glue tells the two apart by the priorities */
+        f = fsm_in_master(v3(100, 100 * MS));
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 2000 * MS, &same, &a);
+        st = state_action(&a);
+        assert_int_equal(st->reason, REASON_HIGHER_PRIORITY);
+        assert_int_equal(st->peer_priority, 100);
+        assert_int_equal(st->own_priority, 100);
+}
+
+static void test_why_owner_conflict_reports_the_priority_it_lost_with(void **state)
+{
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx other = rx(255, 100 * MS, 1);
+        const struct vrrp_action *st;
+
+        (void)state;
+        vrrp_fsm_init(&f, &(struct vrrp_fsm_params){ .version = 3, .priority = 255, .adver_int = 100 * MS });
+        vrrp_fsm_start(&f, T0, false, &a);
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 10 * MS, &other, &a);
+        st = state_action(&a);
+        assert_int_equal(st->peer_priority, 255);
+        assert_int_equal(st->own_priority, 255);
+        assert_int_equal(f.prio, 254);
+}
+
+static void test_why_lower_priority_seen_carries_both_priorities(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx lower = rx(50, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 2000 * MS, &lower, &a);
+        assert_kinds(&a, 2, ACT_SEND_ADVERT, ACT_LOWER_PRIO_SEEN);
+        assert_int_equal(a.a[1].peer_priority, 50);
+        assert_int_equal(a.a[1].own_priority, 100);
+}
+
+static void test_why_timer_and_fault_reasons_carry_our_priority(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx zero = rx(0, 100 * MS, 1);
+        const struct vrrp_action *st;
+
+        (void)state;
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        st = state_action(&a);
+        assert_int_equal(st->reason, REASON_MASTER_DOWN);
+        assert_int_equal(st->own_priority, 100);
+        assert_int_equal(st->peer_priority, 0);
+        f = fsm_in_backup(v3(90, 100 * MS));
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 5 * MS, &zero, &a);
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        st = state_action(&a);
+        assert_int_equal(st->reason, REASON_PRIORITY_ZERO);
+        assert_int_equal(st->own_priority, 90);
+        a.n = 0;
+        vrrp_fsm_set_fault(&f, T0 + 1000 * MS, true, &a);
+        st = state_action(&a);
+        assert_int_equal(st->state, VRRP_FAULT);
+        assert_int_equal(st->reason, REASON_FAULT);
+        a.n = 0;
+        vrrp_fsm_set_fault(&f, T0 + 2000 * MS, false, &a);
+        assert_int_equal(state_action(&a)->reason, REASON_FAULT_CLEARED);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -533,6 +629,10 @@ int main(void)
                 cmocka_unit_test(test_v2_keeps_its_interval),
                 cmocka_unit_test(test_two_owners_lower_address_yields_at_254),
                 cmocka_unit_test(test_sync_member_asks_the_group),
+                cmocka_unit_test(test_why_master_yields_carries_both_priorities),
+                cmocka_unit_test(test_why_owner_conflict_reports_the_priority_it_lost_with),
+                cmocka_unit_test(test_why_lower_priority_seen_carries_both_priorities),
+                cmocka_unit_test(test_why_timer_and_fault_reasons_carry_our_priority),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
