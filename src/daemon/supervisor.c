@@ -200,6 +200,7 @@ static void start_watchdog(struct sup *s)
 /* ---- the worker ------------------------------------------------------------------------- */
 
 static void spawn_worker(struct sup *s);
+static void set_worker_pid(struct sup *s, pid_t pid);
 
 static json_t *local_answer(struct sup *s, json_t *req);
 
@@ -271,6 +272,7 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
 
         uv_close((uv_handle_t *)p, on_worker_closed);
         s->worker = NULL;
+        set_worker_pid(s, 0);
         ipc_close(s->wch);
         s->wch = NULL;
         fail_pending(s);
@@ -397,6 +399,15 @@ static char **worker_env(void)
         return env;
 }
 
+/* The VRRP pid file names the running worker, or nothing between two. */
+static void set_worker_pid(struct sup *s, pid_t pid)
+{
+        int r = s->o->vrrp_pid && s->o->vrrp_pid->fd >= 0 ? pidfile_write(s->o->vrrp_pid, pid) : 0;
+
+        if (r < 0)
+                log_warn("cannot write pid file %s: %s", s->o->vrrp_pid->path, strerror(-r));
+}
+
 static void spawn_worker(struct sup *s)
 {
         int sv[2];
@@ -428,6 +439,7 @@ static void spawn_worker(struct sup *s)
                 return;
         }
         s->worker_started = mono_usec();
+        set_worker_pid(s, s->worker->pid);
         s->wch = ipc_open(&s->loop, sv[0], on_worker_msg, s);
         log_info("VRRP worker started (pid %d)", s->worker->pid);
         refresh_metrics(s);

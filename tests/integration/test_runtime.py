@@ -1,0 +1,82 @@
+"""Runtime defects of issue 11: one daemon per pid file, demote as the
+backup of last resort, vrrp_strict across reloads, and interfaces that
+appear after the start (dynamic_interfaces)."""
+import json
+import os
+import subprocess
+
+from lab import wait_for
+from vrrp import Daemon, has_addr, instance
+
+VIP = "10.231.0.100"
+
+
+def status(d):
+    return json.loads(d.ctl("status", "--json").stdout)
+
+
+def second_start(d, vigild, timeout=10):
+    """vigild again, in the same host, with d's files: pid files, control
+    socket and configuration. Returns (exit code, output)."""
+    cmd = [vigild, "-n", "-l", "-D", "-f", d.conf, "-p", os.path.join(d.dir, "main.pid"),
+           "-r", os.path.join(d.dir, "vrrp.pid"), "-c", os.path.join(d.dir, "check.pid"),
+           "--control-socket", d.socket]
+    p = subprocess.Popen(["ip", "netns", "exec", d.host.name, *cmd], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    d.host.lab.procs.append(p)  # killed at teardown if it does not exit
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, "(still running)"
+    return p.returncode, out
+
+
+def files_of(d):
+    """What a second daemon must leave alone: its pid files (content and
+    inode) and its control socket."""
+    out = {}
+    for name in ("main.pid", "vrrp.pid", "ctl.sock"):
+        p = os.path.join(d.dir, name)
+        st = os.stat(p)
+        out[name] = (st.st_ino, open(p).read() if name.endswith(".pid") else None)
+    return out
+
+
+def test_second_daemon_with_the_same_pid_file_exits_and_touches_nothing(lab, vigild):
+    """keepalived 2.2.7, measured: a second start with the same -p/-r pid
+    files logs 'daemon is already running' and exits 0, foreground or not."""
+    a, _, _ = lab.hosts
+    da = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    assert wait_for(lambda: da.pid("vrrp"), 2), da.output()
+    before, log_before = files_of(da), da.output()
+    rc, out = second_start(da, vigild)
+    assert rc == 0, out
+    assert "daemon is already running" in out, out
+    assert "Entering" not in out and "VRRP worker started" not in out, out
+    assert files_of(da) == before
+    assert da.proc.poll() is None and has_addr(a, VIP)
+    assert status(da)["status"]["instances"][0]["state"] == "MASTER"
+    # A saw nothing: no address removed under it, no new election
+    assert not wait_for(lambda: da.output() != log_before and
+                        ("was removed" in da.output()[len(log_before):] or
+                         "Entering" in da.output()[len(log_before):]), 1.0), da.output()
+    # and B's exit left the files for A to remove at its own stop
+    da.stop()
+    assert not os.path.exists(os.path.join(da.dir, "main.pid"))
+    assert not os.path.exists(os.path.join(da.dir, "vrrp.pid"))
+
+
+def test_a_stale_pid_file_does_not_stop_a_start(lab, vigild):
+    """The lock, not the file's existence, says a daemon runs: a file left
+    by a crash (nobody holds its lock) is taken over."""
+    a, _, _ = lab.hosts
+    d0 = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), d0.output()
+    d0.kill()
+    assert os.path.exists(os.path.join(d0.dir, "main.pid"))
+    a.run("ip", "addr", "del", VIP + "/24", "dev", "eth0", check=False)
+    d1 = Daemon(a, vigild, instance(prio=150), args=("-p", os.path.join(d0.dir, "main.pid"),
+                                                     "-r", os.path.join(d0.dir, "vrrp.pid")))
+    assert wait_for(lambda: has_addr(a, VIP), 3), d1.output()
+    assert d1.proc.poll() is None
