@@ -291,8 +291,11 @@ int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struc
                 r = iface_open_ah(e, slot);
         if (r < 0)
                 log_err("(%s) cannot open the VRRP socket on %s: %s", ci->name, slot->ifc.name, strerror(-r));
-        if (r == 0 && vi->no_accept && nft_no_accept_init() < 0)
+        /* once per engine: opening it again would empty the drop set of
+         * the masters a reload keeps */
+        if (r == 0 && vi->no_accept && !e->nft && nft_no_accept_open(&e->nft) < 0)
                 r = -EPROTONOSUPPORT;
+        vi->nft = e->nft;
         return r;
 }
 
@@ -581,7 +584,8 @@ static void engine_free(struct engine *e)
                         garp_close(&e->ifaces[i]->ifc.garp[f]);
                 free(e->ifaces[i]);
         }
-        nft_no_accept_fini();
+        nft_no_accept_close(e->nft);
+        e->nft = NULL;
         if (e->tfd >= 0)
                 close(e->tfd);
         nl_close(e->nl);

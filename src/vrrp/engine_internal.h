@@ -35,6 +35,7 @@ struct engine {
         uv_loop_t loop;
         struct conf *conf;
         struct nl *nl, *mon;
+        struct nft_no_accept *nft;      /* one for all no_accept instances, made by the first */
         uv_poll_t mon_poll;
         int tfd;
         int64_t armed_for;

@@ -259,7 +259,7 @@ static void set_addresses(struct vrrp_instance *vi, bool add)
 
         if (add) {
                 if (vi->no_accept)
-                        nft_no_accept_vips(true, &vi->c->virtual_ipaddress);
+                        nft_no_accept_vips(vi->nft, true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress_excluded);
                 CONF_FOREACH(rt, &vi->c->virtual_routes)
@@ -277,7 +277,7 @@ static void set_addresses(struct vrrp_instance *vi, bool add)
         addr_list(vi, false, &vi->c->virtual_ipaddress);
         addr_list(vi, false, &vi->c->virtual_ipaddress_excluded);
         if (vi->no_accept)
-                nft_no_accept_vips(false, &vi->c->virtual_ipaddress);
+                nft_no_accept_vips(vi->nft, false, &vi->c->virtual_ipaddress);
         vi->addrs_installed = false;
 }
 

@@ -15,6 +15,8 @@
 #include "vrrp/sock.h"
 #include "vrrp/tracking.h"
 
+struct nft_no_accept;
+
 /* Adverts dropped after the VRID matched an instance, by reason. */
 enum vrrp_drop {
         DROP_TTL,               /* multicast TTL/hop limit not 255, or outside a peer's bounds */
@@ -60,6 +62,7 @@ struct vrrp_instance {
         struct vrrp_fsm fsm;
         struct vrrp_iface *ifc;
         struct nl *nl;
+        struct nft_no_accept *nft;      /* the engine's, when no_accept */
         int family;
         struct conf_ip src;             /* our advert source address */
         struct conf_ip mcast_dst;

@@ -80,3 +80,32 @@ def test_a_stale_pid_file_does_not_stop_a_start(lab, vigild):
                                                      "-r", os.path.join(d0.dir, "vrrp.pid")))
     assert wait_for(lambda: has_addr(a, VIP), 3), d1.output()
     assert d1.proc.poll() is None
+
+
+STRICT = "global_defs {\n  vrrp_strict\n}\n"
+VIP2 = "10.231.0.101"
+
+
+def dropped(host, addr):
+    """ping from host to addr gets no answer (one try, 1 s)."""
+    return host.run("ping", "-c", "1", "-W", "1", addr, check=False).returncode != 0
+
+
+def test_reload_adding_a_strict_instance_keeps_the_masters_drop_set(lab, vigild):
+    """vrrp_strict (no_accept): the kept master's VIP still drops traffic
+    after a reload that adds an instance; the added one's VIP drops too."""
+    a, _, c = lab.hosts
+    da = Daemon(a, vigild, STRICT + instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 5), da.output()
+    assert dropped(c, VIP) and not dropped(c, a.ipv4)
+    with open(da.conf, "a") as f:
+        f.write(instance(name="VI_2", vrid=52, prio=150, vips=(VIP2 + "/24",)))
+    da.ctl("reload")
+    assert wait_for(lambda: has_addr(a, VIP2), 5), da.output()
+    assert has_addr(a, VIP)
+    vips = a.run("nft", "list", "set", "ip", "vigil", "vips").stdout
+    assert VIP in vips and VIP2 in vips, vips
+    assert dropped(c, VIP), "the kept master's VIP accepts traffic after the reload"
+    assert dropped(c, VIP2)
+    da.stop()
+    assert "vigil" not in a.run("nft", "list", "tables").stdout
