@@ -273,6 +273,11 @@ int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struc
         r = vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
         if (r < 0)
                 return r;
+        /* before it starts: a restarted worker or instance must not win an election first */
+        if (engine_demoted_has(e, ci->name)) {
+                vi->fsm.demoted = true;
+                log_info("(%s) still demoted by the operator", ci->name);
+        }
         if (vrrp_instance_vmac_up(vi) < 0)
                 return -ENODEV;
         if (vi->vmac.tx.fd >= 0) {
@@ -586,6 +591,7 @@ static void engine_free(struct engine *e)
         }
         nft_no_accept_close(e->nft);
         e->nft = NULL;
+        engine_demoted_free(&e->demoted);
         if (e->tfd >= 0)
                 close(e->tfd);
         nl_close(e->nl);

@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include "conf/model.h"
+#include "vrrp/demote.h"
 #include "vrrp/engine.h"
 #include "vrrp/events.h"
 #include "vrrp/instance.h"
@@ -36,6 +37,7 @@ struct engine {
         struct conf *conf;
         struct nl *nl, *mon;
         struct nft_no_accept *nft;      /* one for all no_accept instances, made by the first */
+        struct demote_list demoted;     /* by the operator, until promoted */
         uv_poll_t mon_poll;
         int tfd;
         int64_t armed_for;

@@ -439,6 +439,8 @@ static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
         switch (a->state) {
         case VRRP_MASTER:
                 vi->st.became_master++;
+                if (a->reason == REASON_DEMOTED_TAKEOVER)
+                        log_warn("(%s) no master for Master_Down_Interval; taking over although demoted", name);
                 log_info("(%s) Entering MASTER STATE", name);
                 break;
         case VRRP_BACKUP:
@@ -454,6 +456,13 @@ static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
                 log_info("(%s) Stopped", name);
                 break;
         }
+}
+
+/* Status names a master only while its adverts keep the down timer. */
+static void forget_master(struct vrrp_instance *vi)
+{
+        memset(&vi->last_master, 0, sizeof(vi->last_master));
+        vi->last_master_prio = 0;
 }
 
 void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrrp_actions *acts)
@@ -486,9 +495,13 @@ void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrr
                         vi->entered_state_at = now;
                         vi->entered_state_wall = wall_usec();
                         vi->last_reason = a->reason;
+                        /* a backup knows its master only from what it hears next */
+                        if (a->state != VRRP_MASTER && a->reason != REASON_HIGHER_PRIORITY)
+                                forget_master(vi);
                         log_state(vi, a);
                         break;
                 case ACT_WANT_MASTER:
+                        forget_master(vi); /* nothing heard for Master_Down_Interval */
                         break;
                 }
                 if (vi->on_event && a->kind != ACT_SEND_ADVERT && a->kind != ACT_ADD_ADDRESSES &&
@@ -649,6 +662,8 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
         if (adv->priority != VRRP_PRIO_STOP) {
                 vi->last_master = rx->src;
                 vi->last_master_prio = adv->priority;
+        } else {
+                forget_master(vi); /* it resigned */
         }
         if (rx->ah)
                 vi->ah_seq = rx->ah_seq;
