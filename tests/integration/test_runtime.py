@@ -109,3 +109,102 @@ def test_reload_adding_a_strict_instance_keeps_the_masters_drop_set(lab, vigild)
     assert dropped(c, VIP2)
     da.stop()
     assert "vigil" not in a.run("nft", "list", "tables").stdout
+
+
+def group_conf(prio):
+    """VG_1: VI_1 (VIP) and VI_2 (VIP2), 100 ms adverts."""
+    return ("vrrp_sync_group VG_1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n" +
+            instance(name="VI_1", vrid=51, prio=prio) +
+            instance(name="VI_2", vrid=52, prio=prio, vips=(VIP2 + "/24",)))
+
+
+def instances(d):
+    return {vi["name"]: vi for vi in status(d)["status"]["instances"]}
+
+
+def demoted_pair(lab, vigild):
+    """A (priority 150) master of VG_1, then demoted: B (100) takes over."""
+    a, b, _ = lab.hosts
+    da = Daemon(a, vigild, group_conf(150))
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    db = Daemon(b, vigild, group_conf(100))
+    assert db.wait_log("Entering BACKUP STATE"), db.output()
+    da.ctl("demote", "VG_1")
+    assert wait_for(lambda: has_addr(b, VIP) and has_addr(b, VIP2), 3), db.output()
+    assert not has_addr(a, VIP) and not has_addr(a, VIP2)
+    assert wait_for(lambda: all(vi["master"] == b.ipv4 for vi in instances(da).values()), 2), instances(da)
+    return da, db
+
+
+def test_demoted_group_takes_over_when_the_master_dies_and_yields_when_it_returns(lab, vigild):
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    mark = len(da.output())
+    db.kill()  # a crash: no priority-0 advert
+    for cidr in (VIP + "/24", VIP2 + "/24"):
+        b.run("ip", "addr", "del", cidr, "dev", "eth0", check=False)
+    # Master_Down_Interval at priority 1 is about 0.4 s here
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()[mark:]
+    log = da.output()[mark:]
+    assert "(VI_1) no master for Master_Down_Interval; taking over although demoted" in log, log
+    assert "(VI_2) no master for Master_Down_Interval; taking over although demoted" in log, log
+    vis = instances(da)
+    for vi in vis.values():
+        assert vi["state"] == "MASTER" and vi["demoted"] is True, vi
+        assert vi["master"] == a.ipv4, vi  # no longer the dead B
+        assert vi["last_transition"]["reason"] == "master_down_while_demoted", vi
+    # B comes back with its lower priority: the demoted master yields to it
+    db2 = Daemon(b, vigild, group_conf(100))
+    assert wait_for(lambda: has_addr(b, VIP) and has_addr(b, VIP2), 5), (db2.output(), da.output())
+    assert wait_for(lambda: not has_addr(a, VIP) and not has_addr(a, VIP2), 2), da.output()
+    assert all(vi["state"] == "BACKUP" for vi in instances(da).values())
+
+
+def test_status_forgets_a_master_that_resigned(lab, vigild):
+    """B stops gracefully (priority 0): A's status no longer names B, and
+    A takes over although demoted."""
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    db.stop()
+    assert wait_for(lambda: all(vi["master"] != b.ipv4 for vi in instances(da).values()), 3), instances(da)
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+
+
+def test_demote_survives_a_worker_crash(lab, vigild):
+    import signal
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert da.wait_log("(VI_1) still demoted by the operator", 3), da.output()
+    assert wait_for(lambda: len(instances(da)) == 2, 3), da.output()
+    assert all(vi["demoted"] is True for vi in instances(da).values()), instances(da)
+    # priority 150 against B's 100, yet it does not preempt
+    assert not wait_for(lambda: has_addr(a, VIP) or has_addr(a, VIP2), 1.5), da.output()
+    assert has_addr(b, VIP) and has_addr(b, VIP2)
+    assert all(vi["state"] == "BACKUP" for vi in instances(da).values())
+
+
+def test_demote_survives_a_reload_until_promote(lab, vigild):
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    # VI_1 is kept; VI_2 gets another VIP, which restarts it: both stay demoted
+    with open(da.conf, "w") as f:
+        f.write("vrrp_sync_group VG_1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n" +
+                instance(name="VI_1", vrid=51, prio=150) +
+                instance(name="VI_2", vrid=52, prio=150, vips=(VIP2 + "/24", "10.231.0.102/24")))
+    da.ctl("reload")
+    assert da.wait_log("Reloaded: 1 kept, 0 updated in place, 1 restarted", 3), da.output()
+    assert all(vi["demoted"] is True for vi in instances(da).values()), instances(da)
+    assert not wait_for(lambda: has_addr(a, VIP) or has_addr(a, VIP2), 1.0), da.output()
+    da.ctl("promote", "VG_1")
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    assert all(vi["demoted"] is False for vi in instances(da).values()), instances(da)
+    # promoted: a worker restart does not bring the demote back
+    import signal
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert wait_for(lambda: len(instances(da)) == 2, 3), da.output()
+    assert all(vi["demoted"] is False for vi in instances(da).values()), instances(da)
