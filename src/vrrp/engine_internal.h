@@ -23,6 +23,7 @@ struct iface_slot {
         uv_poll_t poll[3];   /* as ifc.sock */
         struct engine *eng;
         int fam;
+        bool missing;        /* dynamic_interfaces: does not exist yet; no sockets */
 };
 
 /* Adverts that arrive on an instance's macvlan. */

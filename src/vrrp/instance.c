@@ -125,6 +125,12 @@ int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const st
         return 0;
 }
 
+bool vrrp_instance_pick_source(struct vrrp_instance *vi)
+{
+        pick_source(vi);
+        return vi->src.family != 0;
+}
+
 bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr)
 {
         const struct conf_ipaddress *a;

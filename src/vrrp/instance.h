@@ -139,4 +139,7 @@ int64_t vrrp_instance_deadline(const struct vrrp_instance *vi);
 void vrrp_instance_set_fault(struct vrrp_instance *vi, int64_t now, unsigned bit, bool on);
 /* Re-evaluate the trackers: effective priority and FAULT_TRACK. */
 void vrrp_instance_track_update(struct vrrp_instance *vi, int64_t now);
+/* Choose the source address again (the interface's facts changed);
+ * true if there is one. */
+bool vrrp_instance_pick_source(struct vrrp_instance *vi);
 bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr);

@@ -208,3 +208,28 @@ def test_demote_survives_a_reload_until_promote(lab, vigild):
     assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
     assert wait_for(lambda: len(instances(da)) == 2, 3), da.output()
     assert all(vi["demoted"] is False for vi in instances(da).values()), instances(da)
+
+
+def test_dynamic_interface_that_appears_later_comes_up(lab, vigild):
+    """global_defs { dynamic_interfaces }: eth9 does not exist at the
+    start, so VI_9 is in FAULT; once eth9 exists, is up and has an
+    address, VI_9 goes BACKUP then MASTER and adds its VIP on eth9."""
+    from lab import run
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    conf = ("global_defs {\n  dynamic_interfaces\n}\n" + instance(prio=150) +
+            instance(name="VI_9", vrid=59, prio=150, vips=(vip9 + "/24",), iface="eth9"))
+    da = Daemon(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()  # the other instance runs
+    assert wait_for(lambda: instances(da).get("VI_9", {}).get("state") == "FAULT", 3), da.output()
+    # eth9: a veth to the switch's bridge, with an address
+    sw = lab.switch
+    run("ip", "-n", sw, "link", "add", "p9", "type", "veth", "peer", "name", "eth9", "netns", a.name)
+    run("ip", "-n", sw, "link", "set", "p9", "master", "br0", "up")
+    a.run("ip", "addr", "add", "10.231.9.1/24", "dev", "eth9")
+    a.run("ip", "link", "set", "eth9", "up")
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    vi = instances(da)["VI_9"]
+    assert vi["state"] == "MASTER" and vi["interface"] == "eth9", vi
+    assert "(VI_9) Entering BACKUP STATE" in da.output()
+    assert has_addr(a, VIP)
