@@ -3,9 +3,10 @@ backup of last resort, vrrp_strict across reloads, and interfaces that
 appear after the start (dynamic_interfaces)."""
 import json
 import os
+import signal
 import subprocess
 
-from lab import wait_for
+from lab import run, wait_for
 from vrrp import Daemon, has_addr, instance
 
 VIP = "10.231.0.100"
@@ -171,7 +172,6 @@ def test_status_forgets_a_master_that_resigned(lab, vigild):
 
 
 def test_demote_survives_a_worker_crash(lab, vigild):
-    import signal
     a, b, _ = lab.hosts
     da, db = demoted_pair(lab, vigild)
     old = da.pid("vrrp")
@@ -202,7 +202,6 @@ def test_demote_survives_a_reload_until_promote(lab, vigild):
     assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
     assert all(vi["demoted"] is False for vi in instances(da).values()), instances(da)
     # promoted: a worker restart does not bring the demote back
-    import signal
     old = da.pid("vrrp")
     os.kill(old, signal.SIGKILL)
     assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
@@ -214,7 +213,6 @@ def test_dynamic_interface_that_appears_later_comes_up(lab, vigild):
     """global_defs { dynamic_interfaces }: eth9 does not exist at the
     start, so VI_9 is in FAULT; once eth9 exists, is up and has an
     address, VI_9 goes BACKUP then MASTER and adds its VIP on eth9."""
-    from lab import run
     a, _, _ = lab.hosts
     vip9 = "10.231.9.100"
     conf = ("global_defs {\n  dynamic_interfaces\n}\n" + instance(prio=150) +
