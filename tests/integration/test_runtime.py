@@ -16,12 +16,12 @@ def status(d):
     return json.loads(d.ctl("status", "--json").stdout)
 
 
-def second_start(d, vigild, timeout=10):
+def second_start(d, vigild, timeout=10, main_pid=None, fork=False):
     """vigild again, in the same host, with d's files: pid files, control
     socket and configuration. Returns (exit code, output)."""
-    cmd = [vigild, "-n", "-l", "-D", "-f", d.conf, "-p", os.path.join(d.dir, "main.pid"),
+    cmd = [vigild, "-l", "-D", "-f", d.conf, "-p", main_pid or os.path.join(d.dir, "main.pid"),
            "-r", os.path.join(d.dir, "vrrp.pid"), "-c", os.path.join(d.dir, "check.pid"),
-           "--control-socket", d.socket]
+           "--control-socket", d.socket] + ([] if fork else ["-n"])
     p = subprocess.Popen(["ip", "netns", "exec", d.host.name, *cmd], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, start_new_session=True)
     d.host.lab.procs.append(p)  # killed at teardown if it does not exit
@@ -66,6 +66,24 @@ def test_second_daemon_with_the_same_pid_file_exits_and_touches_nothing(lab, vig
     da.stop()
     assert not os.path.exists(os.path.join(da.dir, "main.pid"))
     assert not os.path.exists(os.path.join(da.dir, "vrrp.pid"))
+
+
+def test_second_daemon_with_only_the_vrrp_pid_file_or_forking_exits_too(lab, vigild):
+    """keepalived checks every pid file of the processes it would run: the
+    same -r with another -p is the same daemon. Without -n the verdict
+    comes before the fork, so the caller sees it."""
+    a, _, _ = lab.hosts
+    da = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    assert wait_for(lambda: da.pid("vrrp"), 2), da.output()
+    before = files_of(da)
+    other = os.path.join(da.dir, "other.pid")
+    rc, out = second_start(da, vigild, main_pid=other)
+    assert rc == 0 and "daemon is already running" in out and "vrrp.pid" in out, out
+    assert not os.path.exists(other)  # it removes the file it created
+    rc, out = second_start(da, vigild, fork=True)
+    assert rc == 0 and "daemon is already running" in out, out
+    assert files_of(da) == before and has_addr(a, VIP) and da.proc.poll() is None
 
 
 def test_a_stale_pid_file_does_not_stop_a_start(lab, vigild):
