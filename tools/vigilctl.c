@@ -55,7 +55,7 @@ static const struct command commands[] = {
           "restarted, added, removed); --check: what it would do, nothing\n"
           "applied; exit 1 if the file is invalid",
           OPT_CHECK, 0, req_reload, ans_reload },
-        { "demote", "demote NAME|GROUP", "hand over: priority-0 advert, stay BACKUP until promoted", 0, 1, req_name,
+        { "demote", "demote NAME|GROUP", "hand over: priority-0 advert, then backup of last resort until promoted", 0, 1, req_name,
           ans_ok },
         { "promote", "promote NAME|GROUP", "take part in elections again", 0, 1, req_name, ans_ok },
         { "dump", "dump", "everything, as JSON", 0, 0, req_plain, ans_dump },

@@ -20,6 +20,7 @@
 #include "conf/syscheck.h"
 #include "daemon/configtest.h"
 #include "daemon/limits.h"
+#include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
 #include "daemon/version.h"
 #include "vrrp/engine.h"
@@ -343,16 +344,36 @@ static int dump_config(const struct options *o)
         return json ? 0 : 1;
 }
 
-static void write_pid(const char *path)
+/* Take the pid files' locks before anything of a running daemon could be
+ * touched: 1 when another vigild holds one (said as keepalived says it),
+ * else 0 (a file we cannot open or lock is a warning, as it always was). */
+static int lock_pid_files(const char *main_path, const char *vrrp_path, struct pidfile *ret_main,
+                          struct pidfile *ret_vrrp)
 {
-        FILE *f = fopen(path, "w");
+        const char *paths[2] = { main_path, vrrp_path };
+        struct pidfile *pf[2] = { ret_main, ret_vrrp };
 
-        if (!f) {
-                log_warn("cannot write pid file %s: %s", path, strerror(errno));
-                return;
+        for (int i = 0; i < 2; i++) {
+                int r = pidfile_lock(paths[i], pf[i]);
+                if (r == -EWOULDBLOCK) {
+                        log_err("daemon is already running (%s is locked by another vigild)", paths[i]);
+                        if (i)
+                                pidfile_release(pf[0]);
+                        return 1;
+                }
+                if (r < 0)
+                        log_warn("cannot lock pid file %s: %s; a second vigild would not be detected", paths[i],
+                                 strerror(-r));
         }
-        fprintf(f, "%d\n", (int)getpid());
-        fclose(f);
+        return 0;
+}
+
+static void write_pid(const struct pidfile *pf)
+{
+        int r = pf->fd >= 0 ? pidfile_write(pf, getpid()) : 0;
+
+        if (r < 0)
+                log_warn("cannot write pid file %s: %s", pf->path, strerror(-r));
 }
 
 /* Log each diagnostic as one line with its position; the caret form is for -t.
@@ -445,7 +466,6 @@ static struct conf *reload_conf(void)
 static int run_worker(const struct options *o)
 {
         const char *sup = getenv(VIGIL_SUPERVISOR_PID_ENV);
-        const char *vrrp_pid = o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid";
         struct conf *c;
         int rc = 0;
 
@@ -461,19 +481,19 @@ static int run_worker(const struct options *o)
         c = load_for_run(o, &rc);
         if (!c)
                 return rc;
-        write_pid(vrrp_pid);
+        /* the supervisor holds the lock on the VRRP pid file and writes our pid in it */
         g_opts = o;
-        rc = vrrp_engine_run(c, VIGIL_WORKER_FD, reload_conf);
-        unlink(vrrp_pid);
-        return rc;
+        return vrrp_engine_run(c, VIGIL_WORKER_FD, reload_conf);
 }
 
 static int run(const struct options *o, char **argv)
 {
         const char *pid_file = o->pid_file ? o->pid_file : "/run/vigild.pid";
+        const char *vrrp_pid_file = o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid";
+        struct pidfile main_pf = { .fd = -1 }, vrrp_pf = { .fd = -1 };
         struct supervisor_opts so = { .argv = argv, .config_file = o->config_file, .pid_file = pid_file,
                                       .control_path = o->control_path, .validate = validate_for_reload,
-                                      .dont_respawn = o->dont_respawn };
+                                      .dont_respawn = o->dont_respawn, .vrrp_pid = &vrrp_pf };
         struct conf *c;
         int rc = 0;
 
@@ -486,18 +506,27 @@ static int run(const struct options *o, char **argv)
         c = load_for_run(o, &rc);
         if (!c)
                 return rc;
+        /* keepalived exits 0 when it finds itself already running */
+        if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf)) {
+                conf_free(c);
+                return 0;
+        }
         if (!o->dont_fork && daemon(0, 0) < 0) {
                 log_err("cannot daemonise: %s", strerror(errno));
                 conf_free(c);
+                pidfile_release(&vrrp_pf);
+                pidfile_release(&main_pf);
                 return 1;
         }
-        write_pid(pid_file);
+        write_pid(&main_pf);
         log_info("Starting vigild %s", VIGIL_VERSION);
         if (o->dump_conf_to_log)
                 log_config(c);
         g_opts = o;
         rc = supervisor_run(&so, c);
-        unlink(pid_file);
+        /* only the files this process locked, hence created, are removed */
+        pidfile_release(&vrrp_pf);
+        pidfile_release(&main_pf);
         log_info("Stopped vigild %s", VIGIL_VERSION);
         return rc;
 }

@@ -21,6 +21,7 @@
 #include "daemon/leftovers.h"
 #include "daemon/metrics.h"
 #include "daemon/orphans.h"
+#include "vrrp/engine.h"
 
 #define STOP_GRACE_MS 5000
 #define ORPHAN_GRACE_MS 2000
@@ -85,6 +86,7 @@ struct sup {
         uv_poll_t ctl_poll;
         uv_signal_t sig[3], fwd[4];
         bool stopping;
+        char *demoted;                  /* the worker's demoted instances, as VIGIL_DEMOTED_ENV */
         struct {
                 unsigned count, failed;
                 int64_t last_time;
@@ -207,6 +209,8 @@ static void start_watchdog(struct sup *s)
 /* ---- the worker ------------------------------------------------------------------------- */
 
 static void spawn_worker(struct sup *s);
+static void set_worker_pid(struct sup *s, pid_t pid);
+static void keep_demoted(struct sup *s, json_t *names);
 
 static json_t *local_answer(struct sup *s, json_t *req);
 
@@ -281,6 +285,7 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
 
         uv_close((uv_handle_t *)p, on_worker_closed);
         s->worker = NULL;
+        set_worker_pid(s, 0);
         ipc_close(s->wch);
         s->wch = NULL;
         fail_pending(s);
@@ -412,6 +417,8 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
                 s->counts.fault = (unsigned)json_integer_value(json_object_get(st, "fault"));
                 s->last_status = mono_usec();
                 tell_systemd(s);
+        } else if ((st = json_object_get(msg, "demoted"))) {
+                keep_demoted(s, st);
         } else if (json_object_get(msg, "event")) {
                 json_t *ev = json_deep_copy(msg);
                 broadcast_event(s, ev);
@@ -419,7 +426,27 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
         }
 }
 
-static char **worker_env(void)
+/* A demote must outlive the worker: the next one starts with the list. */
+static void keep_demoted(struct sup *s, json_t *names)
+{
+        size_t i, len = sizeof(VIGIL_DEMOTED_ENV "=");
+        json_t *v;
+
+        json_array_foreach(names, i, v)
+                len += strlen(json_string_value(v) ? json_string_value(v) : "") + 1;
+        free(s->demoted);
+        s->demoted = malloc(len);
+        if (!s->demoted)
+                return;
+        strcpy(s->demoted, VIGIL_DEMOTED_ENV "=");
+        json_array_foreach(names, i, v) {
+                if (i)
+                        strcat(s->demoted, " ");
+                strcat(s->demoted, json_string_value(v) ? json_string_value(v) : "");
+        }
+}
+
+static char **worker_env(const struct sup *s)
 {
         size_t n = 0;
         char **env;
@@ -428,20 +455,35 @@ static char **worker_env(void)
 
         while (environ[n])
                 n++;
-        env = calloc(n + 3, sizeof(*env));
+        env = calloc(n + 4, sizeof(*env));
         if (!env)
                 return NULL;
-        memcpy(env, environ, n * sizeof(*env));
+        for (size_t i = 0, k = 0; i < n; i++) /* ours only: not one inherited */
+                if (strncmp(environ[i], VIGIL_DEMOTED_ENV "=", sizeof(VIGIL_DEMOTED_ENV)))
+                        env[k++] = environ[i];
+        n = 0;
+        while (env[n])
+                n++;
         snprintf(pid, sizeof(pid), "%s=%d", VIGIL_SUPERVISOR_PID_ENV, (int)getpid());
         env[n] = mode;
         env[n + 1] = pid;
+        env[n + 2] = s->demoted;
         return env;
+}
+
+/* The VRRP pid file names the running worker, or nothing between two. */
+static void set_worker_pid(struct sup *s, pid_t pid)
+{
+        int r = s->o->vrrp_pid && s->o->vrrp_pid->fd >= 0 ? pidfile_write(s->o->vrrp_pid, pid) : 0;
+
+        if (r < 0)
+                log_warn("cannot write pid file %s: %s", s->o->vrrp_pid->path, strerror(-r));
 }
 
 static void spawn_worker(struct sup *s)
 {
         int sv[2];
-        char **env = worker_env();
+        char **env = worker_env(s);
         uv_stdio_container_t stdio[4] = { { .flags = UV_IGNORE }, { .flags = UV_INHERIT_FD, .data.fd = 1 },
                                           { .flags = UV_INHERIT_FD, .data.fd = 2 }, { .flags = UV_INHERIT_FD } };
         uv_process_options_t po = { .exit_cb = on_worker_exit, .file = "/proc/self/exe", .args = s->o->argv,
@@ -469,6 +511,7 @@ static void spawn_worker(struct sup *s)
                 return;
         }
         s->worker_started = mono_usec();
+        set_worker_pid(s, s->worker->pid);
         s->wch = ipc_open(&s->loop, sv[0], on_worker_msg, s);
         log_info("VRRP worker started (pid %d)", s->worker->pid);
         refresh_metrics(s);
@@ -887,5 +930,6 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
                 unlink(o->control_path);
         leftovers_free(s.leftovers);
         free_events(&s);
+        free(s.demoted);
         return s.exit_code;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "conf/model.h"
+#include "daemon/pidfile.h"
 
 struct supervisor_opts {
         char **argv;                    /* our own command line, for the worker */
@@ -15,6 +16,7 @@ struct supervisor_opts {
         const char *pid_file;
         const char *control_path;
         bool dont_respawn;              /* -R: exit when the worker dies */
+        const struct pidfile *vrrp_pid; /* locked by main; holds the worker's pid while it runs */
         /* validate a config file for reload: returns the diagnostics as a
          * JSON array, and the configuration when it is valid */
         void *(*validate)(const char *path, struct conf **ret_conf);

@@ -9,7 +9,9 @@
 #include "common/log.h"
 #include "conf/values.h"
 
-static struct nft_ctx *nft;
+struct nft_no_accept {
+        struct nft_ctx *ctx;
+};
 
 /* libnftables, loaded only when no_accept is in use (common/lazylib.h). */
 static struct {
@@ -30,7 +32,7 @@ static const struct lazysym nft_syms[] = {
 };
 static struct lazylib nft_lib = LAZYLIB("libnftables.so.1", "no_accept", nft_syms, lib);
 
-static int run(const char *cmd)
+static int run(struct nft_ctx *nft, const char *cmd)
 {
         int r = lib.run_cmd_from_buffer(nft, cmd);
 
@@ -41,7 +43,7 @@ static int run(const char *cmd)
         return r == 0 ? 0 : -1;
 }
 
-int nft_no_accept_init(void)
+int nft_no_accept_open(struct nft_no_accept **ret)
 {
         static const char ruleset[] =
                 "table ip vigil {\n"
@@ -53,10 +55,15 @@ int nft_no_accept_init(void)
                 "  chain no_accept { type filter hook prerouting priority -1; ip6 daddr @vips drop; }\n"
                 "}\n";
 
+        struct nft_no_accept *n;
+        struct nft_ctx *nft;
+
         if (!lazylib_get(&nft_lib))
                 return -1;
-        nft = lib.ctx_new(NFT_CTX_DEFAULT);
+        n = calloc(1, sizeof(*n));
+        nft = n ? lib.ctx_new(NFT_CTX_DEFAULT) : NULL;
         if (!nft) {
+                free(n);
                 log_err("no_accept needs nftables, and libnftables could not start");
                 return -1;
         }
@@ -65,31 +72,33 @@ int nft_no_accept_init(void)
         lib.run_cmd_from_buffer(nft, "delete table ip vigil\n");
         lib.run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
         lib.ctx_get_error_buffer(nft); /* reading it empties it */
-        if (run(ruleset) < 0) {
+        if (run(nft, ruleset) < 0) {
                 log_err("no_accept needs nftables (kernel nf_tables); the VIPs would accept traffic, so not starting");
                 lib.ctx_free(nft);
-                nft = NULL;
+                free(n);
                 return -1;
         }
+        n->ctx = nft;
+        *ret = n;
         return 0;
 }
 
-void nft_no_accept_fini(void)
+void nft_no_accept_close(struct nft_no_accept *n)
 {
-        if (!nft)
+        if (!n)
                 return;
-        lib.run_cmd_from_buffer(nft, "delete table ip vigil\n");
-        lib.run_cmd_from_buffer(nft, "delete table ip6 vigil\n");
-        lib.ctx_free(nft);
-        nft = NULL;
+        lib.run_cmd_from_buffer(n->ctx, "delete table ip vigil\n");
+        lib.run_cmd_from_buffer(n->ctx, "delete table ip6 vigil\n");
+        lib.ctx_free(n->ctx);
+        free(n);
 }
 
-int nft_no_accept_vips(bool add, const conf_ipaddress_list *vips)
+int nft_no_accept_vips(struct nft_no_accept *n, bool add, const conf_ipaddress_list *vips)
 {
         const struct conf_ipaddress *a;
         int r = 0;
 
-        if (!nft)
+        if (!n)
                 return -1;
         CONF_FOREACH(a, vips) {
                 char ip[64], cmd[160];
@@ -97,9 +106,9 @@ int nft_no_accept_vips(bool add, const conf_ipaddress_list *vips)
                 snprintf(cmd, sizeof(cmd), "%s element %s vigil vips { %s }\n", add ? "add" : "delete",
                          a->addr.family == AF_INET6 ? "ip6" : "ip", ip);
                 if (add)
-                        r |= run(cmd);
+                        r |= run(n->ctx, cmd);
                 else
-                        lib.run_cmd_from_buffer(nft, cmd);
+                        lib.run_cmd_from_buffer(n->ctx, cmd);
         }
         return r;
 }

@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netpacket/packet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -248,6 +249,25 @@ static void addr_event(const struct nlmsghdr *nlh, struct monitor_ctx *m)
         m->cb(m->ctx, &ev);
 }
 
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+        const struct nlattr **tb = data;
+        int type = mnl_attr_get_type(attr);
+
+        if (type <= IFLA_MAX)
+                tb[type] = attr;
+        return MNL_CB_OK;
+}
+
+static void link_name(const struct nlmsghdr *nlh, struct nl_event *ev)
+{
+        const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+
+        mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, tb);
+        if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_STRING) == 0)
+                snprintf(ev->ifname, sizeof(ev->ifname), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+}
+
 static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
         struct monitor_ctx *m = data;
@@ -261,6 +281,7 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
                                                                                               : NL_LINK_DOWN,
                         .ifindex = ifi->ifi_index,
                 };
+                link_name(nlh, &ev);
                 m->cb(m->ctx, &ev);
         }
         return MNL_CB_OK;

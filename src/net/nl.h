@@ -37,6 +37,7 @@ struct nl_event {
         int ifindex;
         struct conf_ip addr;         /* address events */
         uint8_t prefixlen;
+        char ifname[16];             /* link events: an interface that appears is known by name */
 };
 
 typedef void (*nl_event_cb)(void *ctx, const struct nl_event *ev);

@@ -164,9 +164,60 @@ static void log_link_change(const struct engine *e, const struct nl_event *ev)
                         changed = true;
         if (!changed)
                 return;
-        if (!if_indextoname((unsigned)ev->ifindex, name))
+        if (ev->ifname[0])
+                snprintf(name, sizeof(name), "%s", ev->ifname);
+        else if (!if_indextoname((unsigned)ev->ifindex, name))
                 snprintf(name, sizeof(name), "#%d", ev->ifindex);
         log_info("Netlink reports %s %s", name, up ? "up" : "down");
+}
+
+/* No source address, or unicast with no peer: the instance cannot run. */
+static bool setup_fault(const struct vrrp_instance *vi)
+{
+        return !vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer);
+}
+
+static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot);
+
+/* The interface's facts changed (it appeared, or got an address): the
+ * instances on it that had no source address may have one now. */
+static void refresh_sources(struct engine *e, struct iface_slot *slot, int64_t now)
+{
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                if (vi->ifc != &slot->ifc || vi->src.family)
+                        continue;
+                vrrp_instance_pick_source(vi);
+                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, setup_fault(vi));
+        }
+}
+
+/* dynamic_interfaces: an interface its instances wait for now exists. */
+static void iface_appeared(struct engine *e, const struct nl_event *ev, int64_t now)
+{
+        for (unsigned k = 0; k < e->nifaces; k++) {
+                struct iface_slot *slot = e->ifaces[k];
+                if (!slot->missing || strcmp(slot->ifc.name, ev->ifname) || iface_lookup(ev->ifname, &slot->ifc.info) < 0)
+                        continue;
+                slot->missing = false;
+                log_info("interface %s appeared (index %d)", slot->ifc.name, slot->ifc.info.ifindex);
+                for (unsigned i = 0; i < e->ninst; i++)
+                        if (e->inst[i].ifc == &slot->ifc && open_on_iface(e, &e->inst[i], slot) < 0)
+                                vrrp_instance_set_fault(&e->inst[i], now, VRRP_FAULT_SETUP, true);
+                refresh_sources(e, slot, now);
+        }
+}
+
+/* An address on an interface whose instances still lack a source. */
+static void iface_address_added(struct engine *e, const struct nl_event *ev, int64_t now)
+{
+        for (unsigned k = 0; k < e->nifaces; k++) {
+                struct iface_slot *slot = e->ifaces[k];
+                if (slot->missing || slot->ifc.info.ifindex != ev->ifindex ||
+                    iface_lookup(slot->ifc.name, &slot->ifc.info) < 0)
+                        continue;
+                refresh_sources(e, slot, now);
+        }
 }
 
 static void on_nl_event(void *ctx, const struct nl_event *ev)
@@ -176,6 +227,10 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
 
         if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
                 log_link_change(e, ev);
+        if ((ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN) && ev->ifname[0])
+                iface_appeared(e, ev, now);
+        else if (ev->kind == NL_ADDR_NEW)
+                iface_address_added(e, ev, now);
 
         for (unsigned i = 0; i < e->ninst; i++) {
                 struct vrrp_instance *vi = &e->inst[i];
@@ -229,7 +284,12 @@ static struct iface_slot *iface_get(struct engine *e, const char *name)
                 return NULL;
         snprintf(slot->ifc.name, sizeof(slot->ifc.name), "%s", name);
         r = iface_lookup(name, &slot->ifc.info);
-        if (r < 0) {
+        if (r == -ENODEV && e->conf->global.dynamic_interfaces) {
+                /* its instances wait in FAULT; on_nl_event opens it when it appears */
+                log_warn("interface %s does not exist (yet); its instances stay in FAULT until it appears "
+                         "(dynamic_interfaces)", name);
+                slot->missing = true;
+        } else if (r < 0) {
                 log_err("interface %s: %s", name, strerror(-r));
                 free(slot);
                 return NULL;
@@ -292,16 +352,11 @@ static void vmac_slot_closed(uv_handle_t *h)
 
 /* Everything an instance needs before it can start: addresses, its VMAC
  * and the shared sockets of its interface. */
-int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struct conf_vrrp_instance *ci)
+/* What needs the interface to exist: the VMAC and the shared sockets. */
+static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot)
 {
-        struct iface_slot *slot = iface_get(e, ci->interface ? ci->interface : "");
         int r;
 
-        if (!slot)
-                return -ENODEV;
-        r = vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
-        if (r < 0)
-                return r;
         if (vrrp_instance_vmac_up(vi) < 0)
                 return -ENODEV;
         if (vi->vmac.tx.fd >= 0) {
@@ -319,9 +374,34 @@ int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struc
         if (r == 0 && vi->ah)
                 r = iface_open_ah(e, slot);
         if (r < 0)
-                log_err("(%s) cannot open the VRRP socket on %s: %s", ci->name, slot->ifc.name, strerror(-r));
-        if (r == 0 && vi->no_accept && nft_no_accept_init() < 0)
+                log_err("(%s) cannot open the VRRP socket on %s: %s", vi->c->name, slot->ifc.name, strerror(-r));
+        return r;
+}
+
+int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struct conf_vrrp_instance *ci)
+{
+        struct iface_slot *slot = iface_get(e, ci->interface ? ci->interface : "");
+        int r;
+
+        if (!slot)
+                return -ENODEV;
+        r = vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
+        if (r < 0)
+                return r;
+        /* before it starts: a restarted worker or instance must not win an election first */
+        if (engine_demoted_has(e, ci->name)) {
+                vi->fsm.demoted = true;
+                log_info("(%s) still demoted by the operator", ci->name);
+        }
+        if (slot->missing)
+                vi->vmac.tx.fd = vi->vmac.garp.fd = -1; /* link and source faults hold it until it appears */
+        else
+                r = open_on_iface(e, vi, slot);
+        /* once per engine: opening it again would empty the drop set of
+         * the masters a reload keeps */
+        if (r == 0 && vi->no_accept && !e->nft && nft_no_accept_open(&e->nft) < 0)
                 r = -EPROTONOSUPPORT;
+        vi->nft = e->nft;
         return r;
 }
 
@@ -474,7 +554,7 @@ void engine_initial_inputs(struct vrrp_instance *vi)
                 vi->faults |= VRRP_FAULT_TRACK;
         if (!vi->ifc->info.up && !vi->c->dont_track_primary)
                 vi->faults |= VRRP_FAULT_LINK;
-        if (!vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer))
+        if (setup_fault(vi))
                 vi->faults |= VRRP_FAULT_SETUP;
 }
 
@@ -617,7 +697,9 @@ static void engine_free(struct engine *e)
                 dropwarn_free_iface(&e->ifaces[i]->ifc);
                 free(e->ifaces[i]);
         }
-        nft_no_accept_fini();
+        nft_no_accept_close(e->nft);
+        e->nft = NULL;
+        engine_demoted_free(&e->demoted);
         if (e->tfd >= 0)
                 close(e->tfd);
         nl_close(e->nl);

@@ -6,6 +6,10 @@
 #include "conf/model.h"
 
 /* Parses the configuration again for a reload (NULL if it cannot). */
+/* Set by the supervisor for a restarted worker: the instances the operator
+ * had demoted, separated by spaces (vrrp/demote.h). */
+#define VIGIL_DEMOTED_ENV "VIGIL_DEMOTED"
+
 typedef struct conf *(*vrrp_conf_loader)(void);
 
 /* Run until SIGTERM/SIGINT; the engine owns c (a reload replaces it).

@@ -62,23 +62,14 @@ void engine_ctl_tracker(struct engine *e, const struct tracker *t)
         status_soon(e);
 }
 
-/* demote/promote an instance, or every member of a sync group. */
+/* demote/promote an instance, or every member of a sync group; the
+ * supervisor keeps the list for a restarted worker. */
 static int demote(struct engine *e, const char *name, bool on)
 {
-        int64_t now = mono_usec();
-        int found = 0;
+        int found = engine_demote(e, name, on);
 
-        for (unsigned i = 0; i < e->ninst; i++) {
-                struct vrrp_instance *vi = &e->inst[i];
-                struct vrrp_actions acts = { 0 };
-                if (strcmp(vi->c->name, name) && (!vi->c->sync_group || strcmp(vi->c->sync_group, name)))
-                        continue;
-                found++;
-                log_info("(%s) %s by the operator", vi->c->name, on ? "demoted" : "promoted");
-                vrrp_fsm_demote(&vi->fsm, now, on, &acts);
-                vrrp_instance_apply(vi, now, &acts);
-        }
-        engine_rearm(e);
+        if (found && e->sup)
+                send_owned(e, json_pack("{s:o}", "demoted", engine_demoted_json(e)));
         return found;
 }
 

@@ -8,6 +8,7 @@
 #include <uv.h>
 
 #include "conf/model.h"
+#include "vrrp/demote.h"
 #include "vrrp/engine.h"
 #include "vrrp/events.h"
 #include "vrrp/instance.h"
@@ -24,6 +25,7 @@ struct iface_slot {
         uv_poll_t poll[3];   /* as ifc.sock */
         struct engine *eng;
         int fam;
+        bool missing;        /* dynamic_interfaces: does not exist yet; no sockets */
 };
 
 /* Adverts that arrive on an instance's macvlan. */
@@ -37,6 +39,8 @@ struct engine {
         uv_loop_t loop;
         struct conf *conf;
         struct nl *nl, *mon;
+        struct nft_no_accept *nft;      /* one for all no_accept instances, made by the first */
+        struct demote_list demoted;     /* by the operator, until promoted */
         uv_poll_t mon_poll;
         int tfd;
         int64_t armed_for;

@@ -47,9 +47,19 @@ bool vrrp_fsm_is_owner(const struct vrrp_fsm *f)
         return f->p.priority == VRRP_PRIO_OWNER;
 }
 
+/* Demoted (carp's demotion): the lowest priority there is, in what we
+ * advertise and in every comparison, so any live peer wins; but still a
+ * router, so that with no peer at all the VIPs are not left unserved. */
+#define DEMOTED_PRIO 1
+
+static uint8_t election_prio(const struct vrrp_fsm *f)
+{
+        return f->demoted ? DEMOTED_PRIO : f->prio;
+}
+
 int64_t vrrp_skew_time(const struct vrrp_fsm *f)
 {
-        int64_t weight = 256 - (int64_t)f->prio;
+        int64_t weight = 256 - (int64_t)election_prio(f);
 
         if (f->p.version == 2)
                 return weight * USEC_PER_SEC / 256;
@@ -82,14 +92,14 @@ static void become_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *
         f->preempt_at = 0;
         f->master_adver_int = f->p.adver_int;
         /* The advert goes first so that the old master lets go of the addresses. */
-        send_advert(out, f->prio);
+        send_advert(out, election_prio(f));
         emit(out, ACT_ADD_ADDRESSES, 0, VRRP_MASTER, reason);
         emit(out, ACT_GARP, 0, VRRP_MASTER, reason);
         f->adver_at = now + f->p.adver_int;
         announce(f, out, reason);
 }
 
-/* down_in: how long until the master is declared down; 0 for never (demoted). */
+/* down_in: how long until the master is declared down. */
 static struct vrrp_action *become_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out,
                                          enum vrrp_reason reason, int64_t down_in)
 {
@@ -98,7 +108,7 @@ static struct vrrp_action *become_backup(struct vrrp_fsm *f, int64_t now, struct
         f->state = VRRP_BACKUP;
         f->wants_master = false;
         f->adver_at = 0;
-        f->down_at = f->demoted ? 0 : now + down_in;
+        f->down_at = now + down_in;
         return announce(f, out, reason);
 }
 
@@ -143,6 +153,8 @@ void vrrp_fsm_stop(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
 
 static bool beats_us(const struct vrrp_fsm *f, const struct vrrp_rx *rx)
 {
+        if (f->demoted)
+                return rx->priority != VRRP_PRIO_STOP; /* any live peer, whatever its priority */
         return rx->priority > f->prio || (rx->priority == f->prio && rx->src_cmp > 0);
 }
 
@@ -161,7 +173,7 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
         struct vrrp_action *seen;
 
         if (rx->priority == VRRP_PRIO_STOP) {
-                send_advert(out, f->prio);
+                send_advert(out, election_prio(f));
                 f->adver_at = now + f->p.adver_int;
                 return;
         }
@@ -172,7 +184,7 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
                 if (vrrp_fsm_is_owner(f) && rx->priority == VRRP_PRIO_OWNER)
                         f->prio = VRRP_PRIO_OWNER - 1;
                 if (f->p.higher_prio_send_advert)
-                        send_advert(out, f->prio);
+                        send_advert(out, election_prio(f));
                 adopt_master(f, now, rx);
                 /* what we lost with, not the 254 */
                 become_backup(f, now, out, REASON_HIGHER_PRIORITY, vrrp_master_down_interval(f))->own_priority = ours;
@@ -180,7 +192,7 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
         }
         /* A lower-priority master is out there: answer so it steps down. */
         if (!f->p.lower_prio_no_advert)
-                send_advert(out, f->prio);
+                send_advert(out, election_prio(f));
         seen = emit(out, ACT_LOWER_PRIO_SEEN, rx->priority, VRRP_MASTER, REASON_NONE);
         seen->own_priority = f->prio;
         seen->peer_priority = rx->priority;
@@ -203,17 +215,15 @@ static void backup_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx)
                 f->last_rx = 0;
                 f->master_prio = 0;
                 f->resigned = true;
-                if (!f->demoted)
-                        f->down_at = now + vrrp_skew_time(f);
+                f->down_at = now + vrrp_skew_time(f);
                 return;
         }
-        if (rx->priority >= f->prio)
+        if (rx->priority >= election_prio(f))
                 f->preempt_at = 0;
-        else if (!f->p.nopreempt && !f->demoted && !preempt_held_off(f, now))
+        else if (!f->p.nopreempt && !preempt_held_off(f, now))
                 return; /* discard: the down timer runs out and we take over */
         adopt_master(f, now, rx);
-        if (!f->demoted)
-                f->down_at = now + vrrp_master_down_interval(f);
+        f->down_at = now + vrrp_master_down_interval(f);
 }
 
 void vrrp_fsm_advert(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, struct vrrp_actions *out)
@@ -226,10 +236,17 @@ void vrrp_fsm_advert(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, 
         }
 }
 
+static enum vrrp_reason takeover_reason(const struct vrrp_fsm *f)
+{
+        if (f->demoted)
+                return REASON_DEMOTED_TAKEOVER;
+        return f->resigned ? REASON_PRIORITY_ZERO : REASON_MASTER_DOWN;
+}
+
 void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
 {
         if (f->state == VRRP_MASTER && f->adver_at && now >= f->adver_at) {
-                send_advert(out, f->prio);
+                send_advert(out, election_prio(f));
                 /* Keep the cadence, unless we fell more than an interval behind. */
                 f->adver_at += f->p.adver_int;
                 if (f->adver_at <= now)
@@ -241,7 +258,7 @@ void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
                 f->down_at = now + vrrp_master_down_interval(f);
                 emit(out, ACT_WANT_MASTER, 0, VRRP_BACKUP, REASON_NONE);
         } else if (f->state == VRRP_BACKUP && f->down_at && now >= f->down_at) {
-                become_master(f, now, out, f->resigned ? REASON_PRIORITY_ZERO : REASON_MASTER_DOWN);
+                become_master(f, now, out, takeover_reason(f));
                 f->last_rx = 0;
                 f->resigned = false;
         }
@@ -290,9 +307,10 @@ void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actio
 
 void vrrp_fsm_sync_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
 {
-        if (f->state != VRRP_BACKUP || f->fault || f->demoted)
+        /* a demoted member wants MASTER only after its own, longest, down timer */
+        if (f->state != VRRP_BACKUP || f->fault)
                 return;
-        become_master(f, now, out, REASON_SYNC);
+        become_master(f, now, out, f->demoted ? REASON_DEMOTED_TAKEOVER : REASON_SYNC);
         f->last_rx = 0;
         f->resigned = false;
 }
@@ -304,6 +322,9 @@ void vrrp_fsm_sync_backup(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *
         become_backup(f, now, out, REASON_SYNC, vrrp_master_down_interval(f));
 }
 
+/* Demoted: hand over now (priority 0), then stay BACKUP while any peer
+ * is heard, taking over only when none is for Master_Down_Interval (with
+ * the lowest priority's skew, so every live peer goes first). */
 void vrrp_fsm_demote(struct vrrp_fsm *f, int64_t now, bool demote, struct vrrp_actions *out)
 {
         if (demote == f->demoted)
@@ -311,11 +332,10 @@ void vrrp_fsm_demote(struct vrrp_fsm *f, int64_t now, bool demote, struct vrrp_a
         f->demoted = demote;
         if (demote && f->state == VRRP_MASTER) {
                 send_advert(out, VRRP_PRIO_STOP);
-                become_backup(f, now, out, REASON_DEMOTE, 0);
-        } else if (demote && f->state == VRRP_BACKUP) {
-                f->down_at = 0;
-        } else if (!demote && f->state == VRRP_BACKUP) {
-                f->down_at = now + vrrp_master_down_interval(f);
+                become_backup(f, now, out, REASON_DEMOTE, vrrp_master_down_interval(f));
+        } else if (f->state == VRRP_BACKUP) {
+                /* the skew changed with the priority; promoted, it may preempt */
+                f->down_at = (demote && f->last_rx ? f->last_rx : now) + vrrp_master_down_interval(f);
         }
 }
 
@@ -344,6 +364,7 @@ const char *vrrp_reason_name(enum vrrp_reason r)
                 [REASON_ADDRESS_DELETED] = "address_deleted",
                 [REASON_DEMOTE] = "demote",
                 [REASON_SYNC] = "sync_group",
+                [REASON_DEMOTED_TAKEOVER] = "master_down_while_demoted",
         };
         return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
 }

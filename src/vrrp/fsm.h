@@ -39,6 +39,7 @@ enum vrrp_reason {
         REASON_ADDRESS_DELETED,         /* a VIP was removed behind our back */
         REASON_DEMOTE,
         REASON_SYNC,                    /* moved with its sync group */
+        REASON_DEMOTED_TAKEOVER,        /* demoted, but nobody else was master */
 };
 
 enum vrrp_action_kind {
@@ -90,7 +91,7 @@ struct vrrp_fsm {
         uint8_t master_prio;            /* priority in the last accepted advert */
         bool resigned;                  /* the master sent priority 0 */
         bool fault;
-        bool demoted;                   /* stays BACKUP until promoted */
+        bool demoted;                   /* backup of last resort until promoted */
         bool wants_master;              /* sync member whose down timer expired */
 };
 

@@ -127,6 +127,12 @@ int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const st
         return 0;
 }
 
+bool vrrp_instance_pick_source(struct vrrp_instance *vi)
+{
+        pick_source(vi);
+        return vi->src.family != 0;
+}
+
 bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr)
 {
         const struct conf_ipaddress *a;
@@ -261,7 +267,7 @@ static void set_addresses(struct vrrp_instance *vi, bool add)
 
         if (add) {
                 if (vi->no_accept)
-                        nft_no_accept_vips(true, &vi->c->virtual_ipaddress);
+                        nft_no_accept_vips(vi->nft, true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress_excluded);
                 CONF_FOREACH(rt, &vi->c->virtual_routes)
@@ -279,7 +285,7 @@ static void set_addresses(struct vrrp_instance *vi, bool add)
         addr_list(vi, false, &vi->c->virtual_ipaddress);
         addr_list(vi, false, &vi->c->virtual_ipaddress_excluded);
         if (vi->no_accept)
-                nft_no_accept_vips(false, &vi->c->virtual_ipaddress);
+                nft_no_accept_vips(vi->nft, false, &vi->c->virtual_ipaddress);
         vi->addrs_installed = false;
 }
 
@@ -459,6 +465,13 @@ static void log_state(struct vrrp_instance *vi, const struct vrrp_action *a)
         }
 }
 
+/* Status names a master only while its adverts keep the down timer. */
+static void forget_master(struct vrrp_instance *vi)
+{
+        memset(&vi->last_master, 0, sizeof(vi->last_master));
+        vi->last_master_prio = 0;
+}
+
 void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrrp_actions *acts)
 {
         for (unsigned i = 0; i < acts->n; i++) {
@@ -488,9 +501,13 @@ void vrrp_instance_apply(struct vrrp_instance *vi, int64_t now, const struct vrr
                         vi->entered_state_at = now;
                         vi->entered_state_wall = wall_usec();
                         vi->last_reason = a->reason;
+                        /* a backup knows its master only from what it hears next */
+                        if (a->state != VRRP_MASTER && a->reason != REASON_HIGHER_PRIORITY)
+                                forget_master(vi);
                         log_state(vi, a);
                         break;
                 case ACT_WANT_MASTER:
+                        forget_master(vi); /* nothing heard for Master_Down_Interval */
                         break;
                 }
                 if (vi->on_event && a->kind != ACT_SEND_ADVERT && a->kind != ACT_ADD_ADDRESSES &&
@@ -649,6 +666,8 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
         if (adv->priority != VRRP_PRIO_STOP) {
                 vi->last_master = rx->src;
                 vi->last_master_prio = adv->priority;
+        } else {
+                forget_master(vi); /* it resigned */
         }
         if (rx->ah)
                 vi->ah_seq = rx->ah_seq;

@@ -15,6 +15,8 @@
 #include "vrrp/sock.h"
 #include "vrrp/tracking.h"
 
+struct nft_no_accept;
+
 /* Adverts dropped after the VRID matched an instance, by reason. */
 enum vrrp_drop {
         DROP_TTL,               /* multicast TTL/hop limit not 255, or outside a peer's bounds */
@@ -61,6 +63,7 @@ struct vrrp_instance {
         struct vrrp_fsm fsm;
         struct vrrp_iface *ifc;
         struct nl *nl;
+        struct nft_no_accept *nft;      /* the engine's, when no_accept */
         int family;
         struct conf_ip src;             /* our advert source address */
         struct conf_ip mcast_dst;
@@ -139,4 +142,7 @@ int64_t vrrp_instance_deadline(const struct vrrp_instance *vi);
 void vrrp_instance_set_fault(struct vrrp_instance *vi, int64_t now, unsigned bit, bool on);
 /* Re-evaluate the trackers: effective priority and FAULT_TRACK. */
 void vrrp_instance_track_update(struct vrrp_instance *vi, int64_t now);
+/* Choose the source address again (the interface's facts changed);
+ * true if there is one. */
+bool vrrp_instance_pick_source(struct vrrp_instance *vi);
 bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr);

@@ -103,6 +103,9 @@ static void why_master(const struct vrrp_instance *vi, const struct vrrp_action 
         case REASON_FAULT_CLEARED:
                 log_info("(%s) fault cleared", name);
                 break;
+        case REASON_DEMOTED_TAKEOVER:
+                log_warn("(%s) no master for Master_Down_Interval; taking over although demoted", name);
+                break;
         case REASON_NONE:
         case REASON_STARTUP:
         case REASON_HIGHER_PRIORITY:
@@ -143,6 +146,7 @@ static void why_backup(const struct vrrp_instance *vi, const struct vrrp_action 
         case REASON_SHUTDOWN:
         case REASON_ADDRESS_DELETED:
         case REASON_DEMOTE:
+        case REASON_DEMOTED_TAKEOVER:
                 break;
         }
 }

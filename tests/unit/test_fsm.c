@@ -412,7 +412,8 @@ static void test_demote_and_promote(void **state)
         assert_kinds(&a, 3, ACT_SEND_ADVERT, ACT_DEL_ADDRESSES, ACT_STATE);
         assert_int_equal(a.a[0].priority, 0);
         assert_int_equal(f.state, VRRP_BACKUP);
-        assert_int_equal(vrrp_fsm_next_deadline(&f), 0); /* never takes over while demoted */
+        /* the backup of last resort: Master_Down_Interval with priority 1's skew */
+        assert_int_equal(vrrp_fsm_next_deadline(&f), now + 300 * MS + 255 * 100 * MS / 256);
         vrrp_fsm_demote(&f, now + 1, false, &a);
         assert_int_equal(f.down_at, now + 1 + 360937);
 }
@@ -601,6 +602,146 @@ static void test_why_timer_and_fault_reasons_carry_our_priority(void **state)
         vrrp_fsm_set_fault(&f, T0 + 2000 * MS, false, &a);
         assert_int_equal(state_action(&a)->reason, REASON_FAULT_CLEARED);
 }
+/* ---- demote: the backup of last resort (issue 11) ------------------------------------------ */
+
+#define DEMOTED_MDI (300 * MS + 255 * 100 * MS / 256) /* Master_Down_Interval at priority 1, 100 ms */
+
+static struct vrrp_fsm demoted_backup(uint8_t prio)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(prio, 100 * MS));
+        struct vrrp_actions a = { 0 };
+
+        vrrp_fsm_demote(&f, T0, true, &a);
+        assert_int_equal(a.n, 0);
+        return f;
+}
+
+static void test_demoted_backup_takes_over_when_nobody_is_master(void **state)
+{
+        struct vrrp_fsm f = demoted_backup(100);
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        assert_int_equal(vrrp_skew_time(&f), 255 * 100 * MS / 256);
+        assert_int_equal(f.down_at, T0 + DEMOTED_MDI);
+        vrrp_fsm_timer(&f, T0 + DEMOTED_MDI - 1, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        vrrp_fsm_timer(&f, T0 + DEMOTED_MDI, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_kinds(&a, 4, ACT_SEND_ADVERT, ACT_ADD_ADDRESSES, ACT_GARP, ACT_STATE);
+        assert_int_equal(a.a[0].priority, 1); /* advertises nothing better than any peer */
+        assert_int_equal(a.a[3].reason, REASON_DEMOTED_TAKEOVER);
+        assert_string_equal(vrrp_reason_name(REASON_DEMOTED_TAKEOVER), "master_down_while_demoted");
+        assert_true(f.demoted);
+}
+
+static void test_demoted_backup_follows_any_master(void **state)
+{
+        struct vrrp_fsm f = demoted_backup(200);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx low = rx(50, 100 * MS, -1);
+
+        (void)state;
+        /* a lower priority would be preempted; demoted, it is followed */
+        vrrp_fsm_advert(&f, T0 + 10 * MS, &low, &a);
+        assert_int_equal(f.down_at, T0 + 10 * MS + DEMOTED_MDI);
+        assert_int_equal(f.master_prio, 50);
+        vrrp_fsm_timer(&f, T0 + 10 * MS + DEMOTED_MDI - 1, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(a.n, 0);
+}
+
+static void test_demoted_backup_after_priority_zero_waits_the_lowest_skew(void **state)
+{
+        struct vrrp_fsm f = demoted_backup(200);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx stop = rx(0, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_advert(&f, T0 + 10 * MS, &stop, &a);
+        assert_int_equal(f.down_at, T0 + 10 * MS + 255 * 100 * MS / 256);
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(a.a[a.n - 1].reason, REASON_DEMOTED_TAKEOVER);
+}
+
+static void test_demoted_master_yields_to_any_peer(void **state)
+{
+        struct vrrp_fsm f = demoted_backup(200);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx lowest = rx(1, 100 * MS, -1), stop = rx(0, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        a.n = 0;
+        vrrp_fsm_timer(&f, f.adver_at, &a);
+        assert_kinds(&a, 1, ACT_SEND_ADVERT);
+        assert_int_equal(a.a[0].priority, 1);
+        /* priority 0 is nobody: answered, kept */
+        a.n = 0;
+        vrrp_fsm_advert(&f, f.adver_at - 1, &stop, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(a.a[0].priority, 1);
+        /* priority 1 from a lower address still wins: a real router is there */
+        a.n = 0;
+        vrrp_fsm_advert(&f, T0 + 1000 * MS, &lowest, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(a.a[a.n - 1].reason, REASON_HIGHER_PRIORITY);
+        assert_int_equal(f.down_at, T0 + 1000 * MS + DEMOTED_MDI);
+}
+
+static void test_promoted_master_advertises_its_priority(void **state)
+{
+        struct vrrp_fsm f = demoted_backup(200);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx low = rx(100, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        a.n = 0;
+        vrrp_fsm_demote(&f, T0 + 1000 * MS, false, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        vrrp_fsm_timer(&f, f.adver_at, &a);
+        assert_int_equal(a.a[a.n - 1].priority, 200);
+        a.n = 0;
+        vrrp_fsm_advert(&f, f.adver_at - 1, &low, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+}
+
+static void test_demoted_sync_member_goes_with_the_group_after_its_timer(void **state)
+{
+        struct vrrp_fsm_params p = v3(150, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        p.sync_member = true;
+        f = fsm_in_backup(p);
+        vrrp_fsm_demote(&f, T0, true, &a);
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_true(f.wants_master);
+        assert_kinds(&a, 1, ACT_WANT_MASTER);
+        a.n = 0;
+        vrrp_fsm_sync_master(&f, T0 + DEMOTED_MDI + 1, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(a.a[a.n - 1].reason, REASON_DEMOTED_TAKEOVER);
+}
+
+static void test_demoted_owner_starts_as_backup(void **state)
+{
+        struct vrrp_fsm f;
+        struct vrrp_fsm_params p = v3(255, 100 * MS);
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_init(&f, &p);
+        vrrp_fsm_demote(&f, T0, true, &a); /* as the worker does before the start after a restart */
+        vrrp_fsm_start(&f, T0, false, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(f.down_at, T0 + DEMOTED_MDI);
+}
+
 
 int main(void)
 {
@@ -633,6 +774,14 @@ int main(void)
                 cmocka_unit_test(test_why_owner_conflict_reports_the_priority_it_lost_with),
                 cmocka_unit_test(test_why_lower_priority_seen_carries_both_priorities),
                 cmocka_unit_test(test_why_timer_and_fault_reasons_carry_our_priority),
+                /* demote */
+                cmocka_unit_test(test_demoted_backup_takes_over_when_nobody_is_master),
+                cmocka_unit_test(test_demoted_backup_follows_any_master),
+                cmocka_unit_test(test_demoted_backup_after_priority_zero_waits_the_lowest_skew),
+                cmocka_unit_test(test_demoted_master_yields_to_any_peer),
+                cmocka_unit_test(test_promoted_master_advertises_its_priority),
+                cmocka_unit_test(test_demoted_sync_member_goes_with_the_group_after_its_timer),
+                cmocka_unit_test(test_demoted_owner_starts_as_backup),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

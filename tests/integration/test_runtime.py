@@ -1,0 +1,251 @@
+"""Runtime defects of issue 11: one daemon per pid file, demote as the
+backup of last resort, vrrp_strict across reloads, and interfaces that
+appear after the start (dynamic_interfaces)."""
+import json
+import os
+import signal
+import subprocess
+
+from lab import run, wait_for
+from vrrp import Daemon, has_addr, instance
+
+VIP = "10.231.0.100"
+
+
+def status(d):
+    return json.loads(d.ctl("status", "--json").stdout)
+
+
+def second_start(d, vigild, timeout=10, main_pid=None, fork=False):
+    """vigild again, in the same host, with d's files: pid files, control
+    socket and configuration. Returns (exit code, output)."""
+    cmd = [vigild, "-l", "-D", "-f", d.conf, "-p", main_pid or os.path.join(d.dir, "main.pid"),
+           "-r", os.path.join(d.dir, "vrrp.pid"), "-c", os.path.join(d.dir, "check.pid"),
+           "--control-socket", d.socket] + ([] if fork else ["-n"])
+    p = subprocess.Popen(["ip", "netns", "exec", d.host.name, *cmd], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    d.host.lab.procs.append(p)  # killed at teardown if it does not exit
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, "(still running)"
+    return p.returncode, out
+
+
+def files_of(d):
+    """What a second daemon must leave alone: its pid files (content and
+    inode) and its control socket."""
+    out = {}
+    for name in ("main.pid", "vrrp.pid", "ctl.sock"):
+        p = os.path.join(d.dir, name)
+        st = os.stat(p)
+        out[name] = (st.st_ino, open(p).read() if name.endswith(".pid") else None)
+    return out
+
+
+def test_second_daemon_with_the_same_pid_file_exits_and_touches_nothing(lab, vigild):
+    """keepalived 2.2.7, measured: a second start with the same -p/-r pid
+    files logs 'daemon is already running' and exits 0, foreground or not."""
+    a, _, _ = lab.hosts
+    da = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    assert wait_for(lambda: da.pid("vrrp"), 2), da.output()
+    before, log_before = files_of(da), da.output()
+    rc, out = second_start(da, vigild)
+    assert rc == 0, out
+    assert "daemon is already running" in out, out
+    assert "Entering" not in out and "VRRP worker started" not in out, out
+    assert files_of(da) == before
+    assert da.proc.poll() is None and has_addr(a, VIP)
+    assert status(da)["status"]["instances"][0]["state"] == "MASTER"
+    # A saw nothing: no address removed under it, no new election
+    assert not wait_for(lambda: da.output() != log_before and
+                        ("was removed" in da.output()[len(log_before):] or
+                         "Entering" in da.output()[len(log_before):]), 1.0), da.output()
+    # and B's exit left the files for A to remove at its own stop
+    da.stop()
+    assert not os.path.exists(os.path.join(da.dir, "main.pid"))
+    assert not os.path.exists(os.path.join(da.dir, "vrrp.pid"))
+
+
+def test_second_daemon_with_only_the_vrrp_pid_file_or_forking_exits_too(lab, vigild):
+    """keepalived checks every pid file of the processes it would run: the
+    same -r with another -p is the same daemon. Without -n the verdict
+    comes before the fork, so the caller sees it."""
+    a, _, _ = lab.hosts
+    da = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    assert wait_for(lambda: da.pid("vrrp"), 2), da.output()
+    before = files_of(da)
+    other = os.path.join(da.dir, "other.pid")
+    rc, out = second_start(da, vigild, main_pid=other)
+    assert rc == 0 and "daemon is already running" in out and "vrrp.pid" in out, out
+    assert not os.path.exists(other)  # it removes the file it created
+    rc, out = second_start(da, vigild, fork=True)
+    assert rc == 0 and "daemon is already running" in out, out
+    assert files_of(da) == before and has_addr(a, VIP) and da.proc.poll() is None
+
+
+def test_a_stale_pid_file_does_not_stop_a_start(lab, vigild):
+    """The lock, not the file's existence, says a daemon runs: a file left
+    by a crash (nobody holds its lock) is taken over."""
+    a, _, _ = lab.hosts
+    d0 = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), d0.output()
+    d0.kill()
+    assert os.path.exists(os.path.join(d0.dir, "main.pid"))
+    a.run("ip", "addr", "del", VIP + "/24", "dev", "eth0", check=False)
+    d1 = Daemon(a, vigild, instance(prio=150), args=("-p", os.path.join(d0.dir, "main.pid"),
+                                                     "-r", os.path.join(d0.dir, "vrrp.pid")))
+    assert wait_for(lambda: has_addr(a, VIP), 3), d1.output()
+    assert d1.proc.poll() is None
+
+
+STRICT = "global_defs {\n  vrrp_strict\n}\n"
+VIP2 = "10.231.0.101"
+
+
+def dropped(host, addr):
+    """ping from host to addr gets no answer (one try, 1 s)."""
+    return host.run("ping", "-c", "1", "-W", "1", addr, check=False).returncode != 0
+
+
+def test_reload_adding_a_strict_instance_keeps_the_masters_drop_set(lab, vigild):
+    """vrrp_strict (no_accept): the kept master's VIP still drops traffic
+    after a reload that adds an instance; the added one's VIP drops too."""
+    a, _, c = lab.hosts
+    da = Daemon(a, vigild, STRICT + instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 5), da.output()
+    assert dropped(c, VIP) and not dropped(c, a.ipv4)
+    with open(da.conf, "a") as f:
+        f.write(instance(name="VI_2", vrid=52, prio=150, vips=(VIP2 + "/24",)))
+    da.ctl("reload")
+    assert wait_for(lambda: has_addr(a, VIP2), 5), da.output()
+    assert has_addr(a, VIP)
+    vips = a.run("nft", "list", "set", "ip", "vigil", "vips").stdout
+    assert VIP in vips and VIP2 in vips, vips
+    assert dropped(c, VIP), "the kept master's VIP accepts traffic after the reload"
+    assert dropped(c, VIP2)
+    da.stop()
+    assert "vigil" not in a.run("nft", "list", "tables").stdout
+
+
+def group_conf(prio):
+    """VG_1: VI_1 (VIP) and VI_2 (VIP2), 100 ms adverts."""
+    return ("vrrp_sync_group VG_1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n" +
+            instance(name="VI_1", vrid=51, prio=prio) +
+            instance(name="VI_2", vrid=52, prio=prio, vips=(VIP2 + "/24",)))
+
+
+def instances(d):
+    return {vi["name"]: vi for vi in status(d)["status"]["instances"]}
+
+
+def demoted_pair(lab, vigild):
+    """A (priority 150) master of VG_1, then demoted: B (100) takes over."""
+    a, b, _ = lab.hosts
+    da = Daemon(a, vigild, group_conf(150))
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    db = Daemon(b, vigild, group_conf(100))
+    assert db.wait_log("Entering BACKUP STATE"), db.output()
+    da.ctl("demote", "VG_1")
+    assert wait_for(lambda: has_addr(b, VIP) and has_addr(b, VIP2), 3), db.output()
+    assert not has_addr(a, VIP) and not has_addr(a, VIP2)
+    assert wait_for(lambda: all(vi["master"] == b.ipv4 for vi in instances(da).values()), 2), instances(da)
+    return da, db
+
+
+def test_demoted_group_takes_over_when_the_master_dies_and_yields_when_it_returns(lab, vigild):
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    mark = len(da.output())
+    db.kill()  # a crash: no priority-0 advert
+    for cidr in (VIP + "/24", VIP2 + "/24"):
+        b.run("ip", "addr", "del", cidr, "dev", "eth0", check=False)
+    # Master_Down_Interval at priority 1 is about 0.4 s here
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()[mark:]
+    log = da.output()[mark:]
+    assert "(VI_1) no master for Master_Down_Interval; taking over although demoted" in log, log
+    assert "(VI_2) no master for Master_Down_Interval; taking over although demoted" in log, log
+    vis = instances(da)
+    for vi in vis.values():
+        assert vi["state"] == "MASTER" and vi["demoted"] is True, vi
+        assert vi["master"] == a.ipv4, vi  # no longer the dead B
+        assert vi["last_transition"]["reason"] == "master_down_while_demoted", vi
+    # B comes back with its lower priority: the demoted master yields to it
+    db2 = Daemon(b, vigild, group_conf(100))
+    assert wait_for(lambda: has_addr(b, VIP) and has_addr(b, VIP2), 5), (db2.output(), da.output())
+    assert wait_for(lambda: not has_addr(a, VIP) and not has_addr(a, VIP2), 2), da.output()
+    assert all(vi["state"] == "BACKUP" for vi in instances(da).values())
+
+
+def test_status_forgets_a_master_that_resigned(lab, vigild):
+    """B stops gracefully (priority 0): A's status no longer names B, and
+    A takes over although demoted."""
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    db.stop()
+    assert wait_for(lambda: all(vi["master"] != b.ipv4 for vi in instances(da).values()), 3), instances(da)
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+
+
+def test_demote_survives_a_worker_crash(lab, vigild):
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert da.wait_log("(VI_1) still demoted by the operator", 3), da.output()
+    assert wait_for(lambda: len(instances(da)) == 2, 3), da.output()
+    assert all(vi["demoted"] is True for vi in instances(da).values()), instances(da)
+    # priority 150 against B's 100, yet it does not preempt
+    assert not wait_for(lambda: has_addr(a, VIP) or has_addr(a, VIP2), 1.5), da.output()
+    assert has_addr(b, VIP) and has_addr(b, VIP2)
+    assert all(vi["state"] == "BACKUP" for vi in instances(da).values())
+
+
+def test_demote_survives_a_reload_until_promote(lab, vigild):
+    a, b, _ = lab.hosts
+    da, db = demoted_pair(lab, vigild)
+    # VI_1 is kept; VI_2 gets another VIP, which restarts it: both stay demoted
+    with open(da.conf, "w") as f:
+        f.write("vrrp_sync_group VG_1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n" +
+                instance(name="VI_1", vrid=51, prio=150) +
+                instance(name="VI_2", vrid=52, prio=150, vips=(VIP2 + "/24", "10.231.0.102/24")))
+    da.ctl("reload")
+    assert da.wait_log("Reloaded: 1 kept, 0 updated in place, 1 restarted", 3), da.output()
+    assert all(vi["demoted"] is True for vi in instances(da).values()), instances(da)
+    assert not wait_for(lambda: has_addr(a, VIP) or has_addr(a, VIP2), 1.0), da.output()
+    da.ctl("promote", "VG_1")
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    assert all(vi["demoted"] is False for vi in instances(da).values()), instances(da)
+    # promoted: a worker restart does not bring the demote back
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert wait_for(lambda: len(instances(da)) == 2, 3), da.output()
+    assert all(vi["demoted"] is False for vi in instances(da).values()), instances(da)
+
+
+def test_dynamic_interface_that_appears_later_comes_up(lab, vigild):
+    """global_defs { dynamic_interfaces }: eth9 does not exist at the
+    start, so VI_9 is in FAULT; once eth9 exists, is up and has an
+    address, VI_9 goes BACKUP then MASTER and adds its VIP on eth9."""
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    conf = ("global_defs {\n  dynamic_interfaces\n}\n" + instance(prio=150) +
+            instance(name="VI_9", vrid=59, prio=150, vips=(vip9 + "/24",), iface="eth9"))
+    da = Daemon(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()  # the other instance runs
+    assert wait_for(lambda: instances(da).get("VI_9", {}).get("state") == "FAULT", 3), da.output()
+    # eth9: a veth to the switch's bridge, with an address
+    sw = lab.switch
+    run("ip", "-n", sw, "link", "add", "p9", "type", "veth", "peer", "name", "eth9", "netns", a.name)
+    run("ip", "-n", sw, "link", "set", "p9", "master", "br0", "up")
+    a.run("ip", "addr", "add", "10.231.9.1/24", "dev", "eth9")
+    a.run("ip", "link", "set", "eth9", "up")
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    vi = instances(da)["VI_9"]
+    assert vi["state"] == "MASTER" and vi["interface"] == "eth9", vi
+    assert "(VI_9) Entering BACKUP STATE" in da.output()
+    assert has_addr(a, VIP)
