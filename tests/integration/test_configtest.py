@@ -142,3 +142,164 @@ def test_include_and_conditional_from_disk(vigild, tmp_path):
         r = subprocess.run([vigild, "--dump-config", "-i", node, "-f", str(main)],
                            capture_output=True, text=True, timeout=30)
         assert json.loads(r.stdout)["vrrp_instance"][0]["priority"] == prio
+
+
+# ---- -t against a real start -------------------------------------------------------------
+
+def ctl_status(sock):
+    r = subprocess.run([VIGILCTL, "-s", sock, "status", "--json"], capture_output=True, text=True, timeout=10)
+    if r.returncode != 0:
+        return None
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return None
+
+
+class Start:
+    """vigild -n -l -f CONF in a host, with its own pid files and control socket."""
+
+    def __init__(self, host, vigild, conf, tmp, instances=1):
+        self.dir, self.instances = tmp, instances
+        self.sock = str(tmp / "ctl.sock")
+        self.log = open(tmp / "log", "w+")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", host.name, vigild, "-n", "-l", "-f", str(conf), "-p", str(tmp / "main.pid"),
+             "-r", str(tmp / "vrrp.pid"), "-c", str(tmp / "check.pid"), "--control-socket", self.sock],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        host.lab.procs.append(self.proc)
+
+    def ready(self):
+        """The worker runs and has reported its instances to the supervisor."""
+        st = ctl_status(self.sock)
+        return bool(st and st.get("worker", {}).get("running") and len(st["status"]["instances"]) >= self.instances)
+
+    def outcome(self, timeout=10.0):
+        """'up' once ready (and still running), else the exit code."""
+        wait_for(lambda: self.proc.poll() is not None or self.ready(), timeout)
+        if self.proc.poll() is None and self.ready():
+            return "up"
+        try:
+            return self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "hung"
+
+    def output(self):
+        self.log.flush()
+        return pathlib.Path(self.log.name).read_text()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def seed_configs():
+    """tests/configs and the fixture copies (identical files are run once)."""
+    seen, out = set(), []
+    for d in (CONFIGS, FIXTURES):
+        for p in sorted(d.glob("*.conf")) if d.is_dir() else []:
+            h = hashlib.sha256(p.read_bytes()).hexdigest()
+            if h not in seen:
+                seen.add(h)
+                out.append(p)
+    return out
+
+
+def model(vigild, conf):
+    r = subprocess.run([vigild, "--dump-config", "-f", str(conf)], capture_output=True, text=True, timeout=30)
+    return json.loads(r.stdout) if r.returncode == 0 else {}
+
+
+def interfaces_named(vigild, conf):
+    m = model(vigild, conf)
+    names = set()
+    for vi in m.get("vrrp_instance", []):
+        names.add(vi.get("interface"))
+        names.update(a.get("dev") for a in vi.get("virtual_ipaddress", []))
+        names.update(t.get("name") for t in vi.get("track_interface", []))
+    names.update(a.get("dev") for a in m.get("static_ipaddress", []))
+    return {n for n in names if n}
+
+
+def add_interfaces(host, names):
+    have = set(host.run("ip", "-o", "link", "show").stdout.split())
+    for i, name in enumerate(sorted(names)):
+        if f"{name}:" in have or f"{name}@" in " ".join(have):
+            continue
+        host.run("ip", "link", "add", name, "type", "veth", "peer", "name", f"vpeer{i}")
+        host.run("ip", "link", "set", f"vpeer{i}", "up")
+        host.run("ip", "link", "set", name, "up")
+        host.run("ip", "addr", "add", f"10.233.{i + 1}.1/24", "dev", name)
+
+
+@pytest.mark.parametrize("with_interfaces", [False, True], ids=["bare-namespace", "interfaces-created"])
+def test_t_agrees_with_a_real_start(vigild, tmp_path, with_interfaces):
+    """-t rc 0, or a 5/6 whose verdict line says the daemon would start (scripts
+    disabled or run unchecked, as keepalived's start does) <=> vigild -n starts
+    and stays up; any other -t verdict <=> the start exits non-zero."""
+    configs = seed_configs()
+    assert len(configs) >= 10
+    rows, bad = [], []
+    with Lab(1) as lab:
+        host = lab.hosts[0]
+        if with_interfaces:
+            add_interfaces(host, set().union(*(interfaces_named(vigild, c) for c in configs)))
+        for i, conf in enumerate(configs):
+            t = host.run(vigild, "-t", "-f", str(conf), check=False)
+            would_start = t.returncode == 0 or "the daemon would start" in t.stderr
+            d = tmp_path / f"{'ifs' if with_interfaces else 'bare'}-{i}"
+            d.mkdir()
+            s = Start(host, vigild, conf, d, instances=len(model(vigild, conf).get("vrrp_instance", [])))
+            got = s.outcome()
+            s.stop()
+            ok = (got == "up") if would_start else (got not in ("up", "hung", 0))
+            rows.append(f"  {conf.name:32} -t {t.returncode}  start {got}")
+            if not ok:
+                bad.append(f"{conf}: -t {t.returncode} ({t.stderr.strip().splitlines()[-1]}), start {got}\n"
+                           f"{s.output()[-1500:]}")
+    print("\n".join(rows))
+    assert not bad, "\n".join(bad)
+
+
+def test_disabled_script_is_logged_once_and_the_instance_runs_without_it(vigild, tmp_path):
+    """As keepalived: an insecure tracked script is disabled at start, the
+    instance runs without that tracker and becomes MASTER alone."""
+    script = tmp_path / "check.sh"
+    script.write_text("#!/bin/sh\nexit 1\n")
+    script.chmod(0o777)
+    conf = tmp_path / "k.conf"
+    conf.write_text("global_defs {\n enable_script_security\n script_user root\n}\n"
+                    f"vrrp_script chk {{\n script \"{script}\"\n interval 1\n}}\n"
+                    "vrrp_instance VI_1 {\n interface eth0\n state BACKUP\n virtual_router_id 51\n priority 100\n"
+                    " advert_int 1\n virtual_ipaddress {\n  10.231.0.100/24\n }\n track_script {\n  chk\n }\n}\n")
+    d = tmp_path / "run"
+    d.mkdir()
+    with Lab(1) as lab:
+        s = Start(lab.hosts[0], vigild, conf, d)
+        assert s.outcome() == "up", s.output()
+        assert wait_for(lambda: "Entering MASTER STATE" in s.output(), 10), s.output()
+        st = ctl_status(s.sock)["status"]["instances"][0]
+        assert st["state"] == "MASTER" and st["trackers"] == [], st
+        s.stop()
+        out = s.output()
+    assert out.count("Disabling track script chk") == 1, out
+    assert "SECURITY VIOLATION" in out
+
+
+def test_dynamic_interfaces_config_is_not_refused_at_start(vigild, tmp_path):
+    """-t says 0 with a warning; the configuration check of the start must not
+    refuse it either (running the instance in FAULT until the interface
+    appears is the engine's part)."""
+    conf = tmp_path / "k.conf"
+    conf.write_text("global_defs {\n dynamic_interfaces\n}\n" + MISSING_IF)
+    d = tmp_path / "run"
+    d.mkdir()
+    with Lab(1) as lab:
+        s = Start(lab.hosts[0], vigild, conf, d)
+        assert wait_for(lambda: "VRRP worker started" in s.output() or s.proc.poll() is not None, 10)
+        s.outcome(timeout=3)
+        s.stop()
+    out = s.output()
+    assert "configuration has errors; not starting" not in out, out
+    assert "VRRP worker started" in out, out
