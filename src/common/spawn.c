@@ -301,7 +301,7 @@ static int user_groups(const char *name, struct spawn_user *u)
 }
 
 int spawn_resolve_user(const char *user, const char *group, const char *script_user, const char *script_group,
-                       bool supplementary, struct spawn_user *ret)
+                       bool supplementary, bool script_security, struct spawn_user *ret)
 {
         const struct passwd *pw;
         const struct group *gr;
@@ -316,7 +316,7 @@ int spawn_resolve_user(const char *user, const char *group, const char *script_u
                 group = group[1] ? group + 1 : NULL;
         }
         if (!(pw = getpwnam(user ? user : "keepalived_script")))
-                return user ? -ENOENT : 0; /* no keepalived_script: root, as the daemon */
+                return user || script_security ? -ENOENT : 0; /* no keepalived_script: root, as the daemon */
         ret->uid = pw->pw_uid;
         ret->gid = pw->pw_gid;
         if (group) {

@@ -47,10 +47,12 @@ void spawn_terminate_all(void);
 bool spawn_succeeded(const struct spawn_result *r);
 
 /* Who a script runs as: the explicit user, else script_user, else
- * "keepalived_script" if it exists, else root. A group written ":NAME" (or a
- * bare ":") also asks for the user's supplementary groups, as does
- * supplementary (set_supplementary_groups). -ENOENT for an unknown user or
- * group. */
+ * "keepalived_script" if it exists, else root, except under
+ * enable_script_security (script_security), where keepalived will not fall
+ * back to root and neither do we: -ENOENT, and the script is disabled. A
+ * group written ":NAME" (or a bare ":") also asks for the user's
+ * supplementary groups, as does supplementary (set_supplementary_groups).
+ * -ENOENT for an unknown user or group. */
 int spawn_resolve_user(const char *user, const char *group, const char *script_user, const char *script_group,
-                       bool supplementary, struct spawn_user *ret);
+                       bool supplementary, bool script_security, struct spawn_user *ret);
 void spawn_user_free(struct spawn_user *u);

@@ -68,13 +68,22 @@ bool diag_has_class(const struct diag_list *l, enum diag_severity sev, enum diag
 
 int diag_exit_code(const struct diag_list *l)
 {
-        if (diag_has_class(l, DIAG_ERROR, DIAG_FATAL) || diag_has_class(l, DIAG_ERROR, DIAG_SYSTEM))
+        if (diag_has_class(l, DIAG_ERROR, DIAG_UNREADABLE))
                 return 4;
         if (diag_has_class(l, DIAG_ERROR, DIAG_SECURITY))
                 return 6;
         if (diag_count(l, DIAG_ERROR) > 0)
                 return 5;
         return 0;
+}
+
+bool diag_blocks_start(const struct diag_list *l)
+{
+        for (size_t i = 0; i < l->count; i++)
+                if (l->items[i].severity == DIAG_ERROR && l->items[i].class != DIAG_SCRIPT &&
+                    l->items[i].class != DIAG_SECURITY)
+                        return true;
+        return false;
 }
 
 int diag_char_column(const char *s, size_t bytes)

@@ -25,10 +25,12 @@ enum diag_severity {
 
 /* What kind of problem, which decides the config-test exit code. */
 enum diag_class {
-        DIAG_CONFIG,   /* a mistake in the file; the daemon would still run */
-        DIAG_FATAL,    /* the daemon cannot run with this (missing file, no VRID) */
-        DIAG_SECURITY, /* a script-security violation */
-        DIAG_SYSTEM,   /* depends on this machine (missing interface, script) */
+        DIAG_CONFIG,     /* a mistake in the file */
+        DIAG_FATAL,      /* the daemon cannot run with this (no VRID, no interface) */
+        DIAG_SECURITY,   /* scripts run as root without enable_script_security: they still run */
+        DIAG_SYSTEM,     /* depends on this machine (a missing interface) */
+        DIAG_SCRIPT,     /* a script that is disabled (missing, insecure, no user): the rest runs */
+        DIAG_UNREADABLE, /* the configuration file itself cannot be read */
 };
 
 struct diag {
@@ -58,9 +60,16 @@ void diag_addv(struct diag_list *l, enum diag_severity sev, enum diag_class cls,
 size_t diag_count(const struct diag_list *l, enum diag_severity sev);
 bool diag_has_class(const struct diag_list *l, enum diag_severity sev, enum diag_class cls);
 
-/* The config-test exit code for this set of diagnostics: 0 valid (warnings
- * alone do not fail), 4 cannot run, 5 errors, 6 script security. */
+/* The config-test exit code for this set of diagnostics, as keepalived
+ * 2.2.7's -t gives it: 0 valid (warnings alone do not fail), 4 the file
+ * cannot be read, 6 scripts run as root without enable_script_security
+ * (it wins over 5, as in keepalived), 5 any other error. */
 int diag_exit_code(const struct diag_list *l);
+
+/* Whether the daemon refuses to start: an error other than a disabled
+ * script or unchecked root scripts, which keepalived's start runs with
+ * (the script dropped, or run as root) although its -t exits 5 or 6. */
+bool diag_blocks_start(const struct diag_list *l);
 
 /* Number of characters (UTF-8 code points) in the first `bytes` bytes of s:
  * columns are counted in characters, as editors show them. */

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
+#include <net/if.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,3 +94,42 @@ const struct conf_fs conf_fs_posix = {
         .glob = posix_glob,
         .ctx = NULL,
 };
+
+int conf_sys_realpath(const char *path, char *buf, size_t size)
+{
+        char tmp[PATH_MAX];
+
+        if (!realpath(path, tmp))
+                return -errno;
+        if (strlen(tmp) >= size)
+                return -ENAMETOOLONG;
+        strcpy(buf, tmp);
+        return 0;
+}
+
+int conf_sys_stat(const char *path, struct conf_file_info *ret)
+{
+        struct stat st;
+
+        if (stat(path, &st) < 0)
+                return -errno;
+        ret->uid = st.st_uid;
+        ret->gid = st.st_gid;
+        ret->mode = st.st_mode;
+        return 0;
+}
+
+bool conf_sys_executable(const char *path)
+{
+        return access(path, X_OK) == 0;
+}
+
+bool conf_sys_user_exists(const char *name)
+{
+        return getpwnam(name) != NULL;
+}
+
+bool conf_sys_interface_exists(const char *name)
+{
+        return if_nametoindex(name) != 0;
+}

@@ -69,6 +69,13 @@ static void kw_priority(struct parser *p, const struct conf_line *ln, void *obj)
         remember(p, ln, &((VI *)obj)->priority_pos);
 }
 
+/* A virtual_router_id line that was there but out of range is reported
+ * once, by the range check, not again as missing. */
+static void kw_vrid(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        remember(p, ln, &((VI *)obj)->vrid_pos);
+}
+
 static void kw_advert_int(struct parser *p, const struct conf_line *ln, void *obj)
 {
         remember(p, ln, &((VI *)obj)->advert_int_pos);
@@ -156,7 +163,14 @@ static void track_interface_line(struct parser *p, const struct conf_line *ln, v
 
 static void track_script_line(struct parser *p, const struct conf_line *ln, void *obj)
 {
-        kw_track_line(p, ln, &((VI *)obj)->track_script, -253, 253, true);
+        conf_track_list *list = &((VI *)obj)->track_script;
+        struct conf_track *last = list->last;
+
+        kw_track_line(p, ln, list, -253, 253, true);
+        /* keepalived 2.2.7 resolves the name here, so a later vrrp_script is
+         * "not found, ignoring"; vigil resolves after the whole file */
+        if (list->last && list->last != last && !conf_find_vrrp_script(p->conf, list->last->name))
+                list->last->defined_later = true;
 }
 
 static void track_file_line(struct parser *p, const struct conf_line *ln, void *obj)
@@ -174,6 +188,16 @@ static void kw_unicast_flag(struct parser *p, const struct conf_line *ln, void *
         ((VI *)obj)->unicast_configured = true;
 }
 
+static void kw_unicast_src_ip(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        VI *vi = obj;
+
+        vi->unicast_configured = true;
+        if (ln->ntok > 2)
+                pwarn(p, ln, 2, "extra arguments to unicast_src_ip are ignored");
+        read_ip_drop_prefix(p, ln, 1, "unicast_src_ip", &vi->unicast_src_ip);
+}
+
 static void unicast_peer_line(struct parser *p, const struct conf_line *ln, void *obj)
 {
         VI *vi = obj;
@@ -181,7 +205,7 @@ static void unicast_peer_line(struct parser *p, const struct conf_line *ln, void
         int64_t v;
 
         vi->unicast_configured = true;
-        if (!read_ip(p, ln, 0, &peer->addr))
+        if (!read_ip_drop_prefix(p, ln, 0, "unicast_peer", &peer->addr))
                 return;
         peer->min_ttl = peer->max_ttl = -1;
         peer->pos = ppos(p, ln, 0);
@@ -313,7 +337,8 @@ static const struct kw instance_kw[] = {
         KW_FN("state", kw_state),
         { .name = "interface", .kind = KW_VALUE, .type = T_STRING, .off = offsetof(VI, interface), .set_off = -1,
           .fn = kw_interface },
-        KW_T("virtual_router_id", T_UINT, VI, virtual_router_id, 1, 255),
+        { .name = "virtual_router_id", .kind = KW_VALUE, .type = T_UINT, .off = offsetof(VI, virtual_router_id),
+          .set_off = -1, .min = 1, .max = 255, .fn = kw_vrid },
         { .name = "priority", .kind = KW_VALUE, .type = T_UINT, .off = offsetof(VI, priority),
           .set_off = offsetof(VI, priority_set), .min = 1, .max = 255, .fn = kw_priority },
         { .name = "advert_int", .kind = KW_VALUE, .type = T_TIMER, .off = offsetof(VI, advert_int), .set_off = -1,
@@ -340,8 +365,7 @@ static const struct kw instance_kw[] = {
         KW_LINES("track_process", track_process_line),
         KW_NS("track_bfd", "BFD is not implemented"),
         KW_T("mcast_src_ip", T_IP, VI, mcast_src_ip, 0, 0),
-        { .name = "unicast_src_ip", .kind = KW_VALUE, .type = T_IP, .off = offsetof(VI, unicast_src_ip),
-          .set_off = -1, .fn = kw_unicast_flag },
+        KW_FN("unicast_src_ip", kw_unicast_src_ip),
         KW_LINES("unicast_peer", unicast_peer_line),
         KW_T("unicast_ttl", T_INT, VI, unicast_ttl, 0, 255),
         { .name = "check_unicast_src", .kind = KW_VALUE, .type = T_FLAG, .off = offsetof(VI, check_unicast_src),

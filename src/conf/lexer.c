@@ -500,7 +500,7 @@ int conf_lex(struct arena *a, const struct conf_lex_opts *opts, const char *path
         r = opts->fs->read_file(opts->fs->ctx, path, false, &data, &len);
         if (r < 0) {
                 struct conf_pos pos = { .file = path };
-                diag_add(diags, DIAG_ERROR, DIAG_FATAL, &pos, "cannot read configuration file: %s",
+                diag_add(diags, DIAG_ERROR, DIAG_UNREADABLE, &pos, "cannot read configuration file: %s",
                          strerror(-r));
                 return r;
         }

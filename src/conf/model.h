@@ -212,6 +212,7 @@ struct conf_track {
         int weight;
         bool weight_set;
         int reverse;            /* -1 inherit, 0 noreverse, 1 reverse */
+        bool defined_later;     /* track_script before its vrrp_script: keepalived ignores it */
         struct conf_pos pos;
         struct conf_track *next;
 };
@@ -310,7 +311,7 @@ struct conf_vrrp_instance {
                 higher_prio_send_advert_set, owner_ignore_adverts_set, skip_check_adv_addr_set,
                 v3_checksum_as_v2_set, nopreempt_set, preempt_delay_set;
         struct conf_pos pos;
-        struct conf_pos state_pos, priority_pos, nopreempt_pos, preempt_delay_pos, auth_pos,
+        struct conf_pos state_pos, vrid_pos, priority_pos, nopreempt_pos, preempt_delay_pos, auth_pos,
                 advert_int_pos, version_pos, accept_pos;
         struct conf_vrrp_instance *next;
 };

@@ -70,7 +70,7 @@ static void resolve_version(struct conf *c, struct conf_vrrp_instance *vi, struc
                 vi->version = c->global.vrrp_version;
         if (vi->family == AF_INET6 && vi->version == 2) {
                 if (vi->version_set)
-                        error(d, DIAG_CONFIG, &vi->version_pos, "(%s) IPv6 needs VRRP version 3; using version 3", vi->name);
+                        warn(d, &vi->version_pos, "(%s) IPv6 needs VRRP version 3; using version 3", vi->name);
                 vi->version = 3;
         }
 }
@@ -297,7 +297,7 @@ static void resolve_trackers(struct conf *c, struct conf_vrrp_instance *vi, stru
 
 void validate_instance_defaults(struct conf *c, struct conf_vrrp_instance *vi, struct diag_list *d)
 {
-        if (!vi->virtual_router_id)
+        if (!vi->virtual_router_id && !vi->vrid_pos.file)
                 error(d, DIAG_FATAL, &vi->pos, "(%s) virtual_router_id is required (1..255)", vi->name);
         if (!vi->interface && !vi->unicast_src_ip.family)
                 error(d, DIAG_FATAL, &vi->pos, "(%s) interface is required (or unicast_src_ip with unicast_peer)",
@@ -325,6 +325,10 @@ static void check_refs(struct conf *c, const char *owner, conf_track_list *list,
         struct conf_track *t;
 
         CONF_FOREACH(t, list) {
+                if (exists(c, t->name) && t->defined_later)
+                        warn(d, &t->pos, "(%s) %s '%s' is defined after this track_script: vigil tracks it, but "
+                             "keepalived 2.2.7 would ignore it (track script not found); define it before the "
+                             "instance", owner, kind, t->name);
                 if (exists(c, t->name))
                         continue;
                 const char *best = str_closest(t->name, names, n);

@@ -188,6 +188,21 @@ bool read_ip(struct parser *p, const struct conf_line *ln, size_t i, struct conf
         return true;
 }
 
+bool read_ip_drop_prefix(struct parser *p, const struct conf_line *ln, size_t i, const char *what,
+                         struct conf_ip *ret)
+{
+        const char *s = arg(ln, i);
+        uint8_t len;
+
+        if (!s || !strchr(s, '/'))
+                return read_ip(p, ln, i, ret);
+        if (!read_prefix(p, ln, i, ret, &len, NULL))
+                return false;
+        pwarn(p, ln, i, "'%s': %s takes an address; using it without the prefix length, as keepalived does", s,
+              what);
+        return true;
+}
+
 bool read_prefix(struct parser *p, const struct conf_line *ln, size_t i, struct conf_ip *ret,
                  uint8_t *ret_len, bool *ret_len_given)
 {

@@ -15,6 +15,10 @@ bool read_timer(struct parser *p, const struct conf_line *ln, size_t i, int64_t 
 /* yes/no/on/off/true/false, lowercase; a missing argument is true. */
 bool read_bool_opt(struct parser *p, const struct conf_line *ln, size_t i, bool *ret);
 bool read_ip(struct parser *p, const struct conf_line *ln, size_t i, struct conf_ip *ret);
+/* An address where keepalived also takes ADDR/PLEN and drops the prefix
+ * (unicast_src_ip, unicast_peer): accepted with a warning. */
+bool read_ip_drop_prefix(struct parser *p, const struct conf_line *ln, size_t i, const char *what,
+                         struct conf_ip *ret);
 /* ADDR[/PLEN]; PLEN defaults to the full length. */
 bool read_prefix(struct parser *p, const struct conf_line *ln, size_t i, struct conf_ip *ret,
                  uint8_t *ret_len, bool *ret_len_given);

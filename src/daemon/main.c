@@ -281,17 +281,29 @@ static struct conf *load(const struct options *o, struct diag_list *diags, char 
 }
 
 /* Parse, then the machine checks and what this build does not act on:
- * the same verdict for -t and for a start. */
-static struct conf *load_checked(const struct options *o, bool startup, struct diag_list *diags)
+ * one verdict for -t, a start and a reload. */
+static struct conf *load_checked(const struct options *o, struct diag_list *diags)
 {
         char host[256];
         struct conf *c = load(o, diags, host, sizeof(host));
 
         if (c) {
-                conf_check_system(c, startup, diags);
+                conf_check_system(c, diags);
                 conf_report_engine_limits(c, diags);
         }
         return c;
+}
+
+/* What -t says after the counts: whether a start would run. */
+static const char *verdict_text(const struct conf *c, const struct diag_list *d, int rc)
+{
+        if (rc == 0)
+                return " - configuration is valid";
+        if (c && !diag_blocks_start(d) && diag_has_class(d, DIAG_ERROR, DIAG_SCRIPT))
+                return " - the daemon would start with the scripts named above disabled, as keepalived's does";
+        if (c && !diag_blocks_start(d))
+                return " - the daemon would start and run the scripts as root, as keepalived's does";
+        return " - the daemon would not start";
 }
 
 static int config_test(const struct options *o)
@@ -302,7 +314,7 @@ static int config_test(const struct options *o)
         int rc;
 
         diag_list_init(&diags);
-        c = load_checked(o, false, &diags);
+        c = load_checked(o, &diags);
         if (o->test_output) {
                 out = fopen(o->test_output, "w");
                 if (!out) {
@@ -314,7 +326,7 @@ static int config_test(const struct options *o)
         rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
         fprintf(out, "%s: %zu error%s, %zu warning%s%s\n", o->config_file, diag_count(&diags, DIAG_ERROR),
                 diag_count(&diags, DIAG_ERROR) == 1 ? "" : "s", diag_count(&diags, DIAG_WARNING),
-                diag_count(&diags, DIAG_WARNING) == 1 ? "" : "s", rc == 0 ? " - configuration is valid" : "");
+                diag_count(&diags, DIAG_WARNING) == 1 ? "" : "s", verdict_text(c, &diags, rc));
         if (out != stderr)
                 fclose(out);
         conf_free(c);
@@ -415,7 +427,7 @@ static void *validate_for_reload(const char *path, struct conf **ret_conf)
 
         o.config_file = path;
         diag_list_init(&diags);
-        c = load_checked(&o, true, &diags);
+        c = load_checked(&o, &diags);
         log_diags(&diags);
         for (size_t i = 0; i < diags.count; i++) {
                 const struct diag *g = &diags.items[i];
@@ -424,7 +436,7 @@ static void *validate_for_reload(const char *path, struct conf **ret_conf)
                                                      g->severity == DIAG_ERROR ? "error" : "warning", "message",
                                                      g->msg));
         }
-        if (c && diag_exit_code(&diags) == 0) {
+        if (c && !diag_blocks_start(&diags)) {
                 *ret_conf = c;
         } else {
                 *ret_conf = NULL;
@@ -442,9 +454,11 @@ static struct conf *load_for_run(const struct options *o, int *ret_rc)
         int rc;
 
         diag_list_init(&diags);
-        c = load_checked(o, true, &diags);
+        c = load_checked(o, &diags);
         log_diags(&diags);
         rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
+        if (c && !diag_blocks_start(&diags))
+                rc = 0; /* scripts disabled or run unchecked: keepalived's start runs too */
         diag_list_free(&diags);
         if (rc != 0) {
                 log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", o->config_file);

@@ -19,6 +19,23 @@ static char **argv_dup(char *const *src, unsigned n)
         return out;
 }
 
+/* The verdict of the config test, applied once at start as keepalived
+ * applies it: a script that is missing, cannot run, has no user it may use
+ * or is insecure is disabled, and said so once. */
+static bool script_disabled(const struct conf *c, const struct conf_script *s, const char *user, const char *what)
+{
+        struct conf_script_info info;
+        enum conf_script_verdict v = conf_script_check(c, s, user, &info);
+
+        if (v == CONF_SCRIPT_OK)
+                return false;
+        if (v == CONF_SCRIPT_INSECURE)
+                log_err("%s: SECURITY VIOLATION - %s; disabling '%s' (insecure)", what, info.why, s->argv[0]);
+        else
+                log_err("%s: '%s': %s; the script is disabled", what, s->argv[0], conf_script_verdict_str(v));
+        return true;
+}
+
 int script_cmd_init(struct script_cmd *sc, const struct conf *c, const struct conf_script *s, const char *user,
                     const char *group, const char *what)
 {
@@ -38,16 +55,21 @@ int script_cmd_init(struct script_cmd *sc, const struct conf *c, const struct co
         }
         if (!sc->argv)
                 return -ENOMEM;
+        if (script_disabled(c, s, user, what))
+                goto disabled;
         r = spawn_resolve_user(user ? user : s->user, user ? group : s->group, c->global.script_user,
-                               c->global.script_group, c->global.set_supplementary_groups, &sc->user);
+                               c->global.script_group, c->global.set_supplementary_groups,
+                               c->global.enable_script_security, &sc->user);
         if (r < 0) {
                 log_err("%s: user '%s' does not exist; the script is disabled", what,
-                        user ? user : s->user ? s->user : c->global.script_user);
-                script_cmd_free(sc);
-                return r;
+                        user ? user : s->user ? s->user : c->global.script_user ? c->global.script_user : "keepalived_script");
+                goto disabled;
         }
         sc->secure_check = c->global.enable_script_security && sc->user.uid == 0;
         return 0;
+disabled:
+        script_cmd_free(sc);
+        return -EPERM;
 }
 
 void script_cmd_free(struct script_cmd *sc)

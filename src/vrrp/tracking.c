@@ -129,16 +129,18 @@ static void script_tick(uv_timer_t *h)
 static int script_setup(struct trackers *ts, struct tracker *t)
 {
         const struct conf_vrrp_script *s = conf_find_vrrp_script(ts->conf, t->name);
-        char what[128];
         int r;
 
         if (!s)
                 return -ENOENT;
         t->script = s;
-        snprintf(what, sizeof(what), "VRRP_Script(%s)", s->name);
         r = script_cmd_init(&t->cmd, ts->conf, &s->script, s->user, s->group, s->name);
-        if (r < 0)
-                log_err("%s is disabled", what);
+        if (r < 0) {
+                /* as keepalived: a disabled script is no tracker at all, so
+                 * the instances that name it run without it */
+                log_err("Disabling track script %s; the instances tracking it run without it", s->name);
+                return r;
+        }
         track_rf_init(&t->rf, s->rise, s->fall, s->init_fail);
         t->known = s->init_fail;        /* init_fail: KO until rise successes */
         t->last_exit = -1;

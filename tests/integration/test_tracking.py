@@ -265,23 +265,27 @@ def test_hung_script_is_killed_at_its_timeout_and_fails(lab, vigild, work):
     assert wait_for(lambda: not subprocess.run(["pgrep", "-x", name], capture_output=True).stdout, 3), running
 
 
-def test_script_security_refuses_a_world_writable_script(lab, vigild, work):
+def test_script_security_disables_a_world_writable_script(lab, vigild, work):
+    """As keepalived 2.2.7: the insecure script is disabled (-t exits 5) and the
+    rest runs; the instance no longer tracks it and becomes MASTER."""
     a, _, _ = lab.hosts
     loose = os.path.join(work, "loose")
     os.mkdir(loose)
     os.chmod(loose, 0o777)
-    chk = script(os.path.join(loose, "chk.sh"), "exit 0")
-    conf = ("global_defs {\n  enable_script_security\n}\n" + vrrp_script("chk", chk)
+    chk = script(os.path.join(loose, "chk.sh"), "exit 1")
+    conf = ("global_defs {\n  enable_script_security\n  script_user root\n}\n" + vrrp_script("chk", chk)
             + instance(prio=150, extra=track("script", "chk")))
     path = os.path.join(work, "insecure.conf")
     with open(path, "w") as f:
         f.write(conf)
     t = subprocess.run([vigild, "-t", "-f", path], capture_output=True, text=True)
-    assert t.returncode == 6, t.stderr
-    assert "SECURITY VIOLATION" in t.stderr and f"{loose} is writable by a non-root user" in t.stderr
+    assert t.returncode == 5, t.stderr
+    assert "SECURITY VIOLATION" in t.stderr and f"{loose} is writable by any user" in t.stderr
+    assert "the daemon would start with the scripts named above disabled" in t.stderr
     d = Daemon(a, vigild, conf)
-    assert d.proc.wait(timeout=5) == 6
-    assert "SECURITY VIOLATION" in d.output()
+    assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
+    assert d.proc.poll() is None
+    assert "SECURITY VIOLATION" in d.output() and "Disabling track script chk" in d.output()
 
 
 def test_smtp_alert_reaches_a_mail_server(lab, vigild, work):

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "memfs.h"
@@ -86,7 +87,45 @@ static void test_missing_vrid_is_fatal(void **state)
         (void)state;
         parse("vrrp_instance VI_1 {\n interface eth0\n}\n");
         assert_non_null(find_diag(&d, "virtual_router_id is required"));
-        assert_int_equal(diag_exit_code(&d), 4);
+        /* keepalived 2.2.7 -t exits 5; the daemon refuses it */
+        assert_int_equal(diag_exit_code(&d), 5);
+        assert_true(diag_blocks_start(&d));
+        done();
+}
+
+static void test_vrid_out_of_range_is_one_error(void **state)
+{
+        (void)state;
+        parse("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 300\n}\n");
+        assert_non_null(find_diag(&d, "virtual_router_id 300 is out of range 1..255"));
+        assert_null(find_diag(&d, "virtual_router_id is required"));
+        assert_int_equal(diag_count(&d, DIAG_ERROR), 1);
+        assert_int_equal(diag_exit_code(&d), 5);
+        done();
+}
+
+static void test_unicast_addresses_with_a_prefix_are_accepted(void **state)
+{
+        (void)state;
+        parse(VI("VI_1", 1, " unicast_src_ip 192.168.0.91/24\n unicast_peer {\n  192.168.0.92/24\n }\n"));
+        assert_int_equal(diag_exit_code(&d), 0);
+        assert_non_null(find_diag(&d, "unicast_src_ip takes an address; using it without the prefix length"));
+        assert_non_null(find_diag(&d, "unicast_peer takes an address; using it without the prefix length"));
+        assert_int_equal(c->instances.first->unicast_src_ip.family, AF_INET);
+        assert_int_equal(c->instances.first->unicast_peer.first->addr.family, AF_INET);
+        done();
+}
+
+static void test_track_script_before_its_script_warns(void **state)
+{
+        (void)state;
+        parse(VI("VI_1", 1, " track_script {\n  chk\n }\n") "vrrp_script chk {\n script /bin/true\n}\n");
+        assert_int_equal(diag_exit_code(&d), 0);
+        assert_non_null(find_diag(&d, "keepalived 2.2.7 would ignore it"));
+        assert_int_equal(c->instances.first->track_script.count, 1);
+        done();
+        parse("vrrp_script chk {\n script /bin/true\n}\n" VI("VI_1", 1, " track_script {\n  chk\n }\n"));
+        assert_null(find_diag(&d, "would ignore it"));
         done();
 }
 
@@ -144,7 +183,7 @@ static void test_strict_fatal_cases(void **state)
         (void)state;
         parse("global_defs {\n vrrp_strict\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n}\n");
         assert_non_null(find_diag(&d, "strict mode needs at least one virtual_ipaddress"));
-        assert_int_equal(diag_exit_code(&d), 4);
+        assert_int_equal(diag_exit_code(&d), 5);
         done();
         parse("vrrp_instance VI_1 {\n strict_mode\n interface eth0\n virtual_router_id 1\n"
               " virtual_ipaddress {\n  fd00::1\n }\n}\n");
@@ -182,6 +221,9 @@ int main(void)
                 cmocka_unit_test(test_duplicate_vrid),
                 cmocka_unit_test(test_vip_family_mismatch),
                 cmocka_unit_test(test_missing_vrid_is_fatal),
+                cmocka_unit_test(test_vrid_out_of_range_is_one_error),
+                cmocka_unit_test(test_unicast_addresses_with_a_prefix_are_accepted),
+                cmocka_unit_test(test_track_script_before_its_script_warns),
                 cmocka_unit_test(test_nopreempt_with_master),
                 cmocka_unit_test(test_advert_int_per_version),
                 cmocka_unit_test(test_strict_rewrites),
