@@ -95,7 +95,8 @@ static void usage(FILE *f)
                 "                            STATS_CLEAR or JSON, and exit\n"
                 "  -v, --version             print the version, libraries and features, and exit\n"
                 "  -h, --help                this help\n\n"
-                "config-test exit codes: 0 valid, 4 cannot run, 5 errors, 6 script security.\n");
+                "config-test exit codes: 0 valid, 4 file unreadable, 5 errors, 6 scripts run as root\n"
+                "without enable_script_security; the last line says whether the daemon would start.\n");
 }
 
 static const char *default_config(void)
