@@ -17,7 +17,7 @@
 #include "common/clock.h"
 #include "common/lazylib.h"
 #include "common/log.h"
-#include "daemon/ipc.h"
+#include "worker/ipc.h"
 #include "daemon/leftovers.h"
 #include "daemon/metrics.h"
 #include "daemon/orphans.h"

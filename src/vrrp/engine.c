@@ -1,5 +1,5 @@
 #include "vrrp/engine.h"
-#include "vrrp/dump.h"
+#include "vrrp/dumpfiles.h"
 #include "vrrp/dropwarn.h"
 #include "vrrp/engine_internal.h"
 
@@ -16,10 +16,10 @@
 #include "conf/values.h"
 #include "net/nft.h"
 #include "common/spawn.h"
-#include "vrrp/events.h"
+#include "vrrp/announce.h"
 #include "vrrp/instance.h"
-#include "vrrp/smtp.h"
-#include "vrrp/tracking.h"
+#include "worker/smtp.h"
+#include "vrrp/track_probes.h"
 
 /* ---- timing ----------------------------------------------------------------- */
 

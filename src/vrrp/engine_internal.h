@@ -1,4 +1,4 @@
-/* The VRRP engine's state, shared by engine.c and engine_ctl.c (the
+/* The VRRP engine's state, shared by engine.c and ctl.c (the
  * supervisor channel). Nothing outside src/vrrp includes this. */
 #pragma once
 
@@ -10,9 +10,9 @@
 #include "conf/model.h"
 #include "vrrp/demote.h"
 #include "vrrp/engine.h"
-#include "vrrp/events.h"
+#include "vrrp/announce.h"
 #include "vrrp/instance.h"
-#include "vrrp/tracking.h"
+#include "vrrp/track_probes.h"
 
 #define MAX_IFACES 64
 #define RX_BATCH 64
@@ -76,7 +76,7 @@ void engine_initial_inputs(struct vrrp_instance *vi);
 void engine_start_instance(struct vrrp_instance *vi, int64_t now);
 void engine_static_addresses(struct engine *e, const struct conf *c, bool add);
 
-/* engine_ctl.c: the supervisor channel */
+/* ctl.c: the VRRP commands on the supervisor channel (worker/ctl.c) */
 void engine_ctl_attach(struct engine *e, int fd);
 void engine_ctl_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_action *a);
 void engine_ctl_tracker(struct engine *e, const struct tracker *t);

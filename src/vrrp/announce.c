@@ -1,4 +1,4 @@
-#include "vrrp/events.h"
+#include "vrrp/announce.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "vrrp/smtp.h"
+#include "worker/smtp.h"
 #include "vrrp/sync.h"
 
 static const char *notify_state(enum vrrp_state s)

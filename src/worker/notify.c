@@ -1,4 +1,4 @@
-#include "vrrp/notify.h"
+#include "worker/notify.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "vrrp/script.h"
+#include "worker/script.h"
 
 #define NOTIFY_TIMEOUT_MS 10000
 

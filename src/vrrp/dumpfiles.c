@@ -2,7 +2,7 @@
  * SIGUSR1 -> keepalived.data, SIGUSR2 -> keepalived.stats, the JSON signal
  * -> keepalived.json, in $TMPDIR (absolute) or /tmp. Each file is written
  * to a temporary name and renamed into place, so a reader never sees half. */
-#include "vrrp/dump.h"
+#include "vrrp/dumpfiles.h"
 
 #include <stdio.h>
 #include <stdlib.h>

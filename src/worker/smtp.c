@@ -1,4 +1,4 @@
-#include "vrrp/smtp.h"
+#include "worker/smtp.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

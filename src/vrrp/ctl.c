@@ -7,7 +7,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "daemon/ipc.h"
+#include "worker/ipc.h"
 #include "vrrp/engine_internal.h"
 #include "vrrp/reload.h"
 #include "vrrp/status.h"

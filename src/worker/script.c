@@ -1,4 +1,4 @@
-#include "vrrp/script.h"
+#include "worker/script.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -9,7 +9,7 @@
 
 #include "conf/model.h"
 #include "vrrp/instance.h"
-#include "vrrp/notify.h"
+#include "worker/notify.h"
 
 struct notify_cmds {
         struct script_cmd master, backup, fault, stop, generic, rx_lower, deleted;

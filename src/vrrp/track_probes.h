@@ -2,7 +2,7 @@
  * (inotify on the file's directory) and track_process (a /proc scan, with a
  * pidfd per matching process so that an exit is seen at once). Each tracker
  * reports a change through one callback; the engine then re-evaluates the
- * instances that refer to it (vrrp/track.c does the arithmetic). */
+ * instances that refer to it (vrrp/track_rules.c does the arithmetic). */
 #pragma once
 
 #include <stdbool.h>
@@ -10,8 +10,8 @@
 #include <uv.h>
 
 #include "conf/model.h"
-#include "vrrp/script.h"
-#include "vrrp/track.h"
+#include "worker/script.h"
+#include "vrrp/track_rules.h"
 
 enum tracker_kind { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
 

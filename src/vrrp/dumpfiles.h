@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "conf/model.h"
-#include "vrrp/events.h"
+#include "vrrp/announce.h"
 #include "vrrp/instance.h"
 
 void vrrp_dump_data(const struct conf *conf, const struct vrrp_instance *inst, unsigned n,

@@ -1,4 +1,4 @@
-#include "vrrp/tracking.h"
+#include "vrrp/track_probes.h"
 
 #include <ctype.h>
 #include <dirent.h>
