@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/lazylib.h"
 #include "common/log.h"
+#include "common/signals.h"
 #include "worker/ipc.h"
 #include "daemon/leftovers.h"
 #include "daemon/metrics.h"
@@ -901,7 +902,7 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
                 uv_signal_start(&s.sig[i], on_signal, signals[i]);
         }
         {
-                const int fwd[4] = { SIGUSR1, SIGUSR2, SIGRTMIN + 2, SIGRTMAX - 1 };
+                const int fwd[4] = VIGIL_DUMP_SIGNALS;
                 for (int i = 0; i < 4; i++) {
                         uv_signal_init(&s.loop, &s.fwd[i]);
                         s.fwd[i].data = &s;

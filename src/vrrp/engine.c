@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/signals.h"
 #include "conf/values.h"
 #include "net/nft.h"
 #include "common/spawn.h"
@@ -728,7 +729,7 @@ static int engine_init(struct engine *e)
         uv_signal_start(&e->sig_term, on_signal, SIGTERM);
         uv_signal_start(&e->sig_int, on_signal, SIGINT);
         {
-                const int dumps[4] = { SIGUSR1, SIGUSR2, VIGIL_SIG_JSON, VIGIL_SIG_STATS_CLEAR };
+                const int dumps[4] = VIGIL_DUMP_SIGNALS;
                 for (int i = 0; i < 4; i++) {
                         uv_signal_init(&e->loop, &e->sig_dump[i]);
                         e->sig_dump[i].data = e;
