@@ -24,8 +24,8 @@
 #include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
 #include "daemon/version.h"
-#include "vrrp/engine.h"
 #include "vigil-config.h"
+#include "vrrp/engine.h"
 
 #define EXIT_CONFIG_CANNOT_RUN 4
 

@@ -18,11 +18,11 @@
 #include "common/lazylib.h"
 #include "common/log.h"
 #include "common/signals.h"
-#include "worker/ipc.h"
 #include "daemon/leftovers.h"
 #include "daemon/metrics.h"
 #include "daemon/orphans.h"
 #include "vrrp/engine.h"
+#include "worker/ipc.h"
 
 #define STOP_GRACE_MS 5000
 #define ORPHAN_GRACE_MS 2000

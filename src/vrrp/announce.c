@@ -7,8 +7,8 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "worker/smtp.h"
 #include "vrrp/sync.h"
+#include "worker/smtp.h"
 
 static const char *notify_state(enum vrrp_state s)
 {

@@ -7,10 +7,10 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "worker/ipc.h"
 #include "vrrp/engine_internal.h"
 #include "vrrp/reload.h"
 #include "vrrp/status.h"
+#include "worker/ipc.h"
 
 /* The heartbeat: counts by state, after events and at this period. The
  * supervisor feeds systemd's watchdog only while heartbeats arrive, and keeps

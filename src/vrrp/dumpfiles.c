@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/addr.h"
 #include "common/log.h"
-#include "conf/values.h"
 #include "vrrp/status.h"
 
 static void dump_path(const char *name, char *buf, size_t size)

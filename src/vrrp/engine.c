@@ -1,6 +1,6 @@
 #include "vrrp/engine.h"
-#include "vrrp/dumpfiles.h"
 #include "vrrp/dropwarn.h"
+#include "vrrp/dumpfiles.h"
 #include "vrrp/engine_internal.h"
 
 #include <errno.h>
@@ -11,16 +11,16 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "common/addr.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/signals.h"
-#include "conf/values.h"
-#include "net/nft.h"
 #include "common/spawn.h"
+#include "net/nft.h"
 #include "vrrp/announce.h"
 #include "vrrp/instance.h"
-#include "worker/smtp.h"
 #include "vrrp/track_probes.h"
+#include "worker/smtp.h"
 
 /* ---- timing ----------------------------------------------------------------- */
 

@@ -8,9 +8,9 @@
 #include <uv.h>
 
 #include "conf/model.h"
+#include "vrrp/announce.h"
 #include "vrrp/demote.h"
 #include "vrrp/engine.h"
-#include "vrrp/announce.h"
 #include "vrrp/instance.h"
 #include "vrrp/track_probes.h"
 

@@ -2,7 +2,7 @@
 
 #include <arpa/inet.h>
 
-#include "conf/values.h"
+#include "common/addr.h"
 #include "vrrp/track_rules.h"
 
 static json_t *ip_json(const struct conf_ip *ip)

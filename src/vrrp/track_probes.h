@@ -10,8 +10,8 @@
 #include <uv.h>
 
 #include "conf/model.h"
-#include "worker/script.h"
 #include "vrrp/track_rules.h"
+#include "worker/script.h"
 
 enum tracker_kind { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
 

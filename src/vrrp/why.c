@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/log.h"
-#include "conf/values.h"
-#include "vrrp/track_rules.h"
 #include "vrrp/track_probes.h"
+#include "vrrp/track_rules.h"
 
 /* Append "text" to buf, "; "-separated; truncation is harmless here. */
 static void add(char *buf, size_t size, size_t *len, const char *text)
