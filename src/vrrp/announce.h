@@ -47,7 +47,8 @@ int vrrp_events_init(struct vrrp_events *ev, uv_loop_t *loop, const struct conf 
                      unsigned ninst);
 /* Start the FIFO reader scripts (after the FIFOs exist). */
 void vrrp_events_start(struct vrrp_events *ev);
-/* True when no notify script is running or queued (shutdown waits for it). */
+/* True when no notify script is running or queued and no mail is being sent
+ * (shutdown waits for it, a bounded time). */
 bool vrrp_events_idle(const struct vrrp_events *ev);
 void vrrp_events_free(struct vrrp_events *ev);
 /* Reload: the new set takes over the FIFOs' ownership and the groups'
