@@ -1,65 +1,35 @@
-/* The worker's side of the supervisor channel: events and status go up,
- * commands (status, demote, promote) come down. */
-#include <malloc.h>
+/* The VRRP worker's commands on the supervisor channel (the channel, the
+ * heartbeat and the request/reply envelope are worker/ctl.c's): status,
+ * demote, promote and reload; events and tracker changes go up. */
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "common/clock.h"
 #include "common/log.h"
 #include "vrrp/engine_internal.h"
 #include "vrrp/reload.h"
 #include "vrrp/status.h"
-#include "worker/ipc.h"
-
-/* The heartbeat: counts by state, after events and at this period. The
- * supervisor feeds systemd's watchdog only while heartbeats arrive, and keeps
- * nothing per instance: vigilctl and scrapes ask the worker. */
-#define STATUS_PUSH_MS 1000
-
-static void send_owned(struct engine *e, json_t *msg)
-{
-        ipc_send(e->sup, msg);
-        json_decref(msg);
-}
-
-static void push_status(struct engine *e)
-{
-        send_owned(e, json_pack("{s:o}", "summary", vrrp_status_counts(e->inst, e->ninst)));
-}
-
-static void on_status_soon(uv_timer_t *t)
-{
-        push_status(t->data);
-}
-
-/* After events, one heartbeat when the loop is next idle: a burst of
- * transitions costs one, not one each. */
-static void status_soon(struct engine *e)
-{
-        if (!uv_is_active((uv_handle_t *)&e->status_soon))
-                uv_timer_start(&e->status_soon, on_status_soon, 0, 0);
-}
+#include "worker/ctl.h"
 
 void engine_ctl_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_action *a)
 {
         struct engine *e = ctx;
         json_t *ev;
 
-        if (!e->sup || !(ev = vrrp_event_json(vi, a)))
+        if (!wctl_attached(&e->ctl) || !(ev = vrrp_event_json(vi, a)))
                 return;
-        send_owned(e, ev);
-        status_soon(e);
+        wctl_send(&e->ctl, ev);
+        wctl_heartbeat_soon(&e->ctl);
 }
 
 void engine_ctl_tracker(struct engine *e, const struct tracker *t)
 {
-        if (!e->sup)
+        if (!wctl_attached(&e->ctl))
                 return;
-        send_owned(e, json_pack("{s:s,s:s,s:s,s:o}", "event", "tracker", "name", t->name, "kind",
-                                tracker_kind_name(t->kind), "status",
-                                t->kind == TK_FILE ? json_integer(t->value) : json_string(t->up ? "up" : "down")));
-        status_soon(e);
+        wctl_send(&e->ctl, json_pack("{s:s,s:s,s:s,s:o}", "event", "tracker", "name", t->name, "kind",
+                                     tracker_kind_name(t->kind), "status",
+                                     t->kind == TK_FILE ? json_integer(t->value) : json_string(t->up ? "up" : "down")));
+        wctl_heartbeat_soon(&e->ctl);
 }
 
 /* demote/promote an instance, or every member of a sync group; the
@@ -68,16 +38,15 @@ static int demote(struct engine *e, const char *name, bool on)
 {
         int found = engine_demote(e, name, on);
 
-        if (found && e->sup)
-                send_owned(e, json_pack("{s:o}", "demoted", engine_demoted_json(e)));
+        if (found)
+                wctl_send(&e->ctl, json_pack("{s:o}", "demoted", engine_demoted_json(e)));
         return found;
 }
 
-static json_t *reply_plan(json_t *id, bool check, const struct reload_plan *plan)
+static json_t *reply_plan(bool check, const struct reload_plan *plan)
 {
         json_t *out = reload_plan_json(plan);
 
-        json_object_set_new(out, "reply", json_incref(id ? id : json_null()));
         json_object_set_new(out, "ok", json_true());
         json_object_set_new(out, "check", json_boolean(check));
         return out;
@@ -85,7 +54,7 @@ static json_t *reply_plan(json_t *id, bool check, const struct reload_plan *plan
 
 /* The supervisor validated the file; parse it again here and switch, or
  * with check only say what switching would do (the same plan either way). */
-static json_t *reload(struct engine *e, json_t *id, bool check)
+static json_t *reload(struct engine *e, bool check)
 {
         struct conf *nc = e->load ? e->load() : NULL;
         struct reload_plan plan = { 0 };
@@ -98,10 +67,9 @@ static json_t *reload(struct engine *e, json_t *id, bool check)
                 if (nc)
                         conf_free(nc);
                 log_err("reload failed: the configuration could not be loaded; the running one stays");
-                return json_pack("{s:O,s:b,s:s}", "reply", id ? id : json_null(), "ok", 0, "error",
-                                 "the VRRP worker could not load the configuration");
+                return json_pack("{s:b,s:s}", "ok", 0, "error", "the VRRP worker could not load the configuration");
         }
-        out = reply_plan(id, check, &plan);
+        out = reply_plan(check, &plan);
         if (check) {
                 conf_free(nc);
         } else {
@@ -112,65 +80,67 @@ static json_t *reload(struct engine *e, json_t *id, bool check)
         return out;
 }
 
-static void on_command(void *ctx, struct ipc *ch, json_t *msg)
+static json_t *cmd_status(void *ctx, json_t *msg)
 {
         struct engine *e = ctx;
-        const char *cmd = json_string_value(json_object_get(msg, "cmd"));
-        json_t *id = json_object_get(msg, "id");
-        json_t *reply;
 
-        if (!msg) {
-                e->sup_gone = true; /* on_signal says so */
-                e->sup = NULL;
-                uv_kill(getpid(), SIGTERM);
-                return;
-        }
-        (void)ch;
-        if (!cmd) {
-                return;
-        } else if (!strcmp(cmd, "status")) {
-                reply = json_pack("{s:O,s:b,s:o}", "reply", id ? id : json_null(), "ok", 1, "status",
-                                  vrrp_status(e->inst, e->ninst, e->events));
-        } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
-                const char *name = json_string_value(json_object_get(msg, "name"));
-                int n = name ? demote(e, name, !strcmp(cmd, "demote")) : 0;
-                reply = json_pack("{s:O,s:b}", "reply", id ? id : json_null(), "ok", n > 0);
-                if (!n)
-                        json_object_set_new(reply, "error",
-                                            json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'",
-                                                         name ? name : ""));
-        } else if (!strcmp(cmd, "reload")) {
-                reply = reload(e, id, json_is_true(json_object_get(msg, "check")));
-        } else {
-                reply = json_pack("{s:O,s:b,s:s}", "reply", id ? id : json_null(), "ok", 0, "error",
-                                  "unknown command");
-        }
-        send_owned(e, reply);
-        push_status(e);
-        if (!strcmp(cmd, "status"))
-                malloc_trim(0); /* the status of every instance was large and short-lived */
+        (void)msg;
+        return json_pack("{s:b,s:o}", "ok", 1, "status", vrrp_status(e->inst, e->ninst, e->events));
 }
 
-static void on_status_timer(uv_timer_t *t)
+static json_t *cmd_demote(void *ctx, json_t *msg)
 {
-        push_status(t->data);
+        struct engine *e = ctx;
+        const char *name = json_string_value(json_object_get(msg, "name"));
+        bool on = !strcmp(json_string_value(json_object_get(msg, "cmd")), "demote");
+        int n = name ? demote(e, name, on) : 0;
+        json_t *body = json_pack("{s:b}", "ok", n > 0);
+
+        if (!n)
+                json_object_set_new(body, "error", json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'",
+                                                                name ? name : ""));
+        return body;
 }
+
+static json_t *cmd_reload(void *ctx, json_t *msg)
+{
+        return reload(ctx, json_is_true(json_object_get(msg, "check")));
+}
+
+static json_t *summary(void *ctx)
+{
+        struct engine *e = ctx;
+
+        return vrrp_status_counts(e->inst, e->ninst);
+}
+
+static void supervisor_gone(void *ctx)
+{
+        struct engine *e = ctx;
+
+        e->sup_gone = true; /* on_signal says so */
+        uv_kill(getpid(), SIGTERM);
+}
+
+static const struct wctl_cmd commands[] = {
+        { "status", cmd_status, true }, /* the status of every instance is large and short-lived */
+        { "demote", cmd_demote, false },
+        { "promote", cmd_demote, false },
+        { "reload", cmd_reload, false },
+        { NULL, NULL, false },
+};
+
+static const struct wctl_ops ops = { commands, summary, supervisor_gone };
 
 void engine_ctl_attach(struct engine *e, int fd)
 {
-        e->sup = ipc_open(&e->loop, fd, on_command, e);
-        if (!e->sup)
+        if (wctl_attach(&e->ctl, &e->loop, fd, &ops, e) < 0)
                 return;
         e->events->observer = engine_ctl_event;
         e->events->observer_ctx = e;
-        uv_timer_init(&e->loop, &e->status_timer);
-        uv_timer_init(&e->loop, &e->status_soon);
-        e->status_timer.data = e->status_soon.data = e;
-        uv_timer_start(&e->status_timer, on_status_timer, 0, STATUS_PUSH_MS);
 }
 
 void engine_ctl_detach(struct engine *e)
 {
-        if (e->sup)
-                push_status(e);
+        wctl_heartbeat(&e->ctl);
 }

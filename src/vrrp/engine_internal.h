@@ -13,12 +13,12 @@
 #include "vrrp/engine.h"
 #include "vrrp/instance.h"
 #include "vrrp/track_probes.h"
+#include "worker/ctl.h"
 
 #define MAX_IFACES 64
 #define RX_BATCH 64
 
 struct engine;
-struct ipc;
 
 struct iface_slot {
         struct vrrp_iface ifc;
@@ -55,12 +55,11 @@ struct engine {
         struct iface_slot *ifaces[MAX_IFACES];
         unsigned nifaces;
         int exit_code;
-        /* the supervisor channel (worker mode), NULL when standalone */
-        struct ipc *sup;
+        /* the supervisor channel (worker mode), detached when standalone */
+        struct wctl ctl;
         pid_t sup_pid;          /* the supervisor, our parent at start; 0 when standalone */
         bool sup_gone;          /* its channel closed */
         vrrp_conf_loader load;
-        uv_timer_t status_timer, status_soon;
 };
 
 /* Re-arm the timerfd for the earliest deadline (after any FSM input). */
