@@ -11,6 +11,7 @@
 
 #include "conf/model.h"
 #include "vrrp/track_rules.h"
+#include "worker/filewatch.h"
 #include "worker/script.h"
 
 enum tracker_kind { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
@@ -67,8 +68,7 @@ struct trackers {
         bool scanning;
         struct pidwatch *pids;
         bool unwatched;                 /* a matching process has no pidfd: keep scanning */
-        int ino_fd;                     /* track_file */
-        uv_poll_t ino_poll;
+        struct filewatch files;         /* track_file */
         bool retired;                   /* replaced at a reload */
         unsigned closing;
 };
