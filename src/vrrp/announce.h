@@ -1,7 +1,7 @@
-/* What follows an instance's transition: its notify scripts and FIFO lines
- * (reference §5.5), and its sync group moving with it (§5.4): MASTER
- * together, BACKUP together after a better master appears, FAULT together,
- * plus the group's own notifications. */
+/* What follows an instance's transition: its notify scripts, FIFO lines and
+ * mail (reference §5.5) through the worker layer's queue and FIFO, then its
+ * sync group moving with it (vrrp/group.c, §5.4) and the group's own
+ * notifications. */
 #pragma once
 
 #include <stdbool.h>
