@@ -11,7 +11,7 @@ BUILD := build
 ASAN_BUILD := build-asan
 FUZZ_BUILD := build-fuzz
 
-.PHONY: all deps demo check unit integration fuzz fuzz-ci bench install man-lint clean
+.PHONY: all deps demo check layers unit integration fuzz fuzz-ci bench install man-lint clean
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -79,7 +79,12 @@ man-lint:
 	@out=$$(mandoc -T lint $(MAN_PAGES) 2>&1 | grep -v 'referenced manual not found\|outdated mandoc.db'); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man-lint: $(MAN_PAGES) clean"
 
-check: man-lint unit integration fuzz-ci
+# No include points from a lower layer to a higher one, and no pure core
+# includes an edge (scripts/check-layers says which and where).
+layers:
+	@scripts/check-layers
+
+check: layers man-lint unit integration fuzz-ci
 
 # The prefix is set on every install, not only when build/ is first set up,
 # so `make install PREFIX=/usr` after a plain `make` really installs under

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/addr.h"
 #include "common/arena.h"
 #include "conf/diag.h"
 
@@ -25,14 +26,6 @@
 #define CONF_FOREACH(var, list) for (var = (list)->first; var; var = var->next)
 
 #define TIMER_UNSET INT64_MIN   /* microseconds field not given */
-
-struct conf_ip {
-        int family;             /* AF_INET or AF_INET6; 0 when unset */
-        union {
-                struct in_addr v4;
-                struct in6_addr v6;
-        } u;
-};
 
 struct conf_strlist_item {
         const char *value;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/pathsec.h"
 #include "conf/fs_posix.h"
 
 /* One rule for -t, a start and a reload: the verdicts keepalived 2.2.7
@@ -50,52 +51,25 @@ static void check_interfaces(struct syscheck *s)
                 check_interface(s, a->dev ? a->dev : s->conf->global.default_interface, &a->pos, "static_ipaddress");
 }
 
-/* One directory or file on the way to a root script: root must own it, and
- * nobody else may write it, except a directory with the sticky bit (/tmp),
- * where others cannot replace what root put there. */
-static bool component_is_secure(const char *path, const struct conf_file_info *st, char *why, size_t size)
+/* The rule is common/pathsec.c's, shared with the check a worker makes
+ * before every run; the facts come through the conf_sys_* edge. */
+static int sys_stat(const char *path, struct path_info *ret)
 {
-        if (st->uid != 0) {
-                snprintf(why, size, "%s is owned by uid %u, not root", path, st->uid);
-                return false;
-        }
-        if (S_ISDIR(st->mode) && (st->mode & S_ISVTX))
-                return true;
-        if (st->mode & S_IWOTH) {
-                snprintf(why, size, "%s is writable by any user", path);
-                return false;
-        }
-        if ((st->mode & S_IWGRP) && st->gid != 0) {
-                snprintf(why, size, "%s is writable by group %u", path, st->gid);
-                return false;
-        }
-        return true;
+        struct conf_file_info st;
+        int r = conf_sys_stat(path, &st);
+
+        if (r == 0)
+                *ret = (struct path_info){ .uid = st.uid, .gid = st.gid, .mode = st.mode };
+        return r;
 }
 
 bool conf_path_is_secure(const char *path, char *why, size_t size)
 {
         char buf[PATH_MAX];
-        struct conf_file_info st;
 
         if (conf_sys_realpath(path, buf, sizeof(buf)) < 0)
                 return true; /* missing: reported separately */
-        for (;;) {
-                if (conf_sys_stat(buf, &st) < 0)
-                        return true;
-                if (!component_is_secure(buf, &st, why, size))
-                        return false;
-                char *slash = strrchr(buf, '/');
-                if (!slash)
-                        break;
-                if (slash == buf) {
-                        if (!buf[1])
-                                break;
-                        buf[1] = '\0'; /* then "/" itself */
-                        continue;
-                }
-                *slash = '\0';
-        }
-        return true;
+        return path_tree_is_secure(buf, sys_stat, why, size);
 }
 
 /* A bare command through PATH, as execvp would find it. */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/addr.h"
 #include "conf/parser.h"
 
 bool read_int64(struct parser *p, const struct conf_line *ln, size_t i, int64_t min, int64_t max,
@@ -32,8 +33,3 @@ bool read_script(struct parser *p, const struct conf_line *ln, struct conf_scrip
 /* One of the given words; suggests the closest on a mismatch. */
 bool read_choice(struct parser *p, const struct conf_line *ln, size_t i, const char *const *words,
                  size_t n, bool nocase, int *ret_index);
-
-bool conf_parse_ip(const char *s, struct conf_ip *ret);
-/* Format into buf (INET6_ADDRSTRLEN bytes is enough). */
-const char *conf_ip_str(const struct conf_ip *ip, char *buf, size_t size);
-bool conf_ip_equal(const struct conf_ip *a, const struct conf_ip *b);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/signals.h"
 #include "conf/diag.h"
 #include "conf/dump.h"
 #include "conf/fs_posix.h"
@@ -23,8 +24,8 @@
 #include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
 #include "daemon/version.h"
-#include "vrrp/engine.h"
 #include "vigil-config.h"
+#include "vrrp/engine.h"
 
 #define EXIT_CONFIG_CANNOT_RUN 4
 
@@ -111,7 +112,8 @@ static int print_signum(const char *name)
         static const struct {
                 const char *name;
                 int sig;
-        } sigs[] = { { "STOP", SIGTERM }, { "RELOAD", SIGHUP }, { "DATA", SIGUSR1 }, { "STATS", SIGUSR2 } };
+        } sigs[] = { { "STOP", VIGIL_SIG_STOP }, { "RELOAD", VIGIL_SIG_RELOAD }, { "DATA", VIGIL_SIG_DATA },
+                     { "STATS", VIGIL_SIG_STATS } };
 
         for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
                 if (!strcmp(name, sigs[i].name)) {
@@ -119,11 +121,11 @@ static int print_signum(const char *name)
                         return 0;
                 }
         if (!strcmp(name, "STATS_CLEAR")) {
-                printf("%d\n", SIGRTMAX - 1);
+                printf("%d\n", VIGIL_SIG_STATS_CLEAR);
                 return 0;
         }
         if (!strcmp(name, "JSON")) {
-                printf("%d\n", SIGRTMIN + 2);
+                printf("%d\n", VIGIL_SIG_JSON);
                 return 0;
         }
         fprintf(stderr, "vigild: --signum: unknown name '%s' (STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON)%s\n",

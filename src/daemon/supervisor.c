@@ -17,11 +17,12 @@
 #include "common/clock.h"
 #include "common/lazylib.h"
 #include "common/log.h"
-#include "daemon/ipc.h"
+#include "common/signals.h"
 #include "daemon/leftovers.h"
 #include "daemon/metrics.h"
 #include "daemon/orphans.h"
 #include "vrrp/engine.h"
+#include "worker/ipc.h"
 
 #define STOP_GRACE_MS 5000
 #define ORPHAN_GRACE_MS 2000
@@ -901,7 +902,7 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
                 uv_signal_start(&s.sig[i], on_signal, signals[i]);
         }
         {
-                const int fwd[4] = { SIGUSR1, SIGUSR2, SIGRTMIN + 2, SIGRTMAX - 1 };
+                const int fwd[4] = VIGIL_DUMP_SIGNALS;
                 for (int i = 0; i < 4; i++) {
                         uv_signal_init(&s.loop, &s.fwd[i]);
                         s.fwd[i].data = &s;

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/lazylib.h"
 #include "common/log.h"
-#include "conf/values.h"
 
 struct nft_no_accept {
         struct nft_ctx *ctx;

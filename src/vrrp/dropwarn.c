@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/addr.h"
 #include "common/log.h"
-#include "conf/values.h"
 #include "vrrp/droplog.h"
 
 /* One reason space per table: the instance's drops, then the interface's. */

@@ -1,6 +1,6 @@
 #include "vrrp/engine.h"
-#include "vrrp/dump.h"
 #include "vrrp/dropwarn.h"
+#include "vrrp/dumpfiles.h"
 #include "vrrp/engine_internal.h"
 
 #include <errno.h>
@@ -11,15 +11,16 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "common/addr.h"
 #include "common/clock.h"
 #include "common/log.h"
-#include "conf/values.h"
-#include "net/nft.h"
+#include "common/signals.h"
 #include "common/spawn.h"
-#include "vrrp/events.h"
+#include "net/nft.h"
+#include "vrrp/announce.h"
 #include "vrrp/instance.h"
-#include "vrrp/smtp.h"
-#include "vrrp/tracking.h"
+#include "vrrp/track_probes.h"
+#include "worker/smtp.h"
 
 /* ---- timing ----------------------------------------------------------------- */
 
@@ -728,7 +729,7 @@ static int engine_init(struct engine *e)
         uv_signal_start(&e->sig_term, on_signal, SIGTERM);
         uv_signal_start(&e->sig_int, on_signal, SIGINT);
         {
-                const int dumps[4] = { SIGUSR1, SIGUSR2, VIGIL_SIG_JSON, VIGIL_SIG_STATS_CLEAR };
+                const int dumps[4] = VIGIL_DUMP_SIGNALS;
                 for (int i = 0; i < 4; i++) {
                         uv_signal_init(&e->loop, &e->sig_dump[i]);
                         e->sig_dump[i].data = e;

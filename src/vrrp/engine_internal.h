@@ -1,4 +1,4 @@
-/* The VRRP engine's state, shared by engine.c and engine_ctl.c (the
+/* The VRRP engine's state, shared by engine.c and ctl.c (the
  * supervisor channel). Nothing outside src/vrrp includes this. */
 #pragma once
 
@@ -8,17 +8,17 @@
 #include <uv.h>
 
 #include "conf/model.h"
+#include "vrrp/announce.h"
 #include "vrrp/demote.h"
 #include "vrrp/engine.h"
-#include "vrrp/events.h"
 #include "vrrp/instance.h"
-#include "vrrp/tracking.h"
+#include "vrrp/track_probes.h"
+#include "worker/ctl.h"
 
 #define MAX_IFACES 64
 #define RX_BATCH 64
 
 struct engine;
-struct ipc;
 
 struct iface_slot {
         struct vrrp_iface ifc;
@@ -55,12 +55,11 @@ struct engine {
         struct iface_slot *ifaces[MAX_IFACES];
         unsigned nifaces;
         int exit_code;
-        /* the supervisor channel (worker mode), NULL when standalone */
-        struct ipc *sup;
+        /* the supervisor channel (worker mode), detached when standalone */
+        struct wctl ctl;
         pid_t sup_pid;          /* the supervisor, our parent at start; 0 when standalone */
         bool sup_gone;          /* its channel closed */
         vrrp_conf_loader load;
-        uv_timer_t status_timer, status_soon;
 };
 
 /* Re-arm the timerfd for the earliest deadline (after any FSM input). */
@@ -76,7 +75,7 @@ void engine_initial_inputs(struct vrrp_instance *vi);
 void engine_start_instance(struct vrrp_instance *vi, int64_t now);
 void engine_static_addresses(struct engine *e, const struct conf *c, bool add);
 
-/* engine_ctl.c: the supervisor channel */
+/* ctl.c: the VRRP commands on the supervisor channel (worker/ctl.c) */
 void engine_ctl_attach(struct engine *e, int fd);
 void engine_ctl_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_action *a);
 void engine_ctl_tracker(struct engine *e, const struct tracker *t);

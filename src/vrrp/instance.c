@@ -11,9 +11,9 @@
 #include <net/if.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/clock.h"
 #include "common/log.h"
-#include "conf/values.h"
 #include "net/nft.h"
 #include "net/sysctl.h"
 #include "net/vmac.h"

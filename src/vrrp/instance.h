@@ -13,7 +13,7 @@
 #include "vrrp/garp.h"
 #include "vrrp/packet.h"
 #include "vrrp/sock.h"
-#include "vrrp/tracking.h"
+#include "vrrp/track_probes.h"
 
 struct nft_no_accept;
 

@@ -2,8 +2,8 @@
 
 #include <arpa/inet.h>
 
-#include "conf/values.h"
-#include "vrrp/track.h"
+#include "common/addr.h"
+#include "vrrp/track_rules.h"
 
 static json_t *ip_json(const struct conf_ip *ip)
 {

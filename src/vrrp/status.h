@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "vrrp/events.h"
+#include "vrrp/announce.h"
 #include "vrrp/instance.h"
 
 /* One instance; detail adds timers, every counter and the trackers. */

@@ -1,5 +1,5 @@
 /* Sync group decisions (reference §5.4), pure: from the members' states to
- * what the group does. The glue (vrrp/events.c) applies them. */
+ * what the group does. The glue (vrrp/group.c) applies them. */
 #pragma once
 
 #include <stdbool.h>

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/addr.h"
 #include "common/log.h"
-#include "conf/values.h"
-#include "vrrp/track.h"
-#include "vrrp/tracking.h"
+#include "vrrp/track_probes.h"
+#include "vrrp/track_rules.h"
 
 /* Append "text" to buf, "; "-separated; truncation is harmless here. */
 static void add(char *buf, size_t size, size_t *len, const char *text)
@@ -112,7 +112,7 @@ static void why_master(const struct vrrp_instance *vi, const struct vrrp_action 
         case REASON_FAULT:
         case REASON_SHUTDOWN:
         case REASON_ADDRESS_DELETED: /* engine.c said "virtual address ... was removed" */
-        case REASON_DEMOTE:          /* engine_ctl.c said "demoted by the operator" */
+        case REASON_DEMOTE:          /* vrrp/ctl.c said "demoted by the operator" */
                 break;
         }
 }

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "vrrp/sync.h"
-#include "vrrp/track.h"
+#include "vrrp/track_rules.h"
 
 /* Feed a string of outcomes ('s' success, 'f' failure); return the OK/KO
  * trail after each ('+' OK, '-' KO, '?' undecided). */

@@ -1,4 +1,4 @@
-#include "vrrp/tracking.h"
+#include "vrrp/track_probes.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,6 +36,8 @@ const char *tracker_kind_name(enum tracker_kind k)
         return (unsigned)k < 4 ? names[k] : "unknown";
 }
 
+static void on_file_event(void *ctx, int wd, const char *name);
+
 void trackers_init(struct trackers *ts, uv_loop_t *loop, const struct conf *c, tracker_changed_fn fn, void *ctx)
 {
         memset(ts, 0, sizeof(*ts));
@@ -44,7 +45,7 @@ void trackers_init(struct trackers *ts, uv_loop_t *loop, const struct conf *c, t
         ts->conf = c;
         ts->changed = fn;
         ts->ctx = ctx;
-        ts->ino_fd = -1;
+        filewatch_init(&ts->files, on_file_event, ts);
 }
 
 static int64_t to_ms(int64_t usec)
@@ -178,25 +179,14 @@ static void file_changed(struct tracker *t)
         tracker_changed(t);
 }
 
-/* inotify on the directories: a writer's close or a rename into place is one
- * complete update; IN_MODIFY would also report the truncation in between. */
-static void on_inotify(uv_poll_t *h, int status, int events)
+/* A file changed in a watched directory (worker/filewatch.c). */
+static void on_file_event(void *ctx, int wd, const char *name)
 {
-        struct trackers *ts = h->data;
-        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-        ssize_t n;
+        struct trackers *ts = ctx;
 
-        (void)status, (void)events;
-        while ((n = read(ts->ino_fd, buf, sizeof(buf))) > 0) {
-                for (char *p = buf; p < buf + n;) {
-                        const struct inotify_event *ie = (const struct inotify_event *)(void *)p;
-                        for (struct tracker *t = ts->list; t; t = t->next)
-                                if (t->kind == TK_FILE && t->wd == ie->wd && ie->len &&
-                                    !strcmp(ie->name, t->base))
-                                        file_changed(t);
-                        p += sizeof(*ie) + ie->len;
-                }
-        }
+        for (struct tracker *t = ts->list; t; t = t->next)
+                if (t->kind == TK_FILE && t->wd == wd && !strcmp(name, t->base))
+                        file_changed(t);
 }
 
 static int file_setup(struct trackers *ts, struct tracker *t)
@@ -222,27 +212,18 @@ static int file_setup(struct trackers *ts, struct tracker *t)
 
 static void file_start(struct trackers *ts, struct tracker *t)
 {
-        char *copy = strdup(t->file->file), *copy2 = strdup(t->file->file);
+        char *copy = strdup(t->file->file);
+        bool had_fd = filewatch_active(&ts->files);
 
-        if (!copy || !copy2)
-                goto out;
-        if (ts->ino_fd < 0) {
-                ts->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-                if (ts->ino_fd < 0) {
-                        log_err("track_file: inotify: %s", strerror(errno));
-                        goto out;
-                }
-                uv_poll_init(ts->loop, &ts->ino_poll, ts->ino_fd);
-                ts->ino_poll.data = ts;
-                uv_poll_start(&ts->ino_poll, UV_READABLE, on_inotify);
-        }
+        if (!copy)
+                return;
         snprintf(t->base, sizeof(t->base), "%s", basename(copy));
-        t->wd = inotify_add_watch(ts->ino_fd, dirname(copy2), IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE);
-        if (t->wd < 0)
-                log_err("track_file %s: cannot watch %s: %s", t->name, t->file->file, strerror(errno));
-out:
         free(copy);
-        free(copy2);
+        t->wd = filewatch_add(&ts->files, ts->loop, t->file->file);
+        if (t->wd < 0 && !had_fd && !filewatch_active(&ts->files))
+                log_err("track_file: inotify: %s", strerror(-t->wd));
+        else if (t->wd < 0)
+                log_err("track_file %s: cannot watch %s: %s", t->name, t->file->file, strerror(-t->wd));
 }
 
 /* ---- track_process ---------------------------------------------------------------------- */
@@ -595,8 +576,7 @@ void trackers_stop(struct trackers *ts)
                 uv_timer_stop(&ts->proc_scan);
         while (ts->pids)
                 pidwatch_drop(ts, ts->pids);
-        if (ts->ino_fd >= 0)
-                uv_poll_stop(&ts->ino_poll);
+        filewatch_stop(&ts->files);
 }
 
 void trackers_free(struct trackers *ts)
@@ -610,9 +590,7 @@ void trackers_free(struct trackers *ts)
                 free(t);
         }
         ts->list = NULL;
-        if (ts->ino_fd >= 0)
-                close(ts->ino_fd);
-        ts->ino_fd = -1;
+        filewatch_free(&ts->files);
 }
 
 /* ---- reload ------------------------------------------------------------------------------ */
@@ -695,8 +673,8 @@ void trackers_release(struct trackers *ts)
         }
         if (ts->scanning)
                 close_handle(ts, (uv_handle_t *)&ts->proc_scan);
-        if (ts->ino_fd >= 0)
-                close_handle(ts, (uv_handle_t *)&ts->ino_poll);
+        if (filewatch_handle(&ts->files))
+                close_handle(ts, filewatch_handle(&ts->files));
         drop_ref(ts);
 }
 

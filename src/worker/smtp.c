@@ -1,4 +1,4 @@
-#include "vrrp/smtp.h"
+#include "worker/smtp.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -7,13 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/lazylib.h"
 #include "common/log.h"
+#include "worker/curl_uv.h"
 
 #define MAX_RCPT 32
 
 struct mail {
-        uv_work_t work;
         char url[300];
         char from[256];
         char *rcpt[MAX_RCPT];
@@ -22,39 +21,17 @@ struct mail {
         char text[2048];
         size_t sent, len;
         char error[CURL_ERROR_SIZE];
-        CURLcode result;
+        struct curl_slist *to;
 };
 
-/* libcurl, loaded at the first mail (common/lazylib.h says why). */
-static struct {
-        CURLcode (*global_init)(long);
-        CURL *(*easy_init)(void);
-        CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
-        CURLcode (*easy_perform)(CURL *);
-        void (*easy_cleanup)(CURL *);
-        const char *(*easy_strerror)(CURLcode);
-        struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-        void (*slist_free_all)(struct curl_slist *);
-} lc;
-
-typedef __typeof__(lc) lc_t;
-static const struct lazysym curl_syms[] = {
-        LAZYSYM(lc_t, global_init, "curl_global_init"),   LAZYSYM(lc_t, easy_init, "curl_easy_init"),
-        LAZYSYM(lc_t, easy_setopt, "curl_easy_setopt"),   LAZYSYM(lc_t, easy_perform, "curl_easy_perform"),
-        LAZYSYM(lc_t, easy_cleanup, "curl_easy_cleanup"), LAZYSYM(lc_t, easy_strerror, "curl_easy_strerror"),
-        LAZYSYM(lc_t, slist_append, "curl_slist_append"), LAZYSYM(lc_t, slist_free_all, "curl_slist_free_all"),
-};
-static struct lazylib curl_lib = LAZYLIB("libcurl.so.4", "smtp_alert", curl_syms, lc);
+/* curl_uv_lib(), once loaded */
+static const struct curl_uv_lib *lc;
 
 bool smtp_alert_global_init(void)
 {
-        bool first = curl_lib.state == 0;
-
-        if (!lazylib_get(&curl_lib))
-                return false;
-        if (first)
-                lc.global_init(CURL_GLOBAL_DEFAULT);
-        return true;
+        if (!lc)
+                lc = curl_uv_lib();
+        return lc != NULL;
 }
 
 static size_t read_body(char *buf, size_t size, size_t nmemb, void *ctx)
@@ -69,45 +46,49 @@ static size_t read_body(char *buf, size_t size, size_t nmemb, void *ctx)
         return n;
 }
 
-/* On a pool thread: talk SMTP. */
-static void deliver(uv_work_t *w)
+static void mail_free(struct mail *m)
 {
-        struct mail *m = w->data;
-        struct curl_slist *to = NULL;
-        CURL *c = lc.easy_init();
-
-        if (!c) {
-                m->result = CURLE_FAILED_INIT;
-                return;
-        }
-        for (unsigned i = 0; i < m->nrcpt; i++)
-                to = lc.slist_append(to, m->rcpt[i]);
-        lc.easy_setopt(c, CURLOPT_URL, m->url);
-        lc.easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
-        lc.easy_setopt(c, CURLOPT_MAIL_RCPT, to);
-        lc.easy_setopt(c, CURLOPT_READFUNCTION, read_body);
-        lc.easy_setopt(c, CURLOPT_READDATA, m);
-        lc.easy_setopt(c, CURLOPT_UPLOAD, 1L);
-        lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, m->connect_timeout_s);
-        lc.easy_setopt(c, CURLOPT_TIMEOUT, m->connect_timeout_s + 30);
-        lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        lc.easy_setopt(c, CURLOPT_ERRORBUFFER, m->error);
-        m->result = lc.easy_perform(c);
-        lc.slist_free_all(to);
-        lc.easy_cleanup(c);
-}
-
-static void delivered(uv_work_t *w, int status)
-{
-        struct mail *m = w->data;
-
-        if (status == 0 && m->result == CURLE_OK)
-                log_info("SMTP alert sent to %u recipient%s", m->nrcpt, m->nrcpt == 1 ? "" : "s");
-        else
-                log_warn("SMTP alert not sent: %s", m->error[0] ? m->error : lc.easy_strerror(m->result));
         for (unsigned i = 0; i < m->nrcpt; i++)
                 free(m->rcpt[i]);
         free(m);
+}
+
+static void delivered(void *ctx, CURL *c, CURLcode result)
+{
+        struct mail *m = ctx;
+
+        if (result == CURLE_OK)
+                log_info("SMTP alert sent to %u recipient%s", m->nrcpt, m->nrcpt == 1 ? "" : "s");
+        else
+                log_warn("SMTP alert not sent: %s", m->error[0] ? m->error : lc->easy_strerror(result));
+        lc->slist_free_all(m->to);
+        lc->easy_cleanup(c);
+        mail_free(m);
+}
+
+/* Talk SMTP on the loop (worker/curl_uv.c): a slow or dead mail server
+ * costs a socket, never an advert. */
+static void deliver(uv_loop_t *loop, struct mail *m)
+{
+        CURL *c = lc->easy_init();
+
+        if (!c) {
+                log_warn("SMTP alert not sent: %s", lc->easy_strerror(CURLE_FAILED_INIT));
+                mail_free(m);
+                return;
+        }
+        for (unsigned i = 0; i < m->nrcpt; i++)
+                m->to = lc->slist_append(m->to, m->rcpt[i]);
+        lc->easy_setopt(c, CURLOPT_URL, m->url);
+        lc->easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
+        lc->easy_setopt(c, CURLOPT_MAIL_RCPT, m->to);
+        lc->easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+        lc->easy_setopt(c, CURLOPT_READDATA, m);
+        lc->easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        lc->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, m->connect_timeout_s);
+        lc->easy_setopt(c, CURLOPT_TIMEOUT, m->connect_timeout_s + 30);
+        lc->easy_setopt(c, CURLOPT_ERRORBUFFER, m->error);
+        curl_uv_start(loop, c, delivered, m);
 }
 
 static const char *what_it_means(const char *state)
@@ -121,9 +102,10 @@ static const char *what_it_means(const char *state)
         return "has stopped";
 }
 
-static void compose(struct mail *m, const struct conf *c, const char *kind, const char *name, const char *state,
+static void compose(struct mail *m, const struct conf *c, const struct notify_object *o, const char *state,
                     const char *host)
 {
+        const char *kind = notify_kind_title(o->kind), *name = o->name;
         char date[64], to[512] = "";
         const struct conf_strlist_item *r;
         time_t now = time(NULL);
@@ -146,7 +128,7 @@ static void compose(struct mail *m, const struct conf *c, const char *kind, cons
                 m->len = sizeof(m->text) - 1;
 }
 
-void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const char *kind, const char *name, const char *state)
+void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const struct notify_object *o, const char *state)
 {
         const struct conf_strlist_item *r;
         struct mail *m;
@@ -170,8 +152,11 @@ void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const char *kind, co
         m->connect_timeout_s = (long)(c->global.smtp_connect_timeout / 1000000);
         if (m->connect_timeout_s < 1)
                 m->connect_timeout_s = 1;
-        compose(m, c, kind, name, state, host);
-        m->work.data = m;
-        if (uv_queue_work(loop, &m->work, deliver, delivered) < 0)
-                delivered(&m->work, -1);
+        compose(m, c, o, state, host);
+        deliver(loop, m);
+}
+
+unsigned smtp_alert_pending(void)
+{
+        return curl_uv_running();
 }

@@ -1,4 +1,4 @@
-#include "vrrp/notify.h"
+#include "worker/notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,11 +124,11 @@ int notify_fifo_open(struct notify_fifo *f, const char *path)
         return f->fd < 0 ? -errno : 0;
 }
 
-void notify_fifo_write(struct notify_fifo *f, const char *line)
+void notify_fifo_write(struct notify_fifo *f, const char *line, size_t len)
 {
-        if (f->fd < 0)
+        if (f->fd < 0 || !len)
                 return;
-        if (write(f->fd, line, strlen(line)) < 0 && errno != EAGAIN)
+        if (write(f->fd, line, len) < 0 && errno != EAGAIN)
                 log_warn("notify FIFO %s: %s", f->path, strerror(errno));
 }
 

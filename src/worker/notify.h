@@ -1,18 +1,19 @@
-/* Notifications of VRRP transitions: scripts, in order per object, and the
- * notify FIFO lines (reference §5.5).
+/* Notifications of transitions, for every worker: scripts, in order per
+ * object, and the notify FIFO lines (reference §5.5, §6.9).
  *
- * The ordering guarantee: each instance and each sync group has its own
- * queue. A notify script for an object starts only after the previous one
- * for the same object has exited or was killed at NOTIFY_TIMEOUT_MS, so a
- * script that sees MASTER then BACKUP sees them in that order. Objects do
- * not wait for each other. */
+ * The ordering guarantee: each object (a VRRP instance or sync group, a
+ * virtual or real server) has its own queue. A notify script for an object
+ * starts only after the previous one for the same object has exited or was
+ * killed at NOTIFY_TIMEOUT_MS, so a script that sees MASTER then BACKUP sees
+ * them in that order. Objects do not wait for each other. */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
 
-#include "vrrp/script.h"
+#include "worker/notify_line.h"
+#include "worker/script.h"
 
 #define NOTIFY_TIMEOUT_MS 10000
 
@@ -40,6 +41,6 @@ struct notify_fifo {
 
 /* Create (mkfifo 0644) if missing and open it O_RDWR|O_NONBLOCK. */
 int notify_fifo_open(struct notify_fifo *f, const char *path);
-/* Write one line; a full FIFO drops it (as keepalived). */
-void notify_fifo_write(struct notify_fifo *f, const char *line);
+/* Write len bytes of line (notify_fifo_line()); a full FIFO drops it (as keepalived). */
+void notify_fifo_write(struct notify_fifo *f, const char *line, size_t len);
 void notify_fifo_close(struct notify_fifo *f);

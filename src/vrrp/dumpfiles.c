@@ -2,7 +2,7 @@
  * SIGUSR1 -> keepalived.data, SIGUSR2 -> keepalived.stats, the JSON signal
  * -> keepalived.json, in $TMPDIR (absolute) or /tmp. Each file is written
  * to a temporary name and renamed into place, so a reader never sees half. */
-#include "vrrp/dump.h"
+#include "vrrp/dumpfiles.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/addr.h"
 #include "common/log.h"
-#include "conf/values.h"
 #include "vrrp/status.h"
 
 static void dump_path(const char *name, char *buf, size_t size)

@@ -2,7 +2,7 @@
  * (inotify on the file's directory) and track_process (a /proc scan, with a
  * pidfd per matching process so that an exit is seen at once). Each tracker
  * reports a change through one callback; the engine then re-evaluates the
- * instances that refer to it (vrrp/track.c does the arithmetic). */
+ * instances that refer to it (vrrp/track_rules.c does the arithmetic). */
 #pragma once
 
 #include <stdbool.h>
@@ -10,8 +10,9 @@
 #include <uv.h>
 
 #include "conf/model.h"
-#include "vrrp/script.h"
-#include "vrrp/track.h"
+#include "vrrp/track_rules.h"
+#include "worker/filewatch.h"
+#include "worker/script.h"
 
 enum tracker_kind { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
 
@@ -67,8 +68,7 @@ struct trackers {
         bool scanning;
         struct pidwatch *pids;
         bool unwatched;                 /* a matching process has no pidfd: keep scanning */
-        int ino_fd;                     /* track_file */
-        uv_poll_t ino_poll;
+        struct filewatch files;         /* track_file */
         bool retired;                   /* replaced at a reload */
         unsigned closing;
 };

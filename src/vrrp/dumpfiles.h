@@ -2,11 +2,10 @@
  * SIGUSR2 and its JSON signal (reference §3.3), same names and formats. */
 #pragma once
 
-#include <signal.h>
 #include <stdbool.h>
 
 #include "conf/model.h"
-#include "vrrp/events.h"
+#include "vrrp/announce.h"
 #include "vrrp/instance.h"
 
 void vrrp_dump_data(const struct conf *conf, const struct vrrp_instance *inst, unsigned n,
@@ -14,7 +13,3 @@ void vrrp_dump_data(const struct conf *conf, const struct vrrp_instance *inst, u
 /* clear: zero the counters after writing (STATS_CLEAR). */
 void vrrp_dump_stats(struct vrrp_instance *inst, unsigned n, bool clear);
 void vrrp_dump_json(const struct vrrp_instance *inst, unsigned n);
-
-/* The signals, as keepalived numbers them (--signum). */
-#define VIGIL_SIG_JSON (SIGRTMIN + 2)
-#define VIGIL_SIG_STATS_CLEAR (SIGRTMAX - 1)

@@ -1,4 +1,4 @@
-#include "vrrp/track.h"
+#include "vrrp/track_rules.h"
 
 void track_rf_init(struct track_rf *rf, unsigned rise, unsigned fall, bool init_fail)
 {

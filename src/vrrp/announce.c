@@ -1,4 +1,4 @@
-#include "vrrp/events.h"
+#include "vrrp/announce.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -7,8 +7,8 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "vrrp/smtp.h"
-#include "vrrp/sync.h"
+#include "vrrp/group.h"
+#include "worker/smtp.h"
 
 static const char *notify_state(enum vrrp_state s)
 {
@@ -62,105 +62,47 @@ static const struct script_cmd *state_cmd(const struct notify_cmds *n, enum vrrp
         return NULL;
 }
 
-static void fifo_line(struct vrrp_events *ev, const char *kind, const char *name, const char *what, unsigned prio)
+static void fifo_line(struct vrrp_events *ev, const struct notify_object *o, const char *what, unsigned prio)
 {
         char line[320];
+        size_t len = notify_fifo_line(line, sizeof(line), o, what, prio);
 
-        snprintf(line, sizeof(line), "%s \"%s\" %s %u\n", kind, name, what, prio);
         for (int i = 0; i < 2; i++)
-                notify_fifo_write(&ev->fifo[i], line);
+                notify_fifo_write(&ev->fifo[i], line, len);
 }
 
 /* The order of §5.5: the state's own script, the generic one, the FIFO. */
 static void announce_as(struct vrrp_events *ev, struct notify_queue *q, const struct notify_cmds *cmds,
-                        const struct script_cmd *own, const char *kind, const char *name, const char *state,
+                        const struct script_cmd *own, const struct notify_object *o, const char *state,
                         unsigned prio)
 {
         char p[8];
-        const char *extra[] = { kind, name, state, p, NULL };
+        const char *extra[] = { notify_kind_word(o->kind), o->name, state, p, NULL };
 
         snprintf(p, sizeof(p), "%u", prio);
         notify_queue_push(q, own, NULL);
         notify_queue_push(q, &cmds->generic, extra);
-        fifo_line(ev, kind, name, state, prio);
+        fifo_line(ev, o, state, prio);
 }
 
 static void announce(struct vrrp_events *ev, struct notify_queue *q, const struct notify_cmds *cmds,
-                     const char *kind, const char *name, enum vrrp_state s, unsigned prio)
+                     const struct notify_object *o, enum vrrp_state s, unsigned prio)
 {
-        announce_as(ev, q, cmds, state_cmd(cmds, s), kind, name, notify_state(s), prio);
-}
-
-/* ---- sync groups ----------------------------------------------------------------------- */
-
-#define MAX_MEMBERS 64
-
-static unsigned snapshot(const struct vrrp_group *g, struct sync_member *m)
-{
-        unsigned n = g->n < MAX_MEMBERS ? g->n : MAX_MEMBERS;
-
-        for (unsigned i = 0; i < n; i++) {
-                const struct vrrp_instance *vi = g->members[i];
-                m[i] = (struct sync_member){ .state = vi->fsm.state, .wants_master = vi->fsm.wants_master,
-                                             .own_fault = (vi->faults & ~(unsigned)VRRP_FAULT_GROUP) != 0 };
-        }
-        return n;
-}
-
-static void group_faults(struct vrrp_group *g, int64_t now)
-{
-        struct sync_member m[MAX_MEMBERS];
-        unsigned n = snapshot(g, m);
-
-        for (unsigned i = 0; i < n; i++)
-                vrrp_instance_set_fault(g->members[i], now, VRRP_FAULT_GROUP, sync_held_in_fault(m, n, i));
+        announce_as(ev, q, cmds, state_cmd(cmds, s), o, notify_state(s), prio);
 }
 
 static void group_announce(struct vrrp_events *ev, struct vrrp_group *g)
 {
-        struct sync_member m[MAX_MEMBERS];
-        enum vrrp_state s = sync_group_state(m, snapshot(g, m));
+        enum vrrp_state s = vrrp_group_state(g);
+        const struct notify_object o = { NOTIFY_GROUP, g->c->name };
 
         if (s == g->state)
                 return;
         g->state = s;
         log_info("VRRP_Group(%s) Syncing instances to %s state", g->c->name, vrrp_state_name(s));
-        announce(ev, &g->q, &g->cmds, "GROUP", g->c->name, s, 0);
+        announce(ev, &g->q, &g->cmds, &o, s, 0);
         if (g->c->smtp_alert > 0 || (g->c->smtp_alert < 0 && ev->conf->global.smtp_alert > 0))
-                smtp_alert_send(ev->loop, ev->conf, "Group", g->c->name, notify_state(s));
-}
-
-static void group_want_master(struct vrrp_group *g, int64_t now)
-{
-        struct sync_member m[MAX_MEMBERS];
-
-        if (!sync_may_go_master(m, snapshot(g, m)))
-                return;
-        for (unsigned i = 0; i < g->n; i++) {
-                struct vrrp_actions acts = { 0 };
-                vrrp_fsm_sync_master(&g->members[i]->fsm, now, &acts);
-                vrrp_instance_apply(g->members[i], now, &acts);
-        }
-}
-
-static void group_backup(struct vrrp_group *g, const struct vrrp_instance *from, int64_t now)
-{
-        for (unsigned i = 0; i < g->n; i++) {
-                struct vrrp_actions acts = { 0 };
-                if (g->members[i] == from)
-                        continue;
-                vrrp_fsm_sync_backup(&g->members[i]->fsm, now, &acts);
-                vrrp_instance_apply(g->members[i], now, &acts);
-        }
-}
-
-static void group_follow(struct vrrp_group *g, struct vrrp_instance *vi, const struct vrrp_action *a, int64_t now)
-{
-        if (a->kind == ACT_WANT_MASTER)
-                group_want_master(g, now);
-        else if (a->kind == ACT_STATE && a->state == VRRP_BACKUP && a->reason == REASON_HIGHER_PRIORITY)
-                group_backup(g, vi, now);
-        group_faults(g, now);
+                smtp_alert_send(ev->loop, ev->conf, &o, notify_state(s));
 }
 
 /* ---- the hook ----------------------------------------------------------------------------- */
@@ -171,6 +113,7 @@ static void on_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_acti
         size_t i = (size_t)(vi - ev->inst);
         struct vrrp_group *g = ev->group_of[i];
         int64_t now = mono_usec();
+        const struct notify_object o = { NOTIFY_INSTANCE, vi->c->name };
 
         if (ev->observer)
                 ev->observer(ev->observer_ctx, vi, a);
@@ -178,20 +121,20 @@ static void on_event(void *ctx, struct vrrp_instance *vi, const struct vrrp_acti
                 /* removed by a reload: DELETED with notify_deleted, else FAULT (as keepalived) */
                 bool del = conf_instance_notify(vi->c)->notify_deleted;
                 announce_as(ev, &ev->queues[i], ev->cmds[i], del ? &ev->cmds[i]->deleted : &ev->cmds[i]->fault,
-                            "INSTANCE", vi->c->name, del ? "DELETED" : "FAULT", vi->fsm.prio);
+                            &o, del ? "DELETED" : "FAULT", vi->fsm.prio);
         } else if (a->kind == ACT_STATE) {
-                announce(ev, &ev->queues[i], ev->cmds[i], "INSTANCE", vi->c->name, a->state, vi->fsm.prio);
+                announce(ev, &ev->queues[i], ev->cmds[i], &o, a->state, vi->fsm.prio);
                 if (vi->c->smtp_alert > 0)
-                        smtp_alert_send(ev->loop, ev->conf, "Instance", vi->c->name, notify_state(a->state));
+                        smtp_alert_send(ev->loop, ev->conf, &o, notify_state(a->state));
         } else if (a->kind == ACT_LOWER_PRIO_SEEN) {
                 notify_queue_push(&ev->queues[i], &ev->cmds[i]->rx_lower, NULL);
-                fifo_line(ev, "INSTANCE", vi->c->name, "MASTER_RX_LOWER_PRI", vi->fsm.prio);
+                fifo_line(ev, &o, "MASTER_RX_LOWER_PRI", vi->fsm.prio);
         }
         if (!g || a->state == VRRP_INIT)
                 return;
         ev->depth++;
         if (ev->depth == 1)
-                group_follow(g, vi, a, now);
+                vrrp_group_follow(g, vi, a, now);
         ev->depth--;
         if (ev->depth == 0)
                 group_announce(ev, g);
@@ -201,12 +144,12 @@ static void on_priority(void *ctx, struct vrrp_instance *vi)
 {
         struct vrrp_events *ev = ctx;
         int npc = vi->c->notify_priority_changes;
+        const struct notify_object o = { NOTIFY_INSTANCE, vi->c->name };
 
         if (npc < 0 ? !ev->conf->global.vrrp_notify_priority_changes : !npc)
                 return;
         if (vi->fsm.state == VRRP_MASTER || vi->fsm.state == VRRP_BACKUP)
-                fifo_line(ev, "INSTANCE", vi->c->name,
-                          vi->fsm.state == VRRP_MASTER ? "MASTER_PRIORITY" : "BACKUP_PRIORITY", vi->fsm.prio);
+                fifo_line(ev, &o, vi->fsm.state == VRRP_MASTER ? "MASTER_PRIORITY" : "BACKUP_PRIORITY", vi->fsm.prio);
 }
 
 /* ---- set-up ------------------------------------------------------------------------------- */
@@ -322,6 +265,8 @@ void vrrp_events_succeed(struct vrrp_events *next, struct vrrp_events *old)
 
 bool vrrp_events_idle(const struct vrrp_events *ev)
 {
+        if (smtp_alert_pending())
+                return false; /* the STOP mails: they ran on the pool before, and exit waited for them */
         for (unsigned i = 0; i < ev->ninst; i++)
                 if (ev->queues[i].running)
                         return false;

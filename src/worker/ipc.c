@@ -1,4 +1,4 @@
-#include "daemon/ipc.h"
+#include "worker/ipc.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* What follows an instance's transition: its notify scripts and FIFO lines
- * (reference §5.5), and its sync group moving with it (§5.4): MASTER
- * together, BACKUP together after a better master appears, FAULT together,
- * plus the group's own notifications. */
+/* What follows an instance's transition: its notify scripts, FIFO lines and
+ * mail (reference §5.5) through the worker layer's queue and FIFO, then its
+ * sync group moving with it (vrrp/group.c, §5.4) and the group's own
+ * notifications. */
 #pragma once
 
 #include <stdbool.h>
@@ -9,7 +9,7 @@
 
 #include "conf/model.h"
 #include "vrrp/instance.h"
-#include "vrrp/notify.h"
+#include "worker/notify.h"
 
 struct notify_cmds {
         struct script_cmd master, backup, fault, stop, generic, rx_lower, deleted;
@@ -47,7 +47,8 @@ int vrrp_events_init(struct vrrp_events *ev, uv_loop_t *loop, const struct conf 
                      unsigned ninst);
 /* Start the FIFO reader scripts (after the FIFOs exist). */
 void vrrp_events_start(struct vrrp_events *ev);
-/* True when no notify script is running or queued (shutdown waits for it). */
+/* True when no notify script is running or queued and no mail is being sent
+ * (shutdown waits for it, a bounded time). */
 bool vrrp_events_idle(const struct vrrp_events *ev);
 void vrrp_events_free(struct vrrp_events *ev);
 /* Reload: the new set takes over the FIFOs' ownership and the groups'

@@ -1,11 +1,13 @@
-#include "vrrp/script.h"
+#include "worker/script.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/log.h"
+#include "common/pathsec.h"
 #include "conf/syscheck.h"
 
 static char **argv_dup(char *const *src, unsigned n)
@@ -114,6 +116,27 @@ static int refuse(uv_loop_t *loop, spawn_done_fn done, void *ctx)
         return -EPERM;
 }
 
+static int kernel_stat(const char *path, struct path_info *ret)
+{
+        struct stat st;
+
+        if (stat(path, &st) < 0)
+                return -errno;
+        *ret = (struct path_info){ .uid = st.st_uid, .gid = st.st_gid, .mode = st.st_mode };
+        return 0;
+}
+
+/* Asked again before every run: the script, or a directory above it, may
+ * have been replaced since the start. */
+static bool path_is_secure(const char *path, char *why, size_t size)
+{
+        char buf[PATH_MAX];
+
+        if (!realpath(path, buf))
+                return true; /* missing: the start fails and says so */
+        return path_tree_is_secure(buf, kernel_stat, why, size);
+}
+
 int script_cmd_run(uv_loop_t *loop, const struct script_cmd *sc, const char *const *extra, int64_t timeout_ms,
                    spawn_done_fn done, void *ctx)
 {
@@ -124,7 +147,7 @@ int script_cmd_run(uv_loop_t *loop, const struct script_cmd *sc, const char *con
 
         if (!sc->argv)
                 return refuse(loop, done, ctx);
-        if (sc->secure_check && strchr(sc->argv[0], '/') && !conf_path_is_secure(sc->argv[0], why, sizeof(why))) {
+        if (sc->secure_check && strchr(sc->argv[0], '/') && !path_is_secure(sc->argv[0], why, sizeof(why))) {
                 log_err("%s: SECURITY VIOLATION - %s; refusing to run '%s' as root", sc->what, why, sc->argv[0]);
                 return refuse(loop, done, ctx);
         }
