@@ -249,3 +249,66 @@ def test_dynamic_interface_that_appears_later_comes_up(lab, vigild):
     assert vi["state"] == "MASTER" and vi["interface"] == "eth9", vi
     assert "(VI_9) Entering BACKUP STATE" in da.output()
     assert has_addr(a, VIP)
+
+
+def add_eth9(lab, host, addr="10.231.9.1/24"):
+    """eth9 in host: a veth to the switch's bridge, with an address, up."""
+    sw = lab.switch
+    run("ip", "-n", sw, "link", "add", "p9", "type", "veth", "peer", "name", "eth9", "netns", host.name)
+    run("ip", "-n", sw, "link", "set", "p9", "master", "br0", "up")
+    host.run("ip", "addr", "add", addr, "dev", "eth9")
+    host.run("ip", "link", "set", "eth9", "up")
+
+
+def eth9_conf(dynamic):
+    return (("global_defs {\n  dynamic_interfaces\n}\n" if dynamic else "") + instance(prio=150) +
+            instance(name="VI_9", vrid=59, prio=150, vips=("10.231.9.100/24",), iface="eth9"))
+
+
+def test_dynamic_interface_deleted_and_recreated_comes_back(lab, vigild):
+    """dynamic_interfaces: the MASTER's eth9 is deleted: VI_9 goes FAULT
+    and its VIP is gone; eth9 is created again (a new ifindex) with its
+    address: VI_9 is MASTER again with the VIP, and VI_1 never noticed."""
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    add_eth9(lab, a)
+    da = Daemon(a, vigild, eth9_conf(True))
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9") and has_addr(a, VIP), 5), da.output()
+    old_index = a.run("cat", "/sys/class/net/eth9/ifindex").stdout.strip()
+    mark = len(da.output())
+    a.run("ip", "link", "del", "eth9")
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "FAULT", 3), da.output()[mark:]
+    assert da.wait_log("interface eth9 was deleted", 2), da.output()[mark:]
+    assert not a.run("ip", "-o", "addr", "show", "to", vip9, check=False).stdout.strip()
+    add_eth9(lab, a)
+    assert a.run("cat", "/sys/class/net/eth9/ifindex").stdout.strip() != old_index
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()[mark:]
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "MASTER", 2), instances(da)
+    log = da.output()[mark:]
+    assert "interface eth9 appeared" in log, log
+    assert "(VI_9) Entering MASTER STATE" in log, log
+    assert "(VI_1)" not in log, log  # the other interface's instance was left alone
+    assert instances(da)["VI_1"]["state"] == "MASTER" and has_addr(a, VIP)
+    # and again: a second deletion and re-creation works as the first
+    a.run("ip", "link", "del", "eth9")
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "FAULT", 3), da.output()[mark:]
+    add_eth9(lab, a)
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()[mark:]
+
+
+def test_interface_deleted_without_dynamic_interfaces_stays_in_fault(lab, vigild):
+    """As keepalived without dynamic_interfaces: the instance goes FAULT
+    when its interface is deleted and stays there when it is re-created;
+    the log says why."""
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    add_eth9(lab, a)
+    da = Daemon(a, vigild, eth9_conf(False))
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    a.run("ip", "link", "del", "eth9")
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "FAULT", 3), da.output()
+    assert da.wait_log("interface eth9 was deleted; without dynamic_interfaces", 2), da.output()
+    add_eth9(lab, a)
+    assert not wait_for(lambda: has_addr(a, vip9, dev="eth9"), 1.5), da.output()
+    assert instances(da)["VI_9"]["state"] == "FAULT"
+    assert instances(da)["VI_1"]["state"] == "MASTER" and has_addr(a, VIP)
