@@ -555,6 +555,7 @@ static int setup_instances(struct engine *e)
         e->inst = calloc(e->conf->instances.count ? e->conf->instances.count : 1, sizeof(*e->inst));
         if (!e->inst)
                 return -ENOMEM;
+        engine_demoted_prune(e); /* the inherited list may name instances a reload removed */
         CONF_FOREACH(ci, &e->conf->instances) {
                 r = engine_open_instance(e, &e->inst[i], ci);
                 e->ninst = ++i;

@@ -312,3 +312,68 @@ def test_interface_deleted_without_dynamic_interfaces_stays_in_fault(lab, vigild
     assert not wait_for(lambda: has_addr(a, vip9, dev="eth9"), 1.5), da.output()
     assert instances(da)["VI_9"]["state"] == "FAULT"
     assert instances(da)["VI_1"]["state"] == "MASTER" and has_addr(a, VIP)
+
+
+def two_instances(prio, with_vi2=True):
+    """VI_1 (VIP) and VI_2 (VIP2), no sync group."""
+    return instance(name="VI_1", vrid=51, prio=prio) + (
+        instance(name="VI_2", vrid=52, prio=prio, vips=(VIP2 + "/24",)) if with_vi2 else "")
+
+
+def test_reload_that_removes_a_demoted_instance_forgets_the_demote(lab, vigild):
+    """VI_2 demoted on A (150) yields to B (100); a reload removes VI_2, a
+    later one adds it back: it starts as configured, not demoted, and takes
+    the VIP back from B. Worker restarts, in between and after, do not
+    bring the demote back (the supervisor's copy forgot it too)."""
+    a, b, _ = lab.hosts
+    da = Daemon(a, vigild, two_instances(150))
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    db = Daemon(b, vigild, two_instances(100))
+    assert db.wait_log("(VI_2) Entering BACKUP STATE"), db.output()
+    da.ctl("demote", "VI_2")
+    assert wait_for(lambda: has_addr(b, VIP2) and not has_addr(a, VIP2), 3), db.output()
+    with open(da.conf, "w") as f:
+        f.write(two_instances(150, with_vi2=False))
+    da.ctl("reload")
+    assert da.wait_log("Reloaded: 1 kept, 0 updated in place, 0 restarted, 0 added, 1 removed", 3), da.output()
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert wait_for(lambda: list(instances(da)) == ["VI_1"], 3), da.output()
+    mark = len(da.output())
+    with open(da.conf, "w") as f:
+        f.write(two_instances(150))
+    da.ctl("reload")
+    assert da.wait_log("1 added, 0 removed", 3), da.output()[mark:]
+    assert wait_for(lambda: has_addr(a, VIP2), 3), da.output()[mark:]
+    assert "still demoted" not in da.output()[mark:]
+    vi2 = instances(da)["VI_2"]
+    assert vi2["demoted"] is False and vi2["state"] == "MASTER", vi2
+    assert wait_for(lambda: not has_addr(b, VIP2), 3), db.output()
+    # the next worker gets the supervisor's list: VI_2 is not on it
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert wait_for(lambda: len(instances(da)) == 2, 3), da.output()
+    assert instances(da)["VI_2"]["demoted"] is False, instances(da)["VI_2"]
+    assert "still demoted" not in da.output()[mark:]
+
+
+def test_reload_that_removes_a_demoted_instance_forgets_it_in_the_worker(lab, vigild):
+    """The same without a worker restart: the worker's own list forgets
+    the removed instance."""
+    a, b, _ = lab.hosts
+    da = Daemon(a, vigild, two_instances(150))
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    db = Daemon(b, vigild, two_instances(100))
+    assert db.wait_log("(VI_2) Entering BACKUP STATE"), db.output()
+    da.ctl("demote", "VI_2")
+    assert wait_for(lambda: has_addr(b, VIP2) and not has_addr(a, VIP2), 3), db.output()
+    for text, done in ((two_instances(150, with_vi2=False), "0 added, 1 removed"),
+                       (two_instances(150), "1 added, 0 removed")):
+        with open(da.conf, "w") as f:
+            f.write(text)
+        da.ctl("reload")
+        assert da.wait_log(done, 3), da.output()
+    assert wait_for(lambda: has_addr(a, VIP2), 3), da.output()
+    assert instances(da)["VI_2"]["demoted"] is False, instances(da)["VI_2"]
