@@ -228,6 +228,7 @@ static void slot_poll_closed(uv_handle_t *h)
         slot->reappeared = false;
         if (iface_lookup(slot->ifc.name, &slot->ifc.info) < 0)
                 return;
+        log_debug("interface %s: created again while its old sockets closed; reopening now", slot->ifc.name);
         iface_reopen(e, slot, now);
         for (unsigned i = 0; i < e->ninst; i++)
                 if (e->inst[i].ifc == &slot->ifc)

@@ -296,6 +296,26 @@ def test_dynamic_interface_deleted_and_recreated_comes_back(lab, vigild):
     assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()[mark:]
 
 
+def test_dynamic_interface_deleted_and_recreated_in_one_netlink_batch_comes_back(lab, vigild):
+    """The worker is stopped while eth9 is deleted and created again, so it
+    reads both in one batch: it reopens once the old sockets are closed."""
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    add_eth9(lab, a)
+    da = Daemon(a, vigild, eth9_conf(True))
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    worker = da.pid("vrrp")
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        a.run("ip", "link", "del", "eth9")
+        add_eth9(lab, a)
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    assert instances(da)["VI_9"]["state"] == "MASTER", instances(da)
+    assert da.wait_log("interface eth9 appeared", 1), da.output()
+
+
 def test_interface_deleted_without_dynamic_interfaces_stays_in_fault(lab, vigild):
     """As keepalived without dynamic_interfaces: the instance goes FAULT
     when its interface is deleted and stays there when it is re-created;
