@@ -447,6 +447,29 @@ static void keep_demoted(struct sup *s, json_t *names)
         }
 }
 
+/* A reload that removes an instance forgets its demote (the worker does
+ * the same with its list): a later reload or a restarted worker must not
+ * start it demoted when it is configured again. */
+static void prune_demoted(struct sup *s, const struct conf *nc)
+{
+        const struct conf_vrrp_instance *ci;
+        char *copy, *save = NULL;
+        json_t *keep;
+
+        if (!s->demoted || !(copy = strdup(s->demoted + sizeof(VIGIL_DEMOTED_ENV))))
+                return;
+        keep = json_array();
+        for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+                CONF_FOREACH(ci, &nc->instances)
+                        if (!strcmp(ci->name, t)) {
+                                json_array_append_new(keep, json_string(t));
+                                break;
+                        }
+        free(copy);
+        keep_demoted(s, keep);
+        json_decref(keep);
+}
+
 static char **worker_env(const struct sup *s)
 {
         size_t n = 0;
@@ -802,6 +825,7 @@ static void reload(struct sup *s, struct client *cl, json_t *req)
                 leftovers_free(s->leftovers); /* the new addresses are the ones to clean up after a crash */
                 s->leftovers = leftovers_of(nc);
                 configure_metrics(s, nc->global.metrics_listen);
+                prune_demoted(s, nc);
                 conf_free(nc);
                 malloc_trim(0); /* a large file's parse leaves holes in the heap */
         } else {

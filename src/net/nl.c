@@ -274,10 +274,11 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 
         if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
                 addr_event(nlh, m);
-        } else if (nlh->nlmsg_type == RTM_NEWLINK) {
+        } else if (nlh->nlmsg_type == RTM_NEWLINK || nlh->nlmsg_type == RTM_DELLINK) {
                 const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
                 struct nl_event ev = {
-                        .kind = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING) ? NL_LINK_UP
+                        .kind = nlh->nlmsg_type == RTM_DELLINK                                 ? NL_LINK_DEL
+                                : (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING) ? NL_LINK_UP
                                                                                               : NL_LINK_DOWN,
                         .ifindex = ifi->ifi_index,
                 };

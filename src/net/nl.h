@@ -30,7 +30,8 @@ int nl_rule(struct nl *nl, bool add, const struct conf_rule *r);
 
 /* ---- monitor -------------------------------------------------------------- */
 
-enum nl_event_kind { NL_ADDR_NEW, NL_ADDR_DEL, NL_LINK_UP, NL_LINK_DOWN };
+/* NL_LINK_DEL: the interface is gone (RTM_DELLINK); its index will not come back. */
+enum nl_event_kind { NL_ADDR_NEW, NL_ADDR_DEL, NL_LINK_UP, NL_LINK_DOWN, NL_LINK_DEL };
 
 struct nl_event {
         enum nl_event_kind kind;

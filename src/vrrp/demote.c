@@ -74,6 +74,32 @@ int engine_demote(struct engine *e, const char *name, bool on)
         return found;
 }
 
+static bool configured(const struct conf *c, const char *name)
+{
+        const struct conf_vrrp_instance *ci;
+
+        CONF_FOREACH(ci, &c->instances)
+                if (!strcmp(ci->name, name))
+                        return true;
+        return false;
+}
+
+void engine_demoted_prune(struct engine *e)
+{
+        struct demote_list *l = &e->demoted;
+
+        if (!l->loaded)
+                load(l);
+        for (unsigned i = 0; i < l->n;) {
+                if (configured(e->conf, l->names[i])) {
+                        i++;
+                        continue;
+                }
+                log_info("(%s) is no longer configured; its demote is forgotten", l->names[i]);
+                set(l, l->names[i], false);
+        }
+}
+
 json_t *engine_demoted_json(const struct engine *e)
 {
         json_t *a = json_array();

@@ -21,6 +21,10 @@ bool engine_demoted_has(struct engine *e, const char *name);
 /* demote/promote an instance, or every member of a sync group: the FSM
  * and the list. Returns how many instances matched. */
 int engine_demote(struct engine *e, const char *name, bool on);
+/* Forget the demotes of instances the engine's configuration no longer
+ * has (after a reload, and at the start for an inherited list), so that
+ * one added back later starts as configured. */
+void engine_demoted_prune(struct engine *e);
 /* The list as a JSON array of names, for the supervisor. */
 json_t *engine_demoted_json(const struct engine *e);
 void engine_demoted_free(struct demote_list *l);

@@ -123,6 +123,38 @@ void vrrp_dump_data(const struct conf *conf, const struct vrrp_instance *inst, u
         dump_close(f, path);
 }
 
+/* The drops counted before an instance is known, under each instance of
+ * the interface. A section of the instance, not a block of its own:
+ * keepalived's readers (keepalived-exporter) attach every line to the
+ * last "VRRP Instance:" and skip the sections they do not know. */
+static void stats_iface(FILE *f, const struct vrrp_iface *ifc)
+{
+        static const struct {
+                enum vrrp_decode_result r;
+                const char *label;
+        } decode[] = {
+                { VRRP_DEC_TOO_SHORT, "Too Short" },
+                { VRRP_DEC_BAD_VERSION, "Version" },
+                { VRRP_DEC_BAD_TYPE, "Invalid Type" },
+                { VRRP_DEC_BAD_LENGTH, "Length" },
+                { VRRP_DEC_BAD_CHECKSUM, "Checksum" },
+                { VRRP_DEC_BAD_INTERVAL, "Advertisement Interval" },
+        };
+
+        fprintf(f, "  Interface %s Packet Errors:\n", ifc->name);
+        for (size_t k = 0; k < sizeof(decode) / sizeof(decode[0]); k++)
+                fprintf(f, "    %s: %llu\n", decode[k].label, (unsigned long long)ifc->rx_errors[decode[k].r]);
+        fprintf(f, "    IP Header: %llu\n    Authentication Header: %llu\n    Unknown VRID: %llu\n",
+                (unsigned long long)ifc->rx_bad_ip, (unsigned long long)ifc->rx_bad_ah,
+                (unsigned long long)ifc->rx_unknown_vrid);
+}
+
+static void clear_iface(struct vrrp_iface *ifc)
+{
+        memset(ifc->rx_errors, 0, sizeof(ifc->rx_errors));
+        ifc->rx_bad_ip = ifc->rx_bad_ah = ifc->rx_unknown_vrid = 0;
+}
+
 void vrrp_dump_stats(struct vrrp_instance *inst, unsigned n, bool clear)
 {
         char path[4096];
@@ -149,11 +181,14 @@ void vrrp_dump_stats(struct vrrp_instance *inst, unsigned n, bool clear)
                         (unsigned long long)(s->drops[DROP_AUTH] + s->drops[DROP_AH_REPLAY]));
                 fprintf(f, "  Priority Zero:\n    Received: %llu\n    Sent: %llu\n", (unsigned long long)s->prio0_rx,
                         (unsigned long long)s->prio0_tx);
+                stats_iface(f, inst[i].ifc);
         }
         dump_close(f, path);
         if (clear)
-                for (unsigned i = 0; i < n; i++)
+                for (unsigned i = 0; i < n; i++) {
                         memset(&inst[i].st, 0, sizeof(inst[i].st));
+                        clear_iface(inst[i].ifc);
+                }
 }
 
 static json_t *json_v1(const struct vrrp_instance *vi)

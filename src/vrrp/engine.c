@@ -179,6 +179,7 @@ static bool setup_fault(const struct vrrp_instance *vi)
 }
 
 static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot);
+static void vmac_slot_closed(uv_handle_t *h);
 
 /* The interface's facts changed (it appeared, or got an address): the
  * instances on it that had no source address may have one now. */
@@ -193,19 +194,128 @@ static void refresh_sources(struct engine *e, struct iface_slot *slot, int64_t n
         }
 }
 
+/* The link fault of an instance follows its interface (dont_track_primary: never). */
+static void link_fault(struct vrrp_instance *vi, int64_t now, bool down)
+{
+        if (vi->c->dont_track_primary)
+                return;
+        if (down != !!(vi->faults & VRRP_FAULT_LINK))
+                log_info("(%s) interface %s is %s", vi->c->name, vi->ifc->name, down ? "down" : "up");
+        vrrp_instance_set_fault(vi, now, VRRP_FAULT_LINK, down);
+}
+
+/* dynamic_interfaces: an interface its instances wait for exists (again). */
+static void iface_reopen(struct engine *e, struct iface_slot *slot, int64_t now)
+{
+        slot->missing = false;
+        log_info("interface %s appeared (index %d)", slot->ifc.name, slot->ifc.info.ifindex);
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (e->inst[i].ifc == &slot->ifc && open_on_iface(e, &e->inst[i], slot) < 0)
+                        vrrp_instance_set_fault(&e->inst[i], now, VRRP_FAULT_SETUP, true);
+        refresh_sources(e, slot, now);
+}
+
+/* The last poll handle of a deleted interface is closed: if the interface
+ * came back meanwhile (deleted and created in one netlink batch), reopen
+ * now; a handle cannot be initialised again while it is closing. */
+static void slot_poll_closed(uv_handle_t *h)
+{
+        struct iface_slot *slot = h->data;
+        struct engine *e = slot->eng;
+        int64_t now = mono_usec();
+
+        if (--slot->closing || !slot->reappeared || e->shutdown_until)
+                return;
+        slot->reappeared = false;
+        if (iface_lookup(slot->ifc.name, &slot->ifc.info) < 0)
+                return;
+        log_debug("interface %s: created again while its old sockets closed; reopening now", slot->ifc.name);
+        iface_reopen(e, slot, now);
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (e->inst[i].ifc == &slot->ifc)
+                        link_fault(&e->inst[i], now, !slot->ifc.info.up);
+        engine_rearm(e);
+}
+
+/* What belongs to the deleted ifindex: the shared sockets and the VMACs
+ * (the kernel deleted the macvlans with their lower device). */
+static void iface_close(struct engine *e, struct iface_slot *slot)
+{
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                if (vi->ifc != &slot->ifc)
+                        continue;
+                if (vi->vmac_slot) {
+                        uv_close((uv_handle_t *)&vi->vmac_slot->poll, vmac_slot_closed);
+                        vi->vmac_slot = NULL;
+                }
+                vrrp_instance_vmac_down(vi);
+        }
+        for (int f = 0; f < 3; f++) {
+                if (slot->ifc.sock[f].fd < 0)
+                        continue;
+                slot->closing++;
+                uv_close((uv_handle_t *)&slot->poll[f], slot_poll_closed);
+                vrrp_sock_close(&slot->ifc.sock[f]);
+        }
+        for (int f = 0; f < 2; f++)
+                garp_close(&slot->ifc.garp[f]);
+}
+
+/* Its instances go FAULT and release their addresses, as on link down.
+ * With dynamic_interfaces the slot waits for the name to appear again (a
+ * new ifindex); without, it stays as it is, and so do they, as keepalived's. */
+static void iface_slot_deleted(struct engine *e, struct iface_slot *slot, int64_t now)
+{
+        bool dynamic = e->conf->global.dynamic_interfaces;
+
+        if (dynamic)
+                log_warn("interface %s was deleted; its instances stay in FAULT until it is created again "
+                         "(dynamic_interfaces)", slot->ifc.name);
+        else
+                log_warn("interface %s was deleted; without dynamic_interfaces its instances stay in FAULT, "
+                         "even if it is created again", slot->ifc.name);
+        slot->ifc.info.up = false;
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (e->inst[i].ifc == &slot->ifc)
+                        link_fault(&e->inst[i], now, true);
+        if (!dynamic)
+                return;
+        iface_close(e, slot);
+        slot->missing = true;
+        memset(&slot->ifc.info, 0, sizeof(slot->ifc.info));
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                if (vi->ifc != &slot->ifc)
+                        continue;
+                vrrp_instance_pick_source(vi); /* the new interface may have another address */
+                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, setup_fault(vi));
+        }
+}
+
+static void iface_deleted(struct engine *e, const struct nl_event *ev, int64_t now)
+{
+        for (unsigned k = 0; k < e->nifaces; k++)
+                if (!e->ifaces[k]->missing && e->ifaces[k]->ifc.info.ifindex == ev->ifindex)
+                        iface_slot_deleted(e, e->ifaces[k], now);
+}
+
 /* dynamic_interfaces: an interface its instances wait for now exists. */
 static void iface_appeared(struct engine *e, const struct nl_event *ev, int64_t now)
 {
         for (unsigned k = 0; k < e->nifaces; k++) {
                 struct iface_slot *slot = e->ifaces[k];
-                if (!slot->missing || strcmp(slot->ifc.name, ev->ifname) || iface_lookup(ev->ifname, &slot->ifc.info) < 0)
+                if (strcmp(slot->ifc.name, ev->ifname))
                         continue;
-                slot->missing = false;
-                log_info("interface %s appeared (index %d)", slot->ifc.name, slot->ifc.info.ifindex);
-                for (unsigned i = 0; i < e->ninst; i++)
-                        if (e->inst[i].ifc == &slot->ifc && open_on_iface(e, &e->inst[i], slot) < 0)
-                                vrrp_instance_set_fault(&e->inst[i], now, VRRP_FAULT_SETUP, true);
-                refresh_sources(e, slot, now);
+                /* the name under a new index: its deletion was lost (the monitor's buffer overran) */
+                if (!slot->missing && slot->ifc.info.ifindex != ev->ifindex && e->conf->global.dynamic_interfaces)
+                        iface_slot_deleted(e, slot, now);
+                if (!slot->missing)
+                        continue;
+                if (slot->closing)
+                        slot->reappeared = true; /* slot_poll_closed reopens */
+                else if (iface_lookup(ev->ifname, &slot->ifc.info) == 0)
+                        iface_reopen(e, slot, now);
         }
 }
 
@@ -225,10 +335,16 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
 {
         struct engine *e = ctx;
         int64_t now = mono_usec();
+        bool link = ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN;
 
-        if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
+        if (ev->kind == NL_LINK_DEL) {
+                iface_deleted(e, ev, now);
+                trackers_link_event(e->trackers, ev->ifindex, false);
+                return;
+        }
+        if (link)
                 log_link_change(e, ev);
-        if ((ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN) && ev->ifname[0])
+        if (link && ev->ifname[0])
                 iface_appeared(e, ev, now);
         else if (ev->kind == NL_ADDR_NEW)
                 iface_address_added(e, ev, now);
@@ -246,16 +362,12 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                         log_info("(%s) virtual address %s was removed; forcing a new election", vi->c->name,
                                  conf_ip_str(&ev->addr, s, sizeof(s)));
                         vrrp_fsm_address_deleted(&vi->fsm, now, &acts);
-                } else if ((ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN) && ev->ifindex == vi->ifc->info.ifindex &&
-                           !vi->c->dont_track_primary) {
-                        bool down = ev->kind == NL_LINK_DOWN;
-                        if (down != !!(vi->faults & VRRP_FAULT_LINK))
-                                log_info("(%s) interface %s is %s", vi->c->name, vi->ifc->name, down ? "down" : "up");
-                        vrrp_instance_set_fault(vi, now, VRRP_FAULT_LINK, down);
+                } else if (link && ev->ifindex == vi->ifc->info.ifindex) {
+                        link_fault(vi, now, ev->kind == NL_LINK_DOWN);
                 }
                 vrrp_instance_apply(vi, now, &acts);
         }
-        if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
+        if (link)
                 trackers_link_event(e->trackers, ev->ifindex, ev->kind == NL_LINK_UP);
 }
 
@@ -445,6 +557,7 @@ static int setup_instances(struct engine *e)
         e->inst = calloc(e->conf->instances.count ? e->conf->instances.count : 1, sizeof(*e->inst));
         if (!e->inst)
                 return -ENOMEM;
+        engine_demoted_prune(e); /* the inherited list may name instances a reload removed */
         CONF_FOREACH(ci, &e->conf->instances) {
                 r = engine_open_instance(e, &e->inst[i], ci);
                 e->ninst = ++i;

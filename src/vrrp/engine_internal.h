@@ -25,7 +25,9 @@ struct iface_slot {
         uv_poll_t poll[3];   /* as ifc.sock */
         struct engine *eng;
         int fam;
-        bool missing;        /* dynamic_interfaces: does not exist yet; no sockets */
+        bool missing;        /* dynamic_interfaces: does not exist (yet, or any more); no sockets */
+        unsigned closing;    /* poll handles of a deleted interface not yet closed */
+        bool reappeared;     /* ... and the interface is back: reopen once they are */
 };
 
 /* Adverts that arrive on an instance's macvlan. */

@@ -197,6 +197,7 @@ int engine_reload(struct engine *e, struct conf *nc, struct reload_plan *ret_pla
                 engine_static_addresses(e, nc, true);
         }
         e->conf = nc;
+        engine_demoted_prune(e); /* before build(): a removed instance added back later starts undemoted */
         e->trackers = engine_new_trackers(e);
         ni = build(e, nc, &plan);
         free(e->inst);

@@ -302,6 +302,57 @@ def test_dump_files_on_usr1_usr2_and_json(lab, vigild, tmp_path):
     assert js[0]["stats"]["become_master"] == 1 and js[0]["stats"]["advert_sent"] >= 1
 
 
+IFACE_STATS = ("Too Short", "Version", "Invalid Type", "Length", "Checksum", "Advertisement Interval",
+               "IP Header", "Authentication Header", "Unknown VRID")
+
+
+def stats_section(text, title):
+    """{label: value} of one "  TITLE:" section of keepalived.stats."""
+    lines = text.splitlines()
+    i = lines.index(f"  {title}:")
+    out = {}
+    for line in lines[i + 1:]:
+        if not line.startswith("    "):
+            break
+        key, val = line.strip().rsplit(": ", 1)
+        out[key] = int(val)
+    return out
+
+
+def test_stats_file_shows_every_interface_drop_counter(lab, vigild, tmp_path):
+    """SIGUSR2: each instance's block carries the drop counters of its
+    interface (bad checksum, unknown VRID, ...), in keepalived's style;
+    STATS_CLEAR zeroes them with the rest."""
+    from test_diagnosis import inject
+    a, _, c = lab.hosts
+    d = Daemon(a, vigild, instance(prio=150), env={"TMPDIR": str(tmp_path)})
+    assert wait_for(lambda: has_addr(a, VIP), 3), d.output()
+    inject(c, prio=200, bad_checksum=True)
+    inject(c, vrid=99, prio=200)
+    inject(c, vrid=99, prio=200)
+    f = tmp_path / "keepalived.stats"
+    main = d.pid("main")
+
+    def dumped(sig):
+        if f.exists():
+            f.unlink()
+        os.kill(main, sig)
+        assert wait_for(f.exists, 3), d.output()
+        return f.read_text()
+    assert wait_for(lambda: stats_section(dumped(signal.SIGUSR2), "Interface eth0 Packet Errors")
+                    .get("Unknown VRID") == 2, 3), f.read_text()
+    text = f.read_text()
+    section = stats_section(text, "Interface eth0 Packet Errors")
+    assert list(section) == list(IFACE_STATS), text
+    assert section["Checksum"] == 1 and section["Unknown VRID"] == 2, text
+    assert all(section[k] == 0 for k in IFACE_STATS if k not in ("Checksum", "Unknown VRID")), text
+    # the instance's own sections are as keepalived writes them, before it
+    assert text.index("  Priority Zero:\n") < text.index("  Interface eth0 Packet Errors:\n")
+    clear = int(subprocess.run([vigild, "--signum=STATS_CLEAR"], capture_output=True, text=True).stdout)
+    assert stats_section(dumped(clear), "Interface eth0 Packet Errors")["Checksum"] == 1
+    assert stats_section(dumped(signal.SIGUSR2), "Interface eth0 Packet Errors") == dict.fromkeys(IFACE_STATS, 0)
+
+
 def notify_socket(tmp_path):
     """A datagram socket standing in for systemd's NOTIFY_SOCKET."""
     path = str(tmp_path / "notify")

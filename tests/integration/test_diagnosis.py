@@ -5,6 +5,7 @@ counters reach status and metrics, and a worker whose supervisor was
 SIGKILLed says so before it releases its VIPs."""
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -215,3 +216,93 @@ def test_graceful_stop_is_not_a_lost_supervisor(lab, vigild):
     assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
     d.stop()
     assert "Stopping (signal 15)" in d.output() and "is gone" not in d.output(), d.output()
+
+
+# ---- the docs name what the code emits ---------------------------------------------------
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def source(path):
+    with open(os.path.join(ROOT, path)) as f:
+        return f.read()
+
+
+def docs():
+    return source("doc/operations.md") + source("doc/tracking-and-notify.md")
+
+
+def test_docs_name_every_metric_and_drop_reason_in_the_source():
+    """Every metric name metrics.c can emit, and every drop reason a
+    metric's `reason` label can carry, is in doc/operations.md (no root,
+    no daemon: it reads the source)."""
+    ops = source("doc/operations.md")
+    names = set(re.findall(r'"((?:keepalived|vigil)_[a-z0-9_]+)', source("src/daemon/metrics.c")))
+    assert len(names) > 20, names
+    assert [n for n in sorted(names) if f"`{n}`" not in ops] == []
+    reasons = set(re.findall(r'\[DROP_[A-Z_]+\] = "([a-z_]+)"', source("src/vrrp/instance.c")))
+    reasons |= set(re.findall(r'\[VRRP_DEC_[A-Z_]+\] = "([a-z_]+)"', source("src/vrrp/packet.c"))) - {"ok"}
+    reasons |= set(re.findall(r'json_object_set_new\(c, "([a-z_]+)"', source("src/vrrp/status.c")))
+    assert {"bad_checksum", "unknown_vrid", "auth_failure", "bad_ah"} <= reasons, reasons
+    assert [r for r in sorted(reasons) if f"`{r}`" not in ops] == []
+
+
+# Fixed parts of the log lines operators grep for: each must be in the
+# source (a format string) and in the docs.
+LOG_LINES = (
+    "Entering MASTER STATE", "Entering FAULT STATE", "Receive advertisement timeout (Master_Down timer expired)",
+    "Master received advert from", "with higher priority", "with same priority",
+    "but higher IP address than ours", "Received advert from", "with lower priority",
+    ", forcing new election", "Backup received priority 0 advertisement", "Master received priority 0 message",
+    "fault cleared", "no master for Master_Down_Interval; taking over although demoted",
+    "by the operator", "still demoted by the operator", "is no longer configured; its demote is forgotten",
+    "virtual address", "was removed; forcing a new election", "Changing effective priority from",
+    "failed (exited with status", "exited due to signal", "could not be started", "timed_out",
+    "now returning", "is already running, expect idle - skipping run", "Disabling track script",
+    "Tracked interface", "Tracked file", "Track process", "running, quorum", "Netlink reports",
+    "another member of sync group", "no source address on the interface", "no unicast peer",
+    "going MASTER with its sync group", "leaving MASTER with its sync group",
+    "auth, expecting", "received an invalid passwd!", "advertisement interval mismatch mine=",
+    "invalid TTL/HL. Received", "Expected %sicast packet but received %sicast packet",
+    "advert from an address not in unicast_peer", "Received AH header but auth type not AH",
+    "No AH header but auth type is AH", "IPSEC-AH : invalid IPSEC HMAC-MD5 value",
+    "IPSEC-AH : malformed AH header or SPI", "vrrp packet too short, length",
+    "does not match its address count", "advertisement interval 0 is invalid", "bad IP header",
+    "more from %s in the last %lld s", "further new ones are summarised together",
+    "more dropped adverts from other senders in the last", "daemon is already running",
+    "is locked by another vigild", "is gone; stopping", "Stopping (signal", "VRRP worker started (pid",
+    "has errors; the running configuration stays", "was deleted; its instances stay in FAULT until it is created again",
+    "was deleted; without dynamic_interfaces its instances stay in FAULT", "appeared (index",
+)
+
+
+def test_docs_list_the_log_lines_the_source_writes():
+    """Each line of LOG_LINES is written by the source and listed in
+    doc/operations.md or doc/tracking-and-notify.md (the parts between
+    the format's conversions, with the doc's line wrapping undone)."""
+    src = "".join(source(os.path.join(d, f)) for d in ("src/vrrp", "src/daemon")
+                  for f in os.listdir(os.path.join(ROOT, d)) if f.endswith(".c"))
+    src = re.sub(r'"\s*\n\s*"', "", src)  # C string literals continued on the next line
+    text = re.sub(r"\s+", " ", docs())
+    assert [line for line in LOG_LINES if line not in src] == []
+    parts = {line: [p for p in re.split(r"%(?:ll|l|z)?[sdu]", line) if p.strip()] for line in LOG_LINES}
+    assert [line for line in LOG_LINES if not all(p in text for p in parts[line])] == []
+
+
+def test_docs_name_every_metric_a_scrape_shows(lab, vigild):
+    """A scrape of a daemon with a script tracker: every metric family it
+    serves and every `reason` label value is in doc/operations.md."""
+    a, _, _ = lab.hosts
+    conf = ("global_defs {\n  metrics_listen 127.0.0.1:9165\n}\n"
+            'vrrp_script chk {\n  script "/bin/true"\n  interval 1\n}\n'
+            + instance(prio=150, extra="  track_script {\n    chk\n  }\n"))
+    d = Quiet(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
+    text = metrics(a, 9165)
+    families = set(re.findall(r"^# TYPE (\S+) ", text, re.M))
+    assert {"vigil_vrrp_interface_drops_total", "vigil_script_runs_total", "keepalived_vrrp_state"} <= families
+    reasons = set(re.findall(r'reason="([a-z_]+)"', text))
+    assert {"bad_checksum", "unknown_vrid", "auth_type_mismatch"} <= reasons, text
+    ops = source("doc/operations.md")
+    assert [f for f in sorted(families) if f"`{f}`" not in ops] == []
+    assert [r for r in sorted(reasons) if f"`{r}`" not in ops] == []

@@ -249,3 +249,151 @@ def test_dynamic_interface_that_appears_later_comes_up(lab, vigild):
     assert vi["state"] == "MASTER" and vi["interface"] == "eth9", vi
     assert "(VI_9) Entering BACKUP STATE" in da.output()
     assert has_addr(a, VIP)
+
+
+def add_eth9(lab, host, addr="10.231.9.1/24"):
+    """eth9 in host: a veth to the switch's bridge, with an address, up."""
+    sw = lab.switch
+    run("ip", "-n", sw, "link", "add", "p9", "type", "veth", "peer", "name", "eth9", "netns", host.name)
+    run("ip", "-n", sw, "link", "set", "p9", "master", "br0", "up")
+    host.run("ip", "addr", "add", addr, "dev", "eth9")
+    host.run("ip", "link", "set", "eth9", "up")
+
+
+def eth9_conf(dynamic):
+    return (("global_defs {\n  dynamic_interfaces\n}\n" if dynamic else "") + instance(prio=150) +
+            instance(name="VI_9", vrid=59, prio=150, vips=("10.231.9.100/24",), iface="eth9"))
+
+
+def test_dynamic_interface_deleted_and_recreated_comes_back(lab, vigild):
+    """dynamic_interfaces: the MASTER's eth9 is deleted: VI_9 goes FAULT
+    and its VIP is gone; eth9 is created again (a new ifindex) with its
+    address: VI_9 is MASTER again with the VIP, and VI_1 never noticed."""
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    add_eth9(lab, a)
+    da = Daemon(a, vigild, eth9_conf(True))
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9") and has_addr(a, VIP), 5), da.output()
+    old_index = a.run("cat", "/sys/class/net/eth9/ifindex").stdout.strip()
+    mark = len(da.output())
+    a.run("ip", "link", "del", "eth9")
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "FAULT", 3), da.output()[mark:]
+    assert da.wait_log("interface eth9 was deleted", 2), da.output()[mark:]
+    assert not a.run("ip", "-o", "addr", "show", "to", vip9, check=False).stdout.strip()
+    add_eth9(lab, a)
+    assert a.run("cat", "/sys/class/net/eth9/ifindex").stdout.strip() != old_index
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()[mark:]
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "MASTER", 2), instances(da)
+    log = da.output()[mark:]
+    assert "interface eth9 appeared" in log, log
+    assert "(VI_9) Entering MASTER STATE" in log, log
+    assert "(VI_1)" not in log, log  # the other interface's instance was left alone
+    assert instances(da)["VI_1"]["state"] == "MASTER" and has_addr(a, VIP)
+    # and again: a second deletion and re-creation works as the first
+    a.run("ip", "link", "del", "eth9")
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "FAULT", 3), da.output()[mark:]
+    add_eth9(lab, a)
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()[mark:]
+
+
+def test_dynamic_interface_deleted_and_recreated_in_one_netlink_batch_comes_back(lab, vigild):
+    """The worker is stopped while eth9 is deleted and created again, so it
+    reads both in one batch: it reopens once the old sockets are closed."""
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    add_eth9(lab, a)
+    da = Daemon(a, vigild, eth9_conf(True))
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    worker = da.pid("vrrp")
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        a.run("ip", "link", "del", "eth9")
+        add_eth9(lab, a)
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    assert instances(da)["VI_9"]["state"] == "MASTER", instances(da)
+    assert da.wait_log("interface eth9 appeared", 1), da.output()
+
+
+def test_interface_deleted_without_dynamic_interfaces_stays_in_fault(lab, vigild):
+    """As keepalived without dynamic_interfaces: the instance goes FAULT
+    when its interface is deleted and stays there when it is re-created;
+    the log says why."""
+    a, _, _ = lab.hosts
+    vip9 = "10.231.9.100"
+    add_eth9(lab, a)
+    da = Daemon(a, vigild, eth9_conf(False))
+    assert wait_for(lambda: has_addr(a, vip9, dev="eth9"), 5), da.output()
+    a.run("ip", "link", "del", "eth9")
+    assert wait_for(lambda: instances(da)["VI_9"]["state"] == "FAULT", 3), da.output()
+    assert da.wait_log("interface eth9 was deleted; without dynamic_interfaces", 2), da.output()
+    add_eth9(lab, a)
+    assert not wait_for(lambda: has_addr(a, vip9, dev="eth9"), 1.5), da.output()
+    assert instances(da)["VI_9"]["state"] == "FAULT"
+    assert instances(da)["VI_1"]["state"] == "MASTER" and has_addr(a, VIP)
+
+
+def two_instances(prio, with_vi2=True):
+    """VI_1 (VIP) and VI_2 (VIP2), no sync group."""
+    return instance(name="VI_1", vrid=51, prio=prio) + (
+        instance(name="VI_2", vrid=52, prio=prio, vips=(VIP2 + "/24",)) if with_vi2 else "")
+
+
+def test_reload_that_removes_a_demoted_instance_forgets_the_demote(lab, vigild):
+    """VI_2 demoted on A (150) yields to B (100); a reload removes VI_2, a
+    later one adds it back: it starts as configured, not demoted, and takes
+    the VIP back from B. Worker restarts, in between and after, do not
+    bring the demote back (the supervisor's copy forgot it too)."""
+    a, b, _ = lab.hosts
+    da = Daemon(a, vigild, two_instances(150))
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    db = Daemon(b, vigild, two_instances(100))
+    assert db.wait_log("(VI_2) Entering BACKUP STATE"), db.output()
+    da.ctl("demote", "VI_2")
+    assert wait_for(lambda: has_addr(b, VIP2) and not has_addr(a, VIP2), 3), db.output()
+    with open(da.conf, "w") as f:
+        f.write(two_instances(150, with_vi2=False))
+    da.ctl("reload")
+    assert da.wait_log("Reloaded: 1 kept, 0 updated in place, 0 restarted, 0 added, 1 removed", 3), da.output()
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert wait_for(lambda: list(instances(da)) == ["VI_1"], 3), da.output()
+    mark = len(da.output())
+    with open(da.conf, "w") as f:
+        f.write(two_instances(150))
+    da.ctl("reload")
+    assert da.wait_log("1 added, 0 removed", 3), da.output()[mark:]
+    assert wait_for(lambda: has_addr(a, VIP2), 3), da.output()[mark:]
+    assert "still demoted" not in da.output()[mark:]
+    vi2 = instances(da)["VI_2"]
+    assert vi2["demoted"] is False and vi2["state"] == "MASTER", vi2
+    assert wait_for(lambda: not has_addr(b, VIP2), 3), db.output()
+    # the next worker gets the supervisor's list: VI_2 is not on it
+    old = da.pid("vrrp")
+    os.kill(old, signal.SIGKILL)
+    assert wait_for(lambda: da.pid("vrrp") not in (None, old), 3), da.output()
+    assert wait_for(lambda: len(instances(da)) == 2, 3), da.output()
+    assert instances(da)["VI_2"]["demoted"] is False, instances(da)["VI_2"]
+    assert "still demoted" not in da.output()[mark:]
+
+
+def test_reload_that_removes_a_demoted_instance_forgets_it_in_the_worker(lab, vigild):
+    """The same without a worker restart: the worker's own list forgets
+    the removed instance."""
+    a, b, _ = lab.hosts
+    da = Daemon(a, vigild, two_instances(150))
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 3), da.output()
+    db = Daemon(b, vigild, two_instances(100))
+    assert db.wait_log("(VI_2) Entering BACKUP STATE"), db.output()
+    da.ctl("demote", "VI_2")
+    assert wait_for(lambda: has_addr(b, VIP2) and not has_addr(a, VIP2), 3), db.output()
+    for text, done in ((two_instances(150, with_vi2=False), "0 added, 1 removed"),
+                       (two_instances(150), "1 added, 0 removed")):
+        with open(da.conf, "w") as f:
+            f.write(text)
+        da.ctl("reload")
+        assert da.wait_log(done, 3), da.output()
+    assert wait_for(lambda: has_addr(a, VIP2), 3), da.output()
+    assert instances(da)["VI_2"]["demoted"] is False, instances(da)["VI_2"]
