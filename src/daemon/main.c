@@ -27,6 +27,7 @@
 #include "vigil-config.h"
 
 #define EXIT_CONFIG_CANNOT_RUN 4
+#define EXIT_CONFIG_ERRORS 5
 
 struct options {
         const char *config_file;
@@ -457,9 +458,13 @@ static struct conf *load_for_run(const struct options *o, int *ret_rc)
         diag_list_init(&diags);
         c = load_checked(o, &diags);
         log_diags(&diags);
-        rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
-        if (c && !diag_blocks_start(&diags))
-                rc = 0; /* scripts disabled or run unchecked: keepalived's start runs too */
+        /* a refused start is 4 (unreadable file) or 5, never -t's 6: the
+         * unit's RestartPreventExitStatus must stop the restart loop; a
+         * start with scripts disabled or run unchecked runs, as keepalived's */
+        if (!c || diag_has_class(&diags, DIAG_ERROR, DIAG_UNREADABLE))
+                rc = EXIT_CONFIG_CANNOT_RUN;
+        else
+                rc = diag_blocks_start(&diags) ? EXIT_CONFIG_ERRORS : 0;
         diag_list_free(&diags);
         if (rc != 0) {
                 log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", o->config_file);
