@@ -141,8 +141,11 @@ static json_t *fault_reasons(const struct vrrp_instance *vi)
                 json_array_append_new(a, reason("sync_group", vi->c->sync_group,
                                                 json_string("another member is in FAULT"), "fault"));
         if (vi->faults & VRRP_FAULT_SETUP)
-                json_array_append_new(a, reason("setup", vi->c->name,
-                                                json_string("no source address, or unicast without a peer"),
+                json_array_append_new(a, reason("setup", vi->missing_dev[0] ? vi->missing_dev : vi->c->name,
+                                                json_string(vi->missing_dev[0] ? "interface of a virtual_ipaddress "
+                                                                              "does not exist"
+                                                                            : "no source address, or unicast "
+                                                                              "without a peer"),
                                                 "fault"));
         return a;
 }

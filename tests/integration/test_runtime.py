@@ -249,3 +249,28 @@ def test_dynamic_interface_that_appears_later_comes_up(lab, vigild):
     assert vi["state"] == "MASTER" and vi["interface"] == "eth9", vi
     assert "(VI_9) Entering BACKUP STATE" in da.output()
     assert has_addr(a, VIP)
+
+
+def test_dynamic_interfaces_vip_dev_missing_holds_fault_until_it_appears(lab, vigild):
+    """dynamic_interfaces and a VIP whose dev does not exist: keepalived's -t
+    accepts it (0), so the start runs, but the instance holds in FAULT (it
+    cannot hold that address) instead of going MASTER and failing to add it;
+    when the interface appears the instance runs and adds the VIP there."""
+    a, _, _ = lab.hosts
+    vip7 = "10.231.7.100"
+    conf = "global_defs {\n  dynamic_interfaces\n}\n" + instance(prio=150, vips=(f"{vip7}/24 dev dyn7",))
+    da = Daemon(a, vigild, conf)
+
+    def state():
+        r = da.ctl("status", "--json", check=False)
+        return json.loads(r.stdout)["status"]["instances"][0]["state"] if r.returncode == 0 else None
+    assert wait_for(lambda: state() == "FAULT", 5), da.output()
+    vi = instances(da)["VI_1"]
+    assert any(r.get("name") == "dyn7" for r in vi.get("fault_reasons", [])), vi
+    assert not wait_for(lambda: "Entering MASTER STATE" in da.output(), 1.0), da.output()
+    assert "cannot add" not in da.output()
+    run("ip", "-n", lab.switch, "link", "add", "p7", "type", "veth", "peer", "name", "dyn7", "netns", a.name)
+    a.run("ip", "link", "set", "dyn7", "up")
+    assert wait_for(lambda: has_addr(a, vip7, dev="dyn7"), 5), da.output()
+    assert instances(da)["VI_1"]["state"] == "MASTER"
+    assert "cannot add" not in da.output()
