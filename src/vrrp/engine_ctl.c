@@ -73,6 +73,32 @@ static int demote(struct engine *e, const char *name, bool on)
         return found;
 }
 
+/* A sync group's members move together: one member demoted alone hands
+ * over, and the group pulls it back as master ("taking over although
+ * demoted") within an advert. The group is the unit to demote. */
+static const char *group_of_member(const struct engine *e, const char *name)
+{
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (!strcmp(e->inst[i].c->name, name))
+                        return e->inst[i].c->sync_group;
+        return NULL;
+}
+
+static json_t *reply_demote(struct engine *e, json_t *id, const char *name, bool on)
+{
+        const char *group = name ? group_of_member(e, name) : NULL;
+        int n = name && !group ? demote(e, name, on) : 0;
+        json_t *reply = json_pack("{s:O,s:b}", "reply", id ? id : json_null(), "ok", n > 0);
+
+        if (group)
+                json_object_set_new(reply, "error", json_sprintf("%s is in sync group %s; %s the group", name, group,
+                                                                 on ? "demote" : "promote"));
+        else if (!n)
+                json_object_set_new(reply, "error",
+                                    json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'", name ? name : ""));
+        return reply;
+}
+
 static json_t *reply_plan(json_t *id, bool check, const struct reload_plan *plan)
 {
         json_t *out = reload_plan_json(plan);
@@ -132,13 +158,8 @@ static void on_command(void *ctx, struct ipc *ch, json_t *msg)
                 reply = json_pack("{s:O,s:b,s:o}", "reply", id ? id : json_null(), "ok", 1, "status",
                                   vrrp_status(e->inst, e->ninst, e->events));
         } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
-                const char *name = json_string_value(json_object_get(msg, "name"));
-                int n = name ? demote(e, name, !strcmp(cmd, "demote")) : 0;
-                reply = json_pack("{s:O,s:b}", "reply", id ? id : json_null(), "ok", n > 0);
-                if (!n)
-                        json_object_set_new(reply, "error",
-                                            json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'",
-                                                         name ? name : ""));
+                reply = reply_demote(e, id, json_string_value(json_object_get(msg, "name")),
+                                     !strcmp(cmd, "demote"));
         } else if (!strcmp(cmd, "reload")) {
                 reply = reload(e, id, json_is_true(json_object_get(msg, "check")));
         } else {
