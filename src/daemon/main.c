@@ -370,7 +370,7 @@ static int lock_pid_files(const char *main_path, const char *vrrp_path, struct p
         for (int i = 0; i < 2; i++) {
                 int r = pidfile_lock(paths[i], pf[i]);
                 if (r == -EWOULDBLOCK) {
-                        log_err("daemon is already running (%s is locked by another vigild)", paths[i]);
+                        log_info("daemon is already running (%s is locked by another vigild)", paths[i]);
                         if (i)
                                 pidfile_release(pf[0]);
                         return 1;
@@ -523,13 +523,15 @@ static int run(const struct options *o, char **argv)
                 log_err("the health checker (-C) is not in this build yet; nothing to run");
                 return EXIT_CONFIG_CANNOT_RUN;
         }
-        c = load_for_run(o, &rc);
-        if (!c)
-                return rc;
-        /* keepalived exits 0 when it finds itself already running */
-        if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf)) {
-                conf_free(c);
+        /* keepalived looks for a running daemon before it reads the file, and
+         * exits 0 when it finds one: no warning of the file, whatever is in it */
+        if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf))
                 return 0;
+        c = load_for_run(o, &rc);
+        if (!c) {
+                pidfile_release(&vrrp_pf);
+                pidfile_release(&main_pf);
+                return rc;
         }
         if (!o->dont_fork && daemon(0, 0) < 0) {
                 log_err("cannot daemonise: %s", strerror(errno));

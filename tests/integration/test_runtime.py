@@ -274,3 +274,27 @@ def test_dynamic_interfaces_vip_dev_missing_holds_fault_until_it_appears(lab, vi
     assert wait_for(lambda: has_addr(a, vip7, dev="dyn7"), 5), da.output()
     assert instances(da)["VI_1"]["state"] == "MASTER"
     assert "cannot add" not in da.output()
+
+
+def test_second_start_reports_the_running_daemon_before_reading_the_file(lab, vigild, tmp_path):
+    """keepalived checks for a running daemon before it parses: a second start
+    with a file full of errors and warnings says 'daemon is already running'
+    and exits 0, without a word about the file, and the first keeps its pid
+    files."""
+    a, _, _ = lab.hosts
+    da = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    assert wait_for(lambda: da.pid("vrrp"), 2), da.output()
+    before = files_of(da)
+    bad = tmp_path / "bad.conf"
+    bad.write_text("global_defs {\n  vrrp_garp_interval 0\n}\n" + instance(prio=300) + "frobnicate {\n}\n")
+    p = subprocess.run(["ip", "netns", "exec", a.name, vigild, "-n", "-l", "-f", str(bad),
+                        "-p", os.path.join(da.dir, "main.pid"), "-r", os.path.join(da.dir, "vrrp.pid"),
+                        "-c", os.path.join(da.dir, "check.pid"), "--control-socket", da.socket],
+                       capture_output=True, text=True, timeout=10)
+    out = p.stdout + p.stderr
+    assert p.returncode == 0, out
+    assert "daemon is already running" in out, out
+    assert "warning" not in out and "error" not in out and "not starting" not in out, out
+    assert files_of(da) == before
+    assert da.proc.poll() is None and has_addr(a, VIP)
