@@ -92,6 +92,7 @@ static void usage(FILE *f)
                 "  -S, --log-facility=FAC    syslog facility: 0-7 (local0-7), local0-7, user or daemon\n"
                 "  -d, --dump-conf           log the resolved configuration at start\n"
                 "  -R, --dont-respawn        exit instead of restarting a dead VRRP worker\n"
+                "      --all                 run every worker the configuration needs (the default)\n"
                 "      --signum=NAME         print the signal number for STOP, RELOAD, DATA, STATS,\n"
                 "                            STATS_CLEAR or JSON, and exit\n"
                 "  -v, --version             print the version, libraries and features, and exit\n"

@@ -68,8 +68,12 @@ static int demote(struct engine *e, const char *name, bool on)
 {
         int found = engine_demote(e, name, on);
 
-        if (found && e->sup)
+        if (found && e->sup) {
                 send_owned(e, json_pack("{s:o}", "demoted", engine_demoted_json(e)));
+                /* in the event history, beside the transitions it causes */
+                send_owned(e, json_pack("{s:s,s:s,s:i}", "event", on ? "demote" : "promote", "name", name,
+                                        "instances", found));
+        }
         return found;
 }
 
