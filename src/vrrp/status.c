@@ -72,9 +72,10 @@ static json_t *last_result(const struct tracker *t)
                         return json_string("timed out");
                 if (t->last_exit < 0)
                         return json_string(t->runs ? "could not be started" : "not run yet");
-                if (t->last_exit > 128)
-                        return json_sprintf("killed by signal %d", t->last_exit - 128);
-                return json_sprintf("exited with status %d", t->last_exit);
+                char buf[64];
+                return json_string(track_script_ending(t->last_exit > 128 ? 0 : t->last_exit,
+                                                       t->last_exit > 128 ? t->last_exit - 128 : 0, buf,
+                                                       sizeof(buf)));
         }
         if (t->kind == TK_FILE)
                 return json_sprintf("value %ld", t->value);
