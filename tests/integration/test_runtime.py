@@ -298,3 +298,26 @@ def test_second_start_reports_the_running_daemon_before_reading_the_file(lab, vi
     assert "warning" not in out and "error" not in out and "not starting" not in out, out
     assert files_of(da) == before
     assert da.proc.poll() is None and has_addr(a, VIP)
+
+
+def test_reload_restarting_a_strict_instance_keeps_the_other_masters_drop_set(lab, vigild):
+    """vrrp_strict: a reload that restarts an instance (its VRID changes)
+    keeps the other master's VIP dropping traffic, and the restarted one's
+    VIP drops again once it is master."""
+    a, _, c = lab.hosts
+    conf = STRICT + instance(prio=150) + instance(name="VI_2", vrid=52, prio=150, vips=(VIP2 + "/24",))
+    da = Daemon(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 5), da.output()
+    assert dropped(c, VIP) and dropped(c, VIP2) and not dropped(c, a.ipv4)
+    with open(da.conf, "w") as f:
+        f.write(STRICT + instance(prio=150) + instance(name="VI_2", vrid=53, prio=150, vips=(VIP2 + "/24",)))
+    out = da.ctl("reload").stdout
+    assert da.wait_log("Reloaded: 1 kept, 0 updated in place, 1 restarted, 0 added, 0 removed"), out + da.output()
+    assert wait_for(lambda: instances(da)["VI_2"]["state"] == "MASTER" and instances(da)["VI_2"]["vrid"] == 53, 5), \
+        instances(da)
+    assert wait_for(lambda: has_addr(a, VIP2), 3), da.output()
+    assert has_addr(a, VIP)
+    vips = a.run("nft", "list", "set", "ip", "vigil", "vips").stdout
+    assert VIP in vips and VIP2 in vips, vips
+    assert dropped(c, VIP), "the kept master's VIP accepts traffic after the reload"
+    assert dropped(c, VIP2)
