@@ -213,6 +213,25 @@ static void vip_devs_recheck(struct engine *e, int64_t now)
 
 static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot);
 
+/* dynamic_interfaces: a link exists now. The instances held for a VIP's
+ * interface may run, and a static address on it, which could not be added
+ * at the start, is added (REPLACE: a repeated link message re-adds nothing). */
+static void addresses_on_link(struct engine *e, const struct nl_event *ev, int64_t now)
+{
+        const struct conf_ipaddress *a;
+
+        vip_devs_recheck(e, now);
+        if (!e->conf->global.dynamic_interfaces || !ev->ifname[0])
+                return;
+        CONF_FOREACH(a, &e->conf->static_ipaddress)
+                if (a->dev && !strcmp(a->dev, ev->ifname) && !iface_has_address(a->dev, &a->addr)) {
+                        char buf[INET6_ADDRSTRLEN];
+                        log_info("interface %s appeared: adding static_ipaddress %s", a->dev,
+                                 conf_ip_str(&a->addr, buf, sizeof(buf)));
+                        nl_addr(e->nl, true, ev->ifindex, a);
+                }
+}
+
 /* The interface's facts changed (it appeared, or got an address): the
  * instances on it that had no source address may have one now. */
 static void refresh_sources(struct engine *e, struct iface_slot *slot, int64_t now)
@@ -264,7 +283,7 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
         if ((ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN) && ev->ifname[0])
                 iface_appeared(e, ev, now);
         if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
-                vip_devs_recheck(e, now);
+                addresses_on_link(e, ev, now);
         else if (ev->kind == NL_ADDR_NEW)
                 iface_address_added(e, ev, now);
 

@@ -255,10 +255,12 @@ def test_dynamic_interfaces_vip_dev_missing_holds_fault_until_it_appears(lab, vi
     """dynamic_interfaces and a VIP whose dev does not exist: keepalived's -t
     accepts it (0), so the start runs, but the instance holds in FAULT (it
     cannot hold that address) instead of going MASTER and failing to add it;
-    when the interface appears the instance runs and adds the VIP there."""
+    when the interface appears the instance runs and adds the VIP there. A
+    static address on a missing interface is added when that one appears."""
     a, _, _ = lab.hosts
     vip7 = "10.231.7.100"
-    conf = "global_defs {\n  dynamic_interfaces\n}\n" + instance(prio=150, vips=(f"{vip7}/24 dev dyn7",))
+    conf = ("global_defs {\n  dynamic_interfaces\n}\nstatic_ipaddress {\n  10.231.8.8/24 dev dyn8\n}\n"
+            + instance(prio=150, vips=(f"{vip7}/24 dev dyn7",)))
     da = Daemon(a, vigild, conf)
 
     def state():
@@ -274,6 +276,9 @@ def test_dynamic_interfaces_vip_dev_missing_holds_fault_until_it_appears(lab, vi
     assert wait_for(lambda: has_addr(a, vip7, dev="dyn7"), 5), da.output()
     assert instances(da)["VI_1"]["state"] == "MASTER"
     assert "cannot add" not in da.output()
+    # a static address on an interface missing at the start is added when it appears
+    run("ip", "-n", lab.switch, "link", "add", "p8", "type", "veth", "peer", "name", "dyn8", "netns", a.name)
+    assert wait_for(lambda: has_addr(a, "10.231.8.8", dev="dyn8"), 5), da.output()
 
 
 def test_second_start_reports_the_running_daemon_before_reading_the_file(lab, vigild, tmp_path):
