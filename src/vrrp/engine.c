@@ -220,6 +220,8 @@ static void addresses_on_link(struct engine *e, const struct nl_event *ev, int64
 {
         const struct conf_ipaddress *a;
 
+        if (ev->kind != NL_LINK_UP && ev->kind != NL_LINK_DOWN)
+                return;
         vip_devs_recheck(e, now);
         if (!e->conf->global.dynamic_interfaces || !ev->ifname[0])
                 return;
@@ -282,10 +284,9 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 log_link_change(e, ev);
         if ((ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN) && ev->ifname[0])
                 iface_appeared(e, ev, now);
-        if (ev->kind == NL_LINK_UP || ev->kind == NL_LINK_DOWN)
-                addresses_on_link(e, ev, now);
         else if (ev->kind == NL_ADDR_NEW)
                 iface_address_added(e, ev, now);
+        addresses_on_link(e, ev, now);
 
         for (unsigned i = 0; i < e->ninst; i++) {
                 struct vrrp_instance *vi = &e->inst[i];
