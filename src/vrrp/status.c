@@ -67,12 +67,13 @@ static struct track_effect effect_of(const struct tracker_ref *r)
 /* The last result in keepalived's words where it has them. */
 static json_t *last_result(const struct tracker *t)
 {
+        char buf[64];
+
         if (t->kind == TK_SCRIPT) {
                 if (t->timed_out)
                         return json_string("timed out");
                 if (t->last_exit < 0)
                         return json_string(t->runs ? "could not be started" : "not run yet");
-                char buf[64];
                 return json_string(track_script_ending(t->last_exit > 128 ? 0 : t->last_exit,
                                                        t->last_exit > 128 ? t->last_exit - 128 : 0, buf,
                                                        sizeof(buf)));
