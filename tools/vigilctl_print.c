@@ -197,6 +197,21 @@ static void print_interfaces(json_t *ifs)
                 print_interface("  ", v);
 }
 
+/* The outcome of the last reload, as the man page promises. */
+static void print_last_reload(json_t *r)
+{
+        char when[32];
+
+        if (!json_is_object(r) || !num(r, "count")) {
+                printf("no reload since the start\n");
+                return;
+        }
+        ago(json_number_value(json_object_get(r, "last_time")), when, sizeof(when));
+        printf("last reload %s: %s (%lld reloads, %lld refused)\n", when,
+               json_is_true(json_object_get(r, "last_ok")) ? "applied" : "refused, the configuration has errors",
+               num(r, "count"), num(r, "failed"));
+}
+
 int print_status(json_t *ans)
 {
         json_t *st = json_object_get(ans, "status"), *w = json_object_get(ans, "worker");
@@ -210,6 +225,7 @@ int print_status(json_t *ans)
         print_groups(json_object_get(st, "groups"));
         print_interfaces(json_object_get(st, "interfaces"));
         printf("worker pid %lld, restarts %lld\n", num(w, "pid"), num(w, "restarts"));
+        print_last_reload(json_object_get(ans, "reload"));
         return 0;
 }
 
@@ -342,6 +358,13 @@ void print_event(json_t *ev)
                 char *status = json_dumps(json_object_get(ev, "status"), JSON_ENCODE_ANY);
                 printf("%lld %s tracker %s %s: %s\n", num(ev, "seq"), when, str(ev, "kind"), str(ev, "name"), status);
                 free(status);
+        } else if (!strcmp(kind, "demote") || !strcmp(kind, "promote")) {
+                printf("%lld %s %s %s by the operator\n", num(ev, "seq"), when, str(ev, "name"),
+                       !strcmp(kind, "demote") ? "demoted" : "promoted");
+        } else if (!strcmp(kind, "reload")) {
+                printf("%lld %s reload %s\n", num(ev, "seq"), when,
+                       json_is_true(json_object_get(ev, "ok")) ? "validated, applying"
+                                                               : "refused: the configuration has errors");
         } else {
                 char *s = json_dumps(ev, JSON_COMPACT);
                 printf("%s\n", s);

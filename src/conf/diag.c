@@ -70,6 +70,11 @@ int diag_exit_code(const struct diag_list *l)
 {
         if (diag_has_class(l, DIAG_ERROR, DIAG_UNREADABLE))
                 return 4;
+        /* keepalived stops at a missing interface (Non-existent interface
+         * specified in configuration) before it looks at script security;
+         * every other error is collected and the 6 wins over it */
+        if (diag_has_class(l, DIAG_ERROR, DIAG_SYSTEM))
+                return 5;
         if (diag_has_class(l, DIAG_ERROR, DIAG_SECURITY))
                 return 6;
         if (diag_count(l, DIAG_ERROR) > 0)

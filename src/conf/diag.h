@@ -62,8 +62,9 @@ bool diag_has_class(const struct diag_list *l, enum diag_severity sev, enum diag
 
 /* The config-test exit code for this set of diagnostics, as keepalived
  * 2.2.7's -t gives it: 0 valid (warnings alone do not fail), 4 the file
- * cannot be read, 6 scripts run as root without enable_script_security
- * (it wins over 5, as in keepalived), 5 any other error. */
+ * cannot be read, 5 a missing interface (keepalived stops there, so it
+ * wins over 6), 6 scripts run as root without enable_script_security (it
+ * wins over any other error, as in keepalived), 5 any other error. */
 int diag_exit_code(const struct diag_list *l);
 
 /* Whether the daemon refuses to start: an error other than a disabled

@@ -315,8 +315,16 @@ static void kw_use_vmac(struct parser *p, const struct conf_line *ln, void *obj)
         VI *vi = obj;
 
         vi->use_vmac = true;
-        if (ln->ntok > 1 && strchr(ln->tok[1].s, ':') == NULL)
-                vi->vmac_name = arena_strdup(&p->conf->arena, ln->tok[1].s);
+        if (ln->ntok > 1 && strchr(ln->tok[1].s, ':') == NULL) {
+                /* keepalived ignores such a name and makes vrrp.VRID; so does vigil */
+                if (strlen(ln->tok[1].s) >= 16 || strpbrk(ln->tok[1].s, "/ \t"))
+                        pwarn(p, ln, 1, "VMAC interface name '%s' too long or invalid characters - ignoring",
+                              ln->tok[1].s);
+                else
+                        vi->vmac_name = arena_strdup(&p->conf->arena, ln->tok[1].s);
+                if (ln->ntok == 2)
+                        return;
+        }
         if (ln->ntok > 2)
                 pwarn(p, ln, 2, "use_vmac options beyond the interface name are not supported yet; ignoring them");
         else if (ln->ntok > 1 && !vi->vmac_name)

@@ -61,9 +61,11 @@ static void strict_addresses(struct conf_vrrp_instance *vi, struct diag_list *d)
         else if (first->addr.family == AF_INET6 && !IN6_IS_ADDR_LINKLOCAL(&first->addr.u.v6))
                 diag_add(d, DIAG_ERROR, DIAG_CONFIG, &first->pos,
                          "(%s) strict mode: the first IPv6 virtual_ipaddress must be link-local (fe80::/10)", vi->name);
+        /* keepalived 2.2.7's -t accepts it (0) and its start runs unicast */
         if (vi->unicast_peer.count)
-                diag_add(d, DIAG_ERROR, DIAG_FATAL, &vi->unicast_peer.first->pos,
-                         "(%s) strict mode does not allow unicast_peer on a multicast interface", vi->name);
+                rewrite(d, &vi->unicast_peer.first->pos,
+                        "(%s) strict mode: unicast_peer is outside RFC 5798; the adverts are sent unicast, as "
+                        "keepalived does", vi->name);
 }
 
 static void strict_timers(struct conf_vrrp_instance *vi, struct diag_list *d)

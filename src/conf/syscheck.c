@@ -25,8 +25,9 @@ static void check_interface(struct syscheck *s, const char *ifname, const struct
                 return;
         if (s->conf->global.dynamic_interfaces)
                 diag_add(s->diags, DIAG_WARNING, DIAG_SYSTEM, pos,
-                         "%s interface '%s' does not exist on this machine; dynamic_interfaces: it stays in FAULT "
-                         "until the interface appears", what, ifname);
+                         "%s interface '%s' does not exist on this machine; dynamic_interfaces: %s", what, ifname,
+                         strcmp(what, "static_ipaddress") ? "it stays in FAULT until the interface appears"
+                                                          : "the address is added when the interface appears");
         else
                 diag_add(s->diags, DIAG_ERROR, DIAG_SYSTEM, pos,
                          "%s interface '%s' does not exist on this machine (Non-existent interface specified in "

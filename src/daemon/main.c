@@ -28,6 +28,7 @@
 #include "vrrp/engine.h"
 
 #define EXIT_CONFIG_CANNOT_RUN 4
+#define EXIT_CONFIG_ERRORS 5
 
 struct options {
         const char *config_file;
@@ -92,6 +93,7 @@ static void usage(FILE *f)
                 "  -S, --log-facility=FAC    syslog facility: 0-7 (local0-7), local0-7, user or daemon\n"
                 "  -d, --dump-conf           log the resolved configuration at start\n"
                 "  -R, --dont-respawn        exit instead of restarting a dead VRRP worker\n"
+                "      --all                 run every worker the configuration needs (the default)\n"
                 "      --signum=NAME         print the signal number for STOP, RELOAD, DATA, STATS,\n"
                 "                            STATS_CLEAR or JSON, and exit\n"
                 "  -v, --version             print the version, libraries and features, and exit\n"
@@ -371,7 +373,7 @@ static int lock_pid_files(const char *main_path, const char *vrrp_path, struct p
         for (int i = 0; i < 2; i++) {
                 int r = pidfile_lock(paths[i], pf[i]);
                 if (r == -EWOULDBLOCK) {
-                        log_err("daemon is already running (%s is locked by another vigild)", paths[i]);
+                        log_info("daemon is already running (%s is locked by another vigild)", paths[i]);
                         if (i)
                                 pidfile_release(pf[0]);
                         return 1;
@@ -459,9 +461,13 @@ static struct conf *load_for_run(const struct options *o, int *ret_rc)
         diag_list_init(&diags);
         c = load_checked(o, &diags);
         log_diags(&diags);
-        rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
-        if (c && !diag_blocks_start(&diags))
-                rc = 0; /* scripts disabled or run unchecked: keepalived's start runs too */
+        /* a refused start is 4 (unreadable file) or 5, never -t's 6: the
+         * unit's RestartPreventExitStatus must stop the restart loop; a
+         * start with scripts disabled or run unchecked runs, as keepalived's */
+        if (!c || diag_has_class(&diags, DIAG_ERROR, DIAG_UNREADABLE))
+                rc = EXIT_CONFIG_CANNOT_RUN;
+        else
+                rc = diag_blocks_start(&diags) ? EXIT_CONFIG_ERRORS : 0;
         diag_list_free(&diags);
         if (rc != 0) {
                 log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", o->config_file);
@@ -520,13 +526,15 @@ static int run(const struct options *o, char **argv)
                 log_err("the health checker (-C) is not in this build yet; nothing to run");
                 return EXIT_CONFIG_CANNOT_RUN;
         }
-        c = load_for_run(o, &rc);
-        if (!c)
-                return rc;
-        /* keepalived exits 0 when it finds itself already running */
-        if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf)) {
-                conf_free(c);
+        /* keepalived looks for a running daemon before it reads the file, and
+         * exits 0 when it finds one: no warning of the file, whatever is in it */
+        if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf))
                 return 0;
+        c = load_for_run(o, &rc);
+        if (!c) {
+                pidfile_release(&vrrp_pf);
+                pidfile_release(&main_pf);
+                return rc;
         }
         if (!o->dont_fork && daemon(0, 0) < 0) {
                 log_err("cannot daemonise: %s", strerror(errno));

@@ -809,6 +809,16 @@ static void reload_check(struct sup *s, struct client *cl, json_t *req)
         json_decref(out);
 }
 
+/* A reload in the event history: whether the file validated (the worker's
+ * transitions that follow say what it changed). */
+static void reload_event(struct sup *s, bool ok)
+{
+        json_t *ev = json_pack("{s:s,s:b,s:s}", "event", "reload", "ok", ok, "file", s->o->config_file);
+
+        broadcast_event(s, ev);
+        json_decref(ev);
+}
+
 /* Validate first: an invalid file is reported and the running config stays. */
 static void reload(struct sup *s, struct client *cl, json_t *req)
 {
@@ -821,6 +831,7 @@ static void reload(struct sup *s, struct client *cl, json_t *req)
         s->reload.count++;
         s->reload.last_time = wall_usec();
         s->reload.last_ok = ok;
+        reload_event(s, ok);
         if (ok) {
                 leftovers_free(s->leftovers); /* the new addresses are the ones to clean up after a crash */
                 s->leftovers = leftovers_of(nc);

@@ -38,9 +38,24 @@ static int demote(struct engine *e, const char *name, bool on)
 {
         int found = engine_demote(e, name, on);
 
-        if (found)
+        if (found) {
                 wctl_send(&e->ctl, json_pack("{s:o}", "demoted", engine_demoted_json(e)));
+                /* in the event history, beside the transitions it causes */
+                wctl_send(&e->ctl, json_pack("{s:s,s:s,s:i}", "event", on ? "demote" : "promote", "name", name,
+                                             "instances", found));
+        }
         return found;
+}
+
+/* A sync group's members move together: one member demoted alone hands
+ * over, and the group pulls it back as master ("taking over although
+ * demoted") within an advert. The group is the unit to demote. */
+static const char *group_of_member(const struct engine *e, const char *name)
+{
+        for (unsigned i = 0; i < e->ninst; i++)
+                if (!strcmp(e->inst[i].c->name, name))
+                        return e->inst[i].c->sync_group;
+        return NULL;
 }
 
 static json_t *reply_plan(bool check, const struct reload_plan *plan)
@@ -93,10 +108,14 @@ static json_t *cmd_demote(void *ctx, json_t *msg)
         struct engine *e = ctx;
         const char *name = json_string_value(json_object_get(msg, "name"));
         bool on = !strcmp(json_string_value(json_object_get(msg, "cmd")), "demote");
-        int n = name ? demote(e, name, on) : 0;
+        const char *group = name ? group_of_member(e, name) : NULL;
+        int n = name && !group ? demote(e, name, on) : 0;
         json_t *body = json_pack("{s:b}", "ok", n > 0);
 
-        if (!n)
+        if (group)
+                json_object_set_new(body, "error", json_sprintf("%s is in sync group %s; %s the group", name, group,
+                                                                on ? "demote" : "promote"));
+        else if (!n)
                 json_object_set_new(body, "error", json_sprintf("no vrrp_instance or vrrp_sync_group named '%s'",
                                                                 name ? name : ""));
         return body;

@@ -172,14 +172,69 @@ static void log_link_change(const struct engine *e, const struct nl_event *ev)
         log_info("Netlink reports %s %s", name, up ? "up" : "down");
 }
 
-/* No source address, or unicast with no peer: the instance cannot run. */
-static bool setup_fault(const struct vrrp_instance *vi)
+/* dynamic_interfaces: the first interface a VIP of the instance names that
+ * does not exist yet. Until it does the instance stays in FAULT: as MASTER
+ * it would advertise addresses it cannot hold. */
+static const char *missing_vip_dev(const struct vrrp_instance *vi)
 {
-        return !vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer);
+        const conf_ipaddress_list *lists[2] = { &vi->c->virtual_ipaddress, &vi->c->virtual_ipaddress_excluded };
+        const struct conf_ipaddress *a;
+
+        for (int k = 0; k < 2; k++)
+                CONF_FOREACH(a, lists[k])
+                        if (a->dev_explicit && a->dev && !if_nametoindex(a->dev))
+                                return a->dev;
+        return NULL;
+}
+
+/* No source address, unicast with no peer, or a VIP's interface missing:
+ * the instance cannot run. */
+static bool setup_fault(struct vrrp_instance *vi)
+{
+        const char *dev = missing_vip_dev(vi);
+
+        snprintf(vi->missing_dev, sizeof(vi->missing_dev), "%s", dev ? dev : "");
+        return !vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer) || dev;
+}
+
+/* A link appeared: the instances held in FAULT for a VIP's interface may run. */
+static void vip_devs_recheck(struct engine *e, int64_t now)
+{
+        for (unsigned i = 0; i < e->ninst; i++) {
+                struct vrrp_instance *vi = &e->inst[i];
+                char was[sizeof(vi->missing_dev)];
+                if (!vi->missing_dev[0])
+                        continue;
+                memcpy(was, vi->missing_dev, sizeof(was));
+                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, setup_fault(vi));
+                if (strcmp(vi->missing_dev, was))
+                        log_info("(%s) interface %s of its virtual_ipaddress appeared", vi->c->name, was);
+        }
 }
 
 static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot);
 static void vmac_slot_closed(uv_handle_t *h);
+
+/* dynamic_interfaces: a link exists now. The instances held for a VIP's
+ * interface may run, and a static address on it, which could not be added
+ * at the start, is added (REPLACE: a repeated link message re-adds nothing). */
+static void addresses_on_link(struct engine *e, const struct nl_event *ev, int64_t now)
+{
+        const struct conf_ipaddress *a;
+
+        if (ev->kind != NL_LINK_UP && ev->kind != NL_LINK_DOWN)
+                return;
+        vip_devs_recheck(e, now);
+        if (!e->conf->global.dynamic_interfaces || !ev->ifname[0])
+                return;
+        CONF_FOREACH(a, &e->conf->static_ipaddress)
+                if (a->dev && !strcmp(a->dev, ev->ifname) && !iface_has_address(a->dev, &a->addr)) {
+                        char buf[INET6_ADDRSTRLEN];
+                        log_info("interface %s appeared: adding static_ipaddress %s", a->dev,
+                                 conf_ip_str(&a->addr, buf, sizeof(buf)));
+                        nl_addr(e->nl, true, ev->ifindex, a);
+                }
+}
 
 /* The interface's facts changed (it appeared, or got an address): the
  * instances on it that had no source address may have one now. */
@@ -348,6 +403,7 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 iface_appeared(e, ev, now);
         else if (ev->kind == NL_ADDR_NEW)
                 iface_address_added(e, ev, now);
+        addresses_on_link(e, ev, now);
 
         for (unsigned i = 0; i < e->ninst; i++) {
                 struct vrrp_instance *vi = &e->inst[i];
@@ -670,6 +726,9 @@ void engine_initial_inputs(struct vrrp_instance *vi)
                 vi->faults |= VRRP_FAULT_LINK;
         if (setup_fault(vi))
                 vi->faults |= VRRP_FAULT_SETUP;
+        if (vi->missing_dev[0])
+                log_warn("(%s) interface %s of its virtual_ipaddress does not exist (yet); the instance stays in "
+                         "FAULT until it appears (dynamic_interfaces)", vi->c->name, vi->missing_dev);
 }
 
 /* ... and the sync groups' shared FAULT. */

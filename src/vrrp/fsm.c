@@ -151,11 +151,14 @@ void vrrp_fsm_stop(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
         announce(f, out, REASON_SHUTDOWN);
 }
 
+/* Demoted, we compare at priority 1: every peer above it wins, and between
+ * two demoted routers the higher address does, as for any tie, or both
+ * would yield to each other's adverts and flap. */
 static bool beats_us(const struct vrrp_fsm *f, const struct vrrp_rx *rx)
 {
-        if (f->demoted)
-                return rx->priority != VRRP_PRIO_STOP; /* any live peer, whatever its priority */
-        return rx->priority > f->prio || (rx->priority == f->prio && rx->src_cmp > 0);
+        uint8_t ours = election_prio(f);
+
+        return rx->priority > ours || (rx->priority == ours && rx->src_cmp > 0);
 }
 
 static void adopt_master(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx)

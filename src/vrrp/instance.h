@@ -101,6 +101,7 @@ struct vrrp_instance {
         struct tracker_ref *refs;
         unsigned nrefs;
         unsigned faults;                /* enum vrrp_fault_bit */
+        char missing_dev[32];           /* dynamic_interfaces: a VIP's dev not there yet (SETUP); "" none */
         bool deleting;                  /* removed by a reload: notify DELETED (or FAULT) */
         struct vmac_slot *vmac_slot;    /* the engine's poll of the VMAC socket */
         vrrp_event_fn on_event;

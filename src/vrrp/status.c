@@ -67,14 +67,16 @@ static struct track_effect effect_of(const struct tracker_ref *r)
 /* The last result in keepalived's words where it has them. */
 static json_t *last_result(const struct tracker *t)
 {
+        char buf[64];
+
         if (t->kind == TK_SCRIPT) {
                 if (t->timed_out)
                         return json_string("timed out");
                 if (t->last_exit < 0)
                         return json_string(t->runs ? "could not be started" : "not run yet");
-                if (t->last_exit > 128)
-                        return json_sprintf("killed by signal %d", t->last_exit - 128);
-                return json_sprintf("exited with status %d", t->last_exit);
+                return json_string(track_script_ending(t->last_exit > 128 ? 0 : t->last_exit,
+                                                       t->last_exit > 128 ? t->last_exit - 128 : 0, buf,
+                                                       sizeof(buf)));
         }
         if (t->kind == TK_FILE)
                 return json_sprintf("value %ld", t->value);
@@ -141,8 +143,11 @@ static json_t *fault_reasons(const struct vrrp_instance *vi)
                 json_array_append_new(a, reason("sync_group", vi->c->sync_group,
                                                 json_string("another member is in FAULT"), "fault"));
         if (vi->faults & VRRP_FAULT_SETUP)
-                json_array_append_new(a, reason("setup", vi->c->name,
-                                                json_string("no source address, or unicast without a peer"),
+                json_array_append_new(a, reason("setup", vi->missing_dev[0] ? vi->missing_dev : vi->c->name,
+                                                json_string(vi->missing_dev[0] ? "interface of a virtual_ipaddress "
+                                                                              "does not exist"
+                                                                            : "no source address, or unicast "
+                                                                              "without a peer"),
                                                 "fault"));
         return a;
 }

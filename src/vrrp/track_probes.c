@@ -70,10 +70,8 @@ static const char *why_failed(const struct spawn_result *r, int code, char *buf,
                 snprintf(buf, size, "timed out");
         else if (!r->started)
                 snprintf(buf, size, "could not be started");
-        else if (r->term_signal)
-                snprintf(buf, size, "exited due to signal %d", r->term_signal);
         else
-                snprintf(buf, size, "exited with status %d", code);
+                track_script_ending(code, r->term_signal, buf, size);
         return buf;
 }
 

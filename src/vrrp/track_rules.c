@@ -1,5 +1,7 @@
 #include "vrrp/track_rules.h"
 
+#include <stdio.h>
+
 void track_rf_init(struct track_rf *rf, unsigned rise, unsigned fall, bool init_fail)
 {
         rf->rise = rise ? rise : 1;
@@ -78,4 +80,13 @@ uint8_t track_effective_priority(unsigned base, long delta_sum)
                 return 255;
         p = (long)base + delta_sum;
         return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
+}
+
+const char *track_script_ending(int exit_status, int term_signal, char *buf, size_t size)
+{
+        if (term_signal)
+                snprintf(buf, size, "exited due to signal %d", term_signal);
+        else
+                snprintf(buf, size, "exited with status %d", exit_status);
+        return buf;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* rise/fall: `result` counts in [0, rise+fall-1]; OK iff result >= rise. */
@@ -35,3 +36,8 @@ struct track_effect track_effect_file(long value, int weight, bool reverse);
 
 /* base + sum of deltas, clamped to 1..254; an owner (255) stays 255. */
 uint8_t track_effective_priority(unsigned base, long delta_sum);
+
+/* How a script ended, in keepalived's words, for the log and for status
+ * alike: "exited with status N", or "exited due to signal N" when
+ * term_signal is non-zero. Returns buf. */
+const char *track_script_ending(int exit_status, int term_signal, char *buf, size_t size);

@@ -80,7 +80,9 @@ void vrrp_why_fault(const struct vrrp_instance *vi, char *buf, size_t size)
                 add(buf, size, &len, one);
         }
         if (vi->faults & VRRP_FAULT_SETUP)
-                add(buf, size, &len, !vi->src.family ? "no source address on the interface" : "no unicast peer");
+                add(buf, size, &len, vi->missing_dev[0] ? "an interface of its virtual_ipaddress is missing"
+                                     : !vi->src.family ? "no source address on the interface"
+                                                       : "no unicast peer");
         if (!len)
                 snprintf(buf, size, "unknown");
 }

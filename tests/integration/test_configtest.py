@@ -253,13 +253,37 @@ def test_t_agrees_with_a_real_start(vigild, tmp_path, with_interfaces):
             s = Start(host, vigild, conf, d, instances=len(model(vigild, conf).get("vrrp_instance", [])))
             got = s.outcome()
             s.stop()
-            ok = (got == "up") if would_start else (got not in ("up", "hung", 0))
+            # a refused start exits 4 or 5, which the unit's RestartPreventExitStatus
+            # stops on, never -t's 6 (root scripts besides a blocking error)
+            ok = (got == "up") if would_start else (got in (4, 5))
             rows.append(f"  {conf.name:32} -t {t.returncode}  start {got}")
             if not ok:
                 bad.append(f"{conf}: -t {t.returncode} ({t.stderr.strip().splitlines()[-1]}), start {got}\n"
                            f"{s.output()[-1500:]}")
     print("\n".join(rows))
     assert not bad, "\n".join(bad)
+
+
+CORPUS = pathlib.Path(__file__).resolve().parents[1] / "configtest"
+
+
+@pytest.mark.parametrize("case", ["script-root-missing-interface", "script-root-priority-300",
+                                  "script-root-dup-instance", "script-root-unknown-keyword"])
+def test_refused_start_with_root_scripts_exits_5(vigild, tmp_path, case):
+    """Root scripts without enable_script_security besides an error that stops
+    the start: -t says so (5 or 6, as keepalived), the start refuses with 5,
+    which RestartPreventExitStatus stops on, and never 6."""
+    conf = CORPUS / f"{case}.conf"
+    d = tmp_path / "run"
+    d.mkdir()
+    with Lab(1) as lab:
+        t = lab.hosts[0].run(vigild, "-t", "-f", str(conf), check=False)
+        assert t.returncode in (5, 6) and "the daemon would not start" in t.stderr, t.stderr
+        s = Start(lab.hosts[0], vigild, conf, d)
+        got = s.outcome()
+        s.stop()
+    assert got == 5, s.output()
+    assert "not starting" in s.output()
 
 
 def test_disabled_script_is_logged_once_and_the_instance_runs_without_it(vigild, tmp_path):

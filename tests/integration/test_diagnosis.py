@@ -306,3 +306,52 @@ def test_docs_name_every_metric_a_scrape_shows(lab, vigild):
     ops = source("doc/operations.md")
     assert [f for f in sorted(families) if f"`{f}`" not in ops] == []
     assert [r for r in sorted(reasons) if f"`{r}`" not in ops] == []
+
+
+def test_fault_names_the_track_process(lab, vigild):
+    """A tracked process that dies: status names it in fault_reasons with its
+    count, and the log says why before the FAULT, without -D."""
+    import shutil
+    a, _, _ = lab.hosts
+    work = tempfile.mkdtemp(prefix="vigil-diag-")
+    name = f"vdp{os.getpid() % 100000}"
+    binary = os.path.join(work, name)
+    shutil.copy("/bin/sleep", binary)
+    proc = subprocess.Popen([binary, "300"])
+    try:
+        conf = (f"vrrp_track_process tp {{\n  process {name}\n  weight 0\n}}\n"
+                + instance(prio=150, extra="  track_process {\n    tp\n  }\n"))
+        d = Quiet(a, vigild, conf)
+        assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
+        proc.kill()
+        proc.wait()
+        assert d.wait_log("(VI_1) Entering FAULT STATE", 3), d.output()
+        assert before(d, "(VI_1) fault: track_process tp: 0 running, quorum lost", "(VI_1) Entering FAULT STATE"), \
+            d.output()
+        vi = status(d)["instances"][0]
+        assert {"kind": "process", "name": "tp", "detail": "0 running, quorum lost", "effect": "fault"} \
+            in vi["fault_reasons"], vi
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_script_killed_by_a_signal_is_said_alike_in_log_and_status(lab, vigild):
+    """One wording, keepalived's, for a script ended by a signal."""
+    a, _, _ = lab.hosts
+    work = tempfile.mkdtemp(prefix="vigil-diag-")
+    os.chmod(work, 0o755)
+    flag, chk = os.path.join(work, "up"), os.path.join(work, "chk.sh")
+    open(flag, "w").close()
+    with open(chk, "w") as f:
+        f.write(f"#!/bin/sh\ntest -e {flag} || kill -9 $$\n")
+    os.chmod(chk, 0o755)
+    conf = (f'vrrp_script chk {{\n  script "{chk}"\n  interval 0.1\n}}\n'
+            + instance(prio=150, extra="  track_script {\n    chk\n  }\n"))
+    d = Quiet(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
+    os.unlink(flag)
+    assert d.wait_log("(VI_1) Entering FAULT STATE", 3), d.output()
+    assert lines_with(d, "VRRP_Script(chk) failed (exited due to signal 9)"), d.output()
+    vi = status(d)["instances"][0]
+    assert any(r["name"] == "chk" and r["detail"] == "exited due to signal 9" for r in vi["fault_reasons"]), vi

@@ -64,7 +64,7 @@ def test_make_install_puts_every_file_where_the_unit_looks(installed):
     assert keys["ExecStart"] == ["/usr/sbin/vigild --dont-fork $VIGILD_OPTIONS"]
     # -t exits 5/6 for files keepalived's start runs: a pre-start test would refuse them
     assert "ExecStartPre" not in keys
-    assert keys["RestartPreventExitStatus"] == ["4 5"]
+    assert keys["RestartPreventExitStatus"] == ["4 5 6"]
     assert keys["ExecReload"] == ["/usr/sbin/vigilctl -s /run/vigil/vigil.sock reload"]
     assert keys["EnvironmentFile"] == ["-/etc/default/vigild"]
     assert "VIGILD_OPTIONS=" in (installed / "etc/default/vigild").read_text()

@@ -397,3 +397,80 @@ def test_reload_that_removes_a_demoted_instance_forgets_it_in_the_worker(lab, vi
         assert da.wait_log(done, 3), da.output()
     assert wait_for(lambda: has_addr(a, VIP2), 3), da.output()
     assert instances(da)["VI_2"]["demoted"] is False, instances(da)["VI_2"]
+
+
+def test_dynamic_interfaces_vip_dev_missing_holds_fault_until_it_appears(lab, vigild):
+    """dynamic_interfaces and a VIP whose dev does not exist: keepalived's -t
+    accepts it (0), so the start runs, but the instance holds in FAULT (it
+    cannot hold that address) instead of going MASTER and failing to add it;
+    when the interface appears the instance runs and adds the VIP there. A
+    static address on a missing interface is added when that one appears."""
+    a, _, _ = lab.hosts
+    vip7 = "10.231.7.100"
+    conf = ("global_defs {\n  dynamic_interfaces\n}\nstatic_ipaddress {\n  10.231.8.8/24 dev dyn8\n}\n"
+            + instance(prio=150, vips=(f"{vip7}/24 dev dyn7",)))
+    da = Daemon(a, vigild, conf)
+
+    def state():
+        r = da.ctl("status", "--json", check=False)
+        return json.loads(r.stdout)["status"]["instances"][0]["state"] if r.returncode == 0 else None
+    assert wait_for(lambda: state() == "FAULT", 5), da.output()
+    vi = instances(da)["VI_1"]
+    assert any(r.get("name") == "dyn7" for r in vi.get("fault_reasons", [])), vi
+    assert not wait_for(lambda: "Entering MASTER STATE" in da.output(), 1.0), da.output()
+    assert "cannot add" not in da.output()
+    run("ip", "-n", lab.switch, "link", "add", "p7", "type", "veth", "peer", "name", "dyn7", "netns", a.name)
+    a.run("ip", "link", "set", "dyn7", "up")
+    assert wait_for(lambda: has_addr(a, vip7, dev="dyn7"), 5), da.output()
+    assert instances(da)["VI_1"]["state"] == "MASTER"
+    assert "cannot add" not in da.output()
+    # a static address on an interface missing at the start is added when it appears
+    run("ip", "-n", lab.switch, "link", "add", "p8", "type", "veth", "peer", "name", "dyn8", "netns", a.name)
+    assert wait_for(lambda: has_addr(a, "10.231.8.8", dev="dyn8"), 5), da.output()
+
+
+def test_second_start_reports_the_running_daemon_before_reading_the_file(lab, vigild, tmp_path):
+    """keepalived checks for a running daemon before it parses: a second start
+    with a file full of errors and warnings says 'daemon is already running'
+    and exits 0, without a word about the file, and the first keeps its pid
+    files."""
+    a, _, _ = lab.hosts
+    da = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), da.output()
+    assert wait_for(lambda: da.pid("vrrp"), 2), da.output()
+    before = files_of(da)
+    bad = tmp_path / "bad.conf"
+    bad.write_text("global_defs {\n  vrrp_garp_interval 0\n}\n" + instance(prio=300) + "frobnicate {\n}\n")
+    p = subprocess.run(["ip", "netns", "exec", a.name, vigild, "-n", "-l", "-f", str(bad),
+                        "-p", os.path.join(da.dir, "main.pid"), "-r", os.path.join(da.dir, "vrrp.pid"),
+                        "-c", os.path.join(da.dir, "check.pid"), "--control-socket", da.socket],
+                       capture_output=True, text=True, timeout=10)
+    out = p.stdout + p.stderr
+    assert p.returncode == 0, out
+    assert "daemon is already running" in out, out
+    assert "warning" not in out and "error" not in out and "not starting" not in out, out
+    assert files_of(da) == before
+    assert da.proc.poll() is None and has_addr(a, VIP)
+
+
+def test_reload_restarting_a_strict_instance_keeps_the_other_masters_drop_set(lab, vigild):
+    """vrrp_strict: a reload that restarts an instance (its VRID changes)
+    keeps the other master's VIP dropping traffic, and the restarted one's
+    VIP drops again once it is master."""
+    a, _, c = lab.hosts
+    conf = STRICT + instance(prio=150) + instance(name="VI_2", vrid=52, prio=150, vips=(VIP2 + "/24",))
+    da = Daemon(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP) and has_addr(a, VIP2), 5), da.output()
+    assert dropped(c, VIP) and dropped(c, VIP2) and not dropped(c, a.ipv4)
+    with open(da.conf, "w") as f:
+        f.write(STRICT + instance(prio=150) + instance(name="VI_2", vrid=53, prio=150, vips=(VIP2 + "/24",)))
+    out = da.ctl("reload").stdout
+    assert da.wait_log("Reloaded: 1 kept, 0 updated in place, 1 restarted, 0 added, 0 removed"), out + da.output()
+    assert wait_for(lambda: instances(da)["VI_2"]["state"] == "MASTER" and instances(da)["VI_2"]["vrid"] == 53, 5), \
+        instances(da)
+    assert wait_for(lambda: has_addr(a, VIP2), 3), da.output()
+    assert has_addr(a, VIP)
+    vips = a.run("nft", "list", "set", "ip", "vigil", "vips").stdout
+    assert VIP in vips and VIP2 in vips, vips
+    assert dropped(c, VIP), "the kept master's VIP accepts traffic after the reload"
+    assert dropped(c, VIP2)

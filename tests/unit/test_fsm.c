@@ -683,7 +683,8 @@ static void test_demoted_master_yields_to_any_peer(void **state)
         vrrp_fsm_advert(&f, f.adver_at - 1, &stop, &a);
         assert_int_equal(f.state, VRRP_MASTER);
         assert_int_equal(a.a[0].priority, 1);
-        /* priority 1 from a lower address still wins: a real router is there */
+        /* priority 2 wins: a real router is there (a tie at 1: see the demoted pair test) */
+        lowest.priority = 2;
         a.n = 0;
         vrrp_fsm_advert(&f, T0 + 1000 * MS, &lowest, &a);
         assert_int_equal(f.state, VRRP_BACKUP);
@@ -742,6 +743,30 @@ static void test_demoted_owner_starts_as_backup(void **state)
         assert_int_equal(f.down_at, T0 + DEMOTED_MDI);
 }
 
+/* Two demoted masters (both advertise 1): the normal tie-break by source
+ * address, so one keeps MASTER and the other yields, instead of both
+ * yielding to each other's advert and taking over again (a flap). */
+static void test_two_demoted_masters_tie_break_by_address(void **state)
+{
+        struct vrrp_fsm f = demoted_backup(200);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx lower = rx(1, 100 * MS, -1), higher = rx(1, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        /* the other demoted router has the lower address: we stay and answer */
+        a.n = 0;
+        vrrp_fsm_advert(&f, f.adver_at - 1, &lower, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(a.a[0].kind, ACT_SEND_ADVERT);
+        assert_int_equal(a.a[0].priority, 1);
+        /* it has the higher address: it wins the tie */
+        a.n = 0;
+        vrrp_fsm_advert(&f, f.adver_at - 1, &higher, &a);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(a.a[a.n - 1].reason, REASON_HIGHER_PRIORITY);
+}
 
 int main(void)
 {
@@ -782,6 +807,7 @@ int main(void)
                 cmocka_unit_test(test_promoted_master_advertises_its_priority),
                 cmocka_unit_test(test_demoted_sync_member_goes_with_the_group_after_its_timer),
                 cmocka_unit_test(test_demoted_owner_starts_as_backup),
+                cmocka_unit_test(test_two_demoted_masters_tie_break_by_address),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,24 @@ static void test_ranges(void **state)
         done(f);
 }
 
+/* keepalived ignores a VMAC name an interface cannot have, and makes vrrp.VRID */
+static void test_vmac_name_too_long(void **state)
+{
+        struct fixture *f = parse(MIN_INSTANCE " use_vmac vrrp.averyveryverylongname\n}\n");
+
+        (void)state;
+        assert_non_null(find_diag(&f->d, "VMAC interface name 'vrrp.averyveryverylongname' too long or invalid "
+                                         "characters - ignoring"));
+        assert_true(f->c->instances.first->use_vmac);
+        assert_null(f->c->instances.first->vmac_name);
+        assert_int_equal(diag_exit_code(&f->d), 0);
+        done(f);
+        f = parse(MIN_INSTANCE " use_vmac vrrp.fifteench\n}\n");
+        assert_string_equal(f->c->instances.first->vmac_name, "vrrp.fifteench");
+        assert_int_equal(f->d.count, 0);
+        done(f);
+}
+
 static void test_vip_options(void **state)
 {
         struct fixture *f = parse("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
@@ -404,6 +422,7 @@ int main(void)
                 cmocka_unit_test(test_state_master_without_priority_is_owner),
                 cmocka_unit_test(test_state_is_case_sensitive),
                 cmocka_unit_test(test_ranges),
+                cmocka_unit_test(test_vmac_name_too_long),
                 cmocka_unit_test(test_vip_options),
                 cmocka_unit_test(test_vip_errors),
                 cmocka_unit_test(test_authentication),

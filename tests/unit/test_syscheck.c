@@ -205,6 +205,11 @@ static void test_interfaces(void **state)
         verdict(INST("nosuchif0", ""), 5, true);
         verdict(INST("eth0", " track_interface {\n  nosuchif1\n }\n"), 5, true);
         verdict("global_defs {\n dynamic_interfaces\n}\n" INST("nosuchif0", ""), 0, false);
+        /* keepalived stops at the missing interface before script security: 5;
+         * any other error with root scripts: 6 (both refuse the start) */
+        verdict(SCRIPT("/etc/vigil/ok.sh") INST("nosuchif0", TRACK), 5, true);
+        verdict(SCRIPT("/etc/vigil/ok.sh") INST("eth0", " track_interface {\n  nosuchif1\n }\n" TRACK), 5, true);
+        verdict(SCRIPT("/etc/vigil/ok.sh") INST("eth0", " priority 300\n" TRACK), 6, true);
         parse("global_defs {\n dynamic_interfaces\n}\n" INST("nosuchif0", ""));
         assert_non_null(find_diag(&d, "stays in FAULT until the interface appears"));
         done();

@@ -194,6 +194,15 @@ static void test_group_fault_holds_the_others(void **state)
         m[0].own_fault = false;
         assert_false(sync_held_in_fault(m, 3, 1));
 }
+/* One wording for the log and status, keepalived's */
+static void test_script_ending_wording(void **state)
+{
+        char buf[64];
+
+        (void)state;
+        assert_string_equal(track_script_ending(1, 0, buf, sizeof(buf)), "exited with status 1");
+        assert_string_equal(track_script_ending(0, 9, buf, sizeof(buf)), "exited due to signal 9");
+}
 
 int main(void)
 {
@@ -209,6 +218,7 @@ int main(void)
                 cmocka_unit_test(test_group_state),
                 cmocka_unit_test(test_group_goes_master_only_together),
                 cmocka_unit_test(test_group_fault_holds_the_others),
+                cmocka_unit_test(test_script_ending_wording),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
