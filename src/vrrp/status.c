@@ -74,9 +74,8 @@ static json_t *last_result(const struct tracker *t)
                         return json_string("timed out");
                 if (t->last_exit < 0)
                         return json_string(t->runs ? "could not be started" : "not run yet");
-                return json_string(track_script_ending(t->last_exit > 128 ? 0 : t->last_exit,
-                                                       t->last_exit > 128 ? t->last_exit - 128 : 0, buf,
-                                                       sizeof(buf)));
+                /* a script may exit 130 itself: the signal is kept apart */
+                return json_string(track_script_ending(t->last_exit, t->last_signal, buf, sizeof(buf)));
         }
         if (t->kind == TK_FILE)
                 return json_sprintf("value %ld", t->value);

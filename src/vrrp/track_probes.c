@@ -95,8 +95,10 @@ static void script_done(void *ctx, const struct spawn_result *r)
         } else if (r->started && code != t->last_exit) {
                 log_info("Script `%s` now returning %d", t->name, code);
         }
-        if (r->started)
+        if (r->started) {
                 t->last_exit = code;
+                t->last_signal = r->term_signal;
+        }
         if (!ok)
                 t->failures++;
         if (!track_rf_update(&t->rf, ok))
@@ -623,7 +625,7 @@ void trackers_adopt(struct trackers *to, const struct trackers *from)
                         t->known = o->known;
                         t->value = o->value;
                         t->rf = o->rf;
-                        t->last_exit = o->last_exit;
+                        t->last_exit = o->last_exit, t->last_signal = o->last_signal;
                         t->runs = o->runs, t->failures = o->failures;
                         t->timeouts = o->timeouts, t->skipped = o->skipped;
                         t->count = o->count;

@@ -33,7 +33,8 @@ struct tracker {
         struct track_rf rf;
         uv_timer_t timer;
         bool running;
-        int last_exit;
+        int last_exit;          /* the shell's form: 128 + N after signal N */
+        int last_signal;        /* the signal that ended the last run, 0 if it exited */
         bool timed_out;                 /* the last run was killed at its timeout */
         uint64_t runs, failures, timeouts, skipped;
         /* track_interface */

@@ -10,6 +10,8 @@ import signal
 import subprocess
 import tempfile
 
+import pytest
+
 from lab import wait_for
 from vrrp import Daemon, has_addr, instance
 
@@ -336,15 +338,18 @@ def test_fault_names_the_track_process(lab, vigild):
         proc.wait()
 
 
-def test_script_killed_by_a_signal_is_said_alike_in_log_and_status(lab, vigild):
-    """One wording, keepalived's, for a script ended by a signal."""
+@pytest.mark.parametrize("ending, said", [("kill -9 $$", "exited due to signal 9"),
+                                           ("exit 137", "exited with status 137")])
+def test_script_killed_by_a_signal_is_said_alike_in_log_and_status(lab, vigild, ending, said):
+    """One wording, keepalived's, for a script ended by a signal; a script
+    that exits 137 itself was not killed, and neither place says so."""
     a, _, _ = lab.hosts
     work = tempfile.mkdtemp(prefix="vigil-diag-")
     os.chmod(work, 0o755)
     flag, chk = os.path.join(work, "up"), os.path.join(work, "chk.sh")
     open(flag, "w").close()
     with open(chk, "w") as f:
-        f.write(f"#!/bin/sh\ntest -e {flag} || kill -9 $$\n")
+        f.write(f"#!/bin/sh\ntest -e {flag} || {ending}\n")
     os.chmod(chk, 0o755)
     conf = (f'vrrp_script chk {{\n  script "{chk}"\n  interval 0.1\n}}\n'
             + instance(prio=150, extra="  track_script {\n    chk\n  }\n"))
@@ -352,6 +357,6 @@ def test_script_killed_by_a_signal_is_said_alike_in_log_and_status(lab, vigild):
     assert wait_for(lambda: has_addr(a, VIP), 5), d.output()
     os.unlink(flag)
     assert d.wait_log("(VI_1) Entering FAULT STATE", 3), d.output()
-    assert lines_with(d, "VRRP_Script(chk) failed (exited due to signal 9)"), d.output()
+    assert lines_with(d, f"VRRP_Script(chk) failed ({said})"), d.output()
     vi = status(d)["instances"][0]
-    assert any(r["name"] == "chk" and r["detail"] == "exited due to signal 9" for r in vi["fault_reasons"]), vi
+    assert any(r["name"] == "chk" and r["detail"] == said for r in vi["fault_reasons"]), vi
