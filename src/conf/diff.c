@@ -104,6 +104,12 @@ static bool tracks_eq(const conf_track_list *a, const conf_track_list *b) { LIST
 typedef CONF_LIST(struct conf_unicast_peer) peer_list;
 static bool peers_eq(const peer_list *a, const peer_list *b) { LIST_EQ(struct conf_unicast_peer, a, b, peer_eq); }
 
+bool conf_diff_statics_equal(const struct conf *a, const struct conf *b)
+{
+        return addrs_eq(&a->static_ipaddress, &b->static_ipaddress) && routes_eq(&a->static_routes, &b->static_routes) &&
+               rules_eq(&a->static_rules, &b->static_rules);
+}
+
 static bool item_eq(const struct conf_strlist_item *a, const struct conf_strlist_item *b)
 {
         return conf_diff_str_eq(a->value, b->value);

@@ -95,6 +95,8 @@ int conf_diff_named(const struct conf_diff_kind *k, const void *old_first, const
                     struct conf_diff *ret);
 void conf_diff_free(struct conf_diff *d);
 const char *conf_diff_action_name(enum conf_diff_action a); /* "keep" ... "remove" */
+/* static_ipaddress, static_routes and static_rules: the same, in order? */
+bool conf_diff_statics_equal(const struct conf *a, const struct conf *b);
 
 /* The kinds of keepalived.conf. The LVS ones (virtual_server with its
  * real servers, real_server within a virtual server) are not applied by
