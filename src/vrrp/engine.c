@@ -172,31 +172,6 @@ static void log_link_change(const struct engine *e, const struct nl_event *ev)
         log_info("Netlink reports %s %s", name, up ? "up" : "down");
 }
 
-/* dynamic_interfaces: the first interface a VIP of the instance names that
- * does not exist yet. Until it does the instance stays in FAULT: as MASTER
- * it would advertise addresses it cannot hold. */
-static const char *missing_vip_dev(const struct vrrp_instance *vi)
-{
-        const conf_ipaddress_list *lists[2] = { &vi->c->virtual_ipaddress, &vi->c->virtual_ipaddress_excluded };
-        const struct conf_ipaddress *a;
-
-        for (int k = 0; k < 2; k++)
-                CONF_FOREACH(a, lists[k])
-                        if (a->dev_explicit && a->dev && !if_nametoindex(a->dev))
-                                return a->dev;
-        return NULL;
-}
-
-/* No source address, unicast with no peer, or a VIP's interface missing:
- * the instance cannot run. */
-static bool setup_fault(struct vrrp_instance *vi)
-{
-        const char *dev = missing_vip_dev(vi);
-
-        snprintf(vi->missing_dev, sizeof(vi->missing_dev), "%s", dev ? dev : "");
-        return !vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer) || dev;
-}
-
 /* A link appeared: the instances held in FAULT for a VIP's interface may run. */
 static void vip_devs_recheck(struct engine *e, int64_t now)
 {
@@ -206,14 +181,12 @@ static void vip_devs_recheck(struct engine *e, int64_t now)
                 if (!vi->missing_dev[0])
                         continue;
                 memcpy(was, vi->missing_dev, sizeof(was));
-                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, setup_fault(vi));
+                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, vrrp_instance_setup_faulty(vi));
                 if (strcmp(vi->missing_dev, was))
                         log_info("(%s) interface %s of its virtual_ipaddress appeared", vi->c->name, was);
         }
 }
 
-static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot);
-static void vmac_slot_closed(uv_handle_t *h);
 
 /* dynamic_interfaces: a link exists now. The instances held for a VIP's
  * interface may run, and a static address on it, which could not be added
@@ -245,7 +218,7 @@ static void refresh_sources(struct engine *e, struct iface_slot *slot, int64_t n
                 if (vi->ifc != &slot->ifc || vi->src.family)
                         continue;
                 vrrp_instance_pick_source(vi);
-                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, setup_fault(vi));
+                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, vrrp_instance_setup_faulty(vi));
         }
 }
 
@@ -265,7 +238,7 @@ static void iface_reopen(struct engine *e, struct iface_slot *slot, int64_t now)
         slot->missing = false;
         log_info("interface %s appeared (index %d)", slot->ifc.name, slot->ifc.info.ifindex);
         for (unsigned i = 0; i < e->ninst; i++)
-                if (e->inst[i].ifc == &slot->ifc && open_on_iface(e, &e->inst[i], slot) < 0)
+                if (e->inst[i].ifc == &slot->ifc && engine_iface_open(e, &e->inst[i], slot) < 0)
                         vrrp_instance_set_fault(&e->inst[i], now, VRRP_FAULT_SETUP, true);
         refresh_sources(e, slot, now);
 }
@@ -300,11 +273,7 @@ static void iface_close(struct engine *e, struct iface_slot *slot)
                 struct vrrp_instance *vi = &e->inst[i];
                 if (vi->ifc != &slot->ifc)
                         continue;
-                if (vi->vmac_slot) {
-                        uv_close((uv_handle_t *)&vi->vmac_slot->poll, vmac_slot_closed);
-                        vi->vmac_slot = NULL;
-                }
-                vrrp_instance_vmac_down(vi);
+                vrrp_instance_vmac_close(vi);
         }
         for (int f = 0; f < 3; f++) {
                 if (slot->ifc.sock[f].fd < 0)
@@ -344,7 +313,7 @@ static void iface_slot_deleted(struct engine *e, struct iface_slot *slot, int64_
                 if (vi->ifc != &slot->ifc)
                         continue;
                 vrrp_instance_pick_source(vi); /* the new interface may have another address */
-                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, setup_fault(vi));
+                vrrp_instance_set_fault(vi, now, VRRP_FAULT_SETUP, vrrp_instance_setup_faulty(vi));
         }
 }
 
@@ -438,7 +407,7 @@ static void on_monitor(uv_poll_t *h, int status, int events)
 
 /* ---- set-up and shutdown ------------------------------------------------------------- */
 
-static struct iface_slot *iface_get(struct engine *e, const char *name)
+struct iface_slot *engine_iface_get(struct engine *e, const char *name)
 {
         struct iface_slot *slot;
         int r;
@@ -514,15 +483,8 @@ static int iface_open_ah(struct engine *e, struct iface_slot *slot)
         return r;
 }
 
-static void vmac_slot_closed(uv_handle_t *h)
-{
-        free(h->data);
-}
-
-/* Everything an instance needs before it can start: addresses, its VMAC
- * and the shared sockets of its interface. */
 /* What needs the interface to exist: the VMAC and the shared sockets. */
-static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot)
+int engine_iface_open(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot)
 {
         int r;
 
@@ -545,50 +507,6 @@ static int open_on_iface(struct engine *e, struct vrrp_instance *vi, struct ifac
         if (r < 0)
                 log_err("(%s) cannot open the VRRP socket on %s: %s", vi->c->name, slot->ifc.name, strerror(-r));
         return r;
-}
-
-int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struct conf_vrrp_instance *ci)
-{
-        struct iface_slot *slot = iface_get(e, ci->interface ? ci->interface : "");
-        int r;
-
-        if (!slot)
-                return -ENODEV;
-        r = vrrp_instance_setup(vi, e->conf, ci, &slot->ifc, e->nl);
-        if (r < 0)
-                return r;
-        /* before it starts: a restarted worker or instance must not win an election first */
-        if (engine_demoted_has(e, ci->name)) {
-                vi->fsm.demoted = true;
-                log_info("(%s) still demoted by the operator", ci->name);
-        }
-        if (slot->missing)
-                vi->vmac.tx.fd = vi->vmac.garp.fd = -1; /* link and source faults hold it until it appears */
-        else
-                r = open_on_iface(e, vi, slot);
-        /* once per engine: opening it again would empty the drop set of
-         * the masters a reload keeps */
-        if (r == 0 && vi->no_accept && !e->nft && nft_no_accept_open(&e->nft) < 0)
-                r = -EPROTONOSUPPORT;
-        vi->nft = e->nft;
-        return r;
-}
-
-/* After a stop: the VMAC and what the instance owns. */
-void engine_close_instance(struct engine *e, struct vrrp_instance *vi)
-{
-        (void)e;
-        if (vi->vmac_slot) {
-                uv_close((uv_handle_t *)&vi->vmac_slot->poll, vmac_slot_closed);
-                vi->vmac_slot = NULL;
-        }
-        vrrp_instance_vmac_down(vi);
-        dropwarn_free_instance(vi);
-        free(vi->refs);
-        vi->refs = NULL;
-        vi->nrefs = 0;
-        free(vi->addrs);
-        vi->addrs = NULL;
 }
 
 /* Received adverts find their instance by interface, family and VRID. */
@@ -615,7 +533,7 @@ static int setup_instances(struct engine *e)
                 return -ENOMEM;
         engine_demoted_prune(e); /* the inherited list may name instances a reload removed */
         CONF_FOREACH(ci, &e->conf->instances) {
-                r = engine_open_instance(e, &e->inst[i], ci);
+                r = vrrp_instance_open(&e->inst[i], e, ci);
                 e->ninst = ++i;
                 if (r < 0)
                         return r;
@@ -641,57 +559,6 @@ static void on_tracker_changed(void *ctx, struct tracker *t)
         engine_rearm(e);
 }
 
-static void add_refs(struct engine *e, struct vrrp_instance *vi, const conf_track_list *list, enum tracker_kind kind)
-{
-        const struct conf_track *t;
-
-        CONF_FOREACH(t, list) {
-                int r = trackers_ref(e->trackers, kind, t, &vi->refs[vi->nrefs]);
-                if (r < 0)
-                        log_err("(%s) track_%s %s: %s; not tracked", vi->c->name, tracker_kind_name(kind), t->name,
-                                strerror(-r));
-                else
-                        vi->nrefs++;
-        }
-}
-
-static const struct conf_sync_group *group_of(const struct conf *c, const struct conf_vrrp_instance *ci)
-{
-        const struct conf_sync_group *g;
-
-        CONF_FOREACH(g, &c->sync_groups)
-                if (ci->sync_group && !strcmp(g->name, ci->sync_group))
-                        return g;
-        return NULL;
-}
-
-/* An instance tracks what it lists and what its sync group lists. */
-int engine_build_refs(struct engine *e, struct vrrp_instance *vi)
-{
-        const struct conf_vrrp_instance *c = vi->c;
-        const struct conf_sync_group *g = group_of(e->conf, c);
-        const conf_track_list *lists[8] = { &c->track_script, &c->track_interface, &c->track_file,
-                                            &c->track_process };
-        const enum tracker_kind kinds[4] = { TK_SCRIPT, TK_IFACE, TK_FILE, TK_PROCESS };
-        unsigned n = 0;
-
-        if (g) {
-                lists[4] = &g->track_script, lists[5] = &g->track_interface;
-                lists[6] = &g->track_file, lists[7] = &g->track_process;
-        }
-        for (int k = 0; k < 8; k++)
-                n += lists[k] ? lists[k]->count : 0;
-        free(vi->refs);
-        vi->nrefs = 0;
-        vi->refs = calloc(n + 1, sizeof(*vi->refs));
-        if (!vi->refs)
-                return -ENOMEM;
-        for (int k = 0; k < 8; k++)
-                if (lists[k])
-                        add_refs(e, vi, lists[k], kinds[k % 4]);
-        return 0;
-}
-
 struct trackers *engine_new_trackers(struct engine *e)
 {
         struct trackers *ts = calloc(1, sizeof(*ts));
@@ -701,41 +568,19 @@ struct trackers *engine_new_trackers(struct engine *e)
         return ts;
 }
 
+/* Before the instances: they refer to the trackers as they open. */
 static int setup_trackers(struct engine *e)
 {
-        if (!(e->trackers = engine_new_trackers(e)))
-                return -ENOMEM;
-        for (unsigned i = 0; i < e->ninst; i++)
-                if (engine_build_refs(e, &e->inst[i]) < 0)
-                        return -ENOMEM;
-        return 0;
+        return (e->trackers = engine_new_trackers(e)) ? 0 : -ENOMEM;
 }
 
-/* Before an FSM starts: its trackers' first verdicts, the link and set-up
- * faults. */
-void engine_initial_inputs(struct vrrp_instance *vi)
-{
-        bool fault;
-        long delta;
-
-        trackers_eval(vi->refs, vi->nrefs, &fault, &delta);
-        vi->fsm.prio = track_effective_priority(vi->c->priority, delta);
-        if (fault)
-                vi->faults |= VRRP_FAULT_TRACK;
-        if (!vi->ifc->info.up && !vi->c->dont_track_primary)
-                vi->faults |= VRRP_FAULT_LINK;
-        if (setup_fault(vi))
-                vi->faults |= VRRP_FAULT_SETUP;
-        if (vi->missing_dev[0])
-                log_warn("(%s) interface %s of its virtual_ipaddress does not exist (yet); the instance stays in "
-                         "FAULT until it appears (dynamic_interfaces)", vi->c->name, vi->missing_dev);
-}
-
-/* ... and the sync groups' shared FAULT. */
+/* Each instance's first inputs, then the sync groups' shared FAULT. */
 static void initial_inputs(struct engine *e)
 {
+        int64_t now = mono_usec();
+
         for (unsigned i = 0; i < e->ninst; i++)
-                engine_initial_inputs(&e->inst[i]);
+                vrrp_instance_sense(&e->inst[i], now);
         for (unsigned k = 0; k < e->events->ngroups; k++) {
                 struct vrrp_group *g = &e->events->groups[k];
                 for (unsigned i = 0; i < g->n; i++)
@@ -768,32 +613,20 @@ void engine_static_addresses(struct engine *e, const struct conf *c, bool add)
                 nl_addr(e->nl, false, (int)if_nametoindex(a->dev ? a->dev : ""), a);
 }
 
-void engine_start_instance(struct vrrp_instance *vi, int64_t now)
-{
-        struct vrrp_actions acts = { 0 };
-
-        vrrp_instance_remove_stale(vi);
-        vrrp_fsm_start(&vi->fsm, now, vi->faults != 0, &acts);
-        vrrp_instance_apply(vi, now, &acts);
-}
-
 static void start_instances(struct engine *e)
 {
         int64_t now = mono_usec();
 
         for (unsigned i = 0; i < e->ninst; i++)
-                engine_start_instance(&e->inst[i], now);
+                vrrp_instance_start(&e->inst[i], now);
 }
 
 static void stop_instances(struct engine *e)
 {
         int64_t now = mono_usec();
 
-        for (unsigned i = 0; i < e->ninst; i++) {
-                struct vrrp_actions acts = { 0 };
-                vrrp_fsm_stop(&e->inst[i].fsm, now, &acts);
-                vrrp_instance_apply(&e->inst[i], now, &acts);
-        }
+        for (unsigned i = 0; i < e->ninst; i++)
+                vrrp_instance_stop(&e->inst[i], now, false);
 }
 
 #define NOTIFY_STOP_WAIT_US 1000000 /* notify_stop scripts get up to 1 s, as keepalived */
@@ -851,7 +684,7 @@ static void close_cb(uv_handle_t *h, void *arg)
 static void engine_free(struct engine *e)
 {
         for (unsigned i = 0; i < e->ninst; i++)
-                engine_close_instance(e, &e->inst[i]);
+                vrrp_instance_close(&e->inst[i]);
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
@@ -908,7 +741,7 @@ static int engine_init(struct engine *e)
                         uv_signal_start(&e->sig_dump[i], on_dump_signal, dumps[i]);
                 }
         }
-        if ((r = setup_instances(e)) < 0 || (r = setup_trackers(e)) < 0)
+        if ((r = setup_trackers(e)) < 0 || (r = setup_instances(e)) < 0)
                 return r;
         if (!(e->events = calloc(1, sizeof(*e->events))))
                 return -ENOMEM;

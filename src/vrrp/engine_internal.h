@@ -67,15 +67,18 @@ struct engine {
 /* Re-arm the timerfd for the earliest deadline (after any FSM input). */
 void engine_rearm(struct engine *e);
 
-/* Building blocks shared with reload.c. */
-int engine_open_instance(struct engine *e, struct vrrp_instance *vi, const struct conf_vrrp_instance *ci);
-void engine_close_instance(struct engine *e, struct vrrp_instance *vi);
+/* What spans instances, for reload.c: the VRID index (after the instance
+ * array changed), a tracker set for e->conf, the static addresses. */
 void engine_index(struct engine *e);
 struct trackers *engine_new_trackers(struct engine *e);
-int engine_build_refs(struct engine *e, struct vrrp_instance *vi);
-void engine_initial_inputs(struct vrrp_instance *vi);
-void engine_start_instance(struct vrrp_instance *vi, int64_t now);
 void engine_static_addresses(struct engine *e, const struct conf *c, bool add);
+
+/* For vrrp_instance_open (instance_life.c): the interface by name, made
+ * on first use (missing: dynamic_interfaces waits for it; NULL when it
+ * cannot be had), and its shared sockets and the VMAC's, watched by the
+ * engine's receive path. */
+struct iface_slot *engine_iface_get(struct engine *e, const char *name);
+int engine_iface_open(struct engine *e, struct vrrp_instance *vi, struct iface_slot *slot);
 
 /* ctl.c: the VRRP commands on the supervisor channel (worker/ctl.c) */
 void engine_ctl_attach(struct engine *e, int fd);

@@ -296,6 +296,52 @@ void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct
         (void)now;
 }
 
+/* The effective priority after the base moved from `from` to `to`. */
+static uint8_t moved_priority(uint8_t prio, uint8_t from, uint8_t to)
+{
+        long p = (long)prio + (long)to - (long)from;
+
+        if (to == VRRP_PRIO_OWNER)
+                return VRRP_PRIO_OWNER;
+        if (from == VRRP_PRIO_OWNER)
+                return to; /* no tracker moves an owner: there is no delta to keep */
+        return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
+}
+
+/* What the BACKUP's down timer was armed with: the skew after a priority
+ * 0 advert, else the whole Master_Down_Interval. */
+static int64_t down_interval(const struct vrrp_fsm *f)
+{
+        return f->resigned ? vrrp_skew_time(f) : vrrp_master_down_interval(f);
+}
+
+void vrrp_fsm_reconfigure(struct vrrp_fsm *f, int64_t now, const struct vrrp_fsm_params *p, struct vrrp_actions *out)
+{
+        struct vrrp_fsm_params old = f->p;
+        int64_t was = down_interval(f);
+
+        (void)out;
+        f->p = *p;
+        if (!f->p.down_timer_adverts)
+                f->p.down_timer_adverts = 3;
+        if (p->priority != old.priority)
+                f->prio = moved_priority(f->prio, old.priority, p->priority);
+        if (p->adver_int != old.adver_int || p->version != old.version) {
+                /* v3 learns the master's interval from its adverts; until one is heard, ours */
+                if (f->state != VRRP_BACKUP || p->version == 2 || !f->last_rx)
+                        f->master_adver_int = p->adver_int;
+                if (f->state == VRRP_MASTER)
+                        f->adver_at = now + p->adver_int;
+        }
+        if (f->preempt_at && p->preempt_delay != old.preempt_delay)
+                f->preempt_at = p->preempt_delay ? f->preempt_at - old.preempt_delay + p->preempt_delay : 0;
+        if (p->nopreempt != old.nopreempt)
+                f->preempt_at = 0;
+        /* the timer keeps its start (the last advert, or the start-up) */
+        if (f->state == VRRP_BACKUP && f->down_at)
+                f->down_at += down_interval(f) - was;
+}
+
 void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
 {
         if (f->state != VRRP_MASTER)

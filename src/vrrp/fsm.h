@@ -110,6 +110,21 @@ void vrrp_fsm_advert(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, 
 void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
 void vrrp_fsm_set_fault(struct vrrp_fsm *f, int64_t now, bool fault, struct vrrp_actions *out);
 void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct vrrp_actions *out);
+/* New parameters for a running (or not yet started) FSM, e.g. at a reload.
+ * What each change does, RFC 5798 §6.4 read for a change of setting:
+ * - priority: the effective priority moves with the base (the trackers'
+ *   delta is kept; an owner is 255); in BACKUP the skew, hence the down
+ *   timer, follows, and a BACKUP now above its master discards the
+ *   master's adverts (if it may preempt) and takes over when the timer
+ *   runs out; a MASTER advertises the new priority from its next advert;
+ * - adver_int: a MASTER re-arms its advert timer on the new interval; a
+ *   BACKUP re-arms its down timer (v3 keeps the interval its master
+ *   advertised while it hears one);
+ * - nopreempt / preempt_delay: the next advert is judged by the new rule;
+ *   a preempt_delay under way is shortened or extended to the new length;
+ * - the rest (version, lower_prio_no_advert, ...) is stored for the next
+ *   event. No state change and no action of its own: out stays empty. */
+void vrrp_fsm_reconfigure(struct vrrp_fsm *f, int64_t now, const struct vrrp_fsm_params *p, struct vrrp_actions *out);
 void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
 /* Sync group moves: to MASTER (from BACKUP) and to BACKUP (from MASTER). */
 void vrrp_fsm_sync_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);

@@ -88,19 +88,9 @@ static void pick_source(struct vrrp_instance *vi)
 int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci,
                         struct vrrp_iface *ifc, struct nl *nl)
 {
-        struct vrrp_fsm_params p = {
-                .version = ci->version,
-                .priority = (uint8_t)ci->priority,
-                .adver_int = ci->advert_int,
-                .want_master = ci->state == STATE_MASTER,
-                .nopreempt = ci->nopreempt,
-                .preempt_delay = ci->preempt_delay,
-                .down_timer_adverts = ci->down_timer_adverts,
-                .lower_prio_no_advert = ci->lower_prio_no_advert,
-                .higher_prio_send_advert = ci->higher_prio_send_advert,
-                .sync_member = ci->sync_group != NULL,
-        };
+        struct vrrp_fsm_params p;
 
+        vrrp_instance_fsm_params(ci, &p);
         memset(vi, 0, sizeof(*vi));
         vi->c = ci;
         vi->ifc = ifc;
@@ -131,6 +121,29 @@ bool vrrp_instance_pick_source(struct vrrp_instance *vi)
 {
         pick_source(vi);
         return vi->src.family != 0;
+}
+
+/* dynamic_interfaces: the first interface a VIP of the instance names that
+ * does not exist yet. Until it does the instance stays in FAULT: as MASTER
+ * it would advertise addresses it cannot hold. */
+static const char *missing_vip_dev(const struct vrrp_instance *vi)
+{
+        const conf_ipaddress_list *lists[2] = { &vi->c->virtual_ipaddress, &vi->c->virtual_ipaddress_excluded };
+        const struct conf_ipaddress *a;
+
+        for (int k = 0; k < 2; k++)
+                CONF_FOREACH(a, lists[k])
+                        if (a->dev_explicit && a->dev && !if_nametoindex(a->dev))
+                                return a->dev;
+        return NULL;
+}
+
+bool vrrp_instance_setup_faulty(struct vrrp_instance *vi)
+{
+        const char *dev = missing_vip_dev(vi);
+
+        snprintf(vi->missing_dev, sizeof(vi->missing_dev), "%s", dev ? dev : "");
+        return !vi->src.family || (vi->c->unicast_configured && !vi->unicast && vi->c->unicast_fault_no_peer) || dev;
 }
 
 bool vrrp_instance_owns(const struct vrrp_instance *vi, const struct conf_ip *addr)
@@ -530,23 +543,28 @@ void vrrp_instance_set_fault(struct vrrp_instance *vi, int64_t now, unsigned bit
         vrrp_instance_apply(vi, now, &acts);
 }
 
-void vrrp_instance_track_update(struct vrrp_instance *vi, int64_t now)
+void vrrp_instance_track_update_from(struct vrrp_instance *vi, int64_t now, int from)
 {
         struct vrrp_actions acts = { 0 };
         bool fault;
         long delta;
-        uint8_t prio;
+        uint8_t prio, was = from >= 0 ? (uint8_t)from : vi->fsm.prio;
 
         trackers_eval(vi->refs, vi->nrefs, &fault, &delta);
         prio = track_effective_priority(vi->c->priority, delta);
-        if (prio != vi->fsm.prio && !vrrp_fsm_is_owner(&vi->fsm)) {
-                log_info("(%s) Changing effective priority from %u to %u", vi->c->name, vi->fsm.prio, prio);
+        if (prio != was && !vrrp_fsm_is_owner(&vi->fsm)) {
+                log_info("(%s) Changing effective priority from %u to %u", vi->c->name, was, prio);
                 vrrp_fsm_set_priority(&vi->fsm, now, prio, &acts);
                 vrrp_instance_apply(vi, now, &acts);
                 if (vi->on_priority)
                         vi->on_priority(vi->event_ctx, vi);
         }
         vrrp_instance_set_fault(vi, now, VRRP_FAULT_TRACK, fault);
+}
+
+void vrrp_instance_track_update(struct vrrp_instance *vi, int64_t now)
+{
+        vrrp_instance_track_update_from(vi, now, -1);
 }
 
 /* ---- receiving ------------------------------------------------------------------------ */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "conf/diff.h"
 #include "conf/model.h"
 #include "net/nl.h"
 #include "vrrp/ah.h"
@@ -108,6 +109,7 @@ struct vrrp_instance {
         vrrp_priority_fn on_priority;
         void *event_ctx;
         struct droplog *droplog;        /* drop warnings' rate limit (vrrp/dropwarn.c); lazily made */
+        int prio_before_reconfigure;    /* effective priority before a reload's update; -1: none */
 };
 
 #define VRRP_SOCK_AH 2
@@ -123,6 +125,47 @@ struct vrrp_iface {
         uint64_t rx_bad_ip, rx_bad_ah, rx_unknown_vrid;
         struct droplog *droplog;        /* as the instance's, for drops no instance claims */
 };
+
+struct engine;
+
+/* ---- lifecycle (vrrp/instance_life.c) ----------------------------------------------
+ * open -> sense -> start -> [reconfigure -> resume]* -> stop -> close. The
+ * engine wires what spans instances (the VRID index, notifications and
+ * sync groups, the trackers' carried-over state) between open and sense,
+ * and between reconfigure and resume. */
+
+/* Make vi from ci in the engine's current configuration: state INIT,
+ * demoted if the operator had demoted it, its interface's shared sockets
+ * and VMAC open (or waiting in FAULT for a missing interface, with
+ * dynamic_interfaces), the engine's nftables context if no_accept, and
+ * its tracker references in the engine's tracker set. On error vi must
+ * still be closed. */
+int vrrp_instance_open(struct vrrp_instance *vi, struct engine *e, const struct conf_vrrp_instance *ci);
+/* Its first inputs, once the trackers hold their state: the effective
+ * priority (through the FSM) and the tracker, link and set-up faults. */
+void vrrp_instance_sense(struct vrrp_instance *vi, int64_t now);
+/* Remove what a previous run left behind and start the FSM (FAULT if any
+ * fault bit is set). */
+void vrrp_instance_start(struct vrrp_instance *vi, int64_t now);
+/* A reload carries vi over to ci (how: CONF_DIFF_KEEP or _UPDATE, from
+ * conf/diff.c): UPDATE applies the new FSM parameters through
+ * vrrp_fsm_reconfigure and the GARP spacing; both re-resolve the tracker
+ * references in the engine's new tracker set. No action is carried out. */
+int vrrp_instance_reconfigure(struct vrrp_instance *vi, struct engine *e, const struct conf_vrrp_instance *ci,
+                              enum conf_diff_action how, int64_t now);
+/* After reconfigure, once the engine is wired again: re-evaluate the
+ * trackers, and say (log, notify_priority_changes) how the effective
+ * priority moved across the reload. */
+void vrrp_instance_resume(struct vrrp_instance *vi, int64_t now);
+/* Stop gracefully: priority 0 if MASTER, addresses removed, notify STOP,
+ * or DELETED when the configuration no longer has it. */
+void vrrp_instance_stop(struct vrrp_instance *vi, int64_t now, bool deleted);
+/* Release what open took (after stop, or after a failed open). */
+/* Its VMAC's socket and macvlan, also when the interface under it was deleted. */
+void vrrp_instance_vmac_close(struct vrrp_instance *vi);
+void vrrp_instance_close(struct vrrp_instance *vi);
+/* The FSM's parameters as ci gives them. */
+void vrrp_instance_fsm_params(const struct conf_vrrp_instance *ci, struct vrrp_fsm_params *ret);
 
 int vrrp_instance_setup(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci,
                         struct vrrp_iface *ifc, struct nl *nl);
@@ -143,6 +186,10 @@ int64_t vrrp_instance_deadline(const struct vrrp_instance *vi);
 void vrrp_instance_set_fault(struct vrrp_instance *vi, int64_t now, unsigned bit, bool on);
 /* Re-evaluate the trackers: effective priority and FAULT_TRACK. */
 void vrrp_instance_track_update(struct vrrp_instance *vi, int64_t now);
+/* ... logging the change from `from` (-1: the FSM's current priority). */
+void vrrp_instance_track_update_from(struct vrrp_instance *vi, int64_t now, int from);
+/* No source address, or unicast with no peer: it cannot run. */
+bool vrrp_instance_setup_faulty(struct vrrp_instance *vi);
 /* Choose the source address again (the interface's facts changed);
  * true if there is one. */
 bool vrrp_instance_pick_source(struct vrrp_instance *vi);

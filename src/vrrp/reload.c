@@ -18,22 +18,9 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "conf/dump.h"
+#include "conf/diff.h"
 #include "vrrp/engine_internal.h"
 #include "vrrp/reload.h"
-
-static bool statics_changed(const struct conf *a, const struct conf *b)
-{
-        static const char *const keys[] = { "static_ipaddress", "static_routes", "static_rules" };
-        json_t *ja = conf_to_json(a), *jb = conf_to_json(b);
-        bool changed = false;
-
-        for (size_t i = 0; i < 3; i++)
-                changed |= !json_equal(json_object_get(ja, keys[i]), json_object_get(jb, keys[i]));
-        json_decref(ja);
-        json_decref(jb);
-        return changed;
-}
 
 static struct vrrp_instance *find_old(struct engine *e, const char *name)
 {
@@ -41,30 +28,6 @@ static struct vrrp_instance *find_old(struct engine *e, const char *name)
                 if (!strcmp(e->inst[i].c->name, name))
                         return &e->inst[i];
         return NULL;
-}
-
-static void stop_one(struct engine *e, struct vrrp_instance *vi, int64_t now)
-{
-        struct vrrp_actions acts = { 0 };
-
-        vrrp_fsm_stop(&vi->fsm, now, &acts);
-        vrrp_instance_apply(vi, now, &acts);
-        engine_close_instance(e, vi);
-}
-
-static void update_in_place(struct vrrp_instance *vi, const struct conf *c, const struct conf_vrrp_instance *ci)
-{
-        struct vrrp_fsm_params *p = &vi->fsm.p;
-
-        vi->c = ci;
-        p->priority = (uint8_t)ci->priority;
-        p->nopreempt = ci->nopreempt;
-        p->preempt_delay = ci->preempt_delay;
-        p->lower_prio_no_advert = ci->lower_prio_no_advert;
-        p->higher_prio_send_advert = ci->higher_prio_send_advert;
-        vi->garp_spacing = vi->family == AF_INET6 ? c->global.vrrp_gna_interval : c->global.vrrp_garp_interval;
-        if (vi->garp_spacing < 0)
-                vi->garp_spacing = 0;
 }
 
 /* Things the old set still needs until its scripts end. */
@@ -126,14 +89,16 @@ static void stop_replaced(struct engine *e, const struct conf *nc, const struct 
         }
         for (unsigned i = 0; i < e->ninst; i++)
                 if (!carried || !carried[i]) {
-                        e->inst[i].deleting = conf_find_instance(nc, e->inst[i].c->name) == NULL;
-                        stop_one(e, &e->inst[i], now);
+                        vrrp_instance_stop(&e->inst[i], now, conf_find_instance(nc, e->inst[i].c->name) == NULL);
+                        vrrp_instance_close(&e->inst[i]);
                 }
         free(carried);
 }
 
-/* The new instance array: carried instances moved in, the others opened. */
-static struct vrrp_instance *build(struct engine *e, const struct conf *nc, const struct reload_plan *plan)
+/* The new instance array: carried instances moved in and reconfigured,
+ * the others opened (in the new configuration and tracker set). */
+static struct vrrp_instance *build(struct engine *e, const struct conf *nc, const struct reload_plan *plan,
+                                   int64_t now)
 {
         struct vrrp_instance *ni = calloc(nc->instances.count ? nc->instances.count : 1, sizeof(*ni));
         const struct conf_vrrp_instance *ci;
@@ -145,11 +110,10 @@ static struct vrrp_instance *build(struct engine *e, const struct conf *nc, cons
                 const struct vrrp_instance *old = find_old(e, ci->name);
                 if (old && carries_over(plan->steps[j].action)) {
                         ni[j] = *old;
-                        if (plan->steps[j].action == RELOAD_UPDATED)
-                                update_in_place(&ni[j], nc, ci);
-                        else
-                                ni[j].c = ci;
-                } else if (engine_open_instance(e, &ni[j], ci) < 0) {
+                        vrrp_instance_reconfigure(&ni[j], e, ci,
+                                                  plan->steps[j].action == RELOAD_UPDATED ? CONF_DIFF_UPDATE
+                                                                                           : CONF_DIFF_KEEP, now);
+                } else if (vrrp_instance_open(&ni[j], e, ci) < 0) {
                         log_err("(%s) cannot start after the reload", ci->name);
                 }
                 j++;
@@ -157,14 +121,13 @@ static struct vrrp_instance *build(struct engine *e, const struct conf *nc, cons
         return ni;
 }
 
-/* New trackers (keeping the state of unchanged ones) and notifications. */
+/* The VRID index, the trackers' state carried over from the old set
+ * (for unchanged ones), and the notifications. */
 static void rewire(struct engine *e, struct trackers *ots, struct vrrp_events *nev)
 {
         struct vrrp_events *oev = e->events;
 
         engine_index(e);
-        for (unsigned i = 0; i < e->ninst; i++)
-                engine_build_refs(e, &e->inst[i]);
         trackers_adopt(e->trackers, ots);
         trackers_release(ots);
         vrrp_events_init(nev, &e->loop, e->conf, e->inst, e->ninst);
@@ -192,14 +155,14 @@ int engine_reload(struct engine *e, struct conf *nc, struct reload_plan *ret_pla
                 return -1;
         }
         stop_replaced(e, nc, &plan, now);
-        if (statics_changed(oc, nc)) {
+        if (!conf_diff_statics_equal(oc, nc)) {
                 engine_static_addresses(e, oc, false);
                 engine_static_addresses(e, nc, true);
         }
         e->conf = nc;
         engine_demoted_prune(e); /* before build(): a removed instance added back later starts undemoted */
         e->trackers = engine_new_trackers(e);
-        ni = build(e, nc, &plan);
+        ni = build(e, nc, &plan, now);
         free(e->inst);
         e->inst = ni;
         e->ninst = ni ? n : 0;
@@ -207,10 +170,10 @@ int engine_reload(struct engine *e, struct conf *nc, struct reload_plan *ret_pla
         retire(e, oc, oev);
         for (unsigned i = 0; i < e->ninst; i++) {
                 if (carries_over(plan.steps[i].action)) {
-                        vrrp_instance_track_update(&ni[i], now);
+                        vrrp_instance_resume(&ni[i], now);
                 } else {
-                        engine_initial_inputs(&ni[i]);
-                        engine_start_instance(&ni[i], now);
+                        vrrp_instance_sense(&ni[i], now);
+                        vrrp_instance_start(&ni[i], now);
                 }
         }
         vrrp_events_start(nev);

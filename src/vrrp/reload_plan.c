@@ -1,56 +1,31 @@
 /* What a reload does to each instance, decided from the running and the
- * new configuration alone (pure: no engine, no sockets):
- *
- * - identical: kept;
- * - changed only in the keys listed in in_place: updated in place;
- * - changed otherwise, or the multicast groups changed (the shared sockets
- *   join them), or it becomes or stops being the address owner: restarted;
- * - only in the new file: added; only in the old one: removed. */
+ * new configuration alone (pure: no engine, no sockets). The per-field
+ * rules are conf/diff_kinds.c's table for vrrp_instance; on top of them,
+ * a change of the multicast groups (the shared sockets join them)
+ * restarts every instance that carries over. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/dump.h"
+#include "conf/diff.h"
 #include "vrrp/reload.h"
-
-/* Keys of an instance's configuration that can change in place. */
-static const char *const in_place[] = {
-        "priority", "nopreempt", "preempt_delay", "track_interface", "track_script", "track_file", "track_process",
-        "smtp_alert", "notify_priority_changes", "garp_master_delay", "garp_master_repeat", "garp_master_refresh",
-        "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat", "lower_prio_no_advert",
-        "higher_prio_send_advert", "notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
-        "notify_deleted", "notify_master_rx_lower_pri", "state",
-};
-
-static bool owner_change(const struct conf_vrrp_instance *a, const struct conf_vrrp_instance *b)
-{
-        return (a->priority == 255) != (b->priority == 255);
-}
-
-static enum reload_action compare(const struct conf_vrrp_instance *old, const struct conf_vrrp_instance *nu,
-                                  bool sockets_changed)
-{
-        json_t *a = conf_instance_to_json(old), *b = conf_instance_to_json(nu);
-        enum reload_action f = RELOAD_KEPT;
-
-        if (sockets_changed) {
-                f = RELOAD_RESTARTED;
-        } else if (!json_equal(a, b)) {
-                for (size_t i = 0; i < sizeof(in_place) / sizeof(in_place[0]); i++) {
-                        json_object_del(a, in_place[i]);
-                        json_object_del(b, in_place[i]);
-                }
-                f = json_equal(a, b) && !owner_change(old, nu) ? RELOAD_UPDATED : RELOAD_RESTARTED;
-        }
-        json_decref(a);
-        json_decref(b);
-        return f;
-}
 
 static bool groups_changed(const struct conf *a, const struct conf *b)
 {
-        return memcmp(&a->global.vrrp_mcast_group4, &b->global.vrrp_mcast_group4, sizeof(struct conf_ip)) ||
-               memcmp(&a->global.vrrp_mcast_group6, &b->global.vrrp_mcast_group6, sizeof(struct conf_ip));
+        return !conf_ip_equal(&a->global.vrrp_mcast_group4, &b->global.vrrp_mcast_group4) ||
+               !conf_ip_equal(&a->global.vrrp_mcast_group6, &b->global.vrrp_mcast_group6);
+}
+
+static enum reload_action action_of(enum conf_diff_action a, bool regroup)
+{
+        switch (a) {
+        case CONF_DIFF_KEEP: return regroup ? RELOAD_RESTARTED : RELOAD_KEPT;
+        case CONF_DIFF_UPDATE: return regroup ? RELOAD_RESTARTED : RELOAD_UPDATED;
+        case CONF_DIFF_RESTART: return RELOAD_RESTARTED;
+        case CONF_DIFF_ADD: return RELOAD_ADDED;
+        case CONF_DIFF_REMOVE: return RELOAD_REMOVED;
+        }
+        return RELOAD_RESTARTED;
 }
 
 static void count(struct reload_report *rep, enum reload_action a)
@@ -66,24 +41,23 @@ static void count(struct reload_report *rep, enum reload_action a)
 
 int reload_plan_make(const struct conf *oc, const struct conf *nc, struct reload_plan *ret_plan)
 {
-        size_t cap = (size_t)oc->instances.count + nc->instances.count;
-        struct reload_plan p = { .steps = calloc(cap ? cap : 1, sizeof(*p.steps)) };
+        struct reload_plan p = { 0 };
         bool regroup = groups_changed(oc, nc);
-        const struct conf_vrrp_instance *ci;
+        struct conf_diff d;
 
-        if (!p.steps)
+        if (conf_diff_named(&conf_diff_vrrp_instance, oc->instances.first, nc->instances.first, &d) < 0)
                 return -ENOMEM;
-        CONF_FOREACH(ci, &nc->instances) {
-                const struct conf_vrrp_instance *old = conf_find_instance(oc, ci->name);
-                p.steps[p.n] = (struct reload_step){ ci->name, !old ? RELOAD_ADDED : compare(old, ci, regroup) };
+        p.steps = calloc(d.n ? d.n : 1, sizeof(*p.steps));
+        if (!p.steps) {
+                conf_diff_free(&d);
+                return -ENOMEM;
+        }
+        /* instance names are the models' own strings, never d's buffers */
+        for (size_t i = 0; i < d.n; i++) {
+                p.steps[p.n] = (struct reload_step){ d.e[i].name, action_of(d.e[i].action, regroup) };
                 count(&p.counts, p.steps[p.n++].action);
         }
-        CONF_FOREACH(ci, &oc->instances) {
-                if (conf_find_instance(nc, ci->name))
-                        continue;
-                p.steps[p.n++] = (struct reload_step){ ci->name, RELOAD_REMOVED };
-                p.counts.removed++;
-        }
+        conf_diff_free(&d);
         *ret_plan = p;
         return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "conf/diff.h"
 #include "net/nl.h"
 
 #define PROC_SCAN_MS 1000
@@ -595,22 +596,15 @@ void trackers_free(struct trackers *ts)
 
 /* ---- reload ------------------------------------------------------------------------------ */
 
-static bool same_script(const struct conf_vrrp_script *a, const struct conf_vrrp_script *b)
-{
-        return !strcmp(a->script.cmdline, b->script.cmdline) && a->interval == b->interval &&
-               a->timeout == b->timeout && a->rise == b->rise && a->fall == b->fall && a->init_fail == b->init_fail &&
-               !a->user == !b->user && (!a->user || !strcmp(a->user, b->user));
-}
-
+/* Its state carries over unless a field conf/diff.c's table marks as
+ * restarting it changed (a weight does not: the references apply it). */
 static bool same_config(const struct tracker *a, const struct tracker *b)
 {
         switch (a->kind) {
-        case TK_SCRIPT: return same_script(a->script, b->script);
+        case TK_SCRIPT: return conf_diff_classify(&conf_diff_vrrp_script, a->script, b->script, NULL) != CONF_DIFF_RESTART;
         case TK_IFACE: return true;
-        case TK_FILE: return !strcmp(a->file->file, b->file->file);
-        case TK_PROCESS:
-                return !strcmp(a->proc->process, b->proc->process) && a->proc->nparams == b->proc->nparams &&
-                       a->proc->param_match == b->proc->param_match && a->proc->full_command == b->proc->full_command;
+        case TK_FILE: return conf_diff_classify(&conf_diff_track_file, a->file, b->file, NULL) != CONF_DIFF_RESTART;
+        case TK_PROCESS: return conf_diff_classify(&conf_diff_track_process, a->proc, b->proc, NULL) != CONF_DIFF_RESTART;
         }
         return false;
 }

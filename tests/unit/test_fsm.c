@@ -768,6 +768,228 @@ static void test_two_demoted_masters_tie_break_by_address(void **state)
         assert_int_equal(a.a[a.n - 1].reason, REASON_HIGHER_PRIORITY);
 }
 
+/* ---- reconfigure: each parameter's effect in each state ---------------------------------- */
+
+static struct vrrp_fsm_params with_prio(struct vrrp_fsm_params p, uint8_t prio)
+{
+        p.priority = prio;
+        return p;
+}
+
+/* A BACKUP hearing a master at 150 once, at T0 + 50 ms. */
+static struct vrrp_fsm backup_hearing_150(struct vrrp_fsm_params p)
+{
+        struct vrrp_fsm f = fsm_in_backup(p);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(150, 100 * MS, 1);
+
+        vrrp_fsm_advert(&f, T0 + 50 * MS, &r, &a);
+        assert_int_equal(f.last_rx, T0 + 50 * MS);
+        return f;
+}
+
+static void test_reconfigure_backup_priority_above_master_preempts(void **state)
+{
+        struct vrrp_fsm f = backup_hearing_150(v3(100, 100 * MS));
+        struct vrrp_fsm_params p = with_prio(f.p, 200);
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(150, 100 * MS, 1);
+
+        (void)state;
+        vrrp_fsm_reconfigure(&f, T0 + 60 * MS, &p, &a);
+        assert_int_equal(a.n, 0);
+        assert_int_equal(f.prio, 200);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        /* the skew is the new priority's, from the last advert heard */
+        assert_int_equal(f.down_at, T0 + 50 * MS + vrrp_master_down_interval(&f));
+        /* the master's next advert is discarded: it no longer holds us back */
+        vrrp_fsm_advert(&f, T0 + 150 * MS, &r, &a);
+        assert_int_equal(f.down_at, T0 + 50 * MS + vrrp_master_down_interval(&f));
+        vrrp_fsm_timer(&f, f.down_at, &a);
+        assert_int_equal(f.state, VRRP_MASTER);
+}
+
+static void test_reconfigure_backup_priority_above_master_nopreempt_stays(void **state)
+{
+        struct vrrp_fsm_params p = v3(100, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(150, 100 * MS, 1);
+
+        (void)state;
+        p.nopreempt = true;
+        f = backup_hearing_150(p);
+        p.priority = 200;
+        vrrp_fsm_reconfigure(&f, T0 + 60 * MS, &p, &a);
+        vrrp_fsm_advert(&f, T0 + 150 * MS, &r, &a);
+        assert_int_equal(f.down_at, T0 + 150 * MS + vrrp_master_down_interval(&f));
+        assert_int_equal(f.state, VRRP_BACKUP);
+        assert_int_equal(a.n, 0);
+}
+
+static void test_reconfigure_enabling_preemption_lets_backup_take_over(void **state)
+{
+        struct vrrp_fsm_params p = v3(200, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_rx r = rx(150, 100 * MS, 1);
+
+        (void)state;
+        p.nopreempt = true;
+        f = backup_hearing_150(p);
+        p.nopreempt = false;
+        vrrp_fsm_reconfigure(&f, T0 + 60 * MS, &p, &a);
+        assert_int_equal(a.n, 0);
+        vrrp_fsm_advert(&f, T0 + 150 * MS, &r, &a);
+        assert_int_equal(f.down_at, T0 + 50 * MS + vrrp_master_down_interval(&f)); /* discarded */
+}
+
+static void test_reconfigure_backup_priority_keeps_tracker_delta(void **state)
+{
+        struct vrrp_fsm f = fsm_in_backup(v3(100, 100 * MS));
+        struct vrrp_fsm_params p = with_prio(f.p, 120);
+        struct vrrp_actions a = { 0 };
+        int64_t start_mdi, down;
+
+        (void)state;
+        vrrp_fsm_set_priority(&f, T0, 90, &a); /* a tracker took 10 off */
+        start_mdi = vrrp_master_down_interval(&f);
+        down = f.down_at;
+        vrrp_fsm_reconfigure(&f, T0 + 10 * MS, &p, &a);
+        assert_int_equal(f.prio, 110);
+        /* never heard a master: the timer keeps its start, with the new skew */
+        assert_int_equal(f.down_at, down + vrrp_master_down_interval(&f) - start_mdi);
+        p.priority = 255;
+        vrrp_fsm_reconfigure(&f, T0 + 10 * MS, &p, &a);
+        assert_int_equal(f.prio, 255);
+        assert_int_equal(a.n, 0);
+}
+
+static void test_reconfigure_master_priority_goes_out_with_next_advert(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_fsm_params p = with_prio(f.p, 120);
+        struct vrrp_actions a = { 0 };
+        int64_t next = f.adver_at;
+
+        (void)state;
+        vrrp_fsm_reconfigure(&f, next - 10 * MS, &p, &a);
+        assert_int_equal(a.n, 0);
+        assert_int_equal(f.state, VRRP_MASTER);
+        assert_int_equal(f.adver_at, next);
+        vrrp_fsm_timer(&f, next, &a);
+        assert_kinds(&a, 1, ACT_SEND_ADVERT);
+        assert_int_equal(a.a[0].priority, 120);
+}
+
+static void test_reconfigure_master_advert_interval_rearms(void **state)
+{
+        struct vrrp_fsm f = fsm_in_master(v3(100, 100 * MS));
+        struct vrrp_fsm_params p = f.p;
+        struct vrrp_actions a = { 0 };
+        int64_t now = f.adver_at - 30 * MS;
+
+        (void)state;
+        p.adver_int = 1000 * MS;
+        vrrp_fsm_reconfigure(&f, now, &p, &a);
+        assert_int_equal(a.n, 0);
+        assert_int_equal(f.adver_at, now + 1000 * MS);
+        assert_int_equal(f.master_adver_int, 1000 * MS);
+        vrrp_fsm_timer(&f, f.adver_at, &a);
+        assert_int_equal(f.adver_at, now + 2000 * MS);
+}
+
+static void test_reconfigure_backup_advert_interval(void **state)
+{
+        struct vrrp_fsm f = backup_hearing_150(v3(100, 100 * MS));
+        struct vrrp_fsm_params p = f.p;
+        struct vrrp_actions a = { 0 };
+        struct vrrp_fsm g;
+
+        (void)state;
+        /* v3: the master's advertised interval rules while we hear it */
+        p.adver_int = 1000 * MS;
+        vrrp_fsm_reconfigure(&f, T0 + 60 * MS, &p, &a);
+        assert_int_equal(f.master_adver_int, 100 * MS);
+        assert_int_equal(f.down_at, T0 + 50 * MS + vrrp_master_down_interval(&f));
+        /* before any advert, ours */
+        g = fsm_in_backup(v3(100, 100 * MS));
+        vrrp_fsm_reconfigure(&g, T0 + 10 * MS, &p, &a);
+        assert_int_equal(g.master_adver_int, 1000 * MS);
+        assert_int_equal(g.down_at, T0 + vrrp_master_down_interval(&g));
+        assert_int_equal(a.n, 0);
+}
+
+static void test_reconfigure_v2_backup_uses_its_own_interval(void **state)
+{
+        struct vrrp_fsm_params p = { .version = 2, .priority = 100, .adver_int = USEC_PER_SEC, .down_timer_adverts = 3 };
+        struct vrrp_fsm f = fsm_in_backup(p);
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        p.adver_int = 2 * USEC_PER_SEC;
+        vrrp_fsm_reconfigure(&f, T0, &p, &a);
+        assert_int_equal(f.master_adver_int, 2 * USEC_PER_SEC);
+        assert_int_equal(f.down_at, T0 + 6 * USEC_PER_SEC + 609375);
+}
+
+static void test_reconfigure_preempt_delay_under_way(void **state)
+{
+        struct vrrp_fsm_params p = v3(200, 100 * MS);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        p.preempt_delay = 10 * USEC_PER_SEC;
+        f = backup_hearing_150(p); /* lower than us: the hold-off starts */
+        assert_int_equal(f.preempt_at, T0 + 50 * MS + 10 * USEC_PER_SEC);
+        p.preempt_delay = 4 * USEC_PER_SEC;
+        vrrp_fsm_reconfigure(&f, T0 + 60 * MS, &p, &a);
+        assert_int_equal(f.preempt_at, T0 + 50 * MS + 4 * USEC_PER_SEC);
+        p.preempt_delay = 0;
+        vrrp_fsm_reconfigure(&f, T0 + 70 * MS, &p, &a);
+        assert_int_equal(f.preempt_at, 0);
+        assert_int_equal(a.n, 0);
+}
+
+static void test_reconfigure_in_init_and_fault_only_stores(void **state)
+{
+        struct vrrp_fsm f;
+        struct vrrp_fsm_params p = v3(100, 100 * MS), q = v3(150, 200 * MS);
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        vrrp_fsm_init(&f, &p);
+        vrrp_fsm_reconfigure(&f, T0, &q, &a);
+        assert_int_equal(f.state, VRRP_INIT);
+        assert_int_equal(f.prio, 150);
+        assert_int_equal(f.down_at, 0);
+        assert_int_equal(f.adver_at, 0);
+        vrrp_fsm_start(&f, T0, true, &a);
+        assert_int_equal(f.state, VRRP_FAULT);
+        a.n = 0;
+        vrrp_fsm_reconfigure(&f, T0, &p, &a);
+        assert_int_equal(f.state, VRRP_FAULT);
+        assert_int_equal(f.prio, 100);
+        assert_int_equal(vrrp_fsm_next_deadline(&f), 0);
+        assert_int_equal(a.n, 0);
+}
+
+static void test_reconfigure_same_parameters_changes_nothing(void **state)
+{
+        struct vrrp_fsm f = backup_hearing_150(v3(100, 100 * MS)), g;
+        struct vrrp_fsm_params p = f.p;
+        struct vrrp_actions a = { 0 };
+
+        (void)state;
+        p.lower_prio_no_advert = true; /* stored only */
+        g = f;
+        vrrp_fsm_reconfigure(&f, T0 + 70 * MS, &p, &a);
+        g.p.lower_prio_no_advert = true;
+        assert_memory_equal(&f, &g, sizeof(f));
+        assert_int_equal(a.n, 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -808,6 +1030,18 @@ int main(void)
                 cmocka_unit_test(test_demoted_sync_member_goes_with_the_group_after_its_timer),
                 cmocka_unit_test(test_demoted_owner_starts_as_backup),
                 cmocka_unit_test(test_two_demoted_masters_tie_break_by_address),
+                /* reconfigure */
+                cmocka_unit_test(test_reconfigure_backup_priority_above_master_preempts),
+                cmocka_unit_test(test_reconfigure_backup_priority_above_master_nopreempt_stays),
+                cmocka_unit_test(test_reconfigure_enabling_preemption_lets_backup_take_over),
+                cmocka_unit_test(test_reconfigure_backup_priority_keeps_tracker_delta),
+                cmocka_unit_test(test_reconfigure_master_priority_goes_out_with_next_advert),
+                cmocka_unit_test(test_reconfigure_master_advert_interval_rearms),
+                cmocka_unit_test(test_reconfigure_backup_advert_interval),
+                cmocka_unit_test(test_reconfigure_v2_backup_uses_its_own_interval),
+                cmocka_unit_test(test_reconfigure_preempt_delay_under_way),
+                cmocka_unit_test(test_reconfigure_in_init_and_fault_only_stores),
+                cmocka_unit_test(test_reconfigure_same_parameters_changes_nothing),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,6 +92,20 @@ static void test_multicast_group_change_restarts_all(void **state)
         done();
 }
 
+/* The JSON dump leaves these out, so comparing JSON kept the instance
+ * running on its old rules; every field is compared now. */
+static void test_fields_the_json_dump_left_out_restart(void **state)
+{
+        (void)state;
+        make(VI("VI_1", 1, 100, " virtual_rules {\n  from 10.9.0.0/16 fwmark 5 table 100\n }\n")
+                     VI("VI_2", 2, 100, ""),
+             VI("VI_1", 1, 100, " virtual_rules {\n  from 10.9.0.0/16 fwmark 6 table 100\n }\n")
+                     VI("VI_2", 2, 100, " promote_secondaries\n"));
+        expect(0, "VI_1", RELOAD_RESTARTED);
+        expect(1, "VI_2", RELOAD_RESTARTED);
+        done();
+}
+
 static void test_plan_json(void **state)
 {
         json_t *j;
@@ -117,6 +131,7 @@ int main(void)
                 cmocka_unit_test(test_in_place_keys_update_others_restart),
                 cmocka_unit_test(test_multicast_group_change_restarts_all),
                 cmocka_unit_test(test_plan_json),
+                cmocka_unit_test(test_fields_the_json_dump_left_out_restart),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
