@@ -18,10 +18,12 @@
 #include "conf/dump.h"
 #include "conf/fs_posix.h"
 #include "conf/model.h"
+#include "conf/snapshot.h"
 #include "conf/syscheck.h"
 #include "daemon/configtest.h"
 #include "daemon/limits.h"
 #include "daemon/pidfile.h"
+#include "daemon/snapfd.h"
 #include "daemon/supervisor.h"
 #include "daemon/version.h"
 #include "vigil-config.h"
@@ -262,7 +264,10 @@ static const char *getenv_wrapper(const char *name)
         return getenv(name);
 }
 
-static struct conf *load(const struct options *o, struct diag_list *diags, char *host, size_t hostsize)
+/* Parse o's file; with ret_snap, through a recording of every file read,
+ * for the worker to parse exactly the validated bytes. */
+static struct conf *load(const struct options *o, struct diag_list *diags, char *host, size_t hostsize,
+                         struct conf_snapshot **ret_snap)
 {
         struct passwd *pw = getpwuid(getuid());
         char id[256];
@@ -280,15 +285,20 @@ static struct conf *load(const struct options *o, struct diag_list *diags, char 
         snprintf(id, sizeof(id), "%.*s", (int)strcspn(host, "."), host);
         po.hostname = host;
         po.config_id = o->config_id ? o->config_id : id;
+        if (!ret_snap)
+                return conf_parse(&po, o->config_file, diags);
+        if (!(*ret_snap = conf_snapshot_record(&conf_fs_posix, &po, o->config_file)))
+                return NULL;
+        po.fs = conf_snapshot_fs(*ret_snap);
         return conf_parse(&po, o->config_file, diags);
 }
 
 /* Parse, then the machine checks and what this build does not act on:
  * one verdict for -t, a start and a reload. */
-static struct conf *load_checked(const struct options *o, struct diag_list *diags)
+static struct conf *load_checked(const struct options *o, struct diag_list *diags, struct conf_snapshot **ret_snap)
 {
         char host[256];
-        struct conf *c = load(o, diags, host, sizeof(host));
+        struct conf *c = load(o, diags, host, sizeof(host), ret_snap);
 
         if (c) {
                 conf_check_system(c, diags);
@@ -317,7 +327,7 @@ static int config_test(const struct options *o)
         int rc;
 
         diag_list_init(&diags);
-        c = load_checked(o, &diags);
+        c = load_checked(o, &diags, NULL);
         if (o->test_output) {
                 out = fopen(o->test_output, "w");
                 if (!out) {
@@ -344,7 +354,7 @@ static int dump_config(const struct options *o)
         struct conf *c;
 
         diag_list_init(&diags);
-        c = load(o, &diags, host, sizeof(host));
+        c = load(o, &diags, host, sizeof(host), NULL);
         diag_print_all(stderr, &diags);
         if (!c) {
                 diag_list_free(&diags);
@@ -408,8 +418,6 @@ static void log_diags(const struct diag_list *d)
         }
 }
 
-static const struct options *g_opts; /* for the reload validator */
-
 /* -d: the resolved configuration, one log line per JSON line. */
 static void log_config(const struct conf *c)
 {
@@ -420,17 +428,30 @@ static void log_config(const struct conf *c)
         free(json);
 }
 
-/* Reload: the same verdict as a start, as JSON for vigilctl. */
-static void *validate_for_reload(const char *path, struct conf **ret_conf)
+/* The snapshot of what was validated in a sealed memfd; -1 (logged) if it cannot be. */
+static int snapshot_fd(struct conf_snapshot *snap)
 {
-        struct options o = *g_opts;
+        int fd = snap ? snapfd_create(snap) : -ENOMEM;
+
+        conf_snapshot_free(snap);
+        if (fd < 0)
+                log_err("cannot keep the validated configuration for the worker: %s", strerror(-fd));
+        return fd < 0 ? -1 : fd;
+}
+
+/* Reload: the same verdict as a start, as JSON for vigilctl; when it is
+ * valid, the configuration and the memfd of its snapshot. */
+static void *validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd)
+{
+        struct options o = *(const struct options *)ctx;
+        struct conf_snapshot *snap = NULL;
         struct diag_list diags;
         struct conf *c;
         json_t *out = json_array();
 
         o.config_file = path;
         diag_list_init(&diags);
-        c = load_checked(&o, &diags);
+        c = load_checked(&o, &diags, &snap);
         log_diags(&diags);
         for (size_t i = 0; i < diags.count; i++) {
                 const struct diag *g = &diags.items[i];
@@ -439,32 +460,31 @@ static void *validate_for_reload(const char *path, struct conf **ret_conf)
                                                      g->severity == DIAG_ERROR ? "error" : "warning", "message",
                                                      g->msg));
         }
-        if (c && !diag_blocks_start(&diags)) {
+        *ret_conf = NULL;
+        *ret_fd = -1;
+        if (c && !diag_blocks_start(&diags))
+                *ret_fd = snapshot_fd(snap); /* frees snap */
+        else
+                conf_snapshot_free(snap);
+        if (*ret_fd >= 0)
                 *ret_conf = c;
-        } else {
-                *ret_conf = NULL;
+        else
                 conf_free(c);
-        }
         diag_list_free(&diags);
         return out;
 }
 
-/* Parse and check; on errors log them all and return NULL with *ret_rc. */
-static struct conf *load_for_run(const struct options *o, int *ret_rc)
+/* The start's verdict on a parsed c: c, or NULL (freed) with *ret_rc. */
+static struct conf *verdict_for_run(const char *path, struct conf *c, struct diag_list *diags, int *ret_rc)
 {
-        struct diag_list diags;
-        struct conf *c;
-        int rc;
+        int rc = c ? diag_exit_code(diags) : EXIT_CONFIG_CANNOT_RUN;
 
-        diag_list_init(&diags);
-        c = load_checked(o, &diags);
-        log_diags(&diags);
-        rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
-        if (c && !diag_blocks_start(&diags))
+        log_diags(diags);
+        if (c && !diag_blocks_start(diags))
                 rc = 0; /* scripts disabled or run unchecked: keepalived's start runs too */
-        diag_list_free(&diags);
+        diag_list_free(diags);
         if (rc != 0) {
-                log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", o->config_file);
+                log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", path);
                 conf_free(c);
                 *ret_rc = rc;
                 return NULL;
@@ -472,16 +492,52 @@ static struct conf *load_for_run(const struct options *o, int *ret_rc)
         return c;
 }
 
-static struct conf *reload_conf(void)
+/* Parse and check, recording the snapshot the worker will parse. */
+static struct conf *load_for_run(const struct options *o, int *ret_rc, struct conf_snapshot **ret_snap)
+{
+        struct diag_list diags;
+
+        diag_list_init(&diags);
+        return verdict_for_run(o->config_file, load_checked(o, &diags, ret_snap), &diags, ret_rc);
+}
+
+/* The worker's parse of the snapshot the supervisor validated: no file is
+ * opened and no system check runs again (they are the supervisor's). */
+static struct conf *parse_snapshot(int fd, int *ret_rc)
+{
+        struct conf_snapshot *snap = NULL;
+        struct diag_list diags;
+        struct conf *c;
+        int r = snapfd_read(fd, &snap);
+
+        if (r < 0) {
+                log_err("cannot read the configuration the supervisor validated: %s", strerror(-r));
+                *ret_rc = 1;
+                return NULL;
+        }
+        diag_list_init(&diags);
+        c = conf_snapshot_parse(snap, getenv_wrapper, &diags);
+        if (c)
+                conf_report_engine_limits(c, &diags);
+        c = verdict_for_run(conf_snapshot_path(snap), c, &diags, ret_rc);
+        conf_snapshot_free(snap);
+        return c;
+}
+
+/* On the thread pool, for a reload (vrrp/ctl.c). */
+static struct conf *reload_conf(void *ctx, int fd)
 {
         int rc;
 
-        return load_for_run(g_opts, &rc);
+        (void)ctx;
+        return parse_snapshot(fd, &rc);
 }
 
-/* The VRRP worker: run by the supervisor with the channel on fd 3. */
+/* The VRRP worker: run by the supervisor with the channel on fd 3 and the
+ * validated configuration on fd 4. */
 static int run_worker(const struct options *o)
 {
+        static const struct vrrp_conf_loader loader = { reload_conf, NULL };
         const char *sup = getenv(VIGIL_SUPERVISOR_PID_ENV);
         struct conf *c;
         int rc = 0;
@@ -495,12 +551,12 @@ static int run_worker(const struct options *o)
         prctl(PR_SET_TIMERSLACK, 1UL);
         if (sup && getppid() != (pid_t)atoi(sup))
                 return 1;
-        c = load_for_run(o, &rc);
+        c = parse_snapshot(VIGIL_SNAPSHOT_FD, &rc);
+        close(VIGIL_SNAPSHOT_FD);
         if (!c)
                 return rc;
         /* the supervisor holds the lock on the VRRP pid file and writes our pid in it */
-        g_opts = o;
-        return vrrp_engine_run(c, VIGIL_WORKER_FD, reload_conf);
+        return vrrp_engine_run(c, VIGIL_WORKER_FD, &loader);
 }
 
 static int run(const struct options *o, char **argv)
@@ -510,9 +566,11 @@ static int run(const struct options *o, char **argv)
         struct pidfile main_pf = { .fd = -1 }, vrrp_pf = { .fd = -1 };
         struct supervisor_opts so = { .argv = argv, .config_file = o->config_file, .pid_file = pid_file,
                                       .control_path = o->control_path, .validate = validate_for_reload,
-                                      .dont_respawn = o->dont_respawn, .vrrp_pid = &vrrp_pf };
+                                      .validate_ctx = o, .dont_respawn = o->dont_respawn,
+                                      .vrrp_pid = &vrrp_pf };
+        struct conf_snapshot *snap = NULL;
         struct conf *c;
-        int rc = 0;
+        int rc = 0, fd;
 
         log_open("vigild", o->log_console, false);
         log_set_debug(o->log_detail);
@@ -520,17 +578,25 @@ static int run(const struct options *o, char **argv)
                 log_err("the health checker (-C) is not in this build yet; nothing to run");
                 return EXIT_CONFIG_CANNOT_RUN;
         }
-        c = load_for_run(o, &rc);
-        if (!c)
+        c = load_for_run(o, &rc, &snap);
+        if (!c) {
+                conf_snapshot_free(snap);
                 return rc;
+        }
+        if ((fd = snapshot_fd(snap)) < 0) {
+                conf_free(c);
+                return 1;
+        }
         /* keepalived exits 0 when it finds itself already running */
         if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf)) {
                 conf_free(c);
+                close(fd);
                 return 0;
         }
         if (!o->dont_fork && daemon(0, 0) < 0) {
                 log_err("cannot daemonise: %s", strerror(errno));
                 conf_free(c);
+                close(fd);
                 pidfile_release(&vrrp_pf);
                 pidfile_release(&main_pf);
                 return 1;
@@ -539,8 +605,7 @@ static int run(const struct options *o, char **argv)
         log_info("Starting vigild %s", VIGIL_VERSION);
         if (o->dump_conf_to_log)
                 log_config(c);
-        g_opts = o;
-        rc = supervisor_run(&so, c);
+        rc = supervisor_run(&so, c, fd);
         /* only the files this process locked, hence created, are removed */
         pidfile_release(&vrrp_pf);
         pidfile_release(&main_pf);

@@ -49,6 +49,7 @@ struct pending {
         json_t *diags;                  /* reload: the supervisor's validation, added to the reply */
         struct client *cl;
         json_t *client_id;
+        int snapfd;                     /* reload: the snapshot the worker opens, held until it answers */
         struct pending *next;
 };
 
@@ -87,6 +88,7 @@ struct sup {
         uv_poll_t ctl_poll;
         uv_signal_t sig[3], fwd[4];
         bool stopping;
+        int snapfd;                     /* the validated configuration, for every worker spawned */
         char *demoted;                  /* the worker's demoted instances, as VIGIL_DEMOTED_ENV */
         struct {
                 unsigned count, failed;
@@ -111,7 +113,7 @@ static void refresh_metrics(struct sup *s)
                 metrics_update(s->metrics, &in);
 }
 
-static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload);
+static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload, int snapfd);
 
 /* On the loop: a scrape is waiting; ask the worker (its status push then
  * refreshes the metrics), or refresh from the copy if there is no worker. */
@@ -120,7 +122,7 @@ static void on_scrape(uv_async_t *a)
         struct sup *s = a->data;
         json_t *q = json_pack("{s:s}", "cmd", "status");
 
-        if (!s->wch || !forward(s, NULL, q, false))
+        if (!s->wch || !forward(s, NULL, q, false, -1))
                 refresh_metrics(s);
         else
                 s->pending->query = json_pack("{s:s}", "cmd", "status");
@@ -216,6 +218,16 @@ static void keep_demoted(struct sup *s, json_t *names);
 static json_t *local_answer(struct sup *s, json_t *req);
 
 /* The worker died with requests in flight: answer them anyway. */
+static void free_pending(struct pending *p)
+{
+        json_decref(p->query);
+        json_decref(p->diags);
+        json_decref(p->client_id);
+        if (p->snapfd >= 0)
+                close(p->snapfd);
+        free(p);
+}
+
 static void fail_pending(struct sup *s)
 {
         while (s->pending) {
@@ -229,10 +241,7 @@ static void fail_pending(struct sup *s)
                 if (p->cl)
                         ipc_send(p->cl->ch, out);
                 json_decref(out);
-                json_decref(p->query);
-                json_decref(p->diags);
-                json_decref(p->client_id);
-                free(p);
+                free_pending(p);
         }
 }
 
@@ -343,7 +352,6 @@ static void route_reply(struct sup *s, json_t *msg)
                         refresh_metrics(s);
                         out = local_answer(s, p->query);
                         s->status = NULL;
-                        json_decref(p->query);
                 } else {
                         out = json_deep_copy(msg);
                         json_object_del(out, "reply");
@@ -354,9 +362,7 @@ static void route_reply(struct sup *s, json_t *msg)
                 if (p->cl)
                         ipc_send(p->cl->ch, out);
                 json_decref(out);
-                json_decref(p->diags);
-                json_decref(p->client_id);
-                free(p);
+                free_pending(p);
                 return;
         }
 }
@@ -485,10 +491,11 @@ static void spawn_worker(struct sup *s)
 {
         int sv[2];
         char **env = worker_env(s);
-        uv_stdio_container_t stdio[4] = { { .flags = UV_IGNORE }, { .flags = UV_INHERIT_FD, .data.fd = 1 },
-                                          { .flags = UV_INHERIT_FD, .data.fd = 2 }, { .flags = UV_INHERIT_FD } };
+        uv_stdio_container_t stdio[5] = { { .flags = UV_IGNORE }, { .flags = UV_INHERIT_FD, .data.fd = 1 },
+                                          { .flags = UV_INHERIT_FD, .data.fd = 2 }, { .flags = UV_INHERIT_FD },
+                                          { .flags = UV_INHERIT_FD, .data.fd = s->snapfd } };
         uv_process_options_t po = { .exit_cb = on_worker_exit, .file = "/proc/self/exe", .args = s->o->argv,
-                                    .env = env, .stdio_count = 4, .stdio = stdio };
+                                    .env = env, .stdio_count = 5, .stdio = stdio };
         int r;
 
         if (!env || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
@@ -518,17 +525,21 @@ static void spawn_worker(struct sup *s)
         refresh_metrics(s);
 }
 
-/* Send a command to the worker; its reply goes to cl with the client's id. */
-static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload)
+/* Send a command to the worker; its reply goes to cl with the client's id.
+ * snapfd (owned; -1 for none): a validated snapshot, named to the worker
+ * as /proc/OURPID/fd/N and held open until it answers. */
+static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reload, int snapfd)
 {
         struct pending *p;
         json_t *fwd;
 
-        if (!s->wch)
+        p = s->wch ? calloc(1, sizeof(*p)) : NULL;
+        if (!p) {
+                if (snapfd >= 0)
+                        close(snapfd);
                 return false;
-        p = calloc(1, sizeof(*p));
-        if (!p)
-                return false;
+        }
+        p->snapfd = snapfd;
         p->id = ++s->next_id;
         p->reload = is_reload;
         p->cl = cl;
@@ -537,6 +548,8 @@ static bool forward(struct sup *s, struct client *cl, json_t *req, bool is_reloa
         s->pending = p;
         fwd = json_deep_copy(req);
         json_object_set_new(fwd, "id", json_integer(p->id));
+        if (snapfd >= 0)
+                json_object_set_new(fwd, "snapshot", json_sprintf("/proc/%d/fd/%d", (int)getpid(), snapfd));
         ipc_send(s->wch, fwd);
         json_decref(fwd);
         return true;
@@ -623,7 +636,7 @@ static json_t *local_answer(struct sup *s, json_t *req)
 static bool ask_worker(struct sup *s, struct client *cl, json_t *req)
 {
         json_t *q = json_pack("{s:s,s:O}", "cmd", "status", "id", json_object_get(req, "id"));
-        bool ok = forward(s, cl, q, false);
+        bool ok = forward(s, cl, q, false, -1);
 
         json_decref(q);
         if (ok)
@@ -690,7 +703,7 @@ static void on_client_msg(void *ctx, struct ipc *ch, json_t *msg)
                         reload(s, cl, msg);
                 return;
         } else if (!strcmp(cmd, "demote") || !strcmp(cmd, "promote")) {
-                if (forward(s, cl, msg, false))
+                if (forward(s, cl, msg, false, -1))
                         return;
                 out = answer(id, false);
                 json_object_set_new(out, "error", json_string("the VRRP worker is not running"));
@@ -768,12 +781,13 @@ static int control_open(struct sup *s)
 static void reload_check(struct sup *s, struct client *cl, json_t *req)
 {
         struct conf *nc = NULL;
-        json_t *diags = s->o->validate(s->o->config_file, &nc);
+        int fd = -1;
+        json_t *diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd);
         bool ok = nc != NULL;
         json_t *out;
 
         conf_free(nc);
-        if (ok && s->wch && forward(s, cl, req, false)) {
+        if (ok && forward(s, cl, req, false, fd)) {
                 s->pending->diags = diags;
                 return;
         }
@@ -790,7 +804,8 @@ static void reload_check(struct sup *s, struct client *cl, json_t *req)
 static void reload(struct sup *s, struct client *cl, json_t *req)
 {
         struct conf *nc = NULL;
-        json_t *diags = s->o->validate(s->o->config_file, &nc);
+        int fd = -1;
+        json_t *diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd);
         json_t *id = req ? json_object_get(req, "id") : NULL;
         bool ok = nc != NULL;
         json_t *out;
@@ -803,6 +818,8 @@ static void reload(struct sup *s, struct client *cl, json_t *req)
                 s->leftovers = leftovers_of(nc);
                 configure_metrics(s, nc->global.metrics_listen);
                 conf_free(nc);
+                close(s->snapfd); /* a respawned worker runs what was validated last */
+                s->snapfd = fd;
                 malloc_trim(0); /* a large file's parse leaves holes in the heap */
         } else {
                 s->reload.failed++;
@@ -812,7 +829,7 @@ static void reload(struct sup *s, struct client *cl, json_t *req)
         if (ok && s->wch) {
                 json_t *fwd = req ? json_incref(req) : json_pack("{s:s}", "cmd", "reload");
                 sd_notify_str("RELOADING=1");
-                bool sent = forward(s, cl, fwd, true);
+                bool sent = forward(s, cl, fwd, true, dup(s->snapfd));
                 json_decref(fwd);
                 if (sent && cl) {
                         s->pending->diags = diags; /* the reply gives the verdict with the plan applied */
@@ -878,10 +895,10 @@ static void close_walk(uv_handle_t *h, void *arg)
                 uv_close(h, NULL);
 }
 
-int supervisor_run(const struct supervisor_opts *o, struct conf *c)
+int supervisor_run(const struct supervisor_opts *o, struct conf *c, int snapfd)
 {
         static const int signals[3] = { SIGTERM, SIGINT, SIGHUP };
-        struct sup s = { .o = o, .leftovers = leftovers_of(c), .ctl_fd = -1 };
+        struct sup s = { .o = o, .leftovers = leftovers_of(c), .ctl_fd = -1, .snapfd = snapfd };
         int r;
 
         uv_loop_init(&s.loop);
@@ -932,5 +949,6 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c)
         leftovers_free(s.leftovers);
         free_events(&s);
         free(s.demoted);
+        close(s.snapfd);
         return s.exit_code;
 }

@@ -18,12 +18,15 @@ struct supervisor_opts {
         bool dont_respawn;              /* -R: exit when the worker dies */
         const struct pidfile *vrrp_pid; /* locked by main; holds the worker's pid while it runs */
         /* validate a config file for reload: returns the diagnostics as a
-         * JSON array, and the configuration when it is valid */
-        void *(*validate)(const char *path, struct conf **ret_conf);
+         * JSON array, and when it is valid the configuration and a sealed
+         * memfd of its snapshot (daemon/snapfd.h), what the worker parses */
+        void *(*validate)(const void *ctx, const char *path, struct conf **ret_conf, int *ret_snapfd);
+        const void *validate_ctx;
 };
 
-/* Runs until stopped; frees c once it has what it keeps of it. */
-int supervisor_run(const struct supervisor_opts *o, struct conf *c);
+/* Runs until stopped; frees c once it has what it keeps of it, and owns
+ * snapfd, the validated snapshot every worker it spawns is given. */
+int supervisor_run(const struct supervisor_opts *o, struct conf *c, int snapfd);
 
 /* The environment variables that put the binary in worker mode. */
 #define VIGIL_WORKER_ENV "VIGIL_WORKER"
