@@ -22,6 +22,7 @@
 #include "daemon/metrics.h"
 #include "daemon/orphans.h"
 #include "vrrp/engine.h"
+#include "vrrp/metrics.h"
 #include "worker/ipc.h"
 
 #define STOP_GRACE_MS 5000
@@ -103,7 +104,8 @@ struct sup {
  * rendering without the instances would be served to the next scrape. */
 static void refresh_metrics(struct sup *s)
 {
-        struct metrics_input in = { .status = s->status, .worker_running = s->worker != NULL,
+        struct metrics_part vrrp = { vrrp_metrics_render, s->status };
+        struct metrics_input in = { .parts = &vrrp, .nparts = 1, .worker_running = s->worker != NULL,
                                     .worker_restarts = s->restarts,
                                     .reloads = s->reload.count, .reload_failures = s->reload.failed,
                                     .last_reload_ok = s->reload.last_ok,
