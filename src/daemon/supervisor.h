@@ -1,8 +1,8 @@
-/* The supervisor: starts the VRRP worker (this binary again, in worker
- * mode, with a socketpair on fd 3), restarts it when it dies, forwards
- * signals, and serves the control socket, passing status requests to the
- * worker. It keeps nothing per instance but the addresses to remove if the
- * worker dies. */
+/* The supervisor: runs a table of workers (this binary again, in worker
+ * mode, with a socketpair on fd 3 and the validated configuration on fd 4),
+ * restarts them when they die, forwards signals, and serves the control
+ * socket, routing each request to the workers that own it. It keeps
+ * nothing per instance but what to remove if a worker dies. */
 #pragma once
 
 #include <stdbool.h>
@@ -16,6 +16,7 @@ struct supervisor_opts {
         const char *pid_file;
         const char *control_path;
         bool dont_respawn;              /* -R: exit when the worker dies */
+        bool vrrp_only, check_only;     /* -P, -C: which workers run */
         const struct pidfile *vrrp_pid; /* locked by main; holds the worker's pid while it runs */
         /* validate a config file for reload: returns the diagnostics as a
          * JSON array, and when it is valid the configuration and a sealed
