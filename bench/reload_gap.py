@@ -11,6 +11,7 @@ usage: VIGILD=... bench/reload_gap.py [--instances 1000] [--advert 0.1] [--reloa
 prints a JSON document."""
 import argparse
 import json
+import re
 import os
 import signal
 import time
@@ -83,7 +84,9 @@ def one_reload(a, d, window):
     cap.stop()
     # the steady window: as long as the reload one, just before it
     span = (t1 - t0) + interval / 1000.0
-    return {"reload_s": t1 - t0, "steady": summary(gaps(cap, t0 - span - 0.2, t0 - 0.2), interval),
+    m = re.findall(r"Reloaded:.*\(parsed in ([0-9.]+) ms off the loop, applied in ([0-9.]+) ms\)", d.output())
+    return {"reload_s": t1 - t0, "worker_parse_ms": float(m[-1][0]) if m else None,
+            "worker_apply_ms": float(m[-1][1]) if m else None, "steady": summary(gaps(cap, t0 - span - 0.2, t0 - 0.2), interval),
             "reload": summary(gaps(cap, t0, t0 + span), interval),
             "tcpdump": " ".join(cap.dropped.split()[-6:])}
 
