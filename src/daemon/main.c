@@ -3,40 +3,33 @@
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/signals.h"
 #include "conf/diag.h"
 #include "conf/dump.h"
-#include "conf/fs_posix.h"
 #include "conf/model.h"
-#include "conf/syscheck.h"
 #include "daemon/configtest.h"
-#include "daemon/limits.h"
+#include "daemon/load.h"
 #include "daemon/pidfile.h"
+#include "daemon/snapfd.h"
 #include "daemon/supervisor.h"
 #include "daemon/version.h"
 #include "vigil-config.h"
 #include "vrrp/engine.h"
 
-#define EXIT_CONFIG_CANNOT_RUN 4
-#define EXIT_CONFIG_ERRORS 5
 
 struct options {
-        const char *config_file;
-        const char *config_id;
+        struct load_opts lo;            /* -f, -i, -e */
         const char *test_output;
         bool config_test;
         bool dump_config;
-        bool all_config;
         bool dont_fork;
         bool log_console;
         bool log_detail;
@@ -212,15 +205,15 @@ static int apply_option(struct options *o, int c, char *arg)
         case 'S': return set_facility(arg) ? 0 : -1;
         case 'd': o->dump_conf_to_log = true; break;
         case 'R': o->dont_respawn = true; break;
-        case 'f': o->config_file = arg; break;
+        case 'f': o->lo.config_file = arg; break;
         case 't':
                 o->config_test = true;
                 o->test_output = arg;
                 break;
         case OPT_DUMP: o->dump_config = true; break;
         case OPT_CONTROL: o->control_path = arg; break;
-        case 'i': o->config_id = arg; break;
-        case 'e': o->all_config = true; break;
+        case 'i': o->lo.config_id = arg; break;
+        case 'e': o->lo.all_config = true; break;
         case 'n': o->dont_fork = true; break;
         case 'l': o->log_console = true; break;
         case 'D': o->log_detail = true; break;
@@ -252,51 +245,11 @@ static int parse_args(int argc, char **argv, struct options *o)
         if (optind < argc)
                 fprintf(stderr, "vigild: unexpected argument(s) ignored: %s%s\n", argv[optind],
                         optind + 1 < argc ? " ..." : "");
-        if (!o->config_file)
-                o->config_file = default_config();
+        if (!o->lo.config_file)
+                o->lo.config_file = default_config();
         if (!o->control_path)
                 o->control_path = "/run/vigil/vigil.sock";
         return 0;
-}
-
-static const char *getenv_wrapper(const char *name)
-{
-        return getenv(name);
-}
-
-static struct conf *load(const struct options *o, struct diag_list *diags, char *host, size_t hostsize)
-{
-        struct passwd *pw = getpwuid(getuid());
-        char id[256];
-        struct conf_parse_opts po = {
-                .fs = &conf_fs_posix,
-                .getenv_fn = getenv_wrapper,
-                .random_seed = (unsigned)time(NULL),
-                .all_config = o->all_config,
-                .username = pw ? pw->pw_name : "root",
-        };
-
-        if (gethostname(host, hostsize) < 0)
-                snprintf(host, hostsize, "localhost");
-        host[hostsize - 1] = '\0';
-        snprintf(id, sizeof(id), "%.*s", (int)strcspn(host, "."), host);
-        po.hostname = host;
-        po.config_id = o->config_id ? o->config_id : id;
-        return conf_parse(&po, o->config_file, diags);
-}
-
-/* Parse, then the machine checks and what this build does not act on:
- * one verdict for -t, a start and a reload. */
-static struct conf *load_checked(const struct options *o, struct diag_list *diags)
-{
-        char host[256];
-        struct conf *c = load(o, diags, host, sizeof(host));
-
-        if (c) {
-                conf_check_system(c, diags);
-                conf_report_engine_limits(c, diags);
-        }
-        return c;
 }
 
 /* What -t says after the counts: whether a start would run. */
@@ -319,7 +272,7 @@ static int config_test(const struct options *o)
         int rc;
 
         diag_list_init(&diags);
-        c = load_checked(o, &diags);
+        c = load_checked(&o->lo, &diags, NULL);
         if (o->test_output) {
                 out = fopen(o->test_output, "w");
                 if (!out) {
@@ -329,7 +282,7 @@ static int config_test(const struct options *o)
         }
         diag_print_all(out, &diags);
         rc = c ? diag_exit_code(&diags) : EXIT_CONFIG_CANNOT_RUN;
-        fprintf(out, "%s: %zu error%s, %zu warning%s%s\n", o->config_file, diag_count(&diags, DIAG_ERROR),
+        fprintf(out, "%s: %zu error%s, %zu warning%s%s\n", o->lo.config_file, diag_count(&diags, DIAG_ERROR),
                 diag_count(&diags, DIAG_ERROR) == 1 ? "" : "s", diag_count(&diags, DIAG_WARNING),
                 diag_count(&diags, DIAG_WARNING) == 1 ? "" : "s", verdict_text(c, &diags, rc));
         if (out != stderr)
@@ -346,7 +299,7 @@ static int dump_config(const struct options *o)
         struct conf *c;
 
         diag_list_init(&diags);
-        c = load(o, &diags, host, sizeof(host));
+        c = load_parse(&o->lo, &diags, host, sizeof(host), NULL);
         diag_print_all(stderr, &diags);
         if (!c) {
                 diag_list_free(&diags);
@@ -393,25 +346,6 @@ static void write_pid(const struct pidfile *pf)
                 log_warn("cannot write pid file %s: %s", pf->path, strerror(-r));
 }
 
-/* Log each diagnostic as one line with its position; the caret form is for -t.
- * The VRRP worker parses the file the supervisor has just checked and
- * logged: it logs only errors, or every warning would appear twice. */
-static void log_diags(const struct diag_list *d)
-{
-        bool worker = getenv(VIGIL_WORKER_ENV) != NULL;
-
-        for (size_t i = 0; i < d->count; i++) {
-                const struct diag *g = &d->items[i];
-                if (worker && g->severity != DIAG_ERROR)
-                        continue;
-                log_msg(g->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s:%d:%d: %s: %s",
-                        g->pos.file ? g->pos.file : "?", g->pos.line, g->pos.col,
-                        g->severity == DIAG_ERROR ? "error" : "warning", g->msg);
-        }
-}
-
-static const struct options *g_opts; /* for the reload validator */
-
 /* -d: the resolved configuration, one log line per JSON line. */
 static void log_config(const struct conf *c)
 {
@@ -422,72 +356,11 @@ static void log_config(const struct conf *c)
         free(json);
 }
 
-/* Reload: the same verdict as a start, as JSON for vigilctl. */
-static void *validate_for_reload(const char *path, struct conf **ret_conf)
-{
-        struct options o = *g_opts;
-        struct diag_list diags;
-        struct conf *c;
-        json_t *out = json_array();
-
-        o.config_file = path;
-        diag_list_init(&diags);
-        c = load_checked(&o, &diags);
-        log_diags(&diags);
-        for (size_t i = 0; i < diags.count; i++) {
-                const struct diag *g = &diags.items[i];
-                json_array_append_new(out, json_pack("{s:s,s:i,s:i,s:s,s:s}", "file", g->pos.file ? g->pos.file : "",
-                                                     "line", g->pos.line, "column", g->pos.col, "severity",
-                                                     g->severity == DIAG_ERROR ? "error" : "warning", "message",
-                                                     g->msg));
-        }
-        if (c && !diag_blocks_start(&diags)) {
-                *ret_conf = c;
-        } else {
-                *ret_conf = NULL;
-                conf_free(c);
-        }
-        diag_list_free(&diags);
-        return out;
-}
-
-/* Parse and check; on errors log them all and return NULL with *ret_rc. */
-static struct conf *load_for_run(const struct options *o, int *ret_rc)
-{
-        struct diag_list diags;
-        struct conf *c;
-        int rc;
-
-        diag_list_init(&diags);
-        c = load_checked(o, &diags);
-        log_diags(&diags);
-        /* a refused start is 4 (unreadable file) or 5, never -t's 6: the
-         * unit's RestartPreventExitStatus must stop the restart loop; a
-         * start with scripts disabled or run unchecked runs, as keepalived's */
-        if (!c || diag_has_class(&diags, DIAG_ERROR, DIAG_UNREADABLE))
-                rc = EXIT_CONFIG_CANNOT_RUN;
-        else
-                rc = diag_blocks_start(&diags) ? EXIT_CONFIG_ERRORS : 0;
-        diag_list_free(&diags);
-        if (rc != 0) {
-                log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", o->config_file);
-                conf_free(c);
-                *ret_rc = rc;
-                return NULL;
-        }
-        return c;
-}
-
-static struct conf *reload_conf(void)
-{
-        int rc;
-
-        return load_for_run(g_opts, &rc);
-}
-
-/* The VRRP worker: run by the supervisor with the channel on fd 3. */
+/* The VRRP worker: run by the supervisor with the channel on fd 3 and the
+ * validated configuration on fd 4. */
 static int run_worker(const struct options *o)
 {
+        static const struct vrrp_conf_loader loader = { load_reload_conf, NULL };
         const char *sup = getenv(VIGIL_SUPERVISOR_PID_ENV);
         struct conf *c;
         int rc = 0;
@@ -501,12 +374,12 @@ static int run_worker(const struct options *o)
         prctl(PR_SET_TIMERSLACK, 1UL);
         if (sup && getppid() != (pid_t)atoi(sup))
                 return 1;
-        c = load_for_run(o, &rc);
+        c = load_snapshot(VIGIL_SNAPSHOT_FD, &rc);
+        close(VIGIL_SNAPSHOT_FD);
         if (!c)
                 return rc;
         /* the supervisor holds the lock on the VRRP pid file and writes our pid in it */
-        g_opts = o;
-        return vrrp_engine_run(c, VIGIL_WORKER_FD, reload_conf);
+        return vrrp_engine_run(c, VIGIL_WORKER_FD, &loader);
 }
 
 static int run(const struct options *o, char **argv)
@@ -514,11 +387,14 @@ static int run(const struct options *o, char **argv)
         const char *pid_file = o->pid_file ? o->pid_file : "/run/vigild.pid";
         const char *vrrp_pid_file = o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid";
         struct pidfile main_pf = { .fd = -1 }, vrrp_pf = { .fd = -1 };
-        struct supervisor_opts so = { .argv = argv, .config_file = o->config_file, .pid_file = pid_file,
-                                      .control_path = o->control_path, .validate = validate_for_reload,
-                                      .dont_respawn = o->dont_respawn, .vrrp_pid = &vrrp_pf };
+        struct supervisor_opts so = { .argv = argv, .config_file = o->lo.config_file, .pid_file = pid_file,
+                                      .control_path = o->control_path, .validate = load_validate_for_reload,
+                                      .validate_ctx = &o->lo, .dont_respawn = o->dont_respawn,
+                                      .vrrp_only = o->vrrp_only, .check_only = o->check_only,
+                                      .vrrp_pid = &vrrp_pf };
+        struct conf_snapshot *snap = NULL;
         struct conf *c;
-        int rc = 0;
+        int rc = 0, fd;
 
         log_open("vigild", o->log_console, false);
         log_set_debug(o->log_detail);
@@ -530,8 +406,18 @@ static int run(const struct options *o, char **argv)
          * exits 0 when it finds one: no warning of the file, whatever is in it */
         if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf))
                 return 0;
-        c = load_for_run(o, &rc);
+        c = load_for_run(&o->lo, &rc, &snap);
+        if (c) {
+                fd = load_snapshot_fd(snap); /* frees snap */
+                snap = NULL;
+                if (fd < 0) {
+                        conf_free(c);
+                        c = NULL;
+                        rc = 1;
+                }
+        }
         if (!c) {
+                conf_snapshot_free(snap);
                 pidfile_release(&vrrp_pf);
                 pidfile_release(&main_pf);
                 return rc;
@@ -539,6 +425,7 @@ static int run(const struct options *o, char **argv)
         if (!o->dont_fork && daemon(0, 0) < 0) {
                 log_err("cannot daemonise: %s", strerror(errno));
                 conf_free(c);
+                close(fd);
                 pidfile_release(&vrrp_pf);
                 pidfile_release(&main_pf);
                 return 1;
@@ -547,8 +434,7 @@ static int run(const struct options *o, char **argv)
         log_info("Starting vigild %s", VIGIL_VERSION);
         if (o->dump_conf_to_log)
                 log_config(c);
-        g_opts = o;
-        rc = supervisor_run(&so, c);
+        rc = supervisor_run(&so, c, fd);
         /* only the files this process locked, hence created, are removed */
         pidfile_release(&vrrp_pf);
         pidfile_release(&main_pf);

@@ -10,6 +10,7 @@
 
 #include "common/lazylib.h"
 #include "common/log.h"
+#include "worker/prom.h"
 #include "vigil-config.h"
 
 /* libmicrohttpd, loaded only when metrics_listen is set (common/lazylib.h). */
@@ -67,198 +68,27 @@ static void wait_fresh(struct metrics *m)
         pthread_mutex_unlock(&m->lock);
 }
 
-/* ---- rendering ----------------------------------------------------------------------------- */
-
-struct out {
-        char *buf;
-        size_t len, cap;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-        va_list ap;
-        int n;
-
-        for (;;) {
-                va_start(ap, fmt);
-                n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-                va_end(ap);
-                if (n >= 0 && (size_t)n < o->cap - o->len) {
-                        o->len += (size_t)n;
-                        return;
-                }
-                size_t cap = o->cap * 2 + (size_t)(n > 0 ? n : 0) + 4096;
-                char *p = realloc(o->buf, cap);
-                if (!p)
-                        return;
-                o->buf = p;
-                o->cap = cap;
-        }
-}
-
-static void help(struct out *o, const char *name, const char *type, const char *text)
-{
-        put(o, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
-}
-
-static int state_number(const char *s)
-{
-        return !strcmp(s, "BACKUP") ? 1 : !strcmp(s, "MASTER") ? 2 : !strcmp(s, "FAULT") ? 3 : 0;
-}
-
-static const char *s_of(json_t *o, const char *k)
-{
-        const char *s = json_string_value(json_object_get(o, k));
-        return s ? s : "";
-}
-
-#define LABELS "iname=\"%s\",intf=\"%s\",vrid=\"%lld\""
-#define LABEL_ARGS(vi) s_of(vi, "name"), s_of(vi, "interface"), json_integer_value(json_object_get(vi, "vrid"))
-
-/* keepalived-exporter's counter names where one exists. */
-static const struct {
-        const char *metric, *key, *help;
-} counters[] = {
-        { "keepalived_advertisements_received_total", "adverts_received", "Adverts accepted." },
-        { "keepalived_advertisements_sent_total", "adverts_sent", "Adverts sent." },
-        { "keepalived_become_master_total", "became_master", "Transitions to MASTER." },
-        { "keepalived_release_master_total", "released_master", "Transitions out of MASTER." },
-        { "keepalived_priority_zero_received_total", "priority_zero_received", "Priority-0 adverts received." },
-        { "keepalived_priority_zero_sent_total", "priority_zero_sent", "Priority-0 adverts sent." },
-        { "keepalived_address_list_errors_total", "address_list_mismatch", "Adverts whose address list differs." },
-        { "vigil_vrrp_transitions_total", "transitions", "State changes since the VRRP worker started." },
-};
-
-static const struct {
-        const char *metric, *drop, *help;
-} drop_aliases[] = {
-        { "keepalived_ip_ttl_errors_total", "bad_ttl", "Adverts dropped for their TTL." },
-        { "keepalived_advertisements_interval_errors_total", "interval_mismatch", "Adverts dropped for their interval." },
-        { "keepalived_authentication_mismatch_total", "auth_type_mismatch", "Adverts with another auth type." },
-        { "keepalived_authentication_failure_total", "auth_failure", "Adverts failing authentication." },
-};
-
-static void instance_metrics(struct out *o, json_t *list)
-{
-        size_t i;
-        json_t *vi;
-
-        help(o, "keepalived_vrrp_state", "gauge", "0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT (one series per VIP).");
-        json_array_foreach(list, i, vi) {
-                size_t k;
-                json_t *ip;
-                json_array_foreach(json_object_get(vi, "vips"), k, ip) {
-                        char addr[64];
-                        snprintf(addr, sizeof(addr), "%s", json_string_value(ip));
-                        addr[strcspn(addr, "/")] = 0;
-                        put(o, "keepalived_vrrp_state{" LABELS ",ip_address=\"%s\"} %d\n", LABEL_ARGS(vi), addr,
-                            state_number(s_of(vi, "state")));
-                }
-        }
-        help(o, "vigil_vrrp_base_priority", "gauge", "Configured priority.");
-        json_array_foreach(list, i, vi)
-                put(o, "vigil_vrrp_base_priority{" LABELS "} %lld\n", LABEL_ARGS(vi),
-                    json_integer_value(json_object_get(vi, "base_priority")));
-        help(o, "vigil_vrrp_effective_priority", "gauge", "Priority after trackers.");
-        json_array_foreach(list, i, vi)
-                put(o, "vigil_vrrp_effective_priority{" LABELS "} %lld\n", LABEL_ARGS(vi),
-                    json_integer_value(json_object_get(vi, "effective_priority")));
-        for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++) {
-                help(o, counters[c].metric, "counter", counters[c].help);
-                json_array_foreach(list, i, vi)
-                        put(o, "%s{" LABELS "} %lld\n", counters[c].metric, LABEL_ARGS(vi),
-                            json_integer_value(json_object_get(json_object_get(vi, "counters"), counters[c].key)));
-        }
-        for (size_t c = 0; c < sizeof(drop_aliases) / sizeof(drop_aliases[0]); c++) {
-                help(o, drop_aliases[c].metric, "counter", drop_aliases[c].help);
-                json_array_foreach(list, i, vi)
-                        put(o, "%s{" LABELS "} %lld\n", drop_aliases[c].metric, LABEL_ARGS(vi),
-                            json_integer_value(json_object_get(
-                                    json_object_get(json_object_get(vi, "counters"), "drops"), drop_aliases[c].drop)));
-        }
-        help(o, "vigil_vrrp_dropped_adverts_total", "counter", "Adverts dropped after the VRID matched, by reason.");
-        json_array_foreach(list, i, vi) {
-                const char *reason;
-                json_t *v;
-                json_object_foreach(json_object_get(json_object_get(vi, "counters"), "drops"), reason, v)
-                        put(o, "vigil_vrrp_dropped_adverts_total{" LABELS ",reason=\"%s\"} %lld\n", LABEL_ARGS(vi),
-                            reason, json_integer_value(v));
-        }
-}
-
-static void tracker_metrics(struct out *o, json_t *list)
-{
-        size_t i, k;
-        json_t *vi, *t;
-
-        help(o, "vigil_tracker_up", "gauge", "1 up, 0 down, -1 no result yet (track_file: its value).");
-        json_array_foreach(list, i, vi)
-                json_array_foreach(json_object_get(vi, "trackers"), k, t) {
-                        json_t *st = json_object_get(t, "status");
-                        long long v = json_is_integer(st) ? json_integer_value(st)
-                                      : !strcmp(json_string_value(st), "up") ? 1
-                                      : !strcmp(json_string_value(st), "down") ? 0 : -1;
-                        put(o, "vigil_tracker_up{iname=\"%s\",kind=\"%s\",name=\"%s\"} %lld\n", s_of(vi, "name"),
-                            s_of(t, "kind"), s_of(t, "name"), v);
-                }
-        help(o, "vigil_script_runs_total", "counter", "vrrp_script runs, by outcome.");
-        json_array_foreach(list, i, vi)
-                json_array_foreach(json_object_get(vi, "trackers"), k, t) {
-                        json_t *runs = json_object_get(t, "runs");
-                        if (!runs)
-                                continue;
-                        put(o, "vigil_script_runs_total{iname=\"%s\",name=\"%s\",result=\"all\"} %lld\n",
-                            s_of(vi, "name"), s_of(t, "name"), json_integer_value(json_object_get(runs, "total")));
-                        put(o, "vigil_script_runs_total{iname=\"%s\",name=\"%s\",result=\"failed\"} %lld\n",
-                            s_of(vi, "name"), s_of(t, "name"), json_integer_value(json_object_get(runs, "failed")));
-                        put(o, "vigil_script_runs_total{iname=\"%s\",name=\"%s\",result=\"timed_out\"} %lld\n",
-                            s_of(vi, "name"), s_of(t, "name"), json_integer_value(json_object_get(runs, "timed_out")));
-                }
-}
-
-/* The worker's per-interface drops (before an instance is known). */
-static void interface_metrics(struct out *o, json_t *list)
-{
-        size_t i;
-        json_t *ifc;
-
-        help(o, "vigil_vrrp_interface_drops_total", "counter",
-             "Adverts dropped on an interface before an instance took them, by reason.");
-        json_array_foreach(list, i, ifc) {
-                const char *reason;
-                json_t *v;
-                json_object_foreach(json_object_get(ifc, "counters"), reason, v)
-                        put(o, "vigil_vrrp_interface_drops_total{interface=\"%s\",reason=\"%s\"} %lld\n",
-                            s_of(ifc, "name"), reason, json_integer_value(v));
-        }
-}
-
 char *metrics_render(const struct metrics_input *in)
 {
-        struct out o = { 0 };
-        json_t *list = json_object_get(in->status, "instances");
+        struct prom_out o = { 0 };
 
-        put(&o, "%s", "");
-        help(&o, "keepalived_up", "gauge", "1 while the VRRP worker runs.");
-        put(&o, "keepalived_up %d\n", in->worker_running ? 1 : 0);
-        help(&o, "vigil_build_info", "gauge", "Build information.");
-        put(&o, "vigil_build_info{version=\"%s\"} 1\n", VIGIL_VERSION);
-        help(&o, "vigil_worker_restarts_total", "counter", "VRRP worker restarts by the supervisor.");
-        put(&o, "vigil_worker_restarts_total %u\n", in->worker_restarts);
-        help(&o, "vigil_reloads_total", "counter", "Reload requests (SIGHUP or vigilctl), by result.");
-        put(&o, "vigil_reloads_total{result=\"ok\"} %u\n", in->reloads - in->reload_failures);
-        put(&o, "vigil_reloads_total{result=\"invalid\"} %u\n", in->reload_failures);
-        help(&o, "vigil_last_reload_success", "gauge", "1 if the last reload was valid, 0 if not.");
-        put(&o, "vigil_last_reload_success %d\n", in->reloads ? in->last_reload_ok : 1);
-        help(&o, "vigil_last_reload_timestamp_seconds", "gauge", "When the last reload was asked for.");
-        put(&o, "vigil_last_reload_timestamp_seconds %.3f\n", in->last_reload_time);
-        if (list) {
-                instance_metrics(&o, list);
-                tracker_metrics(&o, list);
-        }
-        if (json_is_array(json_object_get(in->status, "interfaces")))
-                interface_metrics(&o, json_object_get(in->status, "interfaces"));
+        prom_put(&o, "%s", "");
+        prom_help(&o, "keepalived_up", "gauge", "1 while the VRRP worker runs.");
+        prom_put(&o, "keepalived_up %d\n", in->worker_running ? 1 : 0);
+        prom_help(&o, "vigil_build_info", "gauge", "Build information.");
+        prom_put(&o, "vigil_build_info{version=\"%s\"} 1\n", VIGIL_VERSION);
+        prom_help(&o, "vigil_worker_restarts_total", "counter", "VRRP worker restarts by the supervisor.");
+        prom_put(&o, "vigil_worker_restarts_total %u\n", in->worker_restarts);
+        prom_help(&o, "vigil_reloads_total", "counter", "Reload requests (SIGHUP or vigilctl), by result.");
+        prom_put(&o, "vigil_reloads_total{result=\"ok\"} %u\n", in->reloads - in->reload_failures);
+        prom_put(&o, "vigil_reloads_total{result=\"invalid\"} %u\n", in->reload_failures);
+        prom_help(&o, "vigil_last_reload_success", "gauge", "1 if the last reload was valid, 0 if not.");
+        prom_put(&o, "vigil_last_reload_success %d\n", in->reloads ? in->last_reload_ok : 1);
+        prom_help(&o, "vigil_last_reload_timestamp_seconds", "gauge", "When the last reload was asked for.");
+        prom_put(&o, "vigil_last_reload_timestamp_seconds %.3f\n", in->last_reload_time);
+        for (size_t i = 0; i < in->nparts; i++)
+                if (in->parts[i].render && in->parts[i].status)
+                        in->parts[i].render(&o, in->parts[i].status);
         return o.buf;
 }
 

@@ -9,8 +9,17 @@
 
 struct metrics;
 
+struct prom_out;
+
+/* One worker's series: its kind's renderer over the status it reported. */
+struct metrics_part {
+        void (*render)(struct prom_out *o, json_t *status);
+        json_t *status;                 /* NULL: nothing fresh, nothing rendered */
+};
+
 struct metrics_input {
-        json_t *status;                 /* the worker's fresh status; NULL without a worker */
+        const struct metrics_part *parts;
+        size_t nparts;
         bool worker_running;
         unsigned worker_restarts;
         unsigned reloads, reload_failures;

@@ -38,9 +38,17 @@ static pid_t parent_of(pid_t pid)
         return ppid;
 }
 
-/* Call fn on every child of this process other than keep; returns how many
- * calls returned true. */
-static unsigned for_each_child(pid_t keep, bool (*fn)(pid_t pid, int arg), int arg)
+static bool kept(pid_t pid, const pid_t *keep, size_t nkeep)
+{
+        for (size_t i = 0; i < nkeep; i++)
+                if (keep[i] == pid)
+                        return true;
+        return false;
+}
+
+/* Call fn on every child of this process other than those in keep;
+ * returns how many calls returned true. */
+static unsigned for_each_child(const pid_t *keep, size_t nkeep, bool (*fn)(pid_t pid, int arg), int arg)
 {
         DIR *d = opendir("/proc");
         struct dirent *e;
@@ -51,7 +59,7 @@ static unsigned for_each_child(pid_t keep, bool (*fn)(pid_t pid, int arg), int a
                 return 0;
         while ((e = readdir(d))) {
                 pid_t pid = (pid_t)atoi(e->d_name);
-                if (pid > 0 && pid != keep && parent_of(pid) == self && fn(pid, arg))
+                if (pid > 0 && !kept(pid, keep, nkeep) && parent_of(pid) == self && fn(pid, arg))
                         n++;
         }
         closedir(d);
@@ -66,9 +74,9 @@ static bool signal_group(pid_t pid, int sig)
         return true;
 }
 
-unsigned orphans_signal(pid_t keep, int sig)
+unsigned orphans_signal(const pid_t *keep, size_t nkeep, int sig)
 {
-        return for_each_child(keep, signal_group, sig);
+        return for_each_child(keep, nkeep, signal_group, sig);
 }
 
 static bool reap_one(pid_t pid, int arg)
@@ -77,7 +85,7 @@ static bool reap_one(pid_t pid, int arg)
         return waitpid(pid, NULL, WNOHANG) == pid;
 }
 
-unsigned orphans_reap(pid_t keep)
+unsigned orphans_reap(const pid_t *keep, size_t nkeep)
 {
-        return for_each_child(keep, reap_one, 0);
+        return for_each_child(keep, nkeep, reap_one, 0);
 }

@@ -6,13 +6,14 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Become the subreaper of everything started below this process. */
 int orphans_adopt(void);
-/* Send sig to the process group of every child except keep (the running
- * worker, or 0); returns how many there were. */
-unsigned orphans_signal(pid_t keep, int sig);
-/* Reap every child that has exited except keep, whose status belongs to
- * libuv; returns how many. */
-unsigned orphans_reap(pid_t keep);
+/* Send sig to the process group of every child except those in keep (the
+ * running workers); returns how many there were. */
+unsigned orphans_signal(const pid_t *keep, size_t nkeep, int sig);
+/* Reap every child that has exited except those in keep, whose status
+ * belongs to libuv; returns how many. */
+unsigned orphans_reap(const pid_t *keep, size_t nkeep);

@@ -1,8 +1,8 @@
-/* The supervisor: starts the VRRP worker (this binary again, in worker
- * mode, with a socketpair on fd 3), restarts it when it dies, forwards
- * signals, and serves the control socket, passing status requests to the
- * worker. It keeps nothing per instance but the addresses to remove if the
- * worker dies. */
+/* The supervisor: runs a table of workers (this binary again, in worker
+ * mode, with a socketpair on fd 3 and the validated configuration on fd 4),
+ * restarts them when they die, forwards signals, and serves the control
+ * socket, routing each request to the workers that own it. It keeps
+ * nothing per instance but what to remove if a worker dies. */
 #pragma once
 
 #include <stdbool.h>
@@ -16,14 +16,18 @@ struct supervisor_opts {
         const char *pid_file;
         const char *control_path;
         bool dont_respawn;              /* -R: exit when the worker dies */
+        bool vrrp_only, check_only;     /* -P, -C: which workers run */
         const struct pidfile *vrrp_pid; /* locked by main; holds the worker's pid while it runs */
         /* validate a config file for reload: returns the diagnostics as a
-         * JSON array, and the configuration when it is valid */
-        void *(*validate)(const char *path, struct conf **ret_conf);
+         * JSON array, and when it is valid the configuration and a sealed
+         * memfd of its snapshot (daemon/snapfd.h), what the worker parses */
+        void *(*validate)(const void *ctx, const char *path, struct conf **ret_conf, int *ret_snapfd);
+        const void *validate_ctx;
 };
 
-/* Runs until stopped; frees c once it has what it keeps of it. */
-int supervisor_run(const struct supervisor_opts *o, struct conf *c);
+/* Runs until stopped; frees c once it has what it keeps of it, and owns
+ * snapfd, the validated snapshot every worker it spawns is given. */
+int supervisor_run(const struct supervisor_opts *o, struct conf *c, int snapfd);
 
 /* The environment variables that put the binary in worker mode. */
 #define VIGIL_WORKER_ENV "VIGIL_WORKER"

@@ -748,9 +748,9 @@ static int engine_init(struct engine *e)
         return vrrp_events_init(e->events, &e->loop, e->conf, e->inst, e->ninst) < 0 ? -ENOMEM : 0;
 }
 
-int vrrp_engine_run(struct conf *c, int sup_fd, vrrp_conf_loader load)
+int vrrp_engine_run(struct conf *c, int sup_fd, const struct vrrp_conf_loader *load)
 {
-        struct engine e = { .conf = c, .tfd = -1, .armed_for = -1, .load = load };
+        struct engine e = { .conf = c, .tfd = -1, .armed_for = -1, .load = *load };
         int r;
 
         uv_loop_init(&e.loop);

@@ -19,6 +19,7 @@
 #define RX_BATCH 64
 
 struct engine;
+struct reload_job;
 
 struct iface_slot {
         struct vrrp_iface ifc;
@@ -61,7 +62,8 @@ struct engine {
         struct wctl ctl;
         pid_t sup_pid;          /* the supervisor, our parent at start; 0 when standalone */
         bool sup_gone;          /* its channel closed */
-        vrrp_conf_loader load;
+        struct vrrp_conf_loader load;
+        struct reload_job *reloads;     /* in arrival order; the first one is parsing (vrrp/ctl.c) */
 };
 
 /* Re-arm the timerfd for the earliest deadline (after any FSM input). */

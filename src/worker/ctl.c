@@ -6,6 +6,8 @@
 
 #include "worker/ipc.h"
 
+char wctl_later_tag;
+
 static const struct wctl_cmd *find(const struct wctl_cmd *cmds, const char *name)
 {
         for (; cmds && cmds->cmd; cmds++)
@@ -25,6 +27,8 @@ json_t *wctl_dispatch(const struct wctl_cmd *cmds, void *ctx, json_t *msg)
                 return NULL;
         c = find(cmds, name);
         body = c ? c->fn(ctx, msg) : json_pack("{s:b,s:s}", "ok", 0, "error", "unknown command");
+        if (body == WCTL_LATER)
+                return NULL;
         reply = json_pack("{s:O}", "reply", id ? id : json_null());
         if (body)
                 json_object_update(reply, body);
@@ -45,6 +49,16 @@ void wctl_heartbeat(struct wctl *w)
 {
         if (w->ch)
                 wctl_send(w, json_pack("{s:o}", "summary", w->ops->summary(w->ctx)));
+}
+
+void wctl_reply(struct wctl *w, json_t *id, json_t *body)
+{
+        json_t *reply = json_pack("{s:O}", "reply", id ? id : json_null());
+
+        json_object_update(reply, body);
+        json_decref(body);
+        wctl_send(w, reply);
+        wctl_heartbeat(w);
 }
 
 static void on_heartbeat(uv_timer_t *t)

@@ -25,6 +25,11 @@ struct wctl_cmd {
         bool trim;      /* its reply is large and short-lived: give the memory back after sending */
 };
 
+/* What a handler returns to answer later with wctl_reply (work done off
+ * the loop): nothing is sent now. */
+extern char wctl_later_tag;
+#define WCTL_LATER ((json_t *)(void *)&wctl_later_tag)
+
 struct wctl_ops {
         const struct wctl_cmd *cmds;    /* ends with { NULL } */
         json_t *(*summary)(void *ctx);  /* the heartbeat: sent as {"summary": ...} */
@@ -44,11 +49,14 @@ bool wctl_attached(const struct wctl *w);
 /* Send msg (stolen) up; dropped when standalone. */
 void wctl_send(struct wctl *w, json_t *msg);
 void wctl_heartbeat(struct wctl *w);
+/* The reply to request id (borrowed) of a `later` command: body (stolen)
+ * sent as {"reply": ID, ...body}, then a heartbeat. */
+void wctl_reply(struct wctl *w, json_t *id, json_t *body);
 /* One heartbeat when the loop is next idle: a burst of events costs one,
  * not one each. */
 void wctl_heartbeat_soon(struct wctl *w);
 
 /* The reply to msg through cmds (an "unknown command" error if none
- * matches); NULL when msg names no command (nothing is answered). Pure:
+ * matches); NULL when msg names no command or its handler answers later (nothing is sent now). Pure:
  * the channel's handler and the unit tests both call it. */
 json_t *wctl_dispatch(const struct wctl_cmd *cmds, void *ctx, json_t *msg);

@@ -235,11 +235,12 @@ def docs():
 
 
 def test_docs_name_every_metric_and_drop_reason_in_the_source():
-    """Every metric name metrics.c can emit, and every drop reason a
+    """Every metric name the renderers can emit, and every drop reason a
     metric's `reason` label can carry, is in doc/operations.md (no root,
     no daemon: it reads the source)."""
     ops = source("doc/operations.md")
-    names = set(re.findall(r'"((?:keepalived|vigil)_[a-z0-9_]+)', source("src/daemon/metrics.c")))
+    renderers = ("src/daemon/metrics.c", "src/vrrp/metrics.c")  # the supervisor's series, each worker kind's
+    names = set(re.findall(r'"((?:keepalived|vigil)_[a-z0-9_]+)', "".join(source(f) for f in renderers)))
     assert len(names) > 20, names
     assert [n for n in sorted(names) if f"`{n}`" not in ops] == []
     reasons = set(re.findall(r'\[DROP_[A-Z_]+\] = "([a-z_]+)"', source("src/vrrp/instance.c")))

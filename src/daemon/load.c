@@ -1,0 +1,197 @@
+/* Reading the configuration: the supervisor parses and checks the file
+ * once, recording every file read into a snapshot (conf/snapshot.h) that
+ * it hands to the workers in a sealed memfd (daemon/snapfd.h); a worker
+ * parses that snapshot, never the files, and runs no system check. */
+#include "daemon/load.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "conf/fs_posix.h"
+#include "conf/syscheck.h"
+#include "daemon/limits.h"
+#include "daemon/snapfd.h"
+#include "daemon/supervisor.h"
+
+static const char *getenv_wrapper(const char *name)
+{
+        return getenv(name);
+}
+
+/* Parse o's file; with ret_snap, through a recording of every file read,
+ * for the worker to parse exactly the validated bytes. */
+struct conf *load_parse(const struct load_opts *o, struct diag_list *diags, char *host, size_t hostsize,
+                         struct conf_snapshot **ret_snap)
+{
+        struct passwd *pw = getpwuid(getuid());
+        char id[256];
+        struct conf_parse_opts po = {
+                .fs = &conf_fs_posix,
+                .getenv_fn = getenv_wrapper,
+                .random_seed = (unsigned)time(NULL),
+                .all_config = o->all_config,
+                .username = pw ? pw->pw_name : "root",
+        };
+
+        if (gethostname(host, hostsize) < 0)
+                snprintf(host, hostsize, "localhost");
+        host[hostsize - 1] = '\0';
+        snprintf(id, sizeof(id), "%.*s", (int)strcspn(host, "."), host);
+        po.hostname = host;
+        po.config_id = o->config_id ? o->config_id : id;
+        if (!ret_snap)
+                return conf_parse(&po, o->config_file, diags);
+        if (!(*ret_snap = conf_snapshot_record(&conf_fs_posix, &po, o->config_file)))
+                return NULL;
+        po.fs = conf_snapshot_fs(*ret_snap);
+        return conf_parse(&po, o->config_file, diags);
+}
+
+/* Parse, then the machine checks and what this build does not act on:
+ * one verdict for -t, a start and a reload. */
+struct conf *load_checked(const struct load_opts *o, struct diag_list *diags, struct conf_snapshot **ret_snap)
+{
+        char host[256];
+        struct conf *c = load_parse(o, diags, host, sizeof(host), ret_snap);
+
+        if (c) {
+                conf_check_system(c, diags);
+                conf_report_engine_limits(c, diags);
+        }
+        return c;
+}
+
+/* Log each diagnostic as one line with its position; the caret form is for -t.
+ * The VRRP worker parses the file the supervisor has just checked and
+ * logged: it logs only errors, or every warning would appear twice. */
+void load_log_diags(const struct diag_list *d)
+{
+        bool worker = getenv(VIGIL_WORKER_ENV) != NULL;
+
+        for (size_t i = 0; i < d->count; i++) {
+                const struct diag *g = &d->items[i];
+                if (worker && g->severity != DIAG_ERROR)
+                        continue;
+                log_msg(g->severity == DIAG_ERROR ? LOG_ERR : LOG_WARNING, "%s:%d:%d: %s: %s",
+                        g->pos.file ? g->pos.file : "?", g->pos.line, g->pos.col,
+                        g->severity == DIAG_ERROR ? "error" : "warning", g->msg);
+        }
+}
+
+/* The snapshot of what was validated in a sealed memfd; -1 (logged) if it cannot be. */
+int load_snapshot_fd(struct conf_snapshot *snap)
+{
+        int fd = snap ? snapfd_create(snap) : -ENOMEM;
+
+        conf_snapshot_free(snap);
+        if (fd < 0)
+                log_err("cannot keep the validated configuration for the worker: %s", strerror(-fd));
+        return fd < 0 ? -1 : fd;
+}
+
+/* Reload: the same verdict as a start, as JSON for vigilctl; when it is
+ * valid, the configuration and the memfd of its snapshot. */
+void *load_validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd)
+{
+        struct load_opts o = *(const struct load_opts *)ctx;
+        struct conf_snapshot *snap = NULL;
+        struct diag_list diags;
+        struct conf *c;
+        json_t *out = json_array();
+
+        o.config_file = path;
+        diag_list_init(&diags);
+        c = load_checked(&o, &diags, &snap);
+        load_log_diags(&diags);
+        for (size_t i = 0; i < diags.count; i++) {
+                const struct diag *g = &diags.items[i];
+                json_array_append_new(out, json_pack("{s:s,s:i,s:i,s:s,s:s}", "file", g->pos.file ? g->pos.file : "",
+                                                     "line", g->pos.line, "column", g->pos.col, "severity",
+                                                     g->severity == DIAG_ERROR ? "error" : "warning", "message",
+                                                     g->msg));
+        }
+        *ret_conf = NULL;
+        *ret_fd = -1;
+        if (c && !diag_blocks_start(&diags))
+                *ret_fd = load_snapshot_fd(snap); /* frees snap */
+        else
+                conf_snapshot_free(snap);
+        if (*ret_fd >= 0)
+                *ret_conf = c;
+        else
+                conf_free(c);
+        diag_list_free(&diags);
+        return out;
+}
+
+/* The start's verdict on a parsed c: c, or NULL (freed) with *ret_rc. */
+static struct conf *verdict_for_run(const char *path, struct conf *c, struct diag_list *diags, int *ret_rc)
+{
+        int rc;
+
+        load_log_diags(diags);
+        /* a refused start is 4 (unreadable file) or 5, never -t's 6: the
+         * unit's RestartPreventExitStatus must stop the restart loop; a
+         * start with scripts disabled or run unchecked runs, as keepalived's */
+        if (!c || diag_has_class(diags, DIAG_ERROR, DIAG_UNREADABLE))
+                rc = EXIT_CONFIG_CANNOT_RUN;
+        else
+                rc = diag_blocks_start(diags) ? EXIT_CONFIG_ERRORS : 0;
+        diag_list_free(diags);
+        if (rc != 0) {
+                log_err("%s: configuration has errors; not starting (vigild -t shows them in full)", path);
+                conf_free(c);
+                *ret_rc = rc;
+                return NULL;
+        }
+        return c;
+}
+
+/* Parse and check, recording the snapshot the worker will parse. */
+struct conf *load_for_run(const struct load_opts *o, int *ret_rc, struct conf_snapshot **ret_snap)
+{
+        struct diag_list diags;
+
+        diag_list_init(&diags);
+        return verdict_for_run(o->config_file, load_checked(o, &diags, ret_snap), &diags, ret_rc);
+}
+
+/* The worker's parse of the snapshot the supervisor validated: no file is
+ * opened and no system check runs again (they are the supervisor's). */
+struct conf *load_snapshot(int fd, int *ret_rc)
+{
+        struct conf_snapshot *snap = NULL;
+        struct diag_list diags;
+        struct conf *c;
+        int r = snapfd_read(fd, &snap);
+
+        if (r < 0) {
+                log_err("cannot read the configuration the supervisor validated: %s", strerror(-r));
+                *ret_rc = 1;
+                return NULL;
+        }
+        diag_list_init(&diags);
+        c = conf_snapshot_parse(snap, getenv_wrapper, &diags);
+        if (c)
+                conf_report_engine_limits(c, &diags);
+        c = verdict_for_run(conf_snapshot_path(snap), c, &diags, ret_rc);
+        conf_snapshot_free(snap);
+        return c;
+}
+
+/* On the thread pool, for a reload (vrrp/ctl.c). */
+struct conf *load_reload_conf(void *ctx, int fd)
+{
+        int rc;
+
+        (void)ctx;
+        return load_snapshot(fd, &rc);
+}
+
