@@ -273,7 +273,7 @@ LOG_LINES = (
     "does not match its address count", "advertisement interval 0 is invalid", "bad IP header",
     "more from %s in the last %lld s", "further new ones are summarised together",
     "more dropped adverts from other senders in the last", "daemon is already running",
-    "is locked by another vigild", "is gone; stopping", "Stopping (signal", "VRRP worker started (pid",
+    "is locked by another vigild", "is gone; stopping", "Stopping (signal", "%s started (pid",
     "has errors; the running configuration stays", "was deleted; its instances stay in FAULT until it is created again",
     "was deleted; without dynamic_interfaces its instances stay in FAULT", "appeared (index",
 )
