@@ -363,7 +363,7 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
 
         if (ev->kind == NL_LINK_DEL) {
                 iface_deleted(e, ev, now);
-                trackers_link_event(e->trackers, ev->ifindex, false);
+                trackers_link_event(e->trackers, ev->ifindex, ev->ifname, false, true);
                 return;
         }
         if (link)
@@ -393,7 +393,7 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 vrrp_instance_apply(vi, now, &acts);
         }
         if (link)
-                trackers_link_event(e->trackers, ev->ifindex, ev->kind == NL_LINK_UP);
+                trackers_link_event(e->trackers, ev->ifindex, ev->ifname, ev->kind == NL_LINK_UP, false);
 }
 
 static void on_monitor(uv_poll_t *h, int status, int events)

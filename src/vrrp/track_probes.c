@@ -557,10 +557,20 @@ void trackers_start(struct trackers *ts)
         }
 }
 
-void trackers_link_event(struct trackers *ts, int ifindex, bool up)
+/* Known by index, or by name: an interface deleted and created again comes
+ * back under a new index, and the tracker must follow it there. */
+static bool link_is_tracked(const struct tracker *t, int ifindex, const char *ifname)
+{
+        return t->kind == TK_IFACE && ((ifindex && t->ifindex == ifindex) || (ifname[0] && !strcmp(t->name, ifname)));
+}
+
+void trackers_link_event(struct trackers *ts, int ifindex, const char *ifname, bool up, bool gone)
 {
         for (struct tracker *t = ts->list; t; t = t->next) {
-                if (t->kind != TK_IFACE || t->ifindex != ifindex || t->up == up)
+                if (!link_is_tracked(t, ifindex, ifname))
+                        continue;
+                t->ifindex = gone ? 0 : ifindex; /* a later interface may be given the old index */
+                if (t->up == up)
                         continue;
                 t->up = up;
                 log_info("Tracked interface %s is %s", t->name, up ? "up" : "down");

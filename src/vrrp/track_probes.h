@@ -81,7 +81,8 @@ int trackers_ref(struct trackers *ts, enum tracker_kind kind, const struct conf_
 /* Start script timers, file watches and the process scan. */
 void trackers_start(struct trackers *ts);
 /* A link changed (from the netlink monitor). */
-void trackers_link_event(struct trackers *ts, int ifindex, bool up);
+/* A link changed (gone: deleted); ifname may be "" when the event lacks it. */
+void trackers_link_event(struct trackers *ts, int ifindex, const char *ifname, bool up, bool gone);
 /* Stop timers and process watches (before the loop closes its handles). */
 void trackers_stop(struct trackers *ts);
 /* Free the trackers, once the loop's handles are closed. */

@@ -474,3 +474,22 @@ def test_reload_restarting_a_strict_instance_keeps_the_other_masters_drop_set(la
     assert VIP in vips and VIP2 in vips, vips
     assert dropped(c, VIP), "the kept master's VIP accepts traffic after the reload"
     assert dropped(c, VIP2)
+
+
+def test_track_interface_follows_an_interface_created_again(lab, vigild):
+    """track_interface eth9: eth9 deleted puts VI_1 in FAULT; eth9 created
+    again (a new ifindex) brings the tracker, and VI_1, back."""
+    a, _, _ = lab.hosts
+    add_eth9(lab, a)
+    conf = instance(prio=150, extra="  track_interface {\n    eth9\n  }\n")
+    da = Daemon(a, vigild, conf)
+    assert wait_for(lambda: has_addr(a, VIP), 5), da.output()
+    old_index = a.run("cat", "/sys/class/net/eth9/ifindex").stdout.strip()
+    a.run("ip", "link", "del", "eth9")
+    assert wait_for(lambda: instances(da)["VI_1"]["state"] == "FAULT", 3), da.output()
+    assert not has_addr(a, VIP)
+    add_eth9(lab, a)
+    assert a.run("cat", "/sys/class/net/eth9/ifindex").stdout.strip() != old_index
+    assert wait_for(lambda: instances(da)["VI_1"]["state"] == "MASTER", 3), da.output()
+    assert has_addr(a, VIP)
+    assert da.wait_log("Tracked interface eth9 is up", 2), da.output()
