@@ -24,16 +24,13 @@
 
 /* ---- timing ----------------------------------------------------------------- */
 
-void engine_rearm(struct engine *e)
+/* The timerfd for the heap's top; only when it changed. */
+static void arm(struct engine *e)
 {
-        int64_t next = 0;
+        const struct heap_node *top = heap_top(&e->deadlines);
+        int64_t next = top ? top->key : 0;
         struct itimerspec its = { 0 };
 
-        for (unsigned i = 0; i < e->ninst; i++) {
-                int64_t d = vrrp_instance_deadline(&e->inst[i]);
-                if (d && (!next || d < next))
-                        next = d;
-        }
         if (next == e->armed_for)
                 return;
         e->armed_for = next;
@@ -46,26 +43,111 @@ void engine_rearm(struct engine *e)
         timerfd_settime(e->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* inst[i]'s node follows its next deadline (advert, master-down, preempt
+ * delay or a GARP round: whatever comes first); none, out of the heap. */
+static void deadline_update(struct engine *e, unsigned i)
+{
+        struct heap_node *x = &e->dl[i];
+        int64_t d = vrrp_instance_deadline(&e->inst[i]);
+
+        if (!d) {
+                heap_remove(&e->deadlines, x);
+        } else if (heap_contains(x)) {
+                if (x->key != d)
+                        heap_update(&e->deadlines, x, d);
+        } else {
+                x->key = d;
+                if (heap_push(&e->deadlines, x) < 0)
+                        e->resync = true; /* out of memory: try again on the next input */
+        }
+}
+
+/* The instance array changed size (start, reload): new nodes, all out. */
+static int deadlines_resize(struct engine *e)
+{
+        size_t n = e->ninst ? e->ninst : 1;
+        struct heap_node *dl;
+        struct heap_node **due;
+
+        heap_clear(&e->deadlines); /* it points into the old array */
+        dl = realloc(e->dl, n * sizeof(*dl));
+        if (dl)
+                e->dl = dl;
+        due = dl ? realloc(e->due, n * sizeof(*due)) : NULL;
+        if (due)
+                e->due = due;
+        if (!dl || !due)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                e->dl[i].idx = HEAP_NONE;
+        e->ndl = e->ninst;
+        return 0;
+}
+
+void engine_rearm(struct engine *e)
+{
+        if (e->ndl != e->ninst && deadlines_resize(e) < 0) {
+                log_err("no memory for the instances' timers");
+                e->resync = true;
+                return;
+        }
+        e->resync = false;
+        for (unsigned i = 0; i < e->ninst; i++)
+                deadline_update(e, i);
+        arm(e);
+}
+
+/* After an input to one instance: its node moved already; a sync group
+ * member that changed state may have moved its peers (group.c), so all
+ * are re-read then. */
+static void rearm_touched(struct engine *e)
+{
+        if (e->resync || e->ndl != e->ninst)
+                engine_rearm(e);
+        else
+                arm(e);
+}
+
+static void touched(struct engine *e, struct vrrp_instance *vi, enum vrrp_state before)
+{
+        unsigned i = (unsigned)(vi - e->inst);
+
+        if (i >= e->ndl)
+                return;
+        deadline_update(e, i);
+        if (vi->fsm.state != before && vi->c->sync_group)
+                e->resync = true;
+}
+
 static void on_timer(uv_poll_t *h, int status, int events)
 {
         struct engine *e = h->data;
         uint64_t expirations;
         int64_t now = mono_usec();
+        const struct heap_node *top;
+        unsigned ndue = 0;
 
         (void)status, (void)events;
         if (read(e->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
                 log_warn("timerfd read: %s", strerror(errno));
         e->armed_for = -1;
+        /* what fell due leaves the heap first, so that each is ticked once */
+        while (ndue < e->ndl && (top = heap_top(&e->deadlines)) && top->key <= now)
+                e->due[ndue++] = heap_pop(&e->deadlines);
         vrrp_sock_batch_begin();
-        for (unsigned i = 0; i < e->ninst; i++)
-                vrrp_instance_tick(&e->inst[i], now);
+        for (unsigned k = 0; k < ndue; k++) {
+                struct vrrp_instance *vi = &e->inst[e->due[k] - e->dl];
+                enum vrrp_state before = vi->fsm.state;
+                vrrp_instance_tick(vi, now);
+                touched(e, vi, before);
+        }
         vrrp_sock_batch_end();
-        engine_rearm(e);
+        rearm_touched(e);
 }
 
 /* ---- receiving ---------------------------------------------------------------- */
 
-static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx *rx, int64_t now)
+static void dispatch(struct engine *e, struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx *rx, int64_t now)
 {
         struct vrrp_ip_pair ip = { .family = ifc->sock[fam].family };
         struct vrrp_advert adv;
@@ -97,7 +179,9 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
                 log_debug("%s: advert for VRID %u, which no instance here has", ifc->name, adv.vrid);
                 return;
         }
+        enum vrrp_state before = vi->fsm.state;
         vrrp_instance_receive(vi, now, rx, &adv, form);
+        touched(e, vi, before);
 }
 
 /* The monotonic time at which the datagram arrived, from the kernel's
@@ -124,9 +208,9 @@ static void on_readable(uv_poll_t *h, int status, int events)
                 struct vrrp_sock_rx rx;
                 if (vrrp_sock_recv(&slot->ifc.sock[idx], buf, sizeof(buf), &rx) < 0)
                         break;
-                dispatch(&slot->ifc, fam, &rx, arrival(&rx));
+                dispatch(slot->eng, &slot->ifc, fam, &rx, arrival(&rx));
         }
-        engine_rearm(slot->eng);
+        rearm_touched(slot->eng);
 }
 
 static void on_vmac_readable(uv_poll_t *h, int status, int events)
@@ -140,9 +224,9 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
                 struct vrrp_sock_rx rx;
                 if (vrrp_sock_recv(&vi->vmac.tx, buf, sizeof(buf), &rx) < 0)
                         break;
-                dispatch(vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, arrival(&rx));
+                dispatch(vs->eng, vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, arrival(&rx));
         }
-        engine_rearm(vs->eng);
+        rearm_touched(vs->eng);
 }
 
 /* ---- netlink events --------------------------------------------------------------- */
@@ -710,6 +794,9 @@ static void engine_free(struct engine *e)
                 close(e->tfd);
         nl_close(e->nl);
         nl_close(e->mon);
+        heap_free(&e->deadlines);
+        free(e->dl);
+        free(e->due);
         free(e->inst);
 }
 

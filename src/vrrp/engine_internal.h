@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "common/heap.h"
 #include "conf/model.h"
 #include "vrrp/announce.h"
 #include "vrrp/demote.h"
@@ -46,6 +47,12 @@ struct engine {
         uv_poll_t mon_poll;
         int tfd;
         int64_t armed_for;
+        /* each instance's next deadline (dl[i] for inst[i]), one timerfd for the top */
+        struct heap deadlines;
+        struct heap_node *dl;
+        struct heap_node **due;         /* on_timer's scratch: the nodes that fell due */
+        unsigned ndl;
+        bool resync;                    /* an input reached other instances: re-read them all */
         uv_poll_t timer_poll;
         uv_signal_t sig_term, sig_int, sig_dump[4];
         uv_timer_t shutdown;
@@ -64,7 +71,10 @@ struct engine {
         vrrp_conf_loader load;
 };
 
-/* Re-arm the timerfd for the earliest deadline (after any FSM input). */
+/* Re-read every instance's deadline and re-arm the timerfd for the
+ * earliest (after an input that may reach any instance: a reload, a
+ * tracker, a netlink event, the operator). The timer and a received
+ * advert update only the instance they touched. */
 void engine_rearm(struct engine *e);
 
 /* What spans instances, for reload.c: the VRID index (after the instance
