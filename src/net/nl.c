@@ -1,4 +1,5 @@
 #include "net/nl.h"
+#include "net/rtnl_msg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -75,131 +76,25 @@ int nl_request(struct nl *nl, struct nlmsghdr *nlh)
         return r < 0 ? -errno : 0;
 }
 
-static size_t ip_len(const struct conf_ip *ip)
-{
-        return ip->family == AF_INET6 ? 16 : 4;
-}
-
-static void broadcast_of(const struct conf_ipaddress *a, struct in_addr *ret)
-{
-        uint32_t host = a->prefixlen >= 32 ? 0 : 0xffffffffu >> a->prefixlen;
-        uint32_t v = ntohl(a->addr.u.v4.s_addr);
-
-        if (a->brd_kind == BRD_ADDR) {
-                *ret = a->brd.u.v4;
-                return;
-        }
-        v = a->brd_kind == BRD_SET_HOST_BITS ? (v | host) : (v & ~host);
-        ret->s_addr = htonl(v);
-}
-
 int nl_addr(struct nl *nl, bool add, int ifindex, const struct conf_ipaddress *a)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct ifaddrmsg *ifa;
-        int r;
+        char buf[RTNL_MSG_MAX];
 
-        nlh->nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
-        nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
-        ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-        ifa->ifa_family = (uint8_t)a->addr.family;
-        ifa->ifa_prefixlen = a->prefixlen;
-        ifa->ifa_scope = (uint8_t)a->scope;
-        ifa->ifa_index = (unsigned)ifindex;
-        mnl_attr_put(nlh, IFA_LOCAL, ip_len(&a->addr), &a->addr.u);
-        mnl_attr_put(nlh, IFA_ADDRESS, ip_len(&a->addr), &a->addr.u);
-        if (add && a->addr.family == AF_INET && a->brd_kind != BRD_NONE) {
-                struct in_addr brd;
-                broadcast_of(a, &brd);
-                mnl_attr_put(nlh, IFA_BROADCAST, 4, &brd);
-        }
-        if (add && a->label && a->addr.family == AF_INET)
-                mnl_attr_put_strz(nlh, IFA_LABEL, a->label);
-        if (add && a->addr.family == AF_INET6)
-                mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-        r = nl_request(nl, nlh);
-        if ((add && r == -EEXIST) || (!add && r == -EADDRNOTAVAIL))
-                return 0;
-        return r;
+        return rtnl_addr_result(add, nl_request(nl, rtnl_addr_msg(buf, add, ifindex, a)));
 }
 
 int nl_route(struct nl *nl, bool add, int ifindex, const struct conf_route *r)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct rtmsg *rtm;
-        int family = r->dst.family ? r->dst.family : (r->nvia ? r->via[0].family : AF_INET);
-        int res;
+        char buf[RTNL_MSG_MAX];
 
-        nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
-        nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
-        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-        rtm->rtm_family = (uint8_t)family;
-        rtm->rtm_dst_len = r->dst_default ? 0 : r->dst_len;
-        rtm->rtm_table = r->table && r->table < 256 ? (uint8_t)r->table : (r->table ? RT_TABLE_UNSPEC : RT_TABLE_MAIN);
-        rtm->rtm_protocol = r->protocol >= 0 ? (uint8_t)r->protocol : RTPROT_BOOT;
-        rtm->rtm_scope = r->scope >= 0 ? (uint8_t)r->scope : (r->nvia ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
-        rtm->rtm_type = r->type ? (uint8_t)r->type : RTN_UNICAST;
-        if (r->table >= 256)
-                mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
-        if (!r->dst_default && r->dst.family)
-                mnl_attr_put(nlh, RTA_DST, ip_len(&r->dst), &r->dst.u);
-        if (r->nvia)
-                mnl_attr_put(nlh, RTA_GATEWAY, ip_len(&r->via[0]), &r->via[0].u);
-        if (r->has_src)
-                mnl_attr_put(nlh, RTA_PREFSRC, ip_len(&r->src), &r->src.u);
-        if (r->has_metric)
-                mnl_attr_put_u32(nlh, RTA_PRIORITY, r->metric);
-        if (ifindex > 0)
-                mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-        res = nl_request(nl, nlh);
-        if (!add && res == -ESRCH)
-                return 0;
-        return res;
+        return rtnl_route_result(add, nl_request(nl, rtnl_route_msg(buf, add, ifindex, r)));
 }
 
 int nl_rule(struct nl *nl, bool add, const struct conf_rule *r)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct fib_rule_hdr *frh;
-        int res;
+        char buf[RTNL_MSG_MAX];
 
-        nlh->nlmsg_type = add ? RTM_NEWRULE : RTM_DELRULE;
-        nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
-        frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-        frh->family = (uint8_t)r->family;
-        frh->action = (uint8_t)(r->action ? r->action : FR_ACT_TO_TBL);
-        frh->tos = r->tos;
-        if (r->has_from) {
-                frh->src_len = r->from_len;
-                mnl_attr_put(nlh, FRA_SRC, ip_len(&r->from), &r->from.u);
-        }
-        if (r->has_to) {
-                frh->dst_len = r->to_len;
-                mnl_attr_put(nlh, FRA_DST, ip_len(&r->to), &r->to.u);
-        }
-        if (r->table)
-                mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
-        if (r->has_preference)
-                mnl_attr_put_u32(nlh, FRA_PRIORITY, r->preference);
-        if (r->has_fwmark) {
-                mnl_attr_put_u32(nlh, FRA_FWMARK, r->fwmark);
-                mnl_attr_put_u32(nlh, FRA_FWMASK, r->fwmask ? r->fwmask : 0xffffffffu);
-        }
-        if (r->iif)
-                mnl_attr_put_strz(nlh, FRA_IIFNAME, r->iif);
-        if (r->oif)
-                mnl_attr_put_strz(nlh, FRA_OIFNAME, r->oif);
-        if (r->action == FR_ACT_GOTO)
-                mnl_attr_put_u32(nlh, FRA_GOTO, r->goto_target);
-        if (r->has_suppress_prefixlen)
-                mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, r->suppress_prefixlen);
-        res = nl_request(nl, nlh);
-        if ((add && res == -EEXIST) || (!add && res == -ENOENT))
-                return 0;
-        return res;
+        return rtnl_rule_result(add, nl_request(nl, rtnl_rule_msg(buf, add, r)));
 }
 
 /* ---- monitor -------------------------------------------------------------- */
