@@ -1,6 +1,8 @@
 #include "net/nl.h"
 #include "net/rtnl_msg.h"
 
+#include "common/log.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
@@ -14,13 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+struct nl_async;
 
 struct nl {
         struct mnl_socket *sock;
         unsigned portid;
         unsigned seq;
+        struct nl_async *as;    /* the batch channel, when the loop polls it */
 };
 
 static int nl_open_groups(unsigned groups, struct nl **ret_nl)
@@ -52,6 +58,7 @@ void nl_close(struct nl *nl)
 {
         if (!nl)
                 return;
+        nl_async_close(nl);
         mnl_socket_close(nl->sock);
         free(nl);
 }
@@ -95,6 +102,179 @@ int nl_rule(struct nl *nl, bool add, const struct conf_rule *r)
         char buf[RTNL_MSG_MAX];
 
         return rtnl_rule_result(add, nl_request(nl, rtnl_rule_msg(buf, add, r)));
+}
+
+/* ---- batches ---------------------------------------------------------------- */
+
+/* The batch channel: a transition's requests go out in one sendmsg (the
+ * kernel runs them in order, in the sender's context, before sendmsg
+ * returns: an address is on the interface when the GARP that follows is
+ * sent), and their ACKs come back on a non-blocking socket the loop polls.
+ * An error ACK is matched to its request by sequence number and logged
+ * with what it was for. */
+#define NL_BATCH_BUF 16384
+#define NL_PENDING 4096         /* requests in flight we can name; a power of two */
+#define NL_ACK_RCVBUF (1 << 20) /* ACKs of 1,000 transitions at once */
+
+struct pending {
+        uint32_t seq;           /* 0: free */
+        enum nl_req_kind kind;
+        bool add;
+        char what[112];
+};
+
+struct nl_async {
+        struct mnl_socket *sock;
+        unsigned portid, seq;
+        size_t used;
+        unsigned long failed;
+        char buf[NL_BATCH_BUF];
+        struct pending ring[NL_PENDING];
+};
+
+int nl_async_open(struct nl *nl)
+{
+        struct nl_async *as = calloc(1, sizeof(*as));
+        int one = 1, rcv = NL_ACK_RCVBUF, fd;
+
+        if (!as)
+                return -ENOMEM;
+        as->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (!as->sock || mnl_socket_bind(as->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+                int e = errno;
+                if (as->sock)
+                        mnl_socket_close(as->sock);
+                free(as);
+                return -e;
+        }
+        fd = mnl_socket_get_fd(as->sock);
+        /* ACKs without the request echoed: small, and many fit */
+        mnl_socket_setsockopt(as->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+        as->portid = mnl_socket_get_portid(as->sock);
+        as->seq = (unsigned)time(NULL) | 1u;
+        nl->as = as;
+        return fd;
+}
+
+void nl_async_close(struct nl *nl)
+{
+        if (!nl->as)
+                return;
+        mnl_socket_close(nl->as->sock);
+        free(nl->as);
+        nl->as = NULL;
+}
+
+static int result_of(enum nl_req_kind kind, bool add, int err)
+{
+        switch (kind) {
+        case NL_REQ_ADDR:
+                return rtnl_addr_result(add, err);
+        case NL_REQ_ROUTE:
+                return rtnl_route_result(add, err);
+        case NL_REQ_RULE:
+                return rtnl_rule_result(add, err);
+        }
+        return err;
+}
+
+int nl_batch_send(struct nl *nl)
+{
+        struct nl_async *as = nl->as;
+        ssize_t n;
+
+        if (!as || !as->used)
+                return 0;
+        n = mnl_socket_sendto(as->sock, as->buf, as->used);
+        as->used = 0;
+        if (n < 0) {
+                log_err("netlink: cannot send a batch of requests: %s", strerror(errno));
+                return -errno;
+        }
+        return 0;
+}
+
+int nl_batch_add(struct nl *nl, struct nlmsghdr *nlh, enum nl_req_kind kind, bool add, const char *what)
+{
+        struct nl_async *as = nl->as;
+        struct pending *p;
+
+        if (!as) {
+                /* no channel (not on the loop): wait for the ACK, as before */
+                int r = result_of(kind, add, nl_request(nl, nlh));
+                if (r < 0 && what)
+                        log_err("%s: %s", what, strerror(-r));
+                return r;
+        }
+        if (as->used + nlh->nlmsg_len > sizeof(as->buf))
+                nl_batch_send(nl);
+        if (!++as->seq)
+                as->seq = 1;
+        nlh->nlmsg_seq = as->seq;
+        nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+        memcpy(as->buf + as->used, nlh, nlh->nlmsg_len);
+        as->used += NLMSG_ALIGN(nlh->nlmsg_len);
+        p = &as->ring[as->seq & (NL_PENDING - 1)];
+        p->seq = as->seq;
+        p->kind = kind;
+        p->add = add;
+        snprintf(p->what, sizeof(p->what), "%s", what ? what : "netlink request");
+        return 0;
+}
+
+static void on_ack(struct nl_async *as, const struct nlmsghdr *nlh)
+{
+        const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+        struct pending *p = &as->ring[nlh->nlmsg_seq & (NL_PENDING - 1)];
+        int r;
+
+        if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+                return;
+        if (p->seq != nlh->nlmsg_seq) {
+                /* more than NL_PENDING in flight: the error is counted, nameless */
+                if (err->error) {
+                        as->failed++;
+                        log_err("netlink request %u failed: %s", nlh->nlmsg_seq, strerror(-err->error));
+                }
+                return;
+        }
+        p->seq = 0;
+        r = result_of(p->kind, p->add, err->error);
+        if (r < 0) {
+                as->failed++;
+                log_err("%s: %s", p->what, strerror(-r));
+        }
+}
+
+int nl_async_read(struct nl *nl)
+{
+        struct nl_async *as = nl->as;
+        char buf[NL_BUF];
+
+        if (!as)
+                return 0;
+        for (int i = 0; i < 64; i++) {
+                ssize_t n = mnl_socket_recvfrom(as->sock, buf, sizeof(buf));
+                const struct nlmsghdr *nlh = (const struct nlmsghdr *)(const void *)buf;
+                int len = (int)n;
+                if (n < 0 && errno == ENOBUFS) {
+                        log_warn("netlink: acknowledgements lost (receive buffer full); failures among them are not known");
+                        continue;
+                }
+                if (n < 0)
+                        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+                for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+                        if (nlh->nlmsg_type == NLMSG_ERROR && nlh->nlmsg_pid == as->portid)
+                                on_ack(as, nlh);
+        }
+        return 0;
+}
+
+unsigned long nl_async_failed(const struct nl *nl)
+{
+        return nl->as ? nl->as->failed : 0;
 }
 
 /* ---- monitor -------------------------------------------------------------- */

@@ -480,6 +480,15 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 trackers_link_event(e->trackers, ev->ifindex, ev->kind == NL_LINK_UP);
 }
 
+/* The ACKs of the transitions' netlink batches (errors are logged there). */
+static void on_acks(uv_poll_t *h, int status, int events)
+{
+        struct engine *e = h->data;
+
+        (void)status, (void)events;
+        nl_async_read(e->nl);
+}
+
 static void on_monitor(uv_poll_t *h, int status, int events)
 {
         struct engine *e = h->data;
@@ -792,6 +801,7 @@ static void engine_free(struct engine *e)
         engine_demoted_free(&e->demoted);
         if (e->tfd >= 0)
                 close(e->tfd);
+        nl_async_read(e->nl); /* the last transitions' failures, queued when they were sent */
         nl_close(e->nl);
         nl_close(e->mon);
         heap_free(&e->deadlines);
@@ -812,6 +822,13 @@ static int engine_init(struct engine *e)
         uv_poll_init(&e->loop, &e->timer_poll, e->tfd);
         e->timer_poll.data = e;
         uv_poll_start(&e->timer_poll, UV_READABLE, on_timer);
+        if ((r = nl_async_open(e->nl)) >= 0) {
+                uv_poll_init(&e->loop, &e->ack_poll, r);
+                e->ack_poll.data = e;
+                uv_poll_start(&e->ack_poll, UV_READABLE, on_acks);
+        } else {
+                log_warn("netlink: no channel for batched requests (%s); each waits for its ACK", strerror(-r));
+        }
         uv_poll_init(&e->loop, &e->mon_poll, nl_monitor_fd(e->mon));
         e->mon_poll.data = e;
         uv_poll_start(&e->mon_poll, UV_READABLE, on_monitor);

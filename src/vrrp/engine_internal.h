@@ -45,6 +45,7 @@ struct engine {
         struct nft_no_accept *nft;      /* one for all no_accept instances, made by the first */
         struct demote_list demoted;     /* by the operator, until promoted */
         uv_poll_t mon_poll;
+        uv_poll_t ack_poll;             /* ACKs of the netlink batches (net/nl.h) */
         int tfd;
         int64_t armed_for;
         /* each instance's next deadline (dl[i] for inst[i]), one timerfd for the top */
