@@ -363,18 +363,44 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
         return MNL_CB_OK;
 }
 
+/* Drains what is pending (bounded; the poll calls again for the rest):
+ * the caller sees an address removed and re-added together. */
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *ctx)
 {
         char buf[NL_BUF];
         struct monitor_ctx m = { cb, ctx };
 
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < 1024; i++) {
                 ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
                 if (n < 0)
                         return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
                 mnl_cb_run(buf, (size_t)n, 0, 0, monitor_msg_cb, &m);
         }
         return 0;
+}
+
+int nl_dump_addrs(struct nl *nl, nl_event_cb cb, void *ctx)
+{
+        char buf[NL_BUF];
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct monitor_ctx m = { cb, ctx };
+        struct ifaddrmsg *ifa;
+        int r;
+
+        nlh->nlmsg_type = RTM_GETADDR;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = ++nl->seq;
+        ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+        ifa->ifa_family = AF_UNSPEC;
+        if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+                return -errno;
+        do {
+                ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+                if (n < 0)
+                        return -errno;
+                r = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, monitor_msg_cb, &m);
+        } while (r == MNL_CB_OK);
+        return r < 0 ? -errno : 0;
 }
 
 /* ---- interface facts -------------------------------------------------------- */

@@ -66,8 +66,11 @@ typedef void (*nl_event_cb)(void *ctx, const struct nl_event *ev);
 
 int nl_monitor_open(struct nl **ret_nl);
 int nl_monitor_fd(const struct nl *nl);
-/* Read what is pending and call cb per event. */
+/* Read what is pending and call cb per event; -ENOBUFS: events were lost. */
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *ctx);
+/* Every address on the system, as NL_ADDR_NEW events (RTM_GETADDR dump on
+ * a request socket; at start and after the monitor lost events). */
+int nl_dump_addrs(struct nl *nl, nl_event_cb cb, void *ctx);
 
 /* ---- interface facts (getifaddrs / ioctl) ---------------------------------- */
 

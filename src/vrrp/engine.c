@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/spawn.h"
+#include "net/addrtab.h"
 #include "net/nft.h"
 #include "vrrp/announce.h"
 #include "vrrp/instance.h"
@@ -285,7 +286,7 @@ static void addresses_on_link(struct engine *e, const struct nl_event *ev, int64
         if (!e->conf->global.dynamic_interfaces || !ev->ifname[0])
                 return;
         CONF_FOREACH(a, &e->conf->static_ipaddress)
-                if (a->dev && !strcmp(a->dev, ev->ifname) && !iface_has_address(a->dev, &a->addr)) {
+                if (a->dev && !strcmp(a->dev, ev->ifname) && !addrtab_has(&e->addrs, ev->ifindex, &a->addr)) {
                         char buf[INET6_ADDRSTRLEN];
                         log_info("interface %s appeared: adding static_ipaddress %s", a->dev,
                                  conf_ip_str(&a->addr, buf, sizeof(buf)));
@@ -465,7 +466,7 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                         /* The monitor may report our own earlier removals after we
                          * re-added the address; only an address really gone counts. */
                         if (vi->fsm.state != VRRP_MASTER || !vrrp_instance_owns(vi, &ev->addr) ||
-                            iface_has_address(vi->ifc->name, &ev->addr))
+                            addrtab_has(&e->addrs, vi->ifc->info.ifindex, &ev->addr))
                                 continue;
                         char s[INET6_ADDRSTRLEN];
                         log_info("(%s) virtual address %s was removed; forcing a new election", vi->c->name,
@@ -489,12 +490,61 @@ static void on_acks(uv_poll_t *h, int status, int events)
         nl_async_read(e->nl);
 }
 
+/* The address table follows the monitor (net/addrtab.h). */
+static void addrs_apply(void *ctx, const struct nl_event *ev)
+{
+        struct engine *e = ctx;
+
+        if (ev->kind == NL_ADDR_NEW)
+                addrtab_add(&e->addrs, ev->ifindex, &ev->addr);
+        else if (ev->kind == NL_ADDR_DEL)
+                addrtab_del(&e->addrs, ev->ifindex, &ev->addr);
+        else if (ev->kind == NL_LINK_DEL)
+                addrtab_del_iface(&e->addrs, ev->ifindex);
+}
+
+/* At start, and when the monitor lost events (its buffer overran). */
+static void addrs_dump(struct engine *e)
+{
+        int r;
+
+        addrtab_clear(&e->addrs);
+        if ((r = nl_dump_addrs(e->nl, addrs_apply, e)) < 0)
+                log_warn("netlink: cannot list the addresses: %s", strerror(-r));
+}
+
+static void collect(void *ctx, const struct nl_event *ev)
+{
+        struct engine *e = ctx;
+
+        if (e->nevq == e->evq_cap) {
+                size_t cap = e->evq_cap ? 2 * e->evq_cap : 64;
+                struct nl_event *q = realloc(e->evq, cap * sizeof(*q));
+                if (!q)
+                        return;
+                e->evq = q;
+                e->evq_cap = cap;
+        }
+        e->evq[e->nevq++] = *ev;
+}
+
+/* All that is pending updates the table first: an address the monitor
+ * reports removed and then re-added (our own earlier removal) is there
+ * when the removal is looked at. */
 static void on_monitor(uv_poll_t *h, int status, int events)
 {
         struct engine *e = h->data;
+        int r;
 
         (void)status, (void)events;
-        nl_monitor_read(e->mon, on_nl_event, e);
+        e->nevq = 0;
+        r = nl_monitor_read(e->mon, collect, e);
+        for (size_t i = 0; i < e->nevq; i++)
+                addrs_apply(e, &e->evq[i]);
+        if (r == -ENOBUFS)
+                addrs_dump(e);
+        for (size_t i = 0; i < e->nevq; i++)
+                on_nl_event(e, &e->evq[i]);
         engine_rearm(e);
 }
 
@@ -805,6 +855,8 @@ static void engine_free(struct engine *e)
         nl_close(e->nl);
         nl_close(e->mon);
         heap_free(&e->deadlines);
+        addrtab_free(&e->addrs);
+        free(e->evq);
         free(e->dl);
         free(e->due);
         free(e->inst);
@@ -819,6 +871,7 @@ static int engine_init(struct engine *e)
                 return -errno;
         if ((r = nl_open(&e->nl)) < 0 || (r = nl_monitor_open(&e->mon)) < 0)
                 return r;
+        addrs_dump(e); /* after the monitor opened: nothing falls between */
         uv_poll_init(&e->loop, &e->timer_poll, e->tfd);
         e->timer_poll.data = e;
         uv_poll_start(&e->timer_poll, UV_READABLE, on_timer);

@@ -9,6 +9,8 @@
 
 #include "common/heap.h"
 #include "conf/model.h"
+#include "net/addrtab.h"
+#include "net/nl.h"
 #include "vrrp/announce.h"
 #include "vrrp/demote.h"
 #include "vrrp/engine.h"
@@ -45,7 +47,10 @@ struct engine {
         struct nft_no_accept *nft;      /* one for all no_accept instances, made by the first */
         struct demote_list demoted;     /* by the operator, until promoted */
         uv_poll_t mon_poll;
-        uv_poll_t ack_poll;             /* ACKs of the netlink batches (net/nl.h) */
+        uv_poll_t ack_poll;
+        struct addrtab addrs;           /* the system's addresses, fed by the monitor */
+        struct nl_event *evq;           /* on_monitor's scratch: what one read brought */
+        size_t nevq, evq_cap;             /* ACKs of the netlink batches (net/nl.h) */
         int tfd;
         int64_t armed_for;
         /* each instance's next deadline (dl[i] for inst[i]), one timerfd for the top */
