@@ -438,24 +438,3 @@ int iface_lookup(const char *name, struct iface_info *ret)
         *ret = info;
         return 0;
 }
-
-bool iface_has_address(const char *name, const struct conf_ip *addr)
-{
-        struct ifaddrs *list, *it;
-        bool found = false;
-
-        if (getifaddrs(&list) < 0)
-                return false;
-        for (it = list; it && !found; it = it->ifa_next) {
-                if (!it->ifa_addr || strcmp(it->ifa_name, name) || it->ifa_addr->sa_family != addr->family)
-                        continue;
-                if (addr->family == AF_INET)
-                        found = ((const struct sockaddr_in *)(const void *)it->ifa_addr)->sin_addr.s_addr ==
-                                addr->u.v4.s_addr;
-                else
-                        found = IN6_ARE_ADDR_EQUAL(&((const struct sockaddr_in6 *)(const void *)it->ifa_addr)->sin6_addr,
-                                                   &addr->u.v6);
-        }
-        freeifaddrs(list);
-        return found;
-}

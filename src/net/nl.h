@@ -72,7 +72,8 @@ int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *ctx);
  * a request socket; at start and after the monitor lost events). */
 int nl_dump_addrs(struct nl *nl, nl_event_cb cb, void *ctx);
 
-/* ---- interface facts (getifaddrs / ioctl) ---------------------------------- */
+/* ---- interface facts (getifaddrs / ioctl; at open, not per event: whether an
+ * address is there, the engine asks its address table, net/addrtab.h) ---- */
 
 struct iface_info {
         int ifindex;
@@ -84,4 +85,3 @@ struct iface_info {
 };
 
 int iface_lookup(const char *name, struct iface_info *ret);
-bool iface_has_address(const char *name, const struct conf_ip *addr);

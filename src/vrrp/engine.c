@@ -18,6 +18,7 @@
 #include "common/spawn.h"
 #include "net/addrtab.h"
 #include "net/nft.h"
+#include "net/rtnl_msg.h"
 #include "vrrp/announce.h"
 #include "vrrp/instance.h"
 #include "vrrp/track_probes.h"
@@ -288,10 +289,17 @@ static void addresses_on_link(struct engine *e, const struct nl_event *ev, int64
         CONF_FOREACH(a, &e->conf->static_ipaddress)
                 if (a->dev && !strcmp(a->dev, ev->ifname) && !addrtab_has(&e->addrs, ev->ifindex, &a->addr)) {
                         char buf[INET6_ADDRSTRLEN];
+                        char what[112], msg[RTNL_MSG_MAX];
                         log_info("interface %s appeared: adding static_ipaddress %s", a->dev,
                                  conf_ip_str(&a->addr, buf, sizeof(buf)));
-                        nl_addr(e->nl, true, ev->ifindex, a);
+                        snprintf(what, sizeof(what), "cannot add static_ipaddress %s on %s", buf, a->dev);
+                        /* the table has it now, as getifaddrs would have: a
+                         * repeated link message before the kernel's RTM_NEWADDR
+                         * comes back adds it once */
+                        if (nl_batch_add(e->nl, rtnl_addr_msg(msg, true, ev->ifindex, a), NL_REQ_ADDR, true, what) == 0)
+                                addrtab_add(&e->addrs, ev->ifindex, &a->addr);
                 }
+        nl_batch_send(e->nl);
 }
 
 /* The interface's facts changed (it appeared, or got an address): the
