@@ -113,14 +113,14 @@ int nl_rule(struct nl *nl, bool add, const struct conf_rule *r)
  * An error ACK is matched to its request by sequence number and logged
  * with what it was for. */
 #define NL_BATCH_BUF 16384
-#define NL_PENDING 4096         /* requests in flight we can name; a power of two */
+#define NL_PENDING 1024         /* requests in flight we can name (a power of two): 1,000 masters at once */
 #define NL_ACK_RCVBUF (1 << 20) /* ACKs of 1,000 transitions at once */
 
 struct pending {
         uint32_t seq;           /* 0: free */
         enum nl_req_kind kind;
         bool add;
-        char what[112];
+        char what[88];          /* touched only as used: RSS grows with the requests in flight */
 };
 
 struct nl_async {
