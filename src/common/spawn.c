@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,36 @@ static void on_pidfd(uv_poll_t *h, int status, int events)
         finish(j);
 }
 
+/* A child that failed to start (killed, or its exec failed) is reaped
+ * from the loop with WNOHANG, never by a blocking waitpid: it exits at
+ * once, so a few polls at REAP_POLL_MS find it. */
+#define REAP_POLL_MS 5
+
+static void reaper_closed(uv_handle_t *h)
+{
+        free(h);
+}
+
+static void on_reap_poll(uv_timer_t *t)
+{
+        pid_t pid = (pid_t)(intptr_t)t->data;
+        pid_t r = waitpid(pid, NULL, WNOHANG);
+
+        if (r == pid || (r < 0 && errno != EINTR))
+                uv_close((uv_handle_t *)t, reaper_closed);
+}
+
+static void reap_later(uv_loop_t *loop, pid_t pid)
+{
+        uv_timer_t *t;
+
+        if (waitpid(pid, NULL, WNOHANG) == pid || !(t = malloc(sizeof(*t))))
+                return;
+        uv_timer_init(loop, t);
+        t->data = (void *)(intptr_t)pid;
+        uv_timer_start(t, on_reap_poll, REAP_POLL_MS, REAP_POLL_MS);
+}
+
 /* The loop learns of the job's end through a pidfd. */
 static int watch_exit(uv_loop_t *loop, struct job *j)
 {
@@ -139,7 +170,7 @@ static int watch_exit(uv_loop_t *loop, struct job *j)
         if (j->pidfd < 0) {
                 r = -errno;
                 kill(j->pid, SIGKILL);
-                waitpid(j->pid, NULL, 0);
+                reap_later(loop, j->pid);
                 return r;
         }
         uv_poll_init(loop, &j->exit_poll, j->pidfd);
@@ -230,7 +261,7 @@ static int start_as_user(uv_loop_t *loop, struct job *j, const struct spawn_user
         while (n < 0 && errno == EINTR);
         close(fds[0]);
         if (n == (ssize_t)sizeof(err)) {
-                waitpid(j->pid, NULL, 0);
+                reap_later(loop, j->pid);
                 return -err;
         }
         return watch_exit(loop, j);

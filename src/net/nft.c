@@ -1,6 +1,7 @@
 #include "net/nft.h"
 
 #include <nftables/libnftables.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,22 +94,64 @@ void nft_no_accept_close(struct nft_no_accept *n)
         free(n);
 }
 
-int nft_no_accept_vips(struct nft_no_accept *n, bool add, const conf_ipaddress_list *vips)
+/* "add element ip vigil vips { a, b, c }" for one family's VIPs: one
+ * parser run per family and transition, not one per VIP. 0 when the list
+ * has none of the family. */
+static size_t elements_cmd(bool add, int family, const conf_ipaddress_list *vips, char **ret)
 {
         const struct conf_ipaddress *a;
+        size_t len = 0, n = 0;
+        FILE *f = open_memstream(ret, &len);
+
+        if (!f)
+                return 0;
+        fprintf(f, "%s element %s vigil vips { ", add ? "add" : "delete", family == AF_INET6 ? "ip6" : "ip");
+        CONF_FOREACH(a, vips) {
+                char ip[64];
+                if (a->addr.family != family)
+                        continue;
+                fprintf(f, "%s%s", n++ ? ", " : "", conf_ip_str(&a->addr, ip, sizeof(ip)));
+        }
+        fputs(" }\n", f);
+        fclose(f);
+        return n;
+}
+
+/* A set deletion is one transaction: one element already gone (another
+ * instance with the same VIP released it) fails it whole, so the rest go
+ * one by one as before. Rare: only after a failed batch. */
+static void delete_each(struct nft_no_accept *n, int family, const conf_ipaddress_list *vips)
+{
+        const struct conf_ipaddress *a;
+
+        lib.ctx_get_error_buffer(n->ctx); /* reading it empties it */
+        CONF_FOREACH(a, vips) {
+                char ip[64], cmd[160];
+                if (a->addr.family != family)
+                        continue;
+                snprintf(cmd, sizeof(cmd), "delete element %s vigil vips { %s }\n", family == AF_INET6 ? "ip6" : "ip",
+                         conf_ip_str(&a->addr, ip, sizeof(ip)));
+                lib.run_cmd_from_buffer(n->ctx, cmd);
+        }
+        lib.ctx_get_error_buffer(n->ctx);
+}
+
+int nft_no_accept_vips(struct nft_no_accept *n, bool add, const conf_ipaddress_list *vips)
+{
+        static const int families[] = { AF_INET, AF_INET6 };
         int r = 0;
 
         if (!n)
                 return -1;
-        CONF_FOREACH(a, vips) {
-                char ip[64], cmd[160];
-                conf_ip_str(&a->addr, ip, sizeof(ip));
-                snprintf(cmd, sizeof(cmd), "%s element %s vigil vips { %s }\n", add ? "add" : "delete",
-                         a->addr.family == AF_INET6 ? "ip6" : "ip", ip);
-                if (add)
-                        r |= run(n->ctx, cmd);
-                else
-                        lib.run_cmd_from_buffer(n->ctx, cmd);
+        for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+                char *cmd = NULL;
+                if (elements_cmd(add, families[i], vips, &cmd)) {
+                        if (add)
+                                r |= run(n->ctx, cmd);
+                        else if (lib.run_cmd_from_buffer(n->ctx, cmd) != 0)
+                                delete_each(n, families[i], vips);
+                }
+                free(cmd);
         }
         return r;
 }

@@ -1,4 +1,7 @@
 #include "net/nl.h"
+#include "net/rtnl_msg.h"
+
+#include "common/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,13 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+struct nl_async;
 
 struct nl {
         struct mnl_socket *sock;
         unsigned portid;
         unsigned seq;
+        struct nl_async *as;    /* the batch channel, when the loop polls it */
 };
 
 static int nl_open_groups(unsigned groups, struct nl **ret_nl)
@@ -51,6 +58,7 @@ void nl_close(struct nl *nl)
 {
         if (!nl)
                 return;
+        nl_async_close(nl);
         mnl_socket_close(nl->sock);
         free(nl);
 }
@@ -75,131 +83,198 @@ int nl_request(struct nl *nl, struct nlmsghdr *nlh)
         return r < 0 ? -errno : 0;
 }
 
-static size_t ip_len(const struct conf_ip *ip)
-{
-        return ip->family == AF_INET6 ? 16 : 4;
-}
-
-static void broadcast_of(const struct conf_ipaddress *a, struct in_addr *ret)
-{
-        uint32_t host = a->prefixlen >= 32 ? 0 : 0xffffffffu >> a->prefixlen;
-        uint32_t v = ntohl(a->addr.u.v4.s_addr);
-
-        if (a->brd_kind == BRD_ADDR) {
-                *ret = a->brd.u.v4;
-                return;
-        }
-        v = a->brd_kind == BRD_SET_HOST_BITS ? (v | host) : (v & ~host);
-        ret->s_addr = htonl(v);
-}
-
 int nl_addr(struct nl *nl, bool add, int ifindex, const struct conf_ipaddress *a)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct ifaddrmsg *ifa;
-        int r;
+        char buf[RTNL_MSG_MAX];
 
-        nlh->nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
-        nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
-        ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-        ifa->ifa_family = (uint8_t)a->addr.family;
-        ifa->ifa_prefixlen = a->prefixlen;
-        ifa->ifa_scope = (uint8_t)a->scope;
-        ifa->ifa_index = (unsigned)ifindex;
-        mnl_attr_put(nlh, IFA_LOCAL, ip_len(&a->addr), &a->addr.u);
-        mnl_attr_put(nlh, IFA_ADDRESS, ip_len(&a->addr), &a->addr.u);
-        if (add && a->addr.family == AF_INET && a->brd_kind != BRD_NONE) {
-                struct in_addr brd;
-                broadcast_of(a, &brd);
-                mnl_attr_put(nlh, IFA_BROADCAST, 4, &brd);
-        }
-        if (add && a->label && a->addr.family == AF_INET)
-                mnl_attr_put_strz(nlh, IFA_LABEL, a->label);
-        if (add && a->addr.family == AF_INET6)
-                mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-        r = nl_request(nl, nlh);
-        if ((add && r == -EEXIST) || (!add && r == -EADDRNOTAVAIL))
-                return 0;
-        return r;
+        return rtnl_addr_result(add, nl_request(nl, rtnl_addr_msg(buf, add, ifindex, a)));
 }
 
 int nl_route(struct nl *nl, bool add, int ifindex, const struct conf_route *r)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct rtmsg *rtm;
-        int family = r->dst.family ? r->dst.family : (r->nvia ? r->via[0].family : AF_INET);
-        int res;
+        char buf[RTNL_MSG_MAX];
 
-        nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
-        nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
-        rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-        rtm->rtm_family = (uint8_t)family;
-        rtm->rtm_dst_len = r->dst_default ? 0 : r->dst_len;
-        rtm->rtm_table = r->table && r->table < 256 ? (uint8_t)r->table : (r->table ? RT_TABLE_UNSPEC : RT_TABLE_MAIN);
-        rtm->rtm_protocol = r->protocol >= 0 ? (uint8_t)r->protocol : RTPROT_BOOT;
-        rtm->rtm_scope = r->scope >= 0 ? (uint8_t)r->scope : (r->nvia ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
-        rtm->rtm_type = r->type ? (uint8_t)r->type : RTN_UNICAST;
-        if (r->table >= 256)
-                mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
-        if (!r->dst_default && r->dst.family)
-                mnl_attr_put(nlh, RTA_DST, ip_len(&r->dst), &r->dst.u);
-        if (r->nvia)
-                mnl_attr_put(nlh, RTA_GATEWAY, ip_len(&r->via[0]), &r->via[0].u);
-        if (r->has_src)
-                mnl_attr_put(nlh, RTA_PREFSRC, ip_len(&r->src), &r->src.u);
-        if (r->has_metric)
-                mnl_attr_put_u32(nlh, RTA_PRIORITY, r->metric);
-        if (ifindex > 0)
-                mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-        res = nl_request(nl, nlh);
-        if (!add && res == -ESRCH)
-                return 0;
-        return res;
+        return rtnl_route_result(add, nl_request(nl, rtnl_route_msg(buf, add, ifindex, r)));
 }
 
 int nl_rule(struct nl *nl, bool add, const struct conf_rule *r)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct fib_rule_hdr *frh;
-        int res;
+        char buf[RTNL_MSG_MAX];
 
-        nlh->nlmsg_type = add ? RTM_NEWRULE : RTM_DELRULE;
-        nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
-        frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-        frh->family = (uint8_t)r->family;
-        frh->action = (uint8_t)(r->action ? r->action : FR_ACT_TO_TBL);
-        frh->tos = r->tos;
-        if (r->has_from) {
-                frh->src_len = r->from_len;
-                mnl_attr_put(nlh, FRA_SRC, ip_len(&r->from), &r->from.u);
+        return rtnl_rule_result(add, nl_request(nl, rtnl_rule_msg(buf, add, r)));
+}
+
+/* ---- batches ---------------------------------------------------------------- */
+
+/* The batch channel: a transition's requests go out in one sendmsg (the
+ * kernel runs them in order, in the sender's context, before sendmsg
+ * returns: an address is on the interface when the GARP that follows is
+ * sent), and their ACKs come back on a non-blocking socket the loop polls.
+ * An error ACK is matched to its request by sequence number and logged
+ * with what it was for. */
+#define NL_BATCH_BUF 16384
+#define NL_PENDING 1024         /* requests in flight we can name (a power of two): 1,000 masters at once */
+#define NL_ACK_RCVBUF (1 << 20) /* ACKs of 1,000 transitions at once */
+
+struct pending {
+        uint32_t seq;           /* 0: free */
+        enum nl_req_kind kind;
+        bool add;
+        char what[88];          /* touched only as used: RSS grows with the requests in flight */
+};
+
+struct nl_async {
+        struct mnl_socket *sock;
+        unsigned portid, seq;
+        size_t used;
+        unsigned long failed;
+        char buf[NL_BATCH_BUF];
+        struct pending ring[NL_PENDING];
+};
+
+int nl_async_open(struct nl *nl)
+{
+        struct nl_async *as = calloc(1, sizeof(*as));
+        int one = 1, rcv = NL_ACK_RCVBUF, fd;
+
+        if (!as)
+                return -ENOMEM;
+        as->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (!as->sock || mnl_socket_bind(as->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+                int e = errno;
+                if (as->sock)
+                        mnl_socket_close(as->sock);
+                free(as);
+                return -e;
         }
-        if (r->has_to) {
-                frh->dst_len = r->to_len;
-                mnl_attr_put(nlh, FRA_DST, ip_len(&r->to), &r->to.u);
+        fd = mnl_socket_get_fd(as->sock);
+        /* ACKs without the request echoed: small, and many fit */
+        mnl_socket_setsockopt(as->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+        as->portid = mnl_socket_get_portid(as->sock);
+        as->seq = (unsigned)time(NULL) | 1u;
+        nl->as = as;
+        return fd;
+}
+
+void nl_async_close(struct nl *nl)
+{
+        if (!nl->as)
+                return;
+        mnl_socket_close(nl->as->sock);
+        free(nl->as);
+        nl->as = NULL;
+}
+
+static int result_of(enum nl_req_kind kind, bool add, int err)
+{
+        switch (kind) {
+        case NL_REQ_ADDR:
+                return rtnl_addr_result(add, err);
+        case NL_REQ_ROUTE:
+                return rtnl_route_result(add, err);
+        case NL_REQ_RULE:
+                return rtnl_rule_result(add, err);
         }
-        if (r->table)
-                mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
-        if (r->has_preference)
-                mnl_attr_put_u32(nlh, FRA_PRIORITY, r->preference);
-        if (r->has_fwmark) {
-                mnl_attr_put_u32(nlh, FRA_FWMARK, r->fwmark);
-                mnl_attr_put_u32(nlh, FRA_FWMASK, r->fwmask ? r->fwmask : 0xffffffffu);
-        }
-        if (r->iif)
-                mnl_attr_put_strz(nlh, FRA_IIFNAME, r->iif);
-        if (r->oif)
-                mnl_attr_put_strz(nlh, FRA_OIFNAME, r->oif);
-        if (r->action == FR_ACT_GOTO)
-                mnl_attr_put_u32(nlh, FRA_GOTO, r->goto_target);
-        if (r->has_suppress_prefixlen)
-                mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, r->suppress_prefixlen);
-        res = nl_request(nl, nlh);
-        if ((add && res == -EEXIST) || (!add && res == -ENOENT))
+        return err;
+}
+
+int nl_batch_send(struct nl *nl)
+{
+        struct nl_async *as = nl->as;
+        ssize_t n;
+
+        if (!as || !as->used)
                 return 0;
-        return res;
+        n = mnl_socket_sendto(as->sock, as->buf, as->used);
+        as->used = 0;
+        if (n < 0) {
+                log_err("netlink: cannot send a batch of requests: %s", strerror(errno));
+                return -errno;
+        }
+        return 0;
+}
+
+int nl_batch_add(struct nl *nl, struct nlmsghdr *nlh, enum nl_req_kind kind, bool add, const char *what)
+{
+        struct nl_async *as = nl->as;
+        struct pending *p;
+
+        if (!as) {
+                /* no channel (not on the loop): wait for the ACK, as before */
+                int r = result_of(kind, add, nl_request(nl, nlh));
+                if (r < 0 && what)
+                        log_err("%s: %s", what, strerror(-r));
+                return r;
+        }
+        if (as->used + nlh->nlmsg_len > sizeof(as->buf))
+                nl_batch_send(nl);
+        if (!++as->seq)
+                as->seq = 1;
+        nlh->nlmsg_seq = as->seq;
+        nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+        memcpy(as->buf + as->used, nlh, nlh->nlmsg_len);
+        as->used += NLMSG_ALIGN(nlh->nlmsg_len);
+        p = &as->ring[as->seq & (NL_PENDING - 1)];
+        p->seq = as->seq;
+        p->kind = kind;
+        p->add = add;
+        snprintf(p->what, sizeof(p->what), "%s", what ? what : "netlink request");
+        return 0;
+}
+
+static void on_ack(struct nl_async *as, const struct nlmsghdr *nlh)
+{
+        const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+        struct pending *p = &as->ring[nlh->nlmsg_seq & (NL_PENDING - 1)];
+        int r;
+
+        if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+                return;
+        if (p->seq != nlh->nlmsg_seq) {
+                /* more than NL_PENDING in flight: the error is counted, nameless */
+                if (err->error) {
+                        as->failed++;
+                        log_err("netlink request %u failed: %s", nlh->nlmsg_seq, strerror(-err->error));
+                }
+                return;
+        }
+        p->seq = 0;
+        r = result_of(p->kind, p->add, err->error);
+        if (r < 0) {
+                as->failed++;
+                log_err("%s: %s", p->what, strerror(-r));
+        }
+}
+
+int nl_async_read(struct nl *nl)
+{
+        struct nl_async *as = nl->as;
+        char buf[NL_BUF];
+
+        if (!as)
+                return 0;
+        for (int i = 0; i < 64; i++) {
+                ssize_t n = mnl_socket_recvfrom(as->sock, buf, sizeof(buf));
+                const struct nlmsghdr *nlh = (const struct nlmsghdr *)(const void *)buf;
+                int len = (int)n;
+                if (n < 0 && errno == ENOBUFS) {
+                        log_warn("netlink: acknowledgements lost (receive buffer full); failures among them are not known");
+                        continue;
+                }
+                if (n < 0)
+                        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+                for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+                        if (nlh->nlmsg_type == NLMSG_ERROR && nlh->nlmsg_pid == as->portid)
+                                on_ack(as, nlh);
+        }
+        return 0;
+}
+
+unsigned long nl_async_failed(const struct nl *nl)
+{
+        return nl->as ? nl->as->failed : 0;
 }
 
 /* ---- monitor -------------------------------------------------------------- */
@@ -288,18 +363,44 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
         return MNL_CB_OK;
 }
 
+/* Drains what is pending (bounded; the poll calls again for the rest):
+ * the caller sees an address removed and re-added together. */
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *ctx)
 {
         char buf[NL_BUF];
         struct monitor_ctx m = { cb, ctx };
 
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < 1024; i++) {
                 ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
                 if (n < 0)
                         return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
                 mnl_cb_run(buf, (size_t)n, 0, 0, monitor_msg_cb, &m);
         }
         return 0;
+}
+
+int nl_dump_addrs(struct nl *nl, nl_event_cb cb, void *ctx)
+{
+        char buf[NL_BUF];
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct monitor_ctx m = { cb, ctx };
+        struct ifaddrmsg *ifa;
+        int r;
+
+        nlh->nlmsg_type = RTM_GETADDR;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = ++nl->seq;
+        ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+        ifa->ifa_family = AF_UNSPEC;
+        if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+                return -errno;
+        do {
+                ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+                if (n < 0)
+                        return -errno;
+                r = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, monitor_msg_cb, &m);
+        } while (r == MNL_CB_OK);
+        return r < 0 ? -errno : 0;
 }
 
 /* ---- interface facts -------------------------------------------------------- */
@@ -336,25 +437,4 @@ int iface_lookup(const char *name, struct iface_info *ret)
         freeifaddrs(list);
         *ret = info;
         return 0;
-}
-
-bool iface_has_address(const char *name, const struct conf_ip *addr)
-{
-        struct ifaddrs *list, *it;
-        bool found = false;
-
-        if (getifaddrs(&list) < 0)
-                return false;
-        for (it = list; it && !found; it = it->ifa_next) {
-                if (!it->ifa_addr || strcmp(it->ifa_name, name) || it->ifa_addr->sa_family != addr->family)
-                        continue;
-                if (addr->family == AF_INET)
-                        found = ((const struct sockaddr_in *)(const void *)it->ifa_addr)->sin_addr.s_addr ==
-                                addr->u.v4.s_addr;
-                else
-                        found = IN6_ARE_ADDR_EQUAL(&((const struct sockaddr_in6 *)(const void *)it->ifa_addr)->sin6_addr,
-                                                   &addr->u.v6);
-        }
-        freeifaddrs(list);
-        return found;
 }

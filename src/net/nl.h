@@ -28,6 +28,27 @@ int nl_addr(struct nl *nl, bool add, int ifindex, const struct conf_ipaddress *a
 int nl_route(struct nl *nl, bool add, int ifindex, const struct conf_route *r);
 int nl_rule(struct nl *nl, bool add, const struct conf_rule *r);
 
+/* ---- batches --------------------------------------------------------------- */
+
+/* A transition's requests (net/rtnl_msg.h builds them) go out as one
+ * sendmsg; the kernel runs them in order before the call returns, so what
+ * is sent after (a GARP) follows them. ACKs come back on a non-blocking
+ * socket the loop polls (nl_async_read); an error is logged as
+ * "WHAT: reason" and counted. Without nl_async_open, each request waits
+ * for its ACK (start-up, the supervisor). */
+enum nl_req_kind { NL_REQ_ADDR, NL_REQ_ROUTE, NL_REQ_RULE };
+
+/* The ACK socket's fd (for the loop's poll), or -errno. */
+int nl_async_open(struct nl *nl);
+void nl_async_close(struct nl *nl);
+/* Copy one request into the batch (sending first if it is full); what
+ * names it in the log (e.g. "(VI_1) cannot add 10.0.0.1 on eth0"). */
+int nl_batch_add(struct nl *nl, struct nlmsghdr *nlh, enum nl_req_kind kind, bool add, const char *what);
+int nl_batch_send(struct nl *nl);
+/* The ACKs that are in; never blocks. */
+int nl_async_read(struct nl *nl);
+unsigned long nl_async_failed(const struct nl *nl);
+
 /* ---- monitor -------------------------------------------------------------- */
 
 /* NL_LINK_DEL: the interface is gone (RTM_DELLINK); its index will not come back. */
@@ -45,10 +66,14 @@ typedef void (*nl_event_cb)(void *ctx, const struct nl_event *ev);
 
 int nl_monitor_open(struct nl **ret_nl);
 int nl_monitor_fd(const struct nl *nl);
-/* Read what is pending and call cb per event. */
+/* Read what is pending and call cb per event; -ENOBUFS: events were lost. */
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *ctx);
+/* Every address on the system, as NL_ADDR_NEW events (RTM_GETADDR dump on
+ * a request socket; at start and after the monitor lost events). */
+int nl_dump_addrs(struct nl *nl, nl_event_cb cb, void *ctx);
 
-/* ---- interface facts (getifaddrs / ioctl) ---------------------------------- */
+/* ---- interface facts (getifaddrs / ioctl; at open, not per event: whether an
+ * address is there, the engine asks its address table, net/addrtab.h) ---- */
 
 struct iface_info {
         int ifindex;
@@ -60,4 +85,3 @@ struct iface_info {
 };
 
 int iface_lookup(const char *name, struct iface_info *ret);
-bool iface_has_address(const char *name, const struct conf_ip *addr);

@@ -1,9 +1,7 @@
 #include "net/vmac.h"
+#include "net/rtnl_msg.h"
 
 #include <errno.h>
-#include <libmnl/libmnl.h>
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <string.h>
 
@@ -16,40 +14,19 @@ void vmac_address(int family, unsigned vrid, uint8_t ret_mac[6])
 
 static int link_set_up(struct nl *nl, int ifindex)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct ifinfomsg *ifi;
+        char buf[RTNL_MSG_MAX];
 
-        nlh->nlmsg_type = RTM_NEWLINK;
-        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-        ifi->ifi_index = ifindex;
-        ifi->ifi_flags = IFF_UP;
-        ifi->ifi_change = IFF_UP;
-        return nl_request(nl, nlh);
+        return nl_request(nl, rtnl_link_up_msg(buf, ifindex));
 }
 
 int vmac_create(struct nl *nl, const char *name, int base_ifindex, const uint8_t mac[6])
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct nlattr *info, *data;
+        char buf[RTNL_MSG_MAX];
         int r, idx;
 
         if (if_nametoindex(name))
                 vmac_delete(nl, name);
-        nlh->nlmsg_type = RTM_NEWLINK;
-        nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-        mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-        mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)base_ifindex);
-        mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
-        info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
-        data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-        mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, MACVLAN_MODE_PRIVATE);
-        mnl_attr_nest_end(nlh, data);
-        mnl_attr_nest_end(nlh, info);
-        r = nl_request(nl, nlh);
+        r = nl_request(nl, rtnl_macvlan_msg(buf, name, base_ifindex, mac));
         if (r < 0)
                 return r;
         idx = (int)if_nametoindex(name);
@@ -61,13 +38,8 @@ int vmac_create(struct nl *nl, const char *name, int base_ifindex, const uint8_t
 
 int vmac_delete(struct nl *nl, const char *name)
 {
-        char buf[NL_BUF];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        int r;
+        char buf[RTNL_MSG_MAX];
+        int r = nl_request(nl, rtnl_link_del_msg(buf, name));
 
-        nlh->nlmsg_type = RTM_DELLINK;
-        mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-        r = nl_request(nl, nlh);
         return r == -ENODEV ? 0 : r;
 }

@@ -16,7 +16,9 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/spawn.h"
+#include "net/addrtab.h"
 #include "net/nft.h"
+#include "net/rtnl_msg.h"
 #include "vrrp/announce.h"
 #include "vrrp/instance.h"
 #include "vrrp/track_probes.h"
@@ -24,16 +26,13 @@
 
 /* ---- timing ----------------------------------------------------------------- */
 
-void engine_rearm(struct engine *e)
+/* The timerfd for the heap's top; only when it changed. */
+static void arm(struct engine *e)
 {
-        int64_t next = 0;
+        const struct heap_node *top = heap_top(&e->deadlines);
+        int64_t next = top ? top->key : 0;
         struct itimerspec its = { 0 };
 
-        for (unsigned i = 0; i < e->ninst; i++) {
-                int64_t d = vrrp_instance_deadline(&e->inst[i]);
-                if (d && (!next || d < next))
-                        next = d;
-        }
         if (next == e->armed_for)
                 return;
         e->armed_for = next;
@@ -46,26 +45,111 @@ void engine_rearm(struct engine *e)
         timerfd_settime(e->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* inst[i]'s node follows its next deadline (advert, master-down, preempt
+ * delay or a GARP round: whatever comes first); none, out of the heap. */
+static void deadline_update(struct engine *e, unsigned i)
+{
+        struct heap_node *x = &e->dl[i];
+        int64_t d = vrrp_instance_deadline(&e->inst[i]);
+
+        if (!d) {
+                heap_remove(&e->deadlines, x);
+        } else if (heap_contains(x)) {
+                if (x->key != d)
+                        heap_update(&e->deadlines, x, d);
+        } else {
+                x->key = d;
+                if (heap_push(&e->deadlines, x) < 0)
+                        e->resync = true; /* out of memory: try again on the next input */
+        }
+}
+
+/* The instance array changed size (start, reload): new nodes, all out. */
+static int deadlines_resize(struct engine *e)
+{
+        size_t n = e->ninst ? e->ninst : 1;
+        struct heap_node *dl;
+        struct heap_node **due;
+
+        heap_clear(&e->deadlines); /* it points into the old array */
+        dl = realloc(e->dl, n * sizeof(*dl));
+        if (dl)
+                e->dl = dl;
+        due = dl ? realloc(e->due, n * sizeof(*due)) : NULL;
+        if (due)
+                e->due = due;
+        if (!dl || !due)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                e->dl[i].idx = HEAP_NONE;
+        e->ndl = e->ninst;
+        return 0;
+}
+
+void engine_rearm(struct engine *e)
+{
+        if (e->ndl != e->ninst && deadlines_resize(e) < 0) {
+                log_err("no memory for the instances' timers");
+                e->resync = true;
+                return;
+        }
+        e->resync = false;
+        for (unsigned i = 0; i < e->ninst; i++)
+                deadline_update(e, i);
+        arm(e);
+}
+
+/* After an input to one instance: its node moved already; a sync group
+ * member that changed state may have moved its peers (group.c), so all
+ * are re-read then. */
+static void rearm_touched(struct engine *e)
+{
+        if (e->resync || e->ndl != e->ninst)
+                engine_rearm(e);
+        else
+                arm(e);
+}
+
+static void touched(struct engine *e, struct vrrp_instance *vi, enum vrrp_state before)
+{
+        unsigned i = (unsigned)(vi - e->inst);
+
+        if (i >= e->ndl)
+                return;
+        deadline_update(e, i);
+        if (vi->fsm.state != before && vi->c->sync_group)
+                e->resync = true;
+}
+
 static void on_timer(uv_poll_t *h, int status, int events)
 {
         struct engine *e = h->data;
         uint64_t expirations;
         int64_t now = mono_usec();
+        const struct heap_node *top;
+        unsigned ndue = 0;
 
         (void)status, (void)events;
         if (read(e->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
                 log_warn("timerfd read: %s", strerror(errno));
         e->armed_for = -1;
+        /* what fell due leaves the heap first, so that each is ticked once */
+        while (ndue < e->ndl && (top = heap_top(&e->deadlines)) && top->key <= now)
+                e->due[ndue++] = heap_pop(&e->deadlines);
         vrrp_sock_batch_begin();
-        for (unsigned i = 0; i < e->ninst; i++)
-                vrrp_instance_tick(&e->inst[i], now);
+        for (unsigned k = 0; k < ndue; k++) {
+                struct vrrp_instance *vi = &e->inst[e->due[k] - e->dl];
+                enum vrrp_state before = vi->fsm.state;
+                vrrp_instance_tick(vi, now);
+                touched(e, vi, before);
+        }
         vrrp_sock_batch_end();
-        engine_rearm(e);
+        rearm_touched(e);
 }
 
 /* ---- receiving ---------------------------------------------------------------- */
 
-static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx *rx, int64_t now)
+static void dispatch(struct engine *e, struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx *rx, int64_t now)
 {
         struct vrrp_ip_pair ip = { .family = ifc->sock[fam].family };
         struct vrrp_advert adv;
@@ -97,7 +181,9 @@ static void dispatch(struct vrrp_iface *ifc, int fam, const struct vrrp_sock_rx 
                 log_debug("%s: advert for VRID %u, which no instance here has", ifc->name, adv.vrid);
                 return;
         }
+        enum vrrp_state before = vi->fsm.state;
         vrrp_instance_receive(vi, now, rx, &adv, form);
+        touched(e, vi, before);
 }
 
 /* The monotonic time at which the datagram arrived, from the kernel's
@@ -124,9 +210,9 @@ static void on_readable(uv_poll_t *h, int status, int events)
                 struct vrrp_sock_rx rx;
                 if (vrrp_sock_recv(&slot->ifc.sock[idx], buf, sizeof(buf), &rx) < 0)
                         break;
-                dispatch(&slot->ifc, fam, &rx, arrival(&rx));
+                dispatch(slot->eng, &slot->ifc, fam, &rx, arrival(&rx));
         }
-        engine_rearm(slot->eng);
+        rearm_touched(slot->eng);
 }
 
 static void on_vmac_readable(uv_poll_t *h, int status, int events)
@@ -140,9 +226,9 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
                 struct vrrp_sock_rx rx;
                 if (vrrp_sock_recv(&vi->vmac.tx, buf, sizeof(buf), &rx) < 0)
                         break;
-                dispatch(vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, arrival(&rx));
+                dispatch(vs->eng, vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, arrival(&rx));
         }
-        engine_rearm(vs->eng);
+        rearm_touched(vs->eng);
 }
 
 /* ---- netlink events --------------------------------------------------------------- */
@@ -201,12 +287,19 @@ static void addresses_on_link(struct engine *e, const struct nl_event *ev, int64
         if (!e->conf->global.dynamic_interfaces || !ev->ifname[0])
                 return;
         CONF_FOREACH(a, &e->conf->static_ipaddress)
-                if (a->dev && !strcmp(a->dev, ev->ifname) && !iface_has_address(a->dev, &a->addr)) {
+                if (a->dev && !strcmp(a->dev, ev->ifname) && !addrtab_has(&e->addrs, ev->ifindex, &a->addr)) {
                         char buf[INET6_ADDRSTRLEN];
+                        char what[112], msg[RTNL_MSG_MAX];
                         log_info("interface %s appeared: adding static_ipaddress %s", a->dev,
                                  conf_ip_str(&a->addr, buf, sizeof(buf)));
-                        nl_addr(e->nl, true, ev->ifindex, a);
+                        snprintf(what, sizeof(what), "cannot add static_ipaddress %s on %s", buf, a->dev);
+                        /* the table has it now, as getifaddrs would have: a
+                         * repeated link message before the kernel's RTM_NEWADDR
+                         * comes back adds it once */
+                        if (nl_batch_add(e->nl, rtnl_addr_msg(msg, true, ev->ifindex, a), NL_REQ_ADDR, true, what) == 0)
+                                addrtab_add(&e->addrs, ev->ifindex, &a->addr);
                 }
+        nl_batch_send(e->nl);
 }
 
 /* The interface's facts changed (it appeared, or got an address): the
@@ -381,7 +474,7 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                         /* The monitor may report our own earlier removals after we
                          * re-added the address; only an address really gone counts. */
                         if (vi->fsm.state != VRRP_MASTER || !vrrp_instance_owns(vi, &ev->addr) ||
-                            iface_has_address(vi->ifc->name, &ev->addr))
+                            addrtab_has(&e->addrs, vi->ifc->info.ifindex, &ev->addr))
                                 continue;
                         char s[INET6_ADDRSTRLEN];
                         log_info("(%s) virtual address %s was removed; forcing a new election", vi->c->name,
@@ -396,12 +489,70 @@ static void on_nl_event(void *ctx, const struct nl_event *ev)
                 trackers_link_event(e->trackers, ev->ifindex, ev->ifname, ev->kind == NL_LINK_UP, false);
 }
 
-static void on_monitor(uv_poll_t *h, int status, int events)
+/* The ACKs of the transitions' netlink batches (errors are logged there). */
+static void on_acks(uv_poll_t *h, int status, int events)
 {
         struct engine *e = h->data;
 
         (void)status, (void)events;
-        nl_monitor_read(e->mon, on_nl_event, e);
+        nl_async_read(e->nl);
+}
+
+/* The address table follows the monitor (net/addrtab.h). */
+static void addrs_apply(void *ctx, const struct nl_event *ev)
+{
+        struct engine *e = ctx;
+
+        if (ev->kind == NL_ADDR_NEW)
+                addrtab_add(&e->addrs, ev->ifindex, &ev->addr);
+        else if (ev->kind == NL_ADDR_DEL)
+                addrtab_del(&e->addrs, ev->ifindex, &ev->addr);
+        else if (ev->kind == NL_LINK_DEL)
+                addrtab_del_iface(&e->addrs, ev->ifindex);
+}
+
+/* At start, and when the monitor lost events (its buffer overran). */
+static void addrs_dump(struct engine *e)
+{
+        int r;
+
+        addrtab_clear(&e->addrs);
+        if ((r = nl_dump_addrs(e->nl, addrs_apply, e)) < 0)
+                log_warn("netlink: cannot list the addresses: %s", strerror(-r));
+}
+
+static void collect(void *ctx, const struct nl_event *ev)
+{
+        struct engine *e = ctx;
+
+        if (e->nevq == e->evq_cap) {
+                size_t cap = e->evq_cap ? 2 * e->evq_cap : 64;
+                struct nl_event *q = realloc(e->evq, cap * sizeof(*q));
+                if (!q)
+                        return;
+                e->evq = q;
+                e->evq_cap = cap;
+        }
+        e->evq[e->nevq++] = *ev;
+}
+
+/* All that is pending updates the table first: an address the monitor
+ * reports removed and then re-added (our own earlier removal) is there
+ * when the removal is looked at. */
+static void on_monitor(uv_poll_t *h, int status, int events)
+{
+        struct engine *e = h->data;
+        int r;
+
+        (void)status, (void)events;
+        e->nevq = 0;
+        r = nl_monitor_read(e->mon, collect, e);
+        for (size_t i = 0; i < e->nevq; i++)
+                addrs_apply(e, &e->evq[i]);
+        if (r == -ENOBUFS)
+                addrs_dump(e);
+        for (size_t i = 0; i < e->nevq; i++)
+                on_nl_event(e, &e->evq[i]);
         engine_rearm(e);
 }
 
@@ -708,8 +859,14 @@ static void engine_free(struct engine *e)
         engine_demoted_free(&e->demoted);
         if (e->tfd >= 0)
                 close(e->tfd);
+        nl_async_read(e->nl); /* the last transitions' failures, queued when they were sent */
         nl_close(e->nl);
         nl_close(e->mon);
+        heap_free(&e->deadlines);
+        addrtab_free(&e->addrs);
+        free(e->evq);
+        free(e->dl);
+        free(e->due);
         free(e->inst);
 }
 
@@ -722,9 +879,17 @@ static int engine_init(struct engine *e)
                 return -errno;
         if ((r = nl_open(&e->nl)) < 0 || (r = nl_monitor_open(&e->mon)) < 0)
                 return r;
+        addrs_dump(e); /* after the monitor opened: nothing falls between */
         uv_poll_init(&e->loop, &e->timer_poll, e->tfd);
         e->timer_poll.data = e;
         uv_poll_start(&e->timer_poll, UV_READABLE, on_timer);
+        if ((r = nl_async_open(e->nl)) >= 0) {
+                uv_poll_init(&e->loop, &e->ack_poll, r);
+                e->ack_poll.data = e;
+                uv_poll_start(&e->ack_poll, UV_READABLE, on_acks);
+        } else {
+                log_warn("netlink: no channel for batched requests (%s); each waits for its ACK", strerror(-r));
+        }
         uv_poll_init(&e->loop, &e->mon_poll, nl_monitor_fd(e->mon));
         e->mon_poll.data = e;
         uv_poll_start(&e->mon_poll, UV_READABLE, on_monitor);

@@ -7,7 +7,10 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "common/heap.h"
 #include "conf/model.h"
+#include "net/addrtab.h"
+#include "net/nl.h"
 #include "vrrp/announce.h"
 #include "vrrp/demote.h"
 #include "vrrp/engine.h"
@@ -45,8 +48,18 @@ struct engine {
         struct nft_no_accept *nft;      /* one for all no_accept instances, made by the first */
         struct demote_list demoted;     /* by the operator, until promoted */
         uv_poll_t mon_poll;
+        uv_poll_t ack_poll;
+        struct addrtab addrs;           /* the system's addresses, fed by the monitor */
+        struct nl_event *evq;           /* on_monitor's scratch: what one read brought */
+        size_t nevq, evq_cap;             /* ACKs of the netlink batches (net/nl.h) */
         int tfd;
         int64_t armed_for;
+        /* each instance's next deadline (dl[i] for inst[i]), one timerfd for the top */
+        struct heap deadlines;
+        struct heap_node *dl;
+        struct heap_node **due;         /* on_timer's scratch: the nodes that fell due */
+        unsigned ndl;
+        bool resync;                    /* an input reached other instances: re-read them all */
         uv_poll_t timer_poll;
         uv_signal_t sig_term, sig_int, sig_dump[4];
         uv_timer_t shutdown;
@@ -66,7 +79,10 @@ struct engine {
         struct reload_job *reloads;     /* in arrival order; the first one is parsing (vrrp/ctl.c) */
 };
 
-/* Re-arm the timerfd for the earliest deadline (after any FSM input). */
+/* Re-read every instance's deadline and re-arm the timerfd for the
+ * earliest (after an input that may reach any instance: a reload, a
+ * tracker, a netlink event, the operator). The timer and a received
+ * advert update only the instance they touched. */
 void engine_rearm(struct engine *e);
 
 /* What spans instances, for reload.c: the VRID index (after the instance

@@ -15,6 +15,8 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "net/nft.h"
+#include "net/nl.h"
+#include "net/rtnl_msg.h"
 #include "net/sysctl.h"
 #include "net/vmac.h"
 #include "vrrp/ah.h"
@@ -262,41 +264,64 @@ static int addr_ifindex(const struct vrrp_instance *vi, const struct conf_ipaddr
 static void addr_list(struct vrrp_instance *vi, bool add, const conf_ipaddress_list *list)
 {
         const struct conf_ipaddress *a;
-        char s[INET6_ADDRSTRLEN];
+        char s[INET6_ADDRSTRLEN], what[112], msg[RTNL_MSG_MAX];
 
         CONF_FOREACH(a, list) {
                 int idx = addr_ifindex(vi, a);
-                int r = idx > 0 ? nl_addr(vi->nl, add, idx, a) : -19;
-                if (r < 0)
-                        log_err("(%s) cannot %s %s on %s: %s", vi->c->name, add ? "add" : "remove",
-                                conf_ip_str(&a->addr, s, sizeof(s)), a->dev ? a->dev : vi->ifc->name, strerror(-r));
+                snprintf(what, sizeof(what), "(%s) cannot %s %s on %s", vi->c->name, add ? "add" : "remove",
+                         conf_ip_str(&a->addr, s, sizeof(s)), a->dev ? a->dev : vi->ifc->name);
+                if (idx > 0)
+                        nl_batch_add(vi->nl, rtnl_addr_msg(msg, add, idx, a), NL_REQ_ADDR, add, what);
+                else
+                        log_err("%s: %s", what, strerror(ENODEV));
         }
 }
 
-static void set_addresses(struct vrrp_instance *vi, bool add)
+static void route_list(struct vrrp_instance *vi, bool add)
 {
         const struct conf_route *rt;
-        const struct conf_rule *ru;
+        char s[INET6_ADDRSTRLEN], what[112], msg[RTNL_MSG_MAX];
 
+        CONF_FOREACH(rt, &vi->c->virtual_routes) {
+                snprintf(what, sizeof(what), "(%s) cannot %s the route to %s", vi->c->name, add ? "add" : "remove",
+                         rt->dst.family ? conf_ip_str(&rt->dst, s, sizeof(s)) : "default");
+                nl_batch_add(vi->nl, rtnl_route_msg(msg, add, rt->dev ? ifindex_of(vi, rt->dev) : 0, rt), NL_REQ_ROUTE,
+                             add, what);
+        }
+}
+
+static void rule_list(struct vrrp_instance *vi, bool add)
+{
+        const struct conf_rule *ru;
+        char what[112], msg[RTNL_MSG_MAX];
+
+        snprintf(what, sizeof(what), "(%s) cannot %s a virtual_rule", vi->c->name, add ? "add" : "remove");
+        CONF_FOREACH(ru, &vi->c->virtual_rules)
+                nl_batch_add(vi->nl, rtnl_rule_msg(msg, add, ru), NL_REQ_RULE, add, what);
+}
+
+/* All of a transition's requests in one batch (net/nl.h): addresses, then
+ * routes, then rules when taking over; the reverse when leaving. The
+ * kernel has run them when nl_batch_send returns, so the GARP that
+ * follows (ACT_GARP) announces addresses that are there. */
+static void set_addresses(struct vrrp_instance *vi, bool add)
+{
         if (add) {
                 if (vi->no_accept)
                         nft_no_accept_vips(vi->nft, true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress);
                 addr_list(vi, true, &vi->c->virtual_ipaddress_excluded);
-                CONF_FOREACH(rt, &vi->c->virtual_routes)
-                        nl_route(vi->nl, true, rt->dev ? ifindex_of(vi, rt->dev) : 0, rt);
-                CONF_FOREACH(ru, &vi->c->virtual_rules)
-                        nl_rule(vi->nl, true, ru);
+                route_list(vi, true);
+                rule_list(vi, true);
+                nl_batch_send(vi->nl);
                 vi->addrs_installed = true;
                 return;
         }
-        /* Leaving MASTER: rules, then routes, then addresses. */
-        CONF_FOREACH(ru, &vi->c->virtual_rules)
-                nl_rule(vi->nl, false, ru);
-        CONF_FOREACH(rt, &vi->c->virtual_routes)
-                nl_route(vi->nl, false, rt->dev ? ifindex_of(vi, rt->dev) : 0, rt);
+        rule_list(vi, false);
+        route_list(vi, false);
         addr_list(vi, false, &vi->c->virtual_ipaddress);
         addr_list(vi, false, &vi->c->virtual_ipaddress_excluded);
+        nl_batch_send(vi->nl);
         if (vi->no_accept)
                 nft_no_accept_vips(vi->nft, false, &vi->c->virtual_ipaddress);
         vi->addrs_installed = false;

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <net/if.h>
@@ -275,6 +276,7 @@ static bool process_matches(const struct conf_track_process *p, const char *comm
 }
 
 static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid);
+static void pidwatch_drop(struct trackers *ts, struct pidwatch *w);
 
 static void process_apply(struct tracker *t, bool up)
 {
@@ -315,54 +317,139 @@ static void process_update(struct tracker *t, unsigned count)
         uv_timer_start(&t->delay, process_delay_done, (uint64_t)to_ms(delay), 0);
 }
 
+/* A walk of /proc, done a budget of entries per loop iteration so that a
+ * host with thousands of processes does not hold the adverts back. */
+#define PROC_SCAN_BUDGET 128
+
+struct proc_walk {
+        DIR *d;
+        unsigned counts[256];
+        bool again;             /* a process exited during the walk: walk again after */
+};
+
+static bool walk_begin(struct trackers *ts)
+{
+        struct proc_walk *w = calloc(1, sizeof(*w));
+
+        if (!w || !(w->d = opendir("/proc"))) {
+                free(w);
+                return false;
+        }
+        ts->walk = w;
+        ts->unwatched = false;
+        for (struct pidwatch *p = ts->pids; p; p = p->next)
+                p->seen = false;
+        return true;
+}
+
+static void walk_entry(struct trackers *ts, const char *pid)
+{
+        char path[300], comm[64], cmd[4096];
+        size_t clen = 0, cmdlen = 0;
+        bool cmd_read = false;
+        unsigned n = 0;
+
+        snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+        if (!read_small(path, comm, sizeof(comm), &clen))
+                return;
+        comm[strcspn(comm, "\n")] = 0;
+        for (struct tracker *t = ts->list; t; t = t->next) {
+                if (t->kind != TK_PROCESS)
+                        continue;
+                if ((t->proc->nparams || t->proc->full_command) && !cmd_read) {
+                        snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+                        if (!read_small(path, cmd, sizeof(cmd), &cmdlen))
+                                cmdlen = 0;
+                        cmd_read = true;
+                }
+                if (n < 256 && process_matches(t->proc, comm, cmd, cmdlen)) {
+                        ts->walk->counts[n]++;
+                        struct pidwatch *w = pid_watch(ts, (pid_t)atoi(pid));
+                        if (w)
+                                w->seen = true;
+                        else
+                                ts->unwatched = true;
+                }
+                n++;
+        }
+}
+
+/* Up to budget entries; true when the walk reached the end. */
+static bool walk_some(struct trackers *ts, unsigned budget)
+{
+        struct dirent *de;
+
+        for (unsigned k = 0; k < budget; k++) {
+                if (!(de = readdir(ts->walk->d)))
+                        return true;
+                if (isdigit((unsigned char)de->d_name[0]))
+                        walk_entry(ts, de->d_name);
+        }
+        return false;
+}
+
+static void walk_abort(struct trackers *ts)
+{
+        if (!ts->walk)
+                return;
+        closedir(ts->walk->d);
+        free(ts->walk);
+        ts->walk = NULL;
+}
+
+/* The counts are complete: the trackers take them, and the watches of
+ * processes no longer there (or no longer matching) go. */
+static bool walk_finish(struct trackers *ts)
+{
+        struct pidwatch *w = ts->pids, *next;
+        bool again = ts->walk->again;
+        unsigned n = 0;
+
+        for (struct tracker *t = ts->list; t; t = t->next)
+                if (t->kind == TK_PROCESS && n < 256)
+                        process_update(t, ts->walk->counts[n++]);
+        walk_abort(ts);
+        for (; w; w = next) {
+                next = w->next;
+                if (!w->seen)
+                        pidwatch_drop(ts, w);
+        }
+        return again;
+}
+
+static void on_walk_step(uv_timer_t *h)
+{
+        struct trackers *ts = h->data;
+
+        if (!ts->walk || !walk_some(ts, PROC_SCAN_BUDGET)) {
+                if (ts->walk)
+                        uv_timer_start(&ts->scan_step, on_walk_step, 0, 0); /* the next loop iteration */
+                return;
+        }
+        if (walk_finish(ts) && walk_begin(ts))
+                uv_timer_start(&ts->scan_step, on_walk_step, 0, 0);
+}
+
+/* From the loop: a walk that goes on over the next iterations. */
+static void scan_processes_bounded(struct trackers *ts)
+{
+        if (ts->walk) {
+                ts->walk->again = true;
+                return;
+        }
+        if (walk_begin(ts))
+                on_walk_step(&ts->scan_step);
+}
+
+/* At start, before the instances: the whole of /proc at once, so that
+ * they start knowing their processes. */
 static void scan_processes(struct trackers *ts)
 {
-        DIR *d = opendir("/proc");
-        struct dirent *de;
-        unsigned counts[256] = { 0 }, n = 0;
-        struct tracker *t;
-
-        if (!d)
-                return;
-        ts->unwatched = false;
-        for (struct pidwatch *w = ts->pids; w; w = w->next)
-                w->seen = false;
-        while ((de = readdir(d))) {
-                char path[300], comm[64], cmd[4096];
-                size_t clen = 0, cmdlen = 0;
-                if (!isdigit((unsigned char)de->d_name[0]))
-                        continue;
-                snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-                if (!read_small(path, comm, sizeof(comm), &clen))
-                        continue;
-                comm[strcspn(comm, "\n")] = 0;
-                bool cmd_read = false;
-                n = 0;
-                for (t = ts->list; t; t = t->next) {
-                        if (t->kind != TK_PROCESS)
-                                continue;
-                        if ((t->proc->nparams || t->proc->full_command) && !cmd_read) {
-                                snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-                                if (!read_small(path, cmd, sizeof(cmd), &cmdlen))
-                                        cmdlen = 0;
-                                cmd_read = true;
-                        }
-                        if (n < 256 && process_matches(t->proc, comm, cmd, cmdlen)) {
-                                counts[n]++;
-                                struct pidwatch *w = pid_watch(ts, (pid_t)atoi(de->d_name));
-                                if (w)
-                                        w->seen = true;
-                                else
-                                        ts->unwatched = true;
-                        }
-                        n++;
-                }
+        walk_abort(ts);
+        if (walk_begin(ts)) {
+                walk_some(ts, UINT_MAX);
+                walk_finish(ts);
         }
-        closedir(d);
-        n = 0;
-        for (t = ts->list; t; t = t->next)
-                if (t->kind == TK_PROCESS && n < 256)
-                        process_update(t, counts[n++]);
 }
 
 static void pidwatch_closed(uv_handle_t *h)
@@ -402,16 +489,10 @@ static bool scan_needed(const struct trackers *ts)
 static void on_proc_scan(uv_timer_t *h)
 {
         struct trackers *ts = h->data;
-        struct pidwatch *w = ts->pids, *next;
 
         if (!scan_needed(ts))
                 return;
-        scan_processes(ts);
-        for (; w; w = next) {
-                next = w->next;
-                if (!w->seen)
-                        pidwatch_drop(ts, w);
-        }
+        scan_processes_bounded(ts);
 }
 
 static void on_pid_exit(uv_poll_t *h, int status, int events)
@@ -421,7 +502,7 @@ static void on_pid_exit(uv_poll_t *h, int status, int events)
 
         (void)status, (void)events;
         pidwatch_drop(ts, w);
-        scan_processes(ts);
+        scan_processes_bounded(ts);
         uv_timer_again(&ts->proc_scan);
 }
 
@@ -551,6 +632,8 @@ void trackers_start(struct trackers *ts)
         if (procs) {
                 uv_timer_init(ts->loop, &ts->proc_scan);
                 ts->proc_scan.data = ts;
+                uv_timer_init(ts->loop, &ts->scan_step);
+                ts->scan_step.data = ts;
                 ts->scanning = true;
                 scan_processes(ts);
                 uv_timer_start(&ts->proc_scan, on_proc_scan, PROC_SCAN_MS, PROC_SCAN_MS);
@@ -583,8 +666,11 @@ void trackers_stop(struct trackers *ts)
         for (struct tracker *t = ts->list; t; t = t->next)
                 if (t->kind == TK_SCRIPT)
                         uv_timer_stop(&t->timer);
-        if (ts->scanning)
+        if (ts->scanning) {
                 uv_timer_stop(&ts->proc_scan);
+                uv_timer_stop(&ts->scan_step);
+        }
+        walk_abort(ts);
         while (ts->pids)
                 pidwatch_drop(ts, ts->pids);
         filewatch_stop(&ts->files);
@@ -675,8 +761,10 @@ void trackers_release(struct trackers *ts)
                 if (t->kind == TK_PROCESS)
                         close_handle(ts, (uv_handle_t *)&t->delay);
         }
-        if (ts->scanning)
+        if (ts->scanning) {
                 close_handle(ts, (uv_handle_t *)&ts->proc_scan);
+                close_handle(ts, (uv_handle_t *)&ts->scan_step);
+        }
         if (filewatch_handle(&ts->files))
                 close_handle(ts, filewatch_handle(&ts->files));
         drop_ref(ts);

@@ -66,6 +66,8 @@ struct trackers {
         tracker_changed_fn changed;
         void *ctx;
         uv_timer_t proc_scan;
+        uv_timer_t scan_step;           /* the next part of a bounded /proc walk */
+        struct proc_walk *walk;         /* the walk in progress, NULL between walks */
         bool scanning;
         struct pidwatch *pids;
         bool unwatched;                 /* a matching process has no pidfd: keep scanning */
