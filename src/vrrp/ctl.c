@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "net/nl.h"
 #include "vrrp/engine_internal.h"
 #include "vrrp/reload.h"
 #include "vrrp/status.h"
@@ -184,9 +185,12 @@ static json_t *cmd_reload(void *ctx, json_t *msg)
 static json_t *cmd_status(void *ctx, json_t *msg)
 {
         struct engine *e = ctx;
+        json_t *st = vrrp_status(e->inst, e->ninst, e->events);
 
         (void)msg;
-        return json_pack("{s:b,s:o}", "ok", 1, "status", vrrp_status(e->inst, e->ninst, e->events));
+        /* address, route and rule requests the kernel refused (each was logged) */
+        json_object_set_new(st, "netlink", json_pack("{s:I}", "failed_requests", (json_int_t)nl_async_failed(e->nl)));
+        return json_pack("{s:b,s:o}", "ok", 1, "status", st);
 }
 
 static json_t *cmd_demote(void *ctx, json_t *msg)

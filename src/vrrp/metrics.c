@@ -148,4 +148,10 @@ void vrrp_metrics_render(struct prom_out *o, json_t *status)
         }
         if (json_is_array(json_object_get(status, "interfaces")))
                 interface_metrics(o, json_object_get(status, "interfaces"));
+        if (json_is_object(json_object_get(status, "netlink"))) {
+                prom_help(o, "vigil_vrrp_netlink_failed_requests_total", "counter",
+                     "Address, route and rule requests the kernel refused.");
+                prom_put(o, "vigil_vrrp_netlink_failed_requests_total %lld\n",
+                    json_integer_value(json_object_get(json_object_get(status, "netlink"), "failed_requests")));
+        }
 }
