@@ -62,29 +62,49 @@ static void link_event(const struct nlmsghdr *nlh, struct monitor_ctx *m)
         };
 
         mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb);
+        /* bounded by the attribute: MNL_TYPE_STRING does not promise a NUL
+         * (a name without one was read past its end, found by fuzz_nl) */
         if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_STRING) == 0)
-                snprintf(ev.ifname, sizeof(ev.ifname), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+                snprintf(ev.ifname, sizeof(ev.ifname), "%.*s", (int)mnl_attr_get_payload_len(tb[IFLA_IFNAME]),
+                         mnl_attr_get_str(tb[IFLA_IFNAME]));
         m->cb(m->ctx, &ev);
 }
 
-static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
+static void monitor_msg_cb(const struct nlmsghdr *nlh, struct monitor_ctx *m)
 {
         size_t payload = mnl_nlmsg_get_payload_len(nlh);
 
         /* a message shorter than its fixed header would be read past its end */
         if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
                 if (payload >= sizeof(struct ifaddrmsg))
-                        addr_event(nlh, data);
+                        addr_event(nlh, m);
         } else if (nlh->nlmsg_type == RTM_NEWLINK || nlh->nlmsg_type == RTM_DELLINK) {
                 if (payload >= sizeof(struct ifinfomsg))
-                        link_event(nlh, data);
+                        link_event(nlh, m);
         }
-        return MNL_CB_OK;
 }
 
+/* The walk is ours, not mnl_cb_run's: libmnl compares nlmsg_len as an int,
+ * so a length of 2^31 or more passes its check and the next message is
+ * looked for gigabytes away (found by fuzz_nl). */
 void nl_parse_events(const void *buf, size_t len, nl_event_cb cb, void *ctx)
 {
         struct monitor_ctx m = { cb, ctx };
+        const char *p = buf;
 
-        mnl_cb_run(buf, len, 0, 0, monitor_msg_cb, &m);
+        while (len >= sizeof(struct nlmsghdr)) {
+                const struct nlmsghdr *nlh = (const void *)p;
+                size_t step = MNL_ALIGN(nlh->nlmsg_len);
+
+                if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+                        return;
+                if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
+                        return; /* where mnl_cb_run stops too */
+                if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+                        monitor_msg_cb(nlh, &m);
+                if (step >= len)
+                        return;
+                p += step;
+                len -= step;
+        }
 }
