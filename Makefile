@@ -6,6 +6,9 @@ PYTEST ?= /usr/bin/python3 -m pytest
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 20000
 FUZZ_PACKET_RUNS ?= 2000000
+FUZZ_IPC_RUNS ?= 100000
+FUZZ_NL_RUNS ?= 500000
+FUZZ_DIFF_RUNS ?= 8000
 
 BUILD := build
 ASAN_BUILD := build-asan
@@ -56,6 +59,13 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	mkdir -p $(FUZZ_BUILD)/corpus-packet
 	$(FUZZ_BUILD)/tests/fuzz_packet -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
 		$(FUZZ_BUILD)/corpus-packet tests/fuzz/corpus/packet
+	mkdir -p $(FUZZ_BUILD)/corpus-ipc $(FUZZ_BUILD)/corpus-nl $(FUZZ_BUILD)/corpus-diff
+	$(FUZZ_BUILD)/tests/fuzz_ipc -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(FUZZ_BUILD)/corpus-ipc tests/fuzz/corpus/ipc
+	$(FUZZ_BUILD)/tests/fuzz_nl -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+		$(FUZZ_BUILD)/corpus-nl tests/fuzz/corpus/nl
+	$(FUZZ_BUILD)/tests/fuzz_diff -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-dict=tests/fuzz/conf.dict $(FUZZ_BUILD)/corpus-diff tests/fuzz/corpus/diff
 
 # CI fuzzing is reproducible: a fixed seed and a fixed number of runs over the
 # committed corpus (which keeps every input that once failed), so a red build
@@ -69,6 +79,15 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	rm -f $(FUZZ_BUILD)/corpus-ci/*
 	$(FUZZ_BUILD)/tests/fuzz_packet -seed=1 -runs=$(FUZZ_PACKET_RUNS) -max_len=2048 -timeout=10 \
 		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/packet
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_ipc -seed=1 -runs=$(FUZZ_IPC_RUNS) -max_len=4096 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/ipc
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_nl -seed=1 -runs=$(FUZZ_NL_RUNS) -max_len=2048 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/nl
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_diff -seed=1 -runs=$(FUZZ_DIFF_RUNS) -max_len=4096 -timeout=10 \
+		-rss_limit_mb=1024 -dict=tests/fuzz/conf.dict $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/diff
 
 MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5
 

@@ -1,4 +1,5 @@
 #include "net/nl.h"
+#include "net/nl_parse.h"
 #include "net/rtnl_msg.h"
 
 #include "common/log.h"
@@ -294,72 +295,13 @@ struct monitor_ctx {
         void *ctx;
 };
 
-static int addr_attr_cb(const struct nlattr *attr, void *data)
-{
-        const struct nlattr **tb = data;
-        int type = mnl_attr_get_type(attr);
-
-        if (type <= IFA_MAX)
-                tb[type] = attr;
-        return MNL_CB_OK;
-}
-
-static void addr_event(const struct nlmsghdr *nlh, struct monitor_ctx *m)
-{
-        const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-        const struct nlattr *tb[IFA_MAX + 1] = { 0 };
-        const struct nlattr *at;
-        struct nl_event ev = { .kind = nlh->nlmsg_type == RTM_NEWADDR ? NL_ADDR_NEW : NL_ADDR_DEL };
-
-        mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
-        at = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-        if (!at)
-                return;
-        ev.ifindex = (int)ifa->ifa_index;
-        ev.prefixlen = ifa->ifa_prefixlen;
-        ev.addr.family = ifa->ifa_family;
-        if (mnl_attr_get_payload_len(at) < (ifa->ifa_family == AF_INET6 ? 16u : 4u))
-                return;
-        memcpy(&ev.addr.u, mnl_attr_get_payload(at), ifa->ifa_family == AF_INET6 ? 16 : 4);
-        m->cb(m->ctx, &ev);
-}
-
-static int link_attr_cb(const struct nlattr *attr, void *data)
-{
-        const struct nlattr **tb = data;
-        int type = mnl_attr_get_type(attr);
-
-        if (type <= IFLA_MAX)
-                tb[type] = attr;
-        return MNL_CB_OK;
-}
-
-static void link_name(const struct nlmsghdr *nlh, struct nl_event *ev)
-{
-        const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
-
-        mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, tb);
-        if (tb[IFLA_IFNAME] && mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_STRING) == 0)
-                snprintf(ev->ifname, sizeof(ev->ifname), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
-}
-
-static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
+/* The address dump at start: libmnl checks its sequence and ends it at
+ * NLMSG_DONE; each message goes through the monitor's own parse. */
+static int dump_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
         struct monitor_ctx *m = data;
 
-        if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
-                addr_event(nlh, m);
-        } else if (nlh->nlmsg_type == RTM_NEWLINK || nlh->nlmsg_type == RTM_DELLINK) {
-                const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-                struct nl_event ev = {
-                        .kind = nlh->nlmsg_type == RTM_DELLINK                                 ? NL_LINK_DEL
-                                : (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING) ? NL_LINK_UP
-                                                                                              : NL_LINK_DOWN,
-                        .ifindex = ifi->ifi_index,
-                };
-                link_name(nlh, &ev);
-                m->cb(m->ctx, &ev);
-        }
+        nl_parse_events(nlh, nlh->nlmsg_len, m->cb, m->ctx);
         return MNL_CB_OK;
 }
 
@@ -368,13 +310,12 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 int nl_monitor_read(struct nl *nl, nl_event_cb cb, void *ctx)
 {
         char buf[NL_BUF];
-        struct monitor_ctx m = { cb, ctx };
 
         for (int i = 0; i < 1024; i++) {
                 ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
                 if (n < 0)
                         return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-                mnl_cb_run(buf, (size_t)n, 0, 0, monitor_msg_cb, &m);
+                nl_parse_events(buf, (size_t)n, cb, ctx);
         }
         return 0;
 }
@@ -398,7 +339,7 @@ int nl_dump_addrs(struct nl *nl, nl_event_cb cb, void *ctx)
                 ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
                 if (n < 0)
                         return -errno;
-                r = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, monitor_msg_cb, &m);
+                r = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, dump_msg_cb, &m);
         } while (r == MNL_CB_OK);
         return r < 0 ? -errno : 0;
 }

@@ -75,13 +75,34 @@ static void flush_out(struct ipc *ch)
         }
 }
 
+bool ipc_frame_take(char *buf, size_t *len, json_t **ret_msg)
+{
+        char *nl = *len ? memchr(buf, '\n', *len) : NULL;
+        size_t n;
+
+        if (!nl)
+                return false;
+        n = (size_t)(nl - buf);
+        *ret_msg = json_loadb(buf, n, 0, NULL);
+        memmove(buf, nl + 1, *len - n - 1);
+        *len -= n + 1;
+        return true;
+}
+
+size_t ipc_frame_grow(size_t cap)
+{
+        size_t next = cap ? cap * 2 : 8192;
+
+        return next > IPC_MAX_LINE * 2 ? 0 : next;
+}
+
 /* Split what arrived into lines; each line is one message. */
 static void read_in(struct ipc *ch)
 {
         for (;;) {
                 if (ch->in_cap - ch->in_len < 4096) {
-                        size_t cap = ch->in_cap ? ch->in_cap * 2 : 8192;
-                        char *p = cap > IPC_MAX_LINE * 2 ? NULL : realloc(ch->in, cap);
+                        size_t cap = ipc_frame_grow(ch->in_cap);
+                        char *p = cap ? realloc(ch->in, cap) : NULL;
                         if (!p) {
                                 deliver(ch, NULL);
                                 return;
@@ -97,12 +118,8 @@ static void read_in(struct ipc *ch)
                 if (n < 0)
                         return;
                 ch->in_len += (size_t)n;
-                char *nl;
-                while (!ch->close_pending && (nl = memchr(ch->in, '\n', ch->in_len))) {
-                        size_t len = (size_t)(nl - ch->in);
-                        json_t *msg = json_loadb(ch->in, len, 0, NULL);
-                        memmove(ch->in, nl + 1, ch->in_len - len - 1);
-                        ch->in_len -= len + 1;
+                json_t *msg;
+                while (!ch->close_pending && ipc_frame_take(ch->in, &ch->in_len, &msg)) {
                         deliver(ch, msg);
                         json_decref(msg);
                         if (!msg)

@@ -26,3 +26,11 @@ bool ipc_send(struct ipc *ch, json_t *msg);
 void ipc_close(struct ipc *ch);
 void *ipc_ctx(const struct ipc *ch);
 void ipc_set_ctx(struct ipc *ch, void *ctx);
+
+/* The framing, pure: read_in() and the tests share it. If buf[0..*len)
+ * holds a complete line, decode it into *ret_msg (NULL when it is not
+ * JSON), remove it and its newline from buf, and return true. */
+bool ipc_frame_take(char *buf, size_t *len, json_t **ret_msg);
+/* The input buffer's next capacity after cap (0 at first), or 0 once a
+ * line without its newline has outgrown IPC_MAX_LINE: the peer is dropped. */
+size_t ipc_frame_grow(size_t cap);
