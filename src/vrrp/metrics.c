@@ -100,9 +100,9 @@ static void tracker_metrics(struct prom_out *o, json_t *list)
         json_array_foreach(list, i, vi)
                 json_array_foreach(json_object_get(vi, "trackers"), k, t) {
                         json_t *st = json_object_get(t, "status");
+                        const char *word = json_string_value(st) ? json_string_value(st) : "";
                         long long v = json_is_integer(st) ? json_integer_value(st)
-                                      : !strcmp(json_string_value(st), "up") ? 1
-                                      : !strcmp(json_string_value(st), "down") ? 0 : -1;
+                                      : !strcmp(word, "up") ? 1 : !strcmp(word, "down") ? 0 : -1;
                         prom_put(o, "vigil_tracker_up{iname=\"%s\",kind=\"%s\",name=\"%s\"} %lld\n", s_of(vi, "name"),
                             s_of(t, "kind"), s_of(t, "name"), v);
                 }

@@ -112,6 +112,26 @@ static void test_no_worker(void **state)
         free(t);
 }
 
+/* A status from an older or newer worker may lack a field: the scrape
+ * still answers, with the tracker as "no result yet". */
+static void test_tracker_without_status(void **state)
+{
+        struct metrics_part vrrp = {
+                vrrp_metrics_render,
+                json_loads("{\"instances\":[{\"name\":\"VI_1\",\"trackers\":[{\"kind\":\"script\",\"name\":\"chk\"}]}]}",
+                           0, NULL),
+        };
+        struct metrics_input in = { .parts = &vrrp, .nparts = 1, .worker_running = true };
+        char *t;
+
+        (void)state;
+        assert_non_null(vrrp.status);
+        t = metrics_render(&in);
+        json_decref(vrrp.status);
+        has_line(t, "vigil_tracker_up{iname=\"VI_1\",kind=\"script\",name=\"chk\"} -1");
+        free(t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -119,6 +139,7 @@ int main(void)
                 cmocka_unit_test(test_drops_by_reason_and_alias),
                 cmocka_unit_test(test_trackers_and_reloads),
                 cmocka_unit_test(test_no_worker),
+                cmocka_unit_test(test_tracker_without_status),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
