@@ -1,14 +1,19 @@
 /* The supervisor's event history: every worker's events, numbered, timed,
  * kept for `vigilctl events -n N` / `--since SEQ` and streamed to the
  * clients that follow them. */
+#include <stdlib.h>
+
 #include "common/clock.h"
 #include "daemon/sup_internal.h"
 #include "worker/ipc.h"
 
 static void keep_event(struct sup *s, json_t *ev)
 {
-        json_decref(s->ring.ev[s->ring.next]); /* the oldest, once the ring is full */
-        s->ring.ev[s->ring.next] = json_incref(ev);
+        struct kept_event *k = &s->ring.ev[s->ring.next];
+
+        free(k->line); /* the oldest, once the ring is full */
+        k->line = json_dumps(ev, JSON_COMPACT);
+        k->seq = json_integer_value(json_object_get(ev, "seq"));
         s->ring.next = (s->ring.next + 1) % EVENT_RING;
         if (s->ring.n < EVENT_RING)
                 s->ring.n++;
@@ -20,16 +25,21 @@ void events_replay(struct sup *s, struct client *cl, json_int_t since, json_int_
         unsigned skip = last >= 0 && (json_int_t)s->ring.n > last ? s->ring.n - (unsigned)last : 0;
 
         for (unsigned i = skip; i < s->ring.n; i++) {
-                json_t *ev = s->ring.ev[(s->ring.next + EVENT_RING - s->ring.n + i) % EVENT_RING];
-                if (json_integer_value(json_object_get(ev, "seq")) > since)
-                        ipc_send(cl->ch, ev);
+                const struct kept_event *k = &s->ring.ev[(s->ring.next + EVENT_RING - s->ring.n + i) % EVENT_RING];
+                json_t *ev;
+                if (k->seq <= since || !k->line || !(ev = json_loads(k->line, 0, NULL)))
+                        continue;
+                ipc_send(cl->ch, ev);
+                json_decref(ev);
         }
 }
 
 void events_free(struct sup *s)
 {
-        for (unsigned i = 0; i < EVENT_RING; i++)
-                json_decref(s->ring.ev[i]);
+        for (unsigned i = 0; i < EVENT_RING; i++) {
+                free(s->ring.ev[i].line);
+                s->ring.ev[i].line = NULL;
+        }
 }
 
 void events_broadcast(struct sup *s, json_t *ev)

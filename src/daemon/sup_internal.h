@@ -98,7 +98,12 @@ struct sup {
         uv_timer_t watchdog;
         json_int_t seq, next_id;
         struct {
-                json_t *ev[EVENT_RING];
+                /* compact JSON text: a thousand jansson objects would
+                 * hold about a megabyte, their text a sixth of it */
+                struct kept_event {
+                        json_int_t seq;
+                        char *line;
+                } ev[EVENT_RING];
                 unsigned next, n;       /* where the next one goes; how many are kept */
         } ring;
         struct client *clients;
