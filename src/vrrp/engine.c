@@ -741,29 +741,6 @@ static void initial_inputs(struct engine *e)
         }
 }
 
-void engine_static_addresses(struct engine *e, const struct conf *c, bool add)
-{
-        const struct conf_ipaddress *a;
-        const struct conf_route *rt;
-        const struct conf_rule *ru;
-
-        if (add) {
-                CONF_FOREACH(a, &c->static_ipaddress)
-                        nl_addr(e->nl, true, (int)if_nametoindex(a->dev ? a->dev : ""), a);
-                CONF_FOREACH(rt, &c->static_routes)
-                        nl_route(e->nl, true, rt->dev ? (int)if_nametoindex(rt->dev) : 0, rt);
-                CONF_FOREACH(ru, &c->static_rules)
-                        nl_rule(e->nl, true, ru);
-                return;
-        }
-        CONF_FOREACH(ru, &c->static_rules)
-                nl_rule(e->nl, false, ru);
-        CONF_FOREACH(rt, &c->static_routes)
-                nl_route(e->nl, false, rt->dev ? (int)if_nametoindex(rt->dev) : 0, rt);
-        CONF_FOREACH(a, &c->static_ipaddress)
-                nl_addr(e->nl, false, (int)if_nametoindex(a->dev ? a->dev : ""), a);
-}
-
 static void start_instances(struct engine *e)
 {
         int64_t now = mono_usec();
