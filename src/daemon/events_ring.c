@@ -11,8 +11,8 @@ static void keep_event(struct sup *s, json_t *ev)
 {
         struct kept_event *k = &s->ring.ev[s->ring.next];
 
-        free(k->line); /* the oldest, once the ring is full */
-        k->line = json_dumps(ev, JSON_COMPACT);
+        free(k->packed); /* the oldest, once the ring is full */
+        k->packed = evpack_encode(&s->ring.dict, ev, &k->len);
         k->seq = json_integer_value(json_object_get(ev, "seq"));
         s->ring.next = (s->ring.next + 1) % EVENT_RING;
         if (s->ring.n < EVENT_RING)
@@ -27,7 +27,7 @@ void events_replay(struct sup *s, struct client *cl, json_int_t since, json_int_
         for (unsigned i = skip; i < s->ring.n; i++) {
                 const struct kept_event *k = &s->ring.ev[(s->ring.next + EVENT_RING - s->ring.n + i) % EVENT_RING];
                 json_t *ev;
-                if (k->seq <= since || !k->line || !(ev = json_loads(k->line, 0, NULL)))
+                if (k->seq <= since || !k->packed || !(ev = evpack_decode(&s->ring.dict, k->packed, k->len)))
                         continue;
                 ipc_send(cl->ch, ev);
                 json_decref(ev);
@@ -37,9 +37,10 @@ void events_replay(struct sup *s, struct client *cl, json_int_t since, json_int_
 void events_free(struct sup *s)
 {
         for (unsigned i = 0; i < EVENT_RING; i++) {
-                free(s->ring.ev[i].line);
-                s->ring.ev[i].line = NULL;
+                free(s->ring.ev[i].packed);
+                s->ring.ev[i].packed = NULL;
         }
+        evpack_dict_free(&s->ring.dict);
 }
 
 void events_broadcast(struct sup *s, json_t *ev)

@@ -78,13 +78,16 @@ static void place(struct addrtab *t, int ifindex, const struct conf_ip *a)
         t->live++;
 }
 
-/* Rehash into a table where the live entries fill at most a quarter. */
+/* Rehash into a table where the live entries fill at most half; the table
+ * grows when live entries and tombstones fill three quarters. (Linear
+ * probing stays short at that load, and at 1,000 VIPs the table is 48 KB,
+ * where a quarter's load took 96 KB.) */
 static int grow(struct addrtab *t)
 {
         struct addrtab_entry *old = t->slots;
         size_t ocap = t->cap, cap = 64;
 
-        while (cap < 4 * (t->live + 1))
+        while (cap < 2 * (t->live + 1))
                 cap *= 2;
         t->slots = calloc(cap, sizeof(*t->slots));
         if (!t->slots) {
@@ -104,7 +107,7 @@ int addrtab_add(struct addrtab *t, int ifindex, const struct conf_ip *addr)
 {
         if (ifindex <= 0 || find(t, ifindex, addr))
                 return 0;
-        if (2 * (t->used + 1) > t->cap && grow(t) < 0)
+        if (4 * (t->used + 1) > 3 * t->cap && grow(t) < 0)
                 return -ENOMEM;
         place(t, ifindex, addr);
         return 0;

@@ -15,6 +15,7 @@
 #include <netpacket/packet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <assert.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -114,24 +115,70 @@ int nl_rule(struct nl *nl, bool add, const struct conf_rule *r)
  * An error ACK is matched to its request by sequence number and logged
  * with what it was for. */
 #define NL_BATCH_BUF 16384
-#define NL_PENDING 1024         /* requests in flight we can name (a power of two): 1,000 masters at once */
+#define NL_PENDING 64           /* requests in flight we can name; a batch is sent when they are taken */
+#define NL_SLOT_BITS 6          /* log2(NL_PENDING): a request's slot is the low bits of its sequence */
 #define NL_ACK_RCVBUF (1 << 20) /* ACKs of 1,000 transitions at once */
 
 struct pending {
         uint32_t seq;           /* 0: free */
         enum nl_req_kind kind;
         bool add;
-        char what[88];          /* touched only as used: RSS grows with the requests in flight */
+        char what[88];
 };
 
+/* A request's name waits in a slot until its ACK comes; the sequence
+ * number carries the slot. The kernel ACKs a batch before sendmsg returns
+ * and nl_batch_send reads the ACKs at once, so a few slots suffice: when
+ * they are all taken, the batch so far goes out first. (A ring of 1,024
+ * names, one per sequence number, cost 100 KB per worker.) */
 struct nl_async {
         struct mnl_socket *sock;
-        unsigned portid, seq;
+        unsigned portid, gen;
         size_t used;
         unsigned long failed;
+        unsigned nfree;
+        uint16_t free[NL_PENDING];
         char buf[NL_BATCH_BUF];
-        struct pending ring[NL_PENDING];
+        struct pending slot[NL_PENDING];
 };
+
+static_assert(NL_PENDING == 1u << NL_SLOT_BITS, "a slot must fit in the sequence's low bits");
+
+/* Every slot free, slot 0 on top. At the start the slots are calloc'd
+ * and not touched here (that is the point); after lost ACKs the waiting
+ * ones are forgotten, so a late ACK cannot free a slot twice. */
+static void slots_reset(struct nl_async *as, bool forget)
+{
+        for (unsigned i = 0; i < NL_PENDING; i++) {
+                as->free[i] = (uint16_t)(NL_PENDING - 1 - i);
+                if (forget)
+                        as->slot[i].seq = 0;
+        }
+        as->nfree = NL_PENDING;
+}
+
+/* A free slot's index, or -1 when every one is waiting for its ACK. */
+static int slot_take(struct nl_async *as)
+{
+        return as->nfree ? as->free[--as->nfree] : -1;
+}
+
+static void slot_give(struct nl_async *as, unsigned i)
+{
+        as->slot[i].seq = 0;
+        as->free[as->nfree++] = (uint16_t)i;
+}
+
+/* The next sequence number for slot i (-1: none, nameless); never 0. */
+static uint32_t next_seq(struct nl_async *as, int i)
+{
+        uint32_t seq;
+
+        do
+                seq = (++as->gen << NL_SLOT_BITS) | (uint32_t)(i < 0 ? 0 : i);
+        while (!(seq >> NL_SLOT_BITS));
+        return seq;
+}
 
 int nl_async_open(struct nl *nl)
 {
@@ -154,7 +201,8 @@ int nl_async_open(struct nl *nl)
         if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
         as->portid = mnl_socket_get_portid(as->sock);
-        as->seq = (unsigned)time(NULL) | 1u;
+        as->gen = (unsigned)time(NULL);
+        slots_reset(as, false);
         nl->as = as;
         return fd;
 }
@@ -194,13 +242,19 @@ int nl_batch_send(struct nl *nl)
                 log_err("netlink: cannot send a batch of requests: %s", strerror(errno));
                 return -errno;
         }
-        return 0;
+        /* rtnetlink ran the requests inside sendmsg, so their ACKs are
+         * queued already: read them now (non-blocking). A failure is logged
+         * next to the transition that caused it, and the slots are free
+         * again before the next instance's batch (1,000 masters starting
+         * in one loop turn would otherwise hold 1,000 slots at once). */
+        return nl_async_read(nl);
 }
 
 int nl_batch_add(struct nl *nl, struct nlmsghdr *nlh, enum nl_req_kind kind, bool add, const char *what)
 {
         struct nl_async *as = nl->as;
         struct pending *p;
+        int i;
 
         if (!as) {
                 /* no channel (not on the loop): wait for the ACK, as before */
@@ -209,16 +263,17 @@ int nl_batch_add(struct nl *nl, struct nlmsghdr *nlh, enum nl_req_kind kind, boo
                         log_err("%s: %s", what, strerror(-r));
                 return r;
         }
-        if (as->used + nlh->nlmsg_len > sizeof(as->buf))
+        if (as->used + nlh->nlmsg_len > sizeof(as->buf) || !as->nfree)
                 nl_batch_send(nl);
-        if (!++as->seq)
-                as->seq = 1;
-        nlh->nlmsg_seq = as->seq;
+        i = slot_take(as);
+        nlh->nlmsg_seq = next_seq(as, i);
         nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
         memcpy(as->buf + as->used, nlh, nlh->nlmsg_len);
         as->used += NLMSG_ALIGN(nlh->nlmsg_len);
-        p = &as->ring[as->seq & (NL_PENDING - 1)];
-        p->seq = as->seq;
+        if (i < 0)
+                return 0; /* ACKs lost (ENOBUFS) held every slot: a failure will be nameless */
+        p = &as->slot[i];
+        p->seq = nlh->nlmsg_seq;
         p->kind = kind;
         p->add = add;
         snprintf(p->what, sizeof(p->what), "%s", what ? what : "netlink request");
@@ -228,25 +283,26 @@ int nl_batch_add(struct nl *nl, struct nlmsghdr *nlh, enum nl_req_kind kind, boo
 static void on_ack(struct nl_async *as, const struct nlmsghdr *nlh)
 {
         const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-        struct pending *p = &as->ring[nlh->nlmsg_seq & (NL_PENDING - 1)];
+        unsigned i = nlh->nlmsg_seq & (NL_PENDING - 1);
+        struct pending *p = &as->slot[i];
         int r;
 
         if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
                 return;
         if (p->seq != nlh->nlmsg_seq) {
-                /* more than NL_PENDING in flight: the error is counted, nameless */
+                /* sent while no slot was free: the error is counted, nameless */
                 if (err->error) {
                         as->failed++;
                         log_err("netlink request %u failed: %s", nlh->nlmsg_seq, strerror(-err->error));
                 }
                 return;
         }
-        p->seq = 0;
         r = result_of(p->kind, p->add, err->error);
         if (r < 0) {
                 as->failed++;
                 log_err("%s: %s", p->what, strerror(-r));
         }
+        slot_give(as, i);
 }
 
 int nl_async_read(struct nl *nl)
@@ -262,6 +318,7 @@ int nl_async_read(struct nl *nl)
                 int len = (int)n;
                 if (n < 0 && errno == ENOBUFS) {
                         log_warn("netlink: acknowledgements lost (receive buffer full); failures among them are not known");
+                        slots_reset(as, true); /* the lost ones would hold their slots for good */
                         continue;
                 }
                 if (n < 0)
