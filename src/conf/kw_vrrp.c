@@ -236,6 +236,8 @@ void *kw_open_track_process(struct parser *p, const struct conf_line *ln, void *
         t = arena_alloc(&c->arena, sizeof(*t));
         t->name = name;
         t->quorum = 1;
+        t->quorum_max = CONF_QUORUM_UNLIMITED;
+        t->param_match = -1;
         t->pos = ppos(p, ln, 1);
         return t;
 }
@@ -250,9 +252,15 @@ void kw_close_track_process(struct parser *p, void *child, void *obj)
                          t->name);
                 return;
         }
-        if (t->quorum_max && t->quorum_max < t->quorum)
-                pdiag_at(p, DIAG_ERROR, DIAG_CONFIG, &t->pos, "vrrp_track_process '%s': quorum_max %u is below quorum %u",
-                         t->name, t->quorum_max, t->quorum);
+        /* keepalived: "0 would mean failure if the matching process were
+         * running at all", so the default quorum of 1 gives way */
+        if (t->quorum_max == 0)
+                t->quorum = 0;
+        if (!t->full_command && strchr(t->process, '/') && !t->nparams && t->param_match < 0)
+                pdiag_at(p, DIAG_WARNING, DIAG_CONFIG, &t->pos,
+                         "vrrp_track_process '%s': process '%s' is compared with the process name, which has no '/'; "
+                         "add full_command to match the command's path",
+                         t->name, t->process);
         CONF_LIST_APPEND(&c->track_processes, t);
         c->have_vrrp = true;
 }
@@ -272,14 +280,63 @@ static void kw_tp_process(struct parser *p, const struct conf_line *ln, void *ob
                 t->params[i] = arena_strdup(&p->conf->arena, ln->tok[i + 2].s);
 }
 
+/* Bare: the parameters must match exactly, and with none given the
+ * process must have none. keepalived knows no 'exact' word (it ignores the
+ * line); vigil takes it as the bare form and says so. */
 static void kw_tp_param_match(struct parser *p, const struct conf_line *ln, void *obj)
 {
         static const char *const words[] = { "exact", "initial", "partial" };
         TP *t = obj;
         int v = 0;
 
-        if (ln->ntok < 2 || read_choice(p, ln, 1, words, 3, false, &v))
-                t->param_match = v;
+        if (ln->ntok >= 2 && !read_choice(p, ln, 1, words, 3, false, &v))
+                return;
+        pargs(p, ln, 0, 1);
+        if (ln->ntok >= 2 && v == 0)
+                pwarn(p, ln, 1, "keepalived rejects 'param_match exact'; the bare 'param_match' means the same");
+        t->param_match = v;
+}
+
+/* quorum and quorum_max are checked against each other where they stand,
+ * and a value that does not fit is ignored, as keepalived does. */
+static void kw_tp_quorum(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        TP *t = obj;
+        int64_t v;
+
+        if (!pargs(p, ln, 1, 1) || !read_int64(p, ln, 1, 1, 65535, &v))
+                return;
+        if (t->quorum_max != CONF_QUORUM_UNLIMITED && (unsigned)v > t->quorum_max) {
+                perr(p, ln, 1, "quorum %u is greater than quorum_max %u; ignoring it", (unsigned)v, t->quorum_max);
+                return;
+        }
+        t->quorum = (unsigned)v;
+}
+
+static void kw_tp_quorum_max(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        TP *t = obj;
+        int64_t v;
+
+        if (!pargs(p, ln, 1, 1) || !read_int64(p, ln, 1, 0, 65535, &v))
+                return;
+        /* 0 ("none may run") lowers the default quorum of 1 at the end */
+        if ((unsigned)v < t->quorum && !(v == 0 && t->quorum == 1)) {
+                perr(p, ln, 1, "quorum_max %u is less than quorum %u; ignoring it", (unsigned)v, t->quorum);
+                return;
+        }
+        t->quorum_max = (unsigned)v;
+}
+
+/* delay sets fork_delay and terminate_delay; a later one of those wins. */
+static void kw_tp_delay(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        TP *t = obj;
+        int64_t v;
+
+        if (!pargs(p, ln, 1, 1) || !read_timer(p, ln, 1, 1, 3600 * SEC, &v))
+                return;
+        t->delay = t->fork_delay = t->terminate_delay = v;
 }
 
 static void kw_tp_weight(struct parser *p, const struct conf_line *ln, void *obj)
@@ -295,11 +352,11 @@ static const struct kw track_process_kw[] = {
         KW_FN("process", kw_tp_process),
         KW_FN("param_match", kw_tp_param_match),
         KW_FN("weight", kw_tp_weight),
-        KW_T("quorum", T_UINT, TP, quorum, 1, 65535),
-        KW_T("quorum_max", T_UINT, TP, quorum_max, 0, 65535),
-        KW_T("delay", T_TIMER, TP, delay, 0, 3600 * SEC),
-        KW_T("fork_delay", T_TIMER, TP, fork_delay, 0, 3600 * SEC),
-        KW_T("terminate_delay", T_TIMER, TP, terminate_delay, 0, 3600 * SEC),
+        KW_FN("quorum", kw_tp_quorum),
+        KW_FN("quorum_max", kw_tp_quorum_max),
+        KW_FN("delay", kw_tp_delay),
+        KW_T("fork_delay", T_TIMER, TP, fork_delay, 1, 3600 * SEC),
+        KW_T("terminate_delay", T_TIMER, TP, terminate_delay, 1, 3600 * SEC),
         KW_T("full_command", T_FLAG, TP, full_command, 0, 0),
         KW_END,
 };

@@ -184,16 +184,18 @@ struct conf_track_file {
         struct conf_track_file *next;
 };
 
+#define CONF_QUORUM_UNLIMITED (~0u)
+
 struct conf_track_process {
         const char *name;
         const char *process;
         const char **params;
         unsigned nparams;
-        int param_match;        /* 0 exact, 1 initial, 2 partial */
+        int param_match;        /* -1 not given, 0 exact (bare keyword), 1 initial, 2 partial */
         int weight;
         bool weight_reverse;
-        unsigned quorum, quorum_max;
-        int64_t delay, fork_delay, terminate_delay;
+        unsigned quorum, quorum_max;    /* quorum_max CONF_QUORUM_UNLIMITED when not given */
+        int64_t delay, fork_delay, terminate_delay;     /* delay sets the other two where it stands */
         bool full_command;
         struct conf_pos pos;
         struct conf_track_process *next;

@@ -246,35 +246,6 @@ static bool read_small(const char *path, char *buf, size_t size, size_t *ret_len
         return true;
 }
 
-/* cmdline is NUL-separated: argv[0], then the arguments. */
-static bool params_match(const struct conf_track_process *p, const char *cmd, size_t len)
-{
-        const char *a = cmd + strlen(cmd) + 1, *end = cmd + len;
-        unsigned i = 0;
-
-        for (; i < p->nparams; i++, a += strlen(a) + 1) {
-                if (a >= end)
-                        return false;
-                bool last = i + 1 == p->nparams;
-                if (p->param_match == 2 && last ? strncmp(a, p->params[i], strlen(p->params[i])) != 0
-                                                : strcmp(a, p->params[i]) != 0)
-                        return false;
-        }
-        /* exact: nothing more; initial/partial: more arguments may follow */
-        return p->param_match != 0 || a >= end;
-}
-
-static bool process_matches(const struct conf_track_process *p, const char *comm, const char *cmd, size_t cmdlen)
-{
-        if (p->full_command) {
-                if (!cmdlen || strcmp(cmd, p->process) != 0)
-                        return false;
-        } else if (strncmp(comm, p->process, 15) != 0 || (strlen(p->process) <= 15 && strlen(comm) != strlen(p->process))) {
-                return false; /* comm holds at most 15 characters */
-        }
-        return !p->nparams || (cmdlen && params_match(p, cmd, cmdlen));
-}
-
 static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid);
 static void pidwatch_drop(struct trackers *ts, struct pidwatch *w);
 
@@ -288,33 +259,49 @@ static void process_apply(struct tracker *t, bool up)
         tracker_changed(t);
 }
 
+/* The delay ran out with the change still there (a change back stops it). */
 static void process_delay_done(uv_timer_t *h)
 {
         struct tracker *t = h->data;
 
-        process_apply(t, t->pending_up);
+        process_apply(t, track_proc_quorum(t->proc, t->count));
 }
 
+static const char *secs(int64_t usec, char *buf, size_t size)
+{
+        snprintf(buf, size, "%lld.%03lld s", (long long)(usec / 1000000), (long long)(usec % 1000000 / 1000));
+        return buf;
+}
+
+/* Every count goes through here: the first is the state at once, the
+ * others may wait out fork_delay or terminate_delay (track_proc_step). */
 static void process_update(struct tracker *t, unsigned count)
 {
-        const struct conf_track_process *p = t->proc;
-        bool up = count >= (p->quorum ? p->quorum : 1) && (!p->quorum_max || count <= p->quorum_max);
-        int64_t delay = up ? p->fork_delay : p->terminate_delay;
+        struct track_proc_step s = track_proc_step(t->proc, t->known, t->up,
+                                                   uv_is_active((uv_handle_t *)&t->delay), t->count, count);
+        const char *which = s.fork ? "fork_delay" : "terminate_delay";
+        char b[32];
 
         t->count = count;
-        if (!t->known || delay <= 0) {
+        switch (s.act) {
+        case TRACK_PROC_REPORT:
                 uv_timer_stop(&t->delay);
-                process_apply(t, up);
-                return;
+                process_apply(t, s.up);
+                break;
+        case TRACK_PROC_ARM:
+                log_info("Track process %s: %u running, quorum %s once %s %s has passed", t->name, count,
+                         s.up ? "reached" : "lost", which, secs(s.delay, b, sizeof(b)));
+                t->pending_up = s.up;
+                uv_timer_start(&t->delay, process_delay_done, (uint64_t)to_ms(s.delay), 0);
+                break;
+        case TRACK_PROC_CANCEL:
+                log_info("Track process %s: %u running, back within the delay, quorum still %s", t->name, count,
+                         t->up ? "reached" : "lost");
+                uv_timer_stop(&t->delay);
+                break;
+        case TRACK_PROC_NONE:
+                break;
         }
-        if (up == t->up) {
-                uv_timer_stop(&t->delay);  /* flapped back within the delay */
-                return;
-        }
-        if (uv_is_active((uv_handle_t *)&t->delay) && t->pending_up == up)
-                return;
-        t->pending_up = up;
-        uv_timer_start(&t->delay, process_delay_done, (uint64_t)to_ms(delay), 0);
 }
 
 /* A walk of /proc, done a budget of entries per loop iteration so that a
@@ -356,13 +343,13 @@ static void walk_entry(struct trackers *ts, const char *pid)
         for (struct tracker *t = ts->list; t; t = t->next) {
                 if (t->kind != TK_PROCESS)
                         continue;
-                if ((t->proc->nparams || t->proc->full_command) && !cmd_read) {
+                if (track_proc_uses_cmdline(t->proc) && !cmd_read) {
                         snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
                         if (!read_small(path, cmd, sizeof(cmd), &cmdlen))
                                 cmdlen = 0;
                         cmd_read = true;
                 }
-                if (n < 256 && process_matches(t->proc, comm, cmd, cmdlen)) {
+                if (n < 256 && track_proc_matches(t->proc, comm, cmd, cmdlen)) {
                         ts->walk->counts[n]++;
                         struct pidwatch *w = pid_watch(ts, (pid_t)atoi(pid));
                         if (w)
@@ -480,7 +467,7 @@ static bool scan_needed(const struct trackers *ts)
         if (ts->unwatched)
                 return true;
         for (const struct tracker *t = ts->list; t; t = t->next)
-                if (t->kind == TK_PROCESS && (!t->known || !t->up || t->proc->quorum_max ||
+                if (t->kind == TK_PROCESS && (!t->known || !t->up || t->proc->quorum_max != CONF_QUORUM_UNLIMITED ||
                                               uv_is_active((const uv_handle_t *)&t->delay)))
                         return true;
         return false;

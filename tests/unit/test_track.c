@@ -107,10 +107,18 @@ static void test_bool_weights_and_reverse(void **state)
         assert_int_equal(e.delta, -20);
         e = track_effect_bool(true, -20, false);
         assert_int_equal(e.delta, 0);
-        e = track_effect_bool(false, 20, true);     /* reverse: +w while down */
-        assert_int_equal(e.delta, 20);
-        e = track_effect_bool(true, -20, true);     /* reverse: -w while up */
+        /* reverse turns the sign, as keepalived 2.2.7 does (observed: a
+         * succeeding script with weight 10 reverse takes 100 to 90) */
+        e = track_effect_bool(true, 20, true);
         assert_int_equal(e.delta, -20);
+        e = track_effect_bool(false, 20, true);
+        assert_int_equal(e.delta, 0);
+        e = track_effect_bool(false, -20, true);
+        assert_int_equal(e.delta, 20);
+        e = track_effect_bool(true, -20, true);
+        assert_int_equal(e.delta, 0);
+        assert_false(e.fault);
+        e = track_effect_bool(false, 0, true);      /* weight 0 reverse: fine while down */
         assert_false(e.fault);
 }
 
