@@ -586,3 +586,40 @@ int ipvs_parse_family(const struct nlmsghdr *nlh, uint16_t *ret_family)
         *ret_family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
         return 0;
 }
+
+/* NLMSG_ERROR (0: the ACK) and NLMSG_DONE (a dump's error, if any, is
+ * its payload) end the answer. */
+static int end_of(const struct nlmsghdr *nlh)
+{
+        int err = 0;
+
+        if (nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + sizeof(int))
+                memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+        else if (nlh->nlmsg_type == NLMSG_ERROR)
+                return -EBADMSG;
+        return err > 0 ? -err : err;
+}
+
+int ipvs_walk_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, ipvs_msg_cb cb, void *ctx)
+{
+        const char *p = buf;
+
+        while (len >= sizeof(struct nlmsghdr)) {
+                const struct nlmsghdr *nlh = (const void *)p;
+                size_t step = MNL_ALIGN(nlh->nlmsg_len);
+
+                if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+                        return -EBADMSG;
+                if (nlh->nlmsg_seq == seq && (!nlh->nlmsg_pid || nlh->nlmsg_pid == portid)) {
+                        if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
+                                return end_of(nlh);
+                        if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+                                cb(nlh, ctx);
+                }
+                if (step >= len)
+                        break;
+                p += step;
+                len -= step;
+        }
+        return 1;
+}

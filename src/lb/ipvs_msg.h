@@ -64,3 +64,15 @@ int ipvs_parse_service(const struct nlmsghdr *nlh, uint16_t family, struct lb_se
 int ipvs_parse_dest(const struct nlmsghdr *nlh, uint16_t family, int svc_af, struct lb_dest_entry *ret);
 int ipvs_parse_info(const struct nlmsghdr *nlh, uint16_t family, struct lb_info *ret);
 int ipvs_parse_config(const struct nlmsghdr *nlh, uint16_t family, struct lb_timeouts *ret);
+
+/* One read of the answer to request seq on port portid: each of its data
+ * messages goes to cb, in order. Returns 1 when more is to come (a dump
+ * not yet at NLMSG_DONE, a request not yet acknowledged), 0 at the end
+ * (NLMSG_DONE or the ACK), or the kernel's -errno (an error ACK, a dump
+ * that ended in an error). Messages of another request (a stale answer
+ * after a timeout) are skipped; a message whose length runs past the
+ * read ends the walk with -EBADMSG. The walk is ours, not mnl_cb_run's:
+ * libmnl compares nlmsg_len as an int, so a length of 2^31 or more
+ * passes its check and the next message is looked for gigabytes away. */
+typedef void (*ipvs_msg_cb)(const struct nlmsghdr *nlh, void *ctx);
+int ipvs_walk_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, ipvs_msg_cb cb, void *ctx);

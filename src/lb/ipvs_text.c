@@ -179,7 +179,13 @@ const char *lb_change_str(const struct lb_change *c, char *buf, size_t size)
         case LB_FLUSH:
                 break;
         case LB_SET_TIMEOUTS:
-                add(buf, size, &used, " tcp %u tcpfin %u udp %u", c->timeouts.tcp, c->timeouts.tcpfin, c->timeouts.udp);
+                /* a 0 is not sent: the kernel keeps its value */
+                if (c->timeouts.tcp)
+                        add(buf, size, &used, " tcp %u", c->timeouts.tcp);
+                if (c->timeouts.tcpfin)
+                        add(buf, size, &used, " tcpfin %u", c->timeouts.tcpfin);
+                if (c->timeouts.udp)
+                        add(buf, size, &used, " udp %u", c->timeouts.udp);
                 break;
         }
         return buf;

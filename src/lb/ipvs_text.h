@@ -28,6 +28,6 @@ const char *lb_service_opts_str(const struct lb_service *s, char *buf, size_t si
  *   add service TCP 10.0.0.1:80 wrr
  *   add dest TCP 10.0.0.1:80 -> 10.0.1.2:80 route w1
  *   delete dest TCP 10.0.0.1:80 -> 10.0.1.2:80
- *   set timeouts tcp 900 tcpfin 120 udp 300
+ *   set timeouts tcp 900 tcpfin 120 udp 300   (those not 0)
  *   flush */
 const char *lb_change_str(const struct lb_change *c, char *buf, size_t size);

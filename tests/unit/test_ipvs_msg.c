@@ -702,6 +702,81 @@ static void test_change_lines(void **state)
         assert_string_equal(lb_change_str(&c, line, 8), "set tim");
 }
 
+/* ---- the walk over one read ---------------------------------------------- */
+
+static unsigned walked;
+
+static void count_msg(const struct nlmsghdr *nlh, void *ctx)
+{
+        (void)nlh, (void)ctx;
+        walked++;
+}
+
+#define SEQ 0x01020304u
+#define PORT 77u
+#define MSG_HDR(len, type, flags, seq) U32(len), U16(type), U16(flags), U32(seq), U32(PORT)
+
+static void test_walk_dump_and_done(void **state)
+{
+        static const unsigned char two_and_done[] __attribute__((aligned(4))) = {
+                MSG_HDR(20, FAM, NLM_F_MULTI, SEQ), GENL(IPVS_CMD_NEW_SERVICE),
+                MSG_HDR(20, FAM, NLM_F_MULTI, SEQ + 1), GENL(IPVS_CMD_NEW_SERVICE), /* a stale answer: skipped */
+                MSG_HDR(20, FAM, NLM_F_MULTI, SEQ), GENL(IPVS_CMD_NEW_SERVICE),
+                MSG_HDR(20, NLMSG_DONE, NLM_F_MULTI, SEQ), U32(0),
+        };
+        static const unsigned char more[] __attribute__((aligned(4))) = {
+                MSG_HDR(20, FAM, NLM_F_MULTI, SEQ), GENL(IPVS_CMD_NEW_DEST),
+        };
+        static const unsigned char dump_error[] __attribute__((aligned(4))) = {
+                MSG_HDR(20, NLMSG_DONE, NLM_F_MULTI, SEQ), U32((uint32_t)-EMSGSIZE),
+        };
+
+        (void)state;
+        walked = 0;
+        assert_int_equal(ipvs_walk_replies(two_and_done, sizeof(two_and_done), SEQ, PORT, count_msg, NULL), 0);
+        assert_int_equal(walked, 2);
+        assert_int_equal(ipvs_walk_replies(more, sizeof(more), SEQ, PORT, count_msg, NULL), 1);
+        assert_int_equal(walked, 3);
+        assert_int_equal(ipvs_walk_replies(dump_error, sizeof(dump_error), SEQ, PORT, count_msg, NULL), -EMSGSIZE);
+}
+
+static void test_walk_ack_and_error(void **state)
+{
+        /* NLMSG_ERROR: the error, then (without NETLINK_CAP_ACK) the request */
+        static const unsigned char ack[] __attribute__((aligned(4))) = {
+                MSG_HDR(36, NLMSG_ERROR, 0, SEQ), U32(0), MSG_HDR(20, FAM, REQ_ACK, SEQ),
+        };
+        static const unsigned char eexist[] __attribute__((aligned(4))) = {
+                MSG_HDR(36, NLMSG_ERROR, 0, SEQ), U32((uint32_t)-EEXIST), MSG_HDR(20, FAM, REQ_ACK, SEQ),
+        };
+        static const unsigned char short_error[] __attribute__((aligned(4))) = { MSG_HDR(16, NLMSG_ERROR, 0, SEQ) };
+
+        (void)state;
+        assert_int_equal(ipvs_walk_replies(ack, sizeof(ack), SEQ, PORT, count_msg, NULL), 0);
+        assert_int_equal(ipvs_walk_replies(eexist, sizeof(eexist), SEQ, PORT, count_msg, NULL), -EEXIST);
+        assert_int_equal(ipvs_walk_replies(short_error, sizeof(short_error), SEQ, PORT, count_msg, NULL), -EBADMSG);
+}
+
+/* A length of 2^31 or more, or past the read, ends the walk (libmnl's
+ * own check lets the first through: found by fuzz_ipvs). */
+static void test_walk_refuses_lengths_past_the_read(void **state)
+{
+        static const unsigned char huge[] __attribute__((aligned(4))) = {
+                MSG_HDR(0xffff0024u, FAM, 0, SEQ), GENL(IPVS_CMD_NEW_SERVICE),
+        };
+        static const unsigned char past[] __attribute__((aligned(4))) = {
+                MSG_HDR(24, FAM, 0, SEQ), GENL(IPVS_CMD_NEW_SERVICE),
+        };
+        static const unsigned char tiny[] __attribute__((aligned(4))) = { MSG_HDR(8, FAM, 0, SEQ) };
+
+        (void)state;
+        walked = 0;
+        assert_int_equal(ipvs_walk_replies(huge, sizeof(huge), SEQ, PORT, count_msg, NULL), -EBADMSG);
+        assert_int_equal(ipvs_walk_replies(past, sizeof(past), SEQ, PORT, count_msg, NULL), -EBADMSG);
+        assert_int_equal(ipvs_walk_replies(tiny, sizeof(tiny), SEQ, PORT, count_msg, NULL), -EBADMSG);
+        assert_int_equal(walked, 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -726,6 +801,9 @@ int main(void)
                 cmocka_unit_test(test_truncated_replies),
                 cmocka_unit_test(test_malformed_replies),
                 cmocka_unit_test(test_change_lines),
+                cmocka_unit_test(test_walk_dump_and_done),
+                cmocka_unit_test(test_walk_ack_and_error),
+                cmocka_unit_test(test_walk_refuses_lengths_past_the_read),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
