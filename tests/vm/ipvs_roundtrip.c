@@ -8,7 +8,7 @@
  *       [-M PREFIX] [-o] [-b FLAG,...] [--pe NAME]
  *       { -r ADDR:PORT [-g|-m|-i] [-w WEIGHT] [-x UPPER] [-y LOWER]
  *         [--tun-type ipip|gue|gre] [--tun-port PORT] [--tun-csum|--tun-remcsum] } ...
- *   ipvs_roundtrip [--dry-run] -L     (list only)
+ *   ipvs_roundtrip [--dry-run] -L     (list only; the table is listed after any change too)
  *
  * Options after -r apply to that destination. Exit status: 0 when every
  * change was acknowledged, 1 when one failed or IPVS is not there, 2 for
@@ -25,7 +25,7 @@
 #include "lb/ipvs.h"
 #include "lb/ipvs_text.h"
 
-#define MAX_DESTS 64
+#define MAX_DESTS 1024
 #define MAX_SERVICES 256
 
 struct args {
@@ -282,7 +282,7 @@ static int apply(struct ipvs *ipvs, const struct args *a)
 struct table {
         struct lb_service_entry svcs[MAX_SERVICES];
         size_t nsvcs;
-        struct lb_dest_entry dests[MAX_DESTS];
+        struct lb_dest_entry dests[4 * MAX_DESTS];
         size_t ndests;
 };
 
@@ -298,7 +298,7 @@ static void keep_dest(void *ctx, const struct lb_dest_entry *e)
 {
         struct table *t = ctx;
 
-        if (t->ndests < MAX_DESTS)
+        if (t->ndests < sizeof(t->dests) / sizeof(t->dests[0]))
                 t->dests[t->ndests++] = *e;
 }
 
@@ -309,8 +309,8 @@ static int cmp_addr(const struct conf_ip *a, const struct conf_ip *b)
         return memcmp(&a->u, &b->u, a->family == AF_INET6 ? 16 : 4);
 }
 
-/* ipvsadm's order: address services before fwmarks, then protocol,
- * family, address, port. */
+/* ipvsadm's order: address services before fwmarks, then family,
+ * protocol, address, port. */
 static int cmp_services(const void *x, const void *y)
 {
         const struct lb_service_key *a = &((const struct lb_service_entry *)x)->svc.key;
@@ -319,10 +319,10 @@ static int cmp_services(const void *x, const void *y)
 
         if (a->fwmark != b->fwmark)
                 return a->fwmark < b->fwmark ? -1 : 1;
-        if (a->protocol != b->protocol)
-                return a->protocol - b->protocol;
         if (a->af != b->af)
                 return a->af - b->af;
+        if (a->protocol != b->protocol)
+                return a->protocol - b->protocol;
         if (!a->fwmark && (r = cmp_addr(&a->addr, &b->addr)))
                 return r;
         return a->port - b->port;
@@ -440,7 +440,7 @@ int main(int argc, char **argv)
         if (r < 0)
                 return 1;   /* logged: "IPVS family not found: is ip_vs loaded?" */
         ipvs_on_result(ipvs, on_result, NULL);
-        if (!a.list_only)
+        if (a.flush || a.set_timeouts || a.have_service)
                 r = apply(ipvs, &a);
         if (r == 0 || r == -EIO)
                 r = list(ipvs) < 0 ? -EIO : r;
