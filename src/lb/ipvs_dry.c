@@ -226,10 +226,7 @@ int ipvs_dry_dump_services(struct ipvs_dry *d, ipvs_service_cb cb, void *ctx)
 {
         for (size_t i = 0; i < d->nsvcs; i++) {
                 struct lb_service_entry e = { .svc = d->svcs[i].svc };
-                if (e.svc.timeout)
-                        e.svc.flags |= LB_SVC_PERSISTENT;
-                else
-                        e.svc.flags &= ~(uint32_t)LB_SVC_PERSISTENT;
+                e.svc.flags &= ~(uint32_t)LB_SVC_PERSISTENT;    /* as a kernel dump reads */
                 cb(ctx, &e);
         }
         return 0;

@@ -18,8 +18,10 @@
 
 /* Service flags (IP_VS_SVC_F_*). The scheduler flags mean what the
  * scheduler says: sh-fallback and mh-fallback are both FLAG1, sh-port and
- * mh-port both FLAG2 (keepalived's flag-1/2/3). LB_SVC_PERSISTENT is set
- * by the builder from the timeout, never needed here. */
+ * mh-port both FLAG2 (keepalived's flag-1/2/3). LB_SVC_PERSISTENT follows
+ * the timeout: the builder sets it from a timeout, a dump reads it back
+ * as the timeout alone, so a service read from the kernel compares equal
+ * to the one that was asked for. */
 enum {
         LB_SVC_PERSISTENT = 0x0001,
         LB_SVC_ONEPACKET = 0x0004,   /* `ops` */
@@ -54,7 +56,7 @@ struct lb_service_key {
 struct lb_service {
         struct lb_service_key key;
         char sched[LB_SCHED_MAX];       /* rr wrr lc wlc fo ovf lblc lblcr dh sh mh sed nq twos */
-        uint32_t flags;                 /* LB_SVC_*; PERSISTENT follows timeout */
+        uint32_t flags;                 /* LB_SVC_* but PERSISTENT (see above) */
         uint32_t timeout;               /* persistence_timeout, s; 0: not persistent */
         /* persistence_granularity as a prefix length; 0 means the whole
          * address (/32, /128: the kernel's default), so a zeroed service is
@@ -70,6 +72,9 @@ struct lb_dest_key {
 
 struct lb_dest {
         struct lb_dest_key key;
+        /* a destination on one of the director's own addresses reads back
+         * as LB_FWD_LOCAL whatever was asked (the kernel delivers it
+         * locally) */
         enum lb_fwd fwd;
         uint32_t weight;
         uint32_t u_thresh, l_thresh;    /* 0: no threshold */

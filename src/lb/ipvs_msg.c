@@ -456,7 +456,7 @@ static int service_params_of(const struct nlattr **tb, struct lb_service *s)
             get_name(tb[IPVS_SVC_ATTR_PE_NAME], s->pe_name, sizeof(s->pe_name)) < 0)
                 return -EINVAL;
         memcpy(&f, mnl_attr_get_payload(fa), sizeof(f));
-        s->flags = f.flags & LB_SVC_USER_FLAGS;
+        s->flags = f.flags & LB_SVC_USER_FLAGS & ~(uint32_t)LB_SVC_PERSISTENT;
         s->timeout = mnl_attr_get_u32(tb[IPVS_SVC_ATTR_TIMEOUT]);
         s->netmask_prefix = prefix_of(s->key.af, mnl_attr_get_u32(tb[IPVS_SVC_ATTR_NETMASK]));
         return 0;

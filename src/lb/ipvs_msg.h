@@ -56,7 +56,9 @@ int ipvs_msg_dump_dests(void *buf, uint16_t family, const struct lb_service_key 
  * buffer (mnl_nlmsg_ok, mnl_cb_run) and returns 0, or -EINVAL for a
  * message of another kind or with a missing or malformed attribute,
  * -EAFNOSUPPORT for an address family other than IPv4 and IPv6; ret is
- * untouched on failure. */
+ * untouched on failure. What was asked reads back equal: the kernel's
+ * HASHED flag is dropped, PERSISTENT is the timeout, a full persistence
+ * mask is prefix 0, tunnel attributes are kept for tunnels only. */
 int ipvs_parse_family(const struct nlmsghdr *nlh, uint16_t *ret_family);
 int ipvs_parse_service(const struct nlmsghdr *nlh, uint16_t family, struct lb_service_entry *ret);
 /* svc_af: the service's family, for a kernel that does not name the

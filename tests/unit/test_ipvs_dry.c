@@ -118,7 +118,8 @@ static void test_records_and_reads_back(void **state)
         assert_int_equal(ipvs_dump_services(ipvs, keep_service, NULL, NULL), 0);
         assert_int_equal(nsvcs, 1);
         assert_true(lb_service_key_equal(&svcs[0].svc.key, &svc.svc.key));
-        assert_int_equal(svcs[0].svc.flags, LB_SVC_PERSISTENT); /* as the kernel reports it */
+        assert_int_equal(svcs[0].svc.flags, 0); /* persistence is the timeout */
+        assert_int_equal(svcs[0].svc.timeout, 300);
         assert_int_equal(ipvs_dump_dests(ipvs, &svc.svc.key, keep_dest, NULL, NULL), 0);
         assert_int_equal(ndests, 2);
         assert_int_equal(dests[1].dest.weight, 2);

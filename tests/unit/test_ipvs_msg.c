@@ -451,7 +451,7 @@ static void test_parse_service_reply(void **state)
         assert_int_equal(e.svc.key.port, 443);
         assert_int_equal(e.svc.key.fwmark, 0);
         assert_string_equal(e.svc.sched, "wlc");
-        assert_int_equal(e.svc.flags, LB_SVC_PERSISTENT); /* HASHED is the kernel's */
+        assert_int_equal(e.svc.flags, 0); /* HASHED is the kernel's, PERSISTENT the timeout */
         assert_int_equal(e.svc.timeout, 300);
         assert_int_equal(e.svc.netmask_prefix, 24);
         assert_string_equal(e.svc.pe_name, "");
@@ -538,7 +538,7 @@ static void roundtrip_service(const struct lb_service *s)
         assert_int_equal(ipvs_parse_service(as_msg(buf), FAM, &e), 0);
         assert_true(lb_service_key_equal(&e.svc.key, &s->key));
         assert_string_equal(e.svc.sched, s->sched);
-        assert_int_equal(e.svc.flags, s->flags | (s->timeout ? LB_SVC_PERSISTENT : 0));
+        assert_int_equal(e.svc.flags, s->flags);
         assert_int_equal(e.svc.timeout, s->timeout);
         assert_int_equal(e.svc.netmask_prefix, s->netmask_prefix);
         assert_string_equal(e.svc.pe_name, s->pe_name);

@@ -367,7 +367,7 @@ static void print_service(const struct lb_service *s)
                          lb_addr_port_str(&s->key.addr, s->key.port, ap, sizeof(ap)));
         printf("%s %s", name, s->sched);
         print_sched_flags(s);
-        if (s->flags & LB_SVC_PERSISTENT) {
+        if (s->timeout) {
                 printf(" persistent %u", s->timeout);
                 if (s->netmask_prefix && s->key.af == AF_INET) {
                         struct in_addr m = { htonl(~(0xffffffffu >> s->netmask_prefix)) };
