@@ -11,8 +11,9 @@
  *   ipvs_roundtrip [--dry-run] -L     (list only; the table is listed after any change too)
  *
  * Options after -r apply to that destination. Exit status: 0 when every
- * change was acknowledged, 1 when one failed or IPVS is not there, 2 for
- * a usage error. */
+ * change was acknowledged and the dump reads the service and its
+ * destinations back as they were asked, 1 when a change failed, the dump
+ * differs or IPVS is not there, 2 for a usage error. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -394,11 +395,56 @@ static void print_dest(const struct lb_dest_entry *e)
                e->inact_conns);
 }
 
-static int list(struct ipvs *ipvs)
+/* What the kernel reads back is what was asked: the promise the check
+ * worker's reconcile relies on (lb/ipvs_msg.h). */
+static bool same_service(const struct lb_service *a, const struct lb_service *b)
+{
+        return lb_service_key_equal(&a->key, &b->key) && !strcmp(a->sched, b->sched) && a->flags == b->flags &&
+               a->timeout == b->timeout && a->netmask_prefix == b->netmask_prefix && !strcmp(a->pe_name, b->pe_name);
+}
+
+static bool same_dest(const struct lb_dest *a, const struct lb_dest *b)
+{
+        return lb_dest_key_equal(&a->key, &b->key) && a->fwd == b->fwd && a->weight == b->weight &&
+               a->u_thresh == b->u_thresh && a->l_thresh == b->l_thresh && a->tun_type == b->tun_type &&
+               a->tun_port == b->tun_port && a->tun_flags == b->tun_flags;
+}
+
+static unsigned check_dests(const struct table *t, const struct args *a)
+{
+        unsigned bad = 0;
+        char line[LB_TEXT_MAX];
+
+        for (size_t i = 0; i < a->ndests; i++) {
+                struct lb_change c = { .op = LB_ADD_DEST, .svc = a->svc, .dest = a->dests[i] };
+                bool found = false;
+                for (size_t j = 0; j < t->ndests && !found; j++)
+                        found = same_dest(&t->dests[j].dest, &a->dests[i]);
+                if (!found && ++bad)
+                        fprintf(stderr, "ipvs_roundtrip: not read back as asked: %s\n", lb_change_str(&c, line, sizeof(line)));
+        }
+        return bad;
+}
+
+static unsigned check_read_back(struct table *t, const struct args *a, size_t i)
+{
+        char line[LB_TEXT_MAX];
+        struct lb_change c = { .op = LB_ADD_SERVICE, .svc = a->svc };
+
+        if (!a->have_service || !lb_service_key_equal(&t->svcs[i].svc.key, &a->svc.key))
+                return 0;
+        if (!same_service(&t->svcs[i].svc, &a->svc)) {
+                fprintf(stderr, "ipvs_roundtrip: not read back as asked: %s\n", lb_change_str(&c, line, sizeof(line)));
+                return 1;
+        }
+        return check_dests(t, a);
+}
+
+static int list(struct ipvs *ipvs, const struct args *a)
 {
         static struct table t;
         struct lb_info info;
-        unsigned skipped = 0, s2 = 0;
+        unsigned skipped = 0, s2 = 0, mismatches = 0;
         int r;
 
         if ((r = ipvs_get_info(ipvs, &info)) < 0 || (r = ipvs_dump_services(ipvs, keep_service, &t, &skipped)) < 0) {
@@ -421,10 +467,11 @@ static int list(struct ipvs *ipvs)
                 qsort(t.dests, t.ndests, sizeof(t.dests[0]), cmp_dests);
                 for (size_t j = 0; j < t.ndests; j++)
                         print_dest(&t.dests[j]);
+                mismatches += check_read_back(&t, a, i);
         }
         if (skipped)
                 fprintf(stderr, "ipvs_roundtrip: %u message(s) of the dump did not parse\n", skipped);
-        return skipped ? -EBADMSG : 0;
+        return skipped || mismatches ? -EBADMSG : 0;
 }
 
 int main(int argc, char **argv)
@@ -443,7 +490,7 @@ int main(int argc, char **argv)
         if (a.flush || a.set_timeouts || a.have_service)
                 r = apply(ipvs, &a);
         if (r == 0 || r == -EIO)
-                r = list(ipvs) < 0 ? -EIO : r;
+                r = list(ipvs, &a) < 0 ? -EIO : r;
         ipvs_close(ipvs);
         return r < 0 ? 1 : 0;
 }
