@@ -9,6 +9,7 @@ FUZZ_PACKET_RUNS ?= 2000000
 FUZZ_IPC_RUNS ?= 100000
 FUZZ_NL_RUNS ?= 500000
 FUZZ_DIFF_RUNS ?= 8000
+FUZZ_IPVS_RUNS ?= 500000
 
 BUILD := build
 ASAN_BUILD := build-asan
@@ -66,6 +67,9 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 		$(FUZZ_BUILD)/corpus-nl tests/fuzz/corpus/nl
 	$(FUZZ_BUILD)/tests/fuzz_diff -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-dict=tests/fuzz/conf.dict $(FUZZ_BUILD)/corpus-diff tests/fuzz/corpus/diff
+	mkdir -p $(FUZZ_BUILD)/corpus-ipvs
+	$(FUZZ_BUILD)/tests/fuzz_ipvs -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(FUZZ_BUILD)/corpus-ipvs tests/fuzz/corpus/ipvs
 
 # CI fuzzing is reproducible: a fixed seed and a fixed number of runs over the
 # committed corpus (which keeps every input that once failed), so a red build
@@ -88,6 +92,9 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	rm -f $(FUZZ_BUILD)/corpus-ci/*
 	$(FUZZ_BUILD)/tests/fuzz_diff -seed=1 -runs=$(FUZZ_DIFF_RUNS) -max_len=4096 -timeout=10 \
 		-rss_limit_mb=1024 -dict=tests/fuzz/conf.dict $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/diff
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_ipvs -seed=1 -runs=$(FUZZ_IPVS_RUNS) -max_len=4096 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/ipvs
 
 MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5
 
