@@ -299,6 +299,7 @@ def main():
     run_depmod(img, kver, out)
     scenarios = add_tests(img)
     img.file("/vigil/kver", kver.encode() + b"\n")
+    img.file("/vigil/lazylibs", ("\n".join(lazy_sonames()) + "\n").encode())
     img.file("/vigil/scenarios.list", ("\n".join(scenarios) + "\n").encode())
     with open(os.path.join(out, "scenarios.txt"), "w") as f:
         f.write("\n".join(scenarios) + "\n")
