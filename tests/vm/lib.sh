@@ -126,6 +126,47 @@ lab_nat() {
   log "lab: client 10.0.1.2 -> director (VIP $VIP) -> rs1 $RS1, rs2 $RS2"
 }
 
+# The flat lab DR and TUN need: client 10.0.1.2, director 10.0.1.1 with the VIP,
+# rs1 10.0.1.11 and rs2 10.0.1.12 on one bridge.  The real servers hold the VIP too
+# (on lo for DR, on tunl0 for TUN) and must not answer ARP for it, which is what the
+# classic lvs_real script sets: arp_ignore=1, arp_announce=2.
+lab_flat() {
+  RS1=10.0.1.11
+  RS2=10.0.1.12
+  for n in sw client dir rs1 rs2; do ns "$n"; done
+  bridge sw br0
+  plug sw br0 client eth0 10.0.1.2/24
+  plug sw br0 dir eth0 10.0.1.1/24
+  queue dir addr add "$VIP/24" dev eth0
+  plug sw br0 rs1 eth0 "$RS1/24"
+  plug sw br0 rs2 eth0 "$RS2/24"
+  lab_apply
+  for rs in rs1 rs2; do
+    in_ns "$rs" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+      net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+  done
+  log "lab: client 10.0.1.2, director 10.0.1.1 (VIP $VIP), rs1 $RS1, rs2 $RS2 on one bridge"
+}
+
+# expect_split N: 2N requests through the VIP (rr over two real servers) are answered
+# N times by each, and `ipvsadm -Ln --stats` counts N connections per real server
+# (the counters reach ipvsadm through the estimator, which folds them every 2 s).
+conns_are() {
+  [ "$(in_ns dir ipvsadm -Ln --stats | awk -v d="$1:80" '$2 == d { print $3 }')" = "$2" ]
+}
+expect_split() {
+  answers=$(requests $(( $1 * 2 )))
+  echo "answers:" $answers
+  n1=$(echo "$answers" | grep -c '^rs1$')
+  n2=$(echo "$answers" | grep -c '^rs2$')
+  [ "$n1" = "$1" ] && [ "$n2" = "$1" ] ||
+    fail "rr over $(( $1 * 2 )) requests gave rs1 x$n1, rs2 x$n2 (want $1 and $1)"
+  for rs in "$RS1" "$RS2"; do
+    wait_until 5 "ipvsadm --stats: $1 connections to $rs" conns_are "$rs" "$1"
+  done
+  in_ns dir ipvsadm -Ln --stats
+}
+
 # requests N: N requests from the client to the VIP; prints the bodies, one a line.
 requests() {
   i=0
