@@ -113,7 +113,7 @@ man-lint:
 layers:
 	@scripts/check-layers
 
-check: layers man-lint unit integration fuzz-ci
+check: layers man-lint unit integration vm-check fuzz-ci
 
 # The prefix is set on every install, not only when build/ is first set up,
 # so `make install PREFIX=/usr` after a plain `make` really installs under

@@ -53,20 +53,30 @@ def sh(*args):
 
 
 def kernel_version(explicit):
+    """The most recently installed kernel that has its modules (what apt just put in)."""
     if explicit:
         return explicit
-    kvers = sorted(os.path.basename(p)[len("vmlinuz-"):] for p in glob.glob("/boot/vmlinuz-*")
-                   if os.path.isdir("/lib/modules/" + os.path.basename(p)[len("vmlinuz-"):]))
-    if not kvers:
+    kernels = [(os.path.getmtime(p), os.path.basename(p)[len("vmlinuz-"):])
+               for p in glob.glob("/boot/vmlinuz-*")]
+    kernels = sorted(k for k in kernels if os.path.isdir("/lib/modules/" + k[1]))
+    if not kernels:
         sys.exit("vm-build: no /boot/vmlinuz-* with modules; run scripts/install-deps vm")
-    return kvers[-1]
+    return kernels[-1][1]
 
 
 def extract_vmlinux(vmlinuz, out):
     """The kernel's scripts/extract-vmlinux method: find a compressed stream in the
-    bzImage and keep the first one that decompresses to an ELF image."""
-    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(vmlinuz):
-        return
+    bzImage and keep the first one that decompresses to an ELF image.  Kept per
+    kernel version, as OUT-KVER, with OUT a link to it."""
+    versioned = out + "-" + os.path.basename(vmlinuz)[len("vmlinuz-"):]
+    if not (os.path.exists(versioned) and os.path.getmtime(versioned) >= os.path.getmtime(vmlinuz)):
+        _extract(vmlinuz, versioned)
+    if os.path.lexists(out):
+        os.unlink(out)
+    os.symlink(os.path.basename(versioned), out)
+
+
+def _extract(vmlinuz, out):
     data = open(vmlinuz, "rb").read()
     methods = [(b"\xfd7zXZ\x00", lambda b: lzma.LZMADecompressor().decompress(b)),
                (b"\x1f\x8b\x08", lambda b: zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(b))]
@@ -216,6 +226,7 @@ def run_depmod(img, kver, workdir):
     sh("depmod", "-b", root, kver)
     for idx in glob.glob(root + "/lib/modules/" + kver + "/modules.*"):
         img.file(base + "/" + os.path.basename(idx), open(idx, "rb").read())
+    subprocess.run(["rm", "-rf", root], check=True)
 
 
 def add_base(img):

@@ -21,13 +21,13 @@ virtual_server $VIP 80 {
     protocol TCP
     real_server $RS1 80 {
         TCP_CHECK {
-            connect_timeout 1
+            connect_timeout 3
             retry 0
         }
     }
     real_server $RS2 80 {
         TCP_CHECK {
-            connect_timeout 1
+            connect_timeout 3
             retry 0
         }
     }
