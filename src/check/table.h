@@ -108,8 +108,9 @@ enum check_op_kind {
         CHECK_OP_DEL_DEST,
 };
 
-/* One change. svc is the service it applies to (the desired attributes
- * for ADD/SET, the kernel's for DEL); dest only for *_DEST. */
+/* One change. svc is the service it applies to (the kernel's for
+ * DEL_SVC, the desired one otherwise: both have the same key); dest only
+ * for *_DEST (the kernel's for DEL_DEST). */
 struct check_op {
         enum check_op_kind kind;
         struct check_svc svc;

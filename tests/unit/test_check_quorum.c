@@ -94,6 +94,35 @@ static void test_sample_gain_at_nine_lose_at_four(void **state)
         assert_int_equal(downs, 1);
 }
 
+/* Many servers changing at once (a switch failing) cross the whole band
+ * in one update: one script, no flapping. */
+static void test_jumps_across_the_band(void **state)
+{
+        struct check_rs_input rs[NRS];
+        struct check_rs_output out[NRS];
+        struct check_vs_result r;
+
+        (void)state;
+        pool(rs, NRS, 10, 1);
+        check_vs_update(&sample, false, rs, NRS, out, &r);
+        assert_true(r.run_quorum_up && !r.run_quorum_down);
+        pool(rs, NRS, 0, 1);
+        check_vs_update(&sample, true, rs, NRS, out, &r);
+        assert_true(r.run_quorum_down && !r.run_quorum_up);
+        assert_int_equal(r.weight_sum, 0);
+        /* heavy servers: one of weight 9 alone gains it, and keeps it down to 5 */
+        pool(rs, NRS, 0, 1);
+        rs[0] = (struct check_rs_input){ .alive = true, .weight = 9 };
+        check_vs_update(&sample, false, rs, NRS, out, &r);
+        assert_true(r.run_quorum_up);
+        rs[0].weight = 5;
+        check_vs_update(&sample, true, rs, NRS, out, &r);
+        assert_true(r.quorum_up && !r.run_quorum_down);
+        rs[0].weight = 4;
+        check_vs_update(&sample, true, rs, NRS, out, &r);
+        assert_true(r.run_quorum_down);
+}
+
 static void test_start_uses_the_gain_threshold(void **state)
 {
         struct check_rs_input rs[NRS];
@@ -354,6 +383,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sample_alpha_starts_down),
                 cmocka_unit_test(test_sample_gain_at_nine_lose_at_four),
+                cmocka_unit_test(test_jumps_across_the_band),
                 cmocka_unit_test(test_start_uses_the_gain_threshold),
                 cmocka_unit_test(test_no_hysteresis),
                 cmocka_unit_test(test_zero_weight_sum_always_loses),
