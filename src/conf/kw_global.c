@@ -181,6 +181,7 @@ static const struct kw global_kw[] = {
         KW_T("vrrp_down_timer_adverts", T_UINT, G, vrrp_down_timer_adverts, 1, 100),
         KW_T("vrrp_lower_prio_no_advert", T_BOOL, G, vrrp_lower_prio_no_advert, 0, 0),
         KW_T("vrrp_higher_prio_send_advert", T_BOOL, G, vrrp_higher_prio_send_advert, 0, 0),
+        KW_T("vrrp_lower_prio_takeover", T_BOOL, G, vrrp_lower_prio_takeover, 0, 0), /* vigil's own */
         KW_T("vrrp_owner_ignore_adverts", T_BOOL, G, vrrp_owner_ignore_adverts, 0, 0),
         KW_T("v3_checksum_as_v2", T_FLAG, G, v3_checksum_as_v2, 0, 0),
         KW_T("default_interface", T_STRING, G, default_interface, 0, 0),

@@ -406,6 +406,7 @@ static const struct kw instance_kw[] = {
         KW_TS("down_timer_adverts", T_UINT, VI, down_timer_adverts, 1, 100),
         KW_TS("lower_prio_no_advert", T_BOOL, VI, lower_prio_no_advert, 0, 0),
         KW_TS("higher_prio_send_advert", T_BOOL, VI, higher_prio_send_advert, 0, 0),
+        KW_TS("lower_prio_takeover", T_BOOL, VI, lower_prio_takeover, 0, 0), /* vigil's own */
         KW_TS("owner_ignore_adverts", T_BOOL, VI, owner_ignore_adverts, 0, 0),
         KW_NS("timer_expired_backup", NULL),
         KW_NS("thread_timer_expired", NULL),
