@@ -161,8 +161,7 @@ static void test_advert_int_per_version(void **state)
 static void test_lower_prio_takeover_defaults(void **state)
 {
         (void)state;
-        parse(VI("VI_1", 1, "") VI("VI_2", 2, " lower_prio_takeover off
-"));
+        parse(VI("VI_1", 1, "") VI("VI_2", 2, " lower_prio_takeover off\n"));
         assert_true(c->instances.first->lower_prio_takeover);
         assert_false(c->instances.first->next->lower_prio_takeover);
         done();
