@@ -247,10 +247,11 @@ static int64_t heard_deadline(const struct vrrp_fsm *f)
  * beside a higher one must not make us flap) advertised less than us. Its
  * later lower adverts never postpone the takeover; with several backups
  * the best one's skew runs out first and its advert holds the others, as
- * after a priority 0 advert. */
+ * after a priority 0 advert. A sync member that already asked its group
+ * is not re-armed: the group answers. */
 static void lower_from_master(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx)
 {
-        if (!f->last_rx || memcmp(rx->src, f->master_src, sizeof(rx->src)) != 0 ||
+        if (!f->last_rx || f->wants_master || memcmp(rx->src, f->master_src, sizeof(rx->src)) != 0 ||
             !lower_may_take_over(f, rx->priority))
                 return;
         if (!f->lower_prio)
@@ -341,8 +342,9 @@ void vrrp_fsm_set_fault(struct vrrp_fsm *f, int64_t now, bool fault, struct vrrp
                 become_backup(f, now, out, REASON_FAULT_CLEARED, vrrp_master_down_interval(f));
 }
 
-/* A lower master seen earlier may no longer be below us, or the rules
- * changed: the down timer goes back to Master_Down_Interval. */
+/* Our priority or the rules changed: a lower master seen earlier may no
+ * longer let us go in Skew_Time, and the deadline is worked out again from
+ * what was heard (the skew moved with the priority). */
 static void backup_recheck(struct vrrp_fsm *f)
 {
         if (f->lower_prio && !lower_may_take_over(f, f->lower_prio))

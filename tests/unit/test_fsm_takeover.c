@@ -369,6 +369,27 @@ static void test_reload_turning_it_off_under_way(void **state)
         assert_int_equal(a.n, 0);
 }
 
+/* A sync member asks its group once, when the skew runs out; the lower
+ * adverts that follow do not ask again. */
+static void test_sync_member_asks_its_group_once(void **state)
+{
+        struct vrrp_fsm_params p = params(3, 100, true);
+        struct vrrp_fsm f;
+        struct vrrp_actions a = { 0 };
+        int64_t t = T0 + 50 * MS;
+
+        (void)state;
+        p.sync_member = true;
+        f = following(p);
+        advert(&f, t, from(1, 2, 90, V3_INT));
+        vrrp_fsm_timer(&f, t + SKEW_100_V3, &a);
+        assert_int_equal(a.n, 1);
+        assert_int_equal(a.a[0].kind, ACT_WANT_MASTER);
+        assert_int_equal(f.state, VRRP_BACKUP);
+        advert(&f, t + 70 * MS, from(1, 2, 90, V3_INT));
+        assert_int_equal(f.down_at, t + SKEW_100_V3 + MDI_100_V3);
+}
+
 /* A priority 0 advert still means Skew_Time, with its own reason. */
 static void test_priority_zero_as_before(void **state)
 {
@@ -624,6 +645,7 @@ int main(void)
                 cmocka_unit_test(test_master_back_up_cancels),
                 cmocka_unit_test(test_our_priority_falling_cancels),
                 cmocka_unit_test(test_reload_turning_it_off_under_way),
+                cmocka_unit_test(test_sync_member_asks_its_group_once),
                 cmocka_unit_test(test_priority_zero_as_before),
                 cmocka_unit_test(test_two_backups_the_best_takes_over),
                 cmocka_unit_test(test_three_backups_the_best_takes_over),
