@@ -28,6 +28,7 @@ static const struct conf_field instance_fields[] = {
         VI(priority, CF_UINT, UP), VI(priority_set, CF_NONE, NO),
         VI(nopreempt, CF_BOOL, UP), VI(preempt_delay, CF_I64, UP),
         VI(lower_prio_no_advert, CF_BOOL, UP), VI(higher_prio_send_advert, CF_BOOL, UP),
+        VI(lower_prio_takeover, CF_BOOL, UP),
         /* what the advert is and where it goes: peers must see a new router */
         VI(interface, CF_STR, RS), VI(virtual_router_id, CF_UINT, RS), VI(advert_int, CF_I64, RS),
         VI(version, CF_UINT, RS), VI(version_set, CF_NONE, NO), VI(family, CF_INT, RS),
@@ -56,7 +57,8 @@ static const struct conf_field instance_fields[] = {
         VI(garp_master_refresh_set, CF_NONE, NO), VI(garp_master_refresh_repeat_set, CF_NONE, NO),
         VI(garp_lower_prio_delay_set, CF_NONE, NO), VI(garp_lower_prio_repeat_set, CF_NONE, NO),
         VI(down_timer_adverts_set, CF_NONE, NO), VI(lower_prio_no_advert_set, CF_NONE, NO),
-        VI(higher_prio_send_advert_set, CF_NONE, NO), VI(owner_ignore_adverts_set, CF_NONE, NO),
+        VI(higher_prio_send_advert_set, CF_NONE, NO), VI(lower_prio_takeover_set, CF_NONE, NO),
+        VI(owner_ignore_adverts_set, CF_NONE, NO),
         VI(skip_check_adv_addr_set, CF_NONE, NO), VI(v3_checksum_as_v2_set, CF_NONE, NO),
         VI(nopreempt_set, CF_NONE, NO), VI(preempt_delay_set, CF_NONE, NO),
         VI(pos, CF_NONE, NO), VI(state_pos, CF_NONE, NO), VI(vrid_pos, CF_NONE, NO), VI(priority_pos, CF_NONE, NO),

@@ -235,6 +235,7 @@ json_t *conf_instance_to_json(const struct conf_vrrp_instance *vi)
         json_object_set_new(o, "down_timer_adverts", json_integer(vi->down_timer_adverts));
         json_object_set_new(o, "lower_prio_no_advert", json_boolean(vi->lower_prio_no_advert));
         json_object_set_new(o, "higher_prio_send_advert", json_boolean(vi->higher_prio_send_advert));
+        json_object_set_new(o, "lower_prio_takeover", json_boolean(vi->lower_prio_takeover));
         json_object_set_new(o, "skip_check_adv_addr", json_boolean(vi->skip_check_adv_addr));
         json_object_set_new(o, "use_vmac", json_boolean(vi->use_vmac));
         json_object_set_new(o, "vmac_xmit_base", json_boolean(vi->vmac_xmit_base));

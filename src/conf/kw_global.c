@@ -147,6 +147,14 @@ static void kw_metrics_listen(struct parser *p, const struct conf_line *ln, void
         pwarn(p, ln, 0, "metrics_listen is a vigil extension: keepalived does not accept this file");
 }
 
+/* vigil's extension (lower_prio_takeover): said at config-test time, as
+ * for metrics_listen, because keepalived rejects the keyword. */
+static void kw_takeover_extension(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        (void)obj;
+        pwarn(p, ln, 0, "%s is a vigil extension: keepalived does not accept this file", ln->tok[0].s);
+}
+
 static const struct kw global_kw[] = {
         KW_FN("metrics_listen", kw_metrics_listen),
         KW_T("router_id", T_STRING, G, router_id, 0, 0),
@@ -181,6 +189,8 @@ static const struct kw global_kw[] = {
         KW_T("vrrp_down_timer_adverts", T_UINT, G, vrrp_down_timer_adverts, 1, 100),
         KW_T("vrrp_lower_prio_no_advert", T_BOOL, G, vrrp_lower_prio_no_advert, 0, 0),
         KW_T("vrrp_higher_prio_send_advert", T_BOOL, G, vrrp_higher_prio_send_advert, 0, 0),
+        { .name = "vrrp_lower_prio_takeover", .kind = KW_VALUE, .type = T_BOOL,
+          .off = offsetof(G, vrrp_lower_prio_takeover), .set_off = -1, .fn = kw_takeover_extension },
         KW_T("vrrp_owner_ignore_adverts", T_BOOL, G, vrrp_owner_ignore_adverts, 0, 0),
         KW_T("v3_checksum_as_v2", T_FLAG, G, v3_checksum_as_v2, 0, 0),
         KW_T("default_interface", T_STRING, G, default_interface, 0, 0),

@@ -341,6 +341,13 @@ static void kw_lvs_sync_daemon_interface(struct parser *p, const struct conf_lin
         pwarn(p, ln, 0, "'lvs_sync_daemon_interface' is deprecated, and the IPVS sync daemon is not supported yet; ignoring it");
 }
 
+/* vigil's extension: said at config-test time (keepalived rejects it). */
+static void kw_takeover_extension(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        (void)obj;
+        pwarn(p, ln, 0, "%s is a vigil extension: keepalived does not accept this file", ln->tok[0].s);
+}
+
 static const struct kw instance_kw[] = {
         KW_FN("state", kw_state),
         { .name = "interface", .kind = KW_VALUE, .type = T_STRING, .off = offsetof(VI, interface), .set_off = -1,
@@ -406,6 +413,8 @@ static const struct kw instance_kw[] = {
         KW_TS("down_timer_adverts", T_UINT, VI, down_timer_adverts, 1, 100),
         KW_TS("lower_prio_no_advert", T_BOOL, VI, lower_prio_no_advert, 0, 0),
         KW_TS("higher_prio_send_advert", T_BOOL, VI, higher_prio_send_advert, 0, 0),
+        { .name = "lower_prio_takeover", .kind = KW_VALUE, .type = T_BOOL, .off = offsetof(VI, lower_prio_takeover),
+          .set_off = offsetof(VI, lower_prio_takeover_set), .fn = kw_takeover_extension },
         KW_TS("owner_ignore_adverts", T_BOOL, VI, owner_ignore_adverts, 0, 0),
         KW_NS("timer_expired_backup", NULL),
         KW_NS("thread_timer_expired", NULL),

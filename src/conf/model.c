@@ -30,6 +30,7 @@ void conf_global_defaults(struct conf_global *g)
         g->vrrp_garp_lower_prio_delay = TIMER_UNSET;
         g->vrrp_garp_lower_prio_repeat = -1;
         g->vrrp_down_timer_adverts = 3;
+        g->vrrp_lower_prio_takeover = true;
         g->default_interface = "eth0";
         g->vmac_prefix = "vrrp";
 }

@@ -140,6 +140,7 @@ struct conf_global {
         unsigned vrrp_down_timer_adverts;
         bool vrrp_lower_prio_no_advert;
         bool vrrp_higher_prio_send_advert;
+        bool vrrp_lower_prio_takeover;        /* vigil's extension; default on */
         bool vrrp_owner_ignore_adverts;
         bool v3_checksum_as_v2;
         const char *default_interface;
@@ -288,6 +289,7 @@ struct conf_vrrp_instance {
         unsigned down_timer_adverts;
         bool lower_prio_no_advert;
         bool higher_prio_send_advert;
+        bool lower_prio_takeover;       /* vigil: Skew_Time after our master's lower advert */
         bool owner_ignore_adverts;
         bool strict_mode;
         int strict_mode_set;    /* -1 unset */
@@ -303,7 +305,7 @@ struct conf_vrrp_instance {
         bool garp_master_delay_set, garp_master_repeat_set, garp_master_refresh_set,
                 garp_master_refresh_repeat_set, garp_lower_prio_delay_set,
                 garp_lower_prio_repeat_set, down_timer_adverts_set, lower_prio_no_advert_set,
-                higher_prio_send_advert_set, owner_ignore_adverts_set, skip_check_adv_addr_set,
+                higher_prio_send_advert_set, lower_prio_takeover_set, owner_ignore_adverts_set, skip_check_adv_addr_set,
                 v3_checksum_as_v2_set, nopreempt_set, preempt_delay_set;
         struct conf_pos pos;
         struct conf_pos state_pos, vrid_pos, priority_pos, nopreempt_pos, preempt_delay_pos, auth_pos,

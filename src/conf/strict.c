@@ -89,6 +89,10 @@ static void strict_timers(struct conf_vrrp_instance *vi, struct diag_list *d)
         if (vi->higher_prio_send_advert)
                 rewrite(d, &vi->pos, "(%s) strict mode: higher_prio_send_advert is forced off", vi->name);
         vi->higher_prio_send_advert = false;
+        /* vigil's extension shortens the down timer RFC 5798 asks for */
+        if (vi->lower_prio_takeover_set && vi->lower_prio_takeover)
+                rewrite(d, &vi->pos, "(%s) strict mode: lower_prio_takeover is forced off", vi->name);
+        vi->lower_prio_takeover = false;
         if (vi->vmac_xmit_base) {
                 rewrite(d, &vi->pos, "(%s) strict mode: vmac_xmit_base is turned off", vi->name);
                 vi->vmac_xmit_base = false;

@@ -230,6 +230,8 @@ static void inherit_globals(const struct conf_global *g, struct conf_vrrp_instan
                 vi->lower_prio_no_advert = g->vrrp_lower_prio_no_advert;
         if (!vi->higher_prio_send_advert_set)
                 vi->higher_prio_send_advert = g->vrrp_higher_prio_send_advert;
+        if (!vi->lower_prio_takeover_set)
+                vi->lower_prio_takeover = g->vrrp_lower_prio_takeover;
         if (!vi->owner_ignore_adverts_set)
                 vi->owner_ignore_adverts = g->vrrp_owner_ignore_adverts;
         if (!vi->skip_check_adv_addr_set)

@@ -16,8 +16,9 @@ static struct vrrp_action *emit(struct vrrp_actions *out, enum vrrp_action_kind 
         return a;
 }
 
-static void send_advert(struct vrrp_actions *out, uint8_t prio)
+static void send_advert(struct vrrp_fsm *f, struct vrrp_actions *out, uint8_t prio)
 {
+        f->adv_prio = prio;
         emit(out, ACT_SEND_ADVERT, prio, VRRP_INIT, REASON_NONE);
 }
 
@@ -28,6 +29,8 @@ static struct vrrp_action *announce(struct vrrp_fsm *f, struct vrrp_actions *out
         a->own_priority = f->prio;
         if (reason == REASON_HIGHER_PRIORITY)
                 a->peer_priority = f->master_prio;
+        else if (reason == REASON_LOWER_PRIORITY)
+                a->peer_priority = f->lower_prio;
         return a;
 }
 
@@ -92,7 +95,7 @@ static void become_master(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *
         f->preempt_at = 0;
         f->master_adver_int = f->p.adver_int;
         /* The advert goes first so that the old master lets go of the addresses. */
-        send_advert(out, election_prio(f));
+        send_advert(f, out, election_prio(f));
         emit(out, ACT_ADD_ADDRESSES, 0, VRRP_MASTER, reason);
         emit(out, ACT_GARP, 0, VRRP_MASTER, reason);
         f->adver_at = now + f->p.adver_int;
@@ -107,6 +110,7 @@ static struct vrrp_action *become_backup(struct vrrp_fsm *f, int64_t now, struct
                 emit(out, ACT_DEL_ADDRESSES, 0, VRRP_BACKUP, reason);
         f->state = VRRP_BACKUP;
         f->wants_master = false;
+        f->lower_prio = 0;
         f->adver_at = 0;
         f->down_at = now + down_in;
         return announce(f, out, reason);
@@ -114,7 +118,7 @@ static struct vrrp_action *become_backup(struct vrrp_fsm *f, int64_t now, struct
 
 static void resign_master(struct vrrp_fsm *f, struct vrrp_actions *out)
 {
-        send_advert(out, VRRP_PRIO_STOP);
+        send_advert(f, out, VRRP_PRIO_STOP);
         emit(out, ACT_DEL_ADDRESSES, 0, f->state, REASON_NONE);
 }
 
@@ -167,6 +171,8 @@ static void adopt_master(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *
                 f->master_adver_int = rx->adver_int;
         f->last_rx = now;
         f->master_prio = rx->priority;
+        memcpy(f->master_src, rx->src, sizeof(f->master_src));
+        f->lower_prio = 0;
         f->resigned = false;
         f->wants_master = false;
 }
@@ -176,7 +182,7 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
         struct vrrp_action *seen;
 
         if (rx->priority == VRRP_PRIO_STOP) {
-                send_advert(out, election_prio(f));
+                send_advert(f, out, election_prio(f));
                 f->adver_at = now + f->p.adver_int;
                 return;
         }
@@ -187,7 +193,7 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
                 if (vrrp_fsm_is_owner(f) && rx->priority == VRRP_PRIO_OWNER)
                         f->prio = VRRP_PRIO_OWNER - 1;
                 if (f->p.higher_prio_send_advert)
-                        send_advert(out, election_prio(f));
+                        send_advert(f, out, election_prio(f));
                 adopt_master(f, now, rx);
                 /* what we lost with, not the 254 */
                 become_backup(f, now, out, REASON_HIGHER_PRIORITY, vrrp_master_down_interval(f))->own_priority = ours;
@@ -195,7 +201,7 @@ static void master_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx,
         }
         /* A lower-priority master is out there: answer so it steps down. */
         if (!f->p.lower_prio_no_advert)
-                send_advert(out, election_prio(f));
+                send_advert(f, out, election_prio(f));
         seen = emit(out, ACT_LOWER_PRIO_SEEN, rx->priority, VRRP_MASTER, REASON_NONE);
         seen->own_priority = f->prio;
         seen->peer_priority = rx->priority;
@@ -212,19 +218,65 @@ static bool preempt_held_off(struct vrrp_fsm *f, int64_t now)
         return now < f->preempt_at;
 }
 
+/* lower_prio_takeover: whether a lower advert at priority prio still lets
+ * us go in Skew_Time. The owner keeps its own rules: it is BACKUP only
+ * behind another owner or while demoted, and takes over as RFC 5798 says.
+ * Only a strictly lower priority: a BACKUP never preempts on a tie (RFC
+ * 5798 6.4.2 accepts an equal advert whatever the addresses; the address
+ * breaks ties only between two masters), so equal priorities keep the
+ * master that is up, as keepalived does. */
+static bool lower_may_take_over(const struct vrrp_fsm *f, uint8_t prio)
+{
+        return f->p.lower_prio_takeover && !f->p.nopreempt && !vrrp_fsm_is_owner(f) && prio != VRRP_PRIO_STOP &&
+               prio < election_prio(f);
+}
+
+/* The BACKUP's down timer from what it heard: Master_Down_Interval after
+ * the master's last accepted advert or, when that master has since
+ * advertised less than us, Skew_Time after it first did. */
+static int64_t heard_deadline(const struct vrrp_fsm *f)
+{
+        int64_t at = f->last_rx + vrrp_master_down_interval(f);
+
+        if (f->lower_prio && f->lower_rx + vrrp_skew_time(f) < at)
+                at = f->lower_rx + vrrp_skew_time(f);
+        return at;
+}
+
+/* The master we follow (not any other sender: a lower master heard
+ * beside a higher one must not make us flap) advertised less than us. Its
+ * later lower adverts never postpone the takeover; with several backups
+ * the best one's skew runs out first and its advert holds the others, as
+ * after a priority 0 advert. A sync member that already asked its group
+ * is not re-armed: the group answers. */
+static void lower_from_master(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx)
+{
+        if (!f->last_rx || f->wants_master || memcmp(rx->src, f->master_src, sizeof(rx->src)) != 0 ||
+            !lower_may_take_over(f, rx->priority))
+                return;
+        if (!f->lower_prio)
+                f->lower_rx = now;
+        f->lower_prio = rx->priority;
+        f->down_at = heard_deadline(f);
+}
+
 static void backup_rx(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx)
 {
         if (rx->priority == VRRP_PRIO_STOP) {
                 f->last_rx = 0;
                 f->master_prio = 0;
+                f->lower_prio = 0;
                 f->resigned = true;
                 f->down_at = now + vrrp_skew_time(f);
                 return;
         }
-        if (rx->priority >= election_prio(f))
+        if (rx->priority >= election_prio(f)) {
                 f->preempt_at = 0;
-        else if (!f->p.nopreempt && !preempt_held_off(f, now))
-                return; /* discard: the down timer runs out and we take over */
+        } else if (!f->p.nopreempt && !preempt_held_off(f, now)) {
+                /* discard: the down timer runs out and we take over */
+                lower_from_master(f, now, rx);
+                return;
+        }
         adopt_master(f, now, rx);
         f->down_at = now + vrrp_master_down_interval(f);
 }
@@ -239,17 +291,22 @@ void vrrp_fsm_advert(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, 
         }
 }
 
-static enum vrrp_reason takeover_reason(const struct vrrp_fsm *f)
+static enum vrrp_reason takeover_reason(const struct vrrp_fsm *f, int64_t now)
 {
         if (f->demoted)
                 return REASON_DEMOTED_TAKEOVER;
-        return f->resigned ? REASON_PRIORITY_ZERO : REASON_MASTER_DOWN;
+        if (f->resigned)
+                return REASON_PRIORITY_ZERO;
+        /* the master may have gone silent too: say which timer ran out */
+        if (f->lower_prio && f->lower_rx + vrrp_skew_time(f) <= now)
+                return REASON_LOWER_PRIORITY;
+        return REASON_MASTER_DOWN;
 }
 
 void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
 {
         if (f->state == VRRP_MASTER && f->adver_at && now >= f->adver_at) {
-                send_advert(out, election_prio(f));
+                send_advert(f, out, election_prio(f));
                 /* Keep the cadence, unless we fell more than an interval behind. */
                 f->adver_at += f->p.adver_int;
                 if (f->adver_at <= now)
@@ -261,8 +318,9 @@ void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
                 f->down_at = now + vrrp_master_down_interval(f);
                 emit(out, ACT_WANT_MASTER, 0, VRRP_BACKUP, REASON_NONE);
         } else if (f->state == VRRP_BACKUP && f->down_at && now >= f->down_at) {
-                become_master(f, now, out, takeover_reason(f));
+                become_master(f, now, out, takeover_reason(f, now));
                 f->last_rx = 0;
+                f->lower_prio = 0;
                 f->resigned = false;
         }
 }
@@ -284,16 +342,39 @@ void vrrp_fsm_set_fault(struct vrrp_fsm *f, int64_t now, bool fault, struct vrrp
                 become_backup(f, now, out, REASON_FAULT_CLEARED, vrrp_master_down_interval(f));
 }
 
+/* Our priority or the rules changed: a lower master seen earlier may no
+ * longer let us go in Skew_Time, and the deadline is worked out again from
+ * what was heard (the skew moved with the priority). */
+static void backup_recheck(struct vrrp_fsm *f)
+{
+        if (f->lower_prio && !lower_may_take_over(f, f->lower_prio))
+                f->lower_prio = 0;
+        if (f->state == VRRP_BACKUP && f->down_at && f->last_rx)
+                f->down_at = heard_deadline(f);
+}
+
+/* Peers learn of a change now rather than up to an interval later (a
+ * backup that may preempt takes over in its Skew_Time, see backup_rx);
+ * the advert timer restarts from this advert. */
+static void advertise_change(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
+{
+        if (f->state != VRRP_MASTER || election_prio(f) == f->adv_prio)
+                return;
+        send_advert(f, out, election_prio(f));
+        f->adver_at = now + f->p.adver_int;
+}
+
 void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct vrrp_actions *out)
 {
-        (void)out;
-        if (vrrp_fsm_is_owner(f) || prio == f->prio)
+        if (vrrp_fsm_is_owner(f))
                 return;
-        f->prio = prio;
-        /* The skew changed; a BACKUP's deadline moves with it. */
-        if (f->state == VRRP_BACKUP && f->down_at && f->last_rx)
-                f->down_at = f->last_rx + vrrp_master_down_interval(f);
-        (void)now;
+        if (prio != f->prio) {
+                f->prio = prio;
+                /* The skew changed; a BACKUP's deadline moves with it. */
+                backup_recheck(f);
+        }
+        /* also after a reload, which moved the priority without a word */
+        advertise_change(f, now, out);
 }
 
 /* The effective priority after the base moved from `from` to `to`. */
@@ -319,6 +400,7 @@ void vrrp_fsm_reconfigure(struct vrrp_fsm *f, int64_t now, const struct vrrp_fsm
 {
         struct vrrp_fsm_params old = f->p;
         int64_t was = down_interval(f);
+        bool lower = f->lower_prio != 0;
 
         (void)out;
         f->p = *p;
@@ -338,8 +420,10 @@ void vrrp_fsm_reconfigure(struct vrrp_fsm *f, int64_t now, const struct vrrp_fsm
         if (p->nopreempt != old.nopreempt)
                 f->preempt_at = 0;
         /* the timer keeps its start (the last advert, or the start-up) */
-        if (f->state == VRRP_BACKUP && f->down_at)
+        if (f->state == VRRP_BACKUP && f->down_at && !lower)
                 f->down_at += down_interval(f) - was;
+        else if (lower)
+                backup_recheck(f);
 }
 
 void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out)
@@ -348,7 +432,7 @@ void vrrp_fsm_address_deleted(struct vrrp_fsm *f, int64_t now, struct vrrp_actio
                 return;
         /* keepalived: resign with priority 0 and re-elect after Skew_Time,
          * which puts the addresses back if we are still the best. */
-        send_advert(out, VRRP_PRIO_STOP);
+        send_advert(f, out, VRRP_PRIO_STOP);
         f->last_rx = 0;
         f->master_prio = 0;
         become_backup(f, now, out, REASON_ADDRESS_DELETED, vrrp_skew_time(f));
@@ -380,11 +464,14 @@ void vrrp_fsm_demote(struct vrrp_fsm *f, int64_t now, bool demote, struct vrrp_a
                 return;
         f->demoted = demote;
         if (demote && f->state == VRRP_MASTER) {
-                send_advert(out, VRRP_PRIO_STOP);
+                send_advert(f, out, VRRP_PRIO_STOP);
                 become_backup(f, now, out, REASON_DEMOTE, vrrp_master_down_interval(f));
         } else if (f->state == VRRP_BACKUP) {
                 /* the skew changed with the priority; promoted, it may preempt */
+                f->lower_prio = 0;
                 f->down_at = (demote && f->last_rx ? f->last_rx : now) + vrrp_master_down_interval(f);
+        } else {
+                advertise_change(f, now, out); /* promoted while MASTER: priority 1 no more */
         }
 }
 
@@ -414,6 +501,7 @@ const char *vrrp_reason_name(enum vrrp_reason r)
                 [REASON_DEMOTE] = "demote",
                 [REASON_SYNC] = "sync_group",
                 [REASON_DEMOTED_TAKEOVER] = "master_down_while_demoted",
+                [REASON_LOWER_PRIORITY] = "lower_priority",
         };
         return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
 }

@@ -25,6 +25,11 @@ struct vrrp_fsm_params {
         bool lower_prio_no_advert;
         bool higher_prio_send_advert;
         bool sync_member;               /* in a vrrp_sync_group: MASTER only with the group */
+        /* vigil's extension (lower_prio_takeover): a BACKUP that may preempt
+         * and hears the master it follows advertise less than its own
+         * priority takes over after Skew_Time, as after a priority 0 advert,
+         * instead of Master_Down_Interval after the master's last good one */
+        bool lower_prio_takeover;
 };
 
 enum vrrp_reason {
@@ -40,6 +45,7 @@ enum vrrp_reason {
         REASON_DEMOTE,
         REASON_SYNC,                    /* moved with its sync group */
         REASON_DEMOTED_TAKEOVER,        /* demoted, but nobody else was master */
+        REASON_LOWER_PRIORITY,          /* our master advertised less than us: Skew_Time (lower_prio_takeover) */
 };
 
 enum vrrp_action_kind {
@@ -54,7 +60,8 @@ enum vrrp_action_kind {
 
 /* ACT_STATE and ACT_LOWER_PRIO_SEEN carry what the glue needs to say why:
  * our priority when the event happened and, for advert-driven reasons
- * (REASON_HIGHER_PRIORITY, ACT_LOWER_PRIO_SEEN), the sender's. The sender's
+ * (REASON_HIGHER_PRIORITY, REASON_LOWER_PRIORITY, ACT_LOWER_PRIO_SEEN), the
+ * sender's. The sender's
  * address is the glue's: it knows which advert it passed in. */
 struct vrrp_action {
         enum vrrp_action_kind kind;
@@ -77,6 +84,9 @@ struct vrrp_rx {
         uint8_t priority;
         int64_t adver_int;              /* µs as carried (v3 centiseconds * 10000) */
         int src_cmp;                    /* sign of (sender's address - our primary address) */
+        /* the sender's address (IPv4 in the first 4 bytes, the rest 0): only
+         * compared, to tell the master we follow from any other sender */
+        uint8_t src[16];
 };
 
 struct vrrp_fsm {
@@ -89,6 +99,10 @@ struct vrrp_fsm {
         int64_t preempt_at;             /* end of preempt_delay; 0: not started */
         int64_t last_rx;                /* last accepted advert from the master */
         uint8_t master_prio;            /* priority in the last accepted advert */
+        uint8_t master_src[16];         /* its sender (vrrp_rx.src) */
+        uint8_t lower_prio;             /* that master now advertises this, below us; 0: no */
+        int64_t lower_rx;               /* when it first did: the Skew_Time counts from here */
+        uint8_t adv_prio;               /* the priority of our last advert */
         bool resigned;                  /* the master sent priority 0 */
         bool fault;
         bool demoted;                   /* backup of last resort until promoted */
@@ -109,6 +123,10 @@ void vrrp_fsm_advert(struct vrrp_fsm *f, int64_t now, const struct vrrp_rx *rx, 
 /* Fire whatever deadline is due at now. */
 void vrrp_fsm_timer(struct vrrp_fsm *f, int64_t now, struct vrrp_actions *out);
 void vrrp_fsm_set_fault(struct vrrp_fsm *f, int64_t now, bool fault, struct vrrp_actions *out);
+/* The effective priority moved (trackers, or a reload through
+ * vrrp_fsm_reconfigure): a MASTER advertises it at once, not at its next
+ * tick, and its advert timer restarts from that advert; a BACKUP's down
+ * timer follows its skew. */
 void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct vrrp_actions *out);
 /* New parameters for a running (or not yet started) FSM, e.g. at a reload.
  * What each change does, RFC 5798 §6.4 read for a change of setting:
@@ -116,12 +134,15 @@ void vrrp_fsm_set_priority(struct vrrp_fsm *f, int64_t now, uint8_t prio, struct
  *   delta is kept; an owner is 255); in BACKUP the skew, hence the down
  *   timer, follows, and a BACKUP now above its master discards the
  *   master's adverts (if it may preempt) and takes over when the timer
- *   runs out; a MASTER advertises the new priority from its next advert;
+ *   runs out; a MASTER advertises the new priority when the glue then
+ *   calls vrrp_fsm_set_priority (the reload's resume does);
  * - adver_int: a MASTER re-arms its advert timer on the new interval; a
  *   BACKUP re-arms its down timer (v3 keeps the interval its master
  *   advertised while it hears one);
  * - nopreempt / preempt_delay: the next advert is judged by the new rule;
  *   a preempt_delay under way is shortened or extended to the new length;
+ *   a Skew_Time takeover under way (lower_prio_takeover) is kept only if
+ *   the new rules still allow it;
  * - the rest (version, lower_prio_no_advert, ...) is stored for the next
  *   event. No state change and no action of its own: out stays empty. */
 void vrrp_fsm_reconfigure(struct vrrp_fsm *f, int64_t now, const struct vrrp_fsm_params *p, struct vrrp_actions *out);

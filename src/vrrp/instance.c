@@ -694,7 +694,7 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
                            const struct vrrp_advert *adv, enum vrrp_csum_form form)
 {
         struct vrrp_actions acts = { 0 };
-        struct vrrp_rx r;
+        struct vrrp_rx r = { 0 };
         enum vrrp_drop drop;
 
         if (vi->src.family && conf_ip_equal(&rx->src, &vi->src))
@@ -726,6 +726,7 @@ void vrrp_instance_receive(struct vrrp_instance *vi, int64_t now, const struct v
         r.priority = adv->priority;
         r.adver_int = adv->version == 2 ? (int64_t)adv->adver_int * USEC_PER_SEC : (int64_t)adv->adver_int * 10000;
         r.src_cmp = vi->src.family ? ip_cmp(&rx->src, &vi->src) : 1;
+        memcpy(r.src, &rx->src.u, ip_size(rx->src.family)); /* 4 or 16: r.src holds either */
         vrrp_fsm_advert(&vi->fsm, now, &r, &acts);
         vrrp_instance_apply(vi, now, &acts);
 }

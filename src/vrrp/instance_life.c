@@ -130,6 +130,7 @@ void vrrp_instance_fsm_params(const struct conf_vrrp_instance *ci, struct vrrp_f
                 .lower_prio_no_advert = ci->lower_prio_no_advert,
                 .higher_prio_send_advert = ci->higher_prio_send_advert,
                 .sync_member = ci->sync_group != NULL,
+                .lower_prio_takeover = ci->lower_prio_takeover,
         };
 }
 

@@ -90,6 +90,7 @@ void vrrp_why_fault(const struct vrrp_instance *vi, char *buf, size_t size)
 static void why_master(const struct vrrp_instance *vi, const struct vrrp_action *a)
 {
         const char *name = vi->c->name;
+        char s[INET6_ADDRSTRLEN];
 
         switch (a->reason) {
         case REASON_MASTER_DOWN:
@@ -107,6 +108,11 @@ static void why_master(const struct vrrp_instance *vi, const struct vrrp_action 
                 break;
         case REASON_DEMOTED_TAKEOVER:
                 log_warn("(%s) no master for Master_Down_Interval; taking over although demoted", name);
+                break;
+        case REASON_LOWER_PRIORITY:
+                /* vigil's lower_prio_takeover, in the words of the lower-priority line below */
+                log_info("(%s) Master %s advertised lower priority %u, ours %u: taking over after Skew_Time", name,
+                         conf_ip_str(&vi->last_master, s, sizeof(s)), a->peer_priority, a->own_priority);
                 break;
         case REASON_NONE:
         case REASON_STARTUP:
@@ -149,6 +155,7 @@ static void why_backup(const struct vrrp_instance *vi, const struct vrrp_action 
         case REASON_ADDRESS_DELETED:
         case REASON_DEMOTE:
         case REASON_DEMOTED_TAKEOVER:
+        case REASON_LOWER_PRIORITY:
                 break;
         }
 }

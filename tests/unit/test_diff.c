@@ -124,7 +124,7 @@ static void test_every_instance_field_is_classified(void **state)
         struct conf *c = parse(VI("VI_1", 1, 100, ""));
 
         (void)state;
-        check_every_field(&conf_diff_vrrp_instance, c->instances.first, sizeof(struct conf_vrrp_instance), 84);
+        check_every_field(&conf_diff_vrrp_instance, c->instances.first, sizeof(struct conf_vrrp_instance), 86);
         /* what reload.c has always done in place, and what it restarts */
         assert_string_equal(field_effect(&conf_diff_vrrp_instance, "priority"), "update");
         assert_string_equal(field_effect(&conf_diff_vrrp_instance, "nopreempt"), "update");

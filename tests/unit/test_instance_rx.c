@@ -60,10 +60,10 @@ static void done(void)
         conf_free(fx.c);
 }
 
-/* A well-formed v2 advert from 192.168.0.3 to the VRRP group, as the
+/* A well-formed v2 advert from src at now to the VRRP group, as the
  * socket layer hands it over. */
-static void receive(int ttl, uint8_t priority, uint8_t auth_type, const char *pass, uint16_t adver_int,
-                    uint8_t version)
+static void receive_from(const char *src, int64_t now, int ttl, uint8_t priority, uint8_t auth_type,
+                         const char *pass, uint16_t adver_int, uint8_t version)
 {
         struct vrrp_sock_rx rx = { .ttl = ttl };
         struct vrrp_advert adv = {
@@ -72,11 +72,18 @@ static void receive(int ttl, uint8_t priority, uint8_t auth_type, const char *pa
         };
 
         rx.src.family = rx.dst.family = AF_INET;
-        inet_pton(AF_INET, "192.168.0.3", &rx.src.u.v4);
+        inet_pton(AF_INET, src, &rx.src.u.v4);
         inet_pton(AF_INET, "224.0.0.18", &rx.dst.u.v4);
         if (pass)
                 vrrp_auth_pad(pass, adv.auth_data);
-        vrrp_instance_receive(&fx.vi, 2000000, &rx, &adv, VRRP_CSUM_PLAIN);
+        vrrp_instance_receive(&fx.vi, now, &rx, &adv, VRRP_CSUM_PLAIN);
+}
+
+/* From 192.168.0.3 at 2 s. */
+static void receive(int ttl, uint8_t priority, uint8_t auth_type, const char *pass, uint16_t adver_int,
+                    uint8_t version)
+{
+        receive_from("192.168.0.3", 2000000, ttl, priority, auth_type, pass, adver_int, version);
 }
 
 static uint64_t drops(const char *name)
@@ -148,12 +155,33 @@ static void test_master_yields_to_higher_answers_lower(void **state)
         done();
 }
 
+/* lower_prio_takeover tells senders apart by address: a lower advert from
+ * another router changes nothing, one from the master we follow starts the
+ * Skew_Time (v2: 156/256 s at priority 100) and names the cause. */
+static void test_lower_priority_takeover_follows_the_sender(void **state)
+{
+        (void)state;
+        make(CONF("BACKUP", ""));
+        receive_from("192.168.0.3", 2000000, 255, 150, VRRP_AUTH_NONE, NULL, 1, 2);
+        receive_from("192.168.0.4", 2100000, 255, 90, VRRP_AUTH_NONE, NULL, 1, 2);
+        assert_int_equal(fx.vi.fsm.lower_prio, 0);
+        assert_int_equal(fx.vi.fsm.down_at, 2000000 + 3609375);
+        receive_from("192.168.0.3", 2200000, 255, 90, VRRP_AUTH_NONE, NULL, 1, 2);
+        assert_int_equal(fx.vi.fsm.lower_prio, 90);
+        assert_int_equal(fx.vi.fsm.down_at, 2200000 + 609375);
+        vrrp_instance_tick(&fx.vi, 2200000 + 609375);
+        assert_string_equal(vrrp_state_name(fx.vi.cur_state), "MASTER");
+        assert_string_equal(vrrp_reason_name(fx.vi.last_reason), "lower_priority");
+        done();
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_each_drop_in_its_counter),
                 cmocka_unit_test(test_priority_zero_is_counted),
                 cmocka_unit_test(test_master_yields_to_higher_answers_lower),
+                cmocka_unit_test(test_lower_priority_takeover_follows_the_sender),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

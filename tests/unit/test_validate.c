@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 
@@ -156,6 +157,39 @@ static void test_advert_int_per_version(void **state)
         done();
 }
 
+static size_t count_diags(const char *needle)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < d.count; i++)
+                n += strstr(d.items[i].msg, needle) != NULL;
+        return n;
+}
+
+/* vigil's lower_prio_takeover: on unless global_defs or the instance says
+ * otherwise, and forced off (said when it was asked for) under vrrp_strict. */
+static void test_lower_prio_takeover_defaults(void **state)
+{
+        (void)state;
+        parse(VI("VI_1", 1, "") VI("VI_2", 2, " lower_prio_takeover off\n"));
+        assert_true(c->instances.first->lower_prio_takeover);
+        assert_false(c->instances.first->next->lower_prio_takeover);
+        done();
+        parse("global_defs {\n vrrp_lower_prio_takeover false\n}\n" VI("VI_1", 1, "") VI("VI_2", 2, " lower_prio_takeover\n"));
+        assert_false(c->instances.first->lower_prio_takeover);
+        assert_true(c->instances.first->next->lower_prio_takeover);
+        assert_non_null(find_diag(&d, "vrrp_lower_prio_takeover is a vigil extension: keepalived does not accept"));
+        assert_int_equal(count_diags("lower_prio_takeover is a vigil extension"), 2); /* the instance's too */
+        assert_int_equal(diag_exit_code(&d), 0);
+        done();
+        parse("global_defs {\n vrrp_strict\n}\n" VI("VI_1", 1, "") VI("VI_2", 2, " lower_prio_takeover on\n"));
+        assert_false(c->instances.first->lower_prio_takeover);
+        assert_false(c->instances.first->next->lower_prio_takeover);
+        assert_non_null(find_diag(&d, "(VI_2) strict mode: lower_prio_takeover is forced off"));
+        assert_null(find_diag(&d, "(VI_1) strict mode: lower_prio_takeover"));
+        done();
+}
+
 static void test_strict_rewrites(void **state)
 {
         struct conf_vrrp_instance *vi;
@@ -228,6 +262,7 @@ int main(void)
                 cmocka_unit_test(test_advert_int_per_version),
                 cmocka_unit_test(test_strict_rewrites),
                 cmocka_unit_test(test_strict_fatal_cases),
+                cmocka_unit_test(test_lower_prio_takeover_defaults),
                 cmocka_unit_test(test_owner_drops_weighted_trackers),
                 cmocka_unit_test(test_unicast_without_peers),
         };
