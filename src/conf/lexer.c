@@ -430,7 +430,7 @@ static void lex_buffer(struct lexer *lx, const char *data, size_t len)
                         n--;
                 lx->pos.line = lineno;
                 lx->pos.col = 0;
-                lx->pos.src = arena_strndup(lx->arena, data + start, n);
+                lx->pos.src = lx->opts->no_source_lines ? NULL : arena_strndup(lx->arena, data + start, n);
                 if (memchr(data + start, '\0', n))
                         lex_warning(lx, 0, "line contains a NUL byte - ignoring it");
                 else

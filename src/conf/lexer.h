@@ -30,6 +30,7 @@ struct conf_lex_opts {
         unsigned random_seed;                    /* for ${_RANDOM} */
         bool all_config;                         /* -e: include problems are errors */
         size_t max_lines;                        /* 0: LEX_MAX_GENERATED_LINES */
+        bool no_source_lines;                    /* positions without their line's text */
 };
 
 struct conf_token {

@@ -107,6 +107,7 @@ struct conf *conf_parse(const struct conf_parse_opts *opts, const char *path, st
                 .random_seed = opts->random_seed,
                 .all_config = opts->all_config,
                 .max_lines = opts->max_lines,
+                .no_source_lines = opts->no_source_lines,
         };
         struct parser p = { .conf = c, .diags = diags, .lines = &lines };
 

@@ -487,6 +487,10 @@ struct conf_parse_opts {
         const char *hostname;   /* default router_id and config id */
         const char *username;   /* default notification_email_from user */
         size_t max_lines;       /* limit on generated lines; 0 = the lexer's default */
+        /* no copy of each source line for diagnostics' carets: a worker
+         * parses what the supervisor validated and shows no caret, and at
+         * 1,000 instances the copies are the whole file kept for good */
+        bool no_source_lines;
 };
 
 /* Parse path (and its includes) into a new configuration. Diagnostics are

@@ -202,7 +202,7 @@ struct conf *conf_snapshot_parse(struct conf_snapshot *s, const char *(*getenv_f
         struct conf_parse_opts po = { .fs = &s->fs, .config_id = s->config_id, .getenv_fn = getenv_fn,
                                       .random_seed = s->seed, .all_config = s->all_config,
                                       .hostname = s->hostname, .username = s->username,
-                                      .max_lines = (size_t)s->max_lines };
+                                      .max_lines = (size_t)s->max_lines, .no_source_lines = true };
 
         return conf_parse(&po, s->path, diags);
 }

@@ -210,6 +210,11 @@ uint8_t *evpack_encode(struct evpack_dict *d, json_t *ev, size_t *ret_len)
                 return NULL;
         }
         *ret_len = b.len;
+        if (b.cap > b.len) { /* a thousand of them are kept: no slack */
+                uint8_t *exact = realloc(b.d, b.len ? b.len : 1);
+                if (exact)
+                        b.d = exact;
+        }
         return b.d;
 }
 
