@@ -224,7 +224,7 @@ static void on_vmac_readable(uv_poll_t *h, int status, int events)
         (void)status, (void)events;
         for (int i = 0; i < RX_BATCH; i++) {
                 struct vrrp_sock_rx rx;
-                if (vrrp_sock_recv(&vi->vmac.tx, buf, sizeof(buf), &rx) < 0)
+                if (!vi->vmac || vrrp_sock_recv(&vi->vmac->tx, buf, sizeof(buf), &rx) < 0)
                         break;
                 dispatch(vs->eng, vi->ifc, vi->family == AF_INET6 ? 1 : 0, &rx, arrival(&rx));
         }
@@ -641,13 +641,13 @@ int engine_iface_open(struct engine *e, struct vrrp_instance *vi, struct iface_s
 
         if (vrrp_instance_vmac_up(vi) < 0)
                 return -ENODEV;
-        if (vi->vmac.tx.fd >= 0) {
+        if (vi->vmac && vi->vmac->tx.fd >= 0) {
                 struct vmac_slot *vs = calloc(1, sizeof(*vs));
                 if (!vs)
                         return -ENOMEM;
                 vs->vi = vi;
                 vs->eng = e;
-                uv_poll_init(&e->loop, &vs->poll, vi->vmac.tx.fd);
+                uv_poll_init(&e->loop, &vs->poll, vi->vmac->tx.fd);
                 vs->poll.data = vs;
                 uv_poll_start(&vs->poll, UV_READABLE, on_vmac_readable);
                 vi->vmac_slot = vs;

@@ -191,7 +191,7 @@ static int send_ah(struct vrrp_instance *vi, const struct conf_ip *dst, const ui
         struct vrrp_ah_send p = { .src = vi->src.u.v4, .dst = dst->u.v4, .ip_id = ++vi->ip_id,
                                   .ttl = (uint8_t)vi->ttl, .seq = ++vi->ah_seq, .unicast = vi->unicast };
         uint8_t pkt[VRRP_IPV4_HDR_LEN + VRRP_AH_LEN + VRRP_MAX_PKT];
-        bool via_vmac = vi->vmac.on && vi->vmac.tx.fd >= 0 && !vi->c->vmac_xmit_base;
+        bool via_vmac = vi->vmac && vi->vmac->tx.fd >= 0 && !vi->c->vmac_xmit_base;
         int n;
 
         memcpy(p.key, vi->ah_key, sizeof(p.key));
@@ -199,15 +199,15 @@ static int send_ah(struct vrrp_instance *vi, const struct conf_ip *dst, const ui
         n = vrrp_ah_encode(&p, msg, len, pkt, sizeof(pkt));
         if (n < 0)
                 return n;
-        return vrrp_sock_send_ip(via_vmac ? &vi->vmac.tx : &vi->ifc->sock[VRRP_SOCK_AH], dst, pkt, (size_t)n);
+        return vrrp_sock_send_ip(via_vmac ? &vi->vmac->tx : &vi->ifc->sock[VRRP_SOCK_AH], dst, pkt, (size_t)n);
 }
 
 static void send_to(struct vrrp_instance *vi, const struct vrrp_advert *adv, const struct conf_ip *dst)
 {
         struct vrrp_ip_pair ip = { .family = vi->family };
         uint8_t buf[VRRP_MAX_PKT];
-        bool via_vmac = vi->vmac.on && vi->vmac.tx.fd >= 0 && !vi->c->vmac_xmit_base;
-        const struct vrrp_sock *s = via_vmac ? &vi->vmac.tx : &vi->ifc->sock[fam_idx(vi->family)];
+        bool via_vmac = vi->vmac && vi->vmac->tx.fd >= 0 && !vi->c->vmac_xmit_base;
+        const struct vrrp_sock *s = via_vmac ? &vi->vmac->tx : &vi->ifc->sock[fam_idx(vi->family)];
         int len, r;
         char a[INET6_ADDRSTRLEN];
 
@@ -256,8 +256,8 @@ static int ifindex_of(const struct vrrp_instance *vi, const char *dev)
 /* With use_vmac, addresses without an explicit dev live on the macvlan. */
 static int addr_ifindex(const struct vrrp_instance *vi, const struct conf_ipaddress *a)
 {
-        if (vi->vmac.on && !a->dev_explicit)
-                return vi->vmac.ifindex;
+        if (vi->vmac && !a->dev_explicit)
+                return vi->vmac->ifindex;
         return ifindex_of(vi, a->dev);
 }
 
@@ -330,20 +330,24 @@ static void set_addresses(struct vrrp_instance *vi, bool add)
 int vrrp_instance_vmac_up(struct vrrp_instance *vi)
 {
         const struct conf_vrrp_instance *c = vi->c;
+        struct vrrp_vmac *v;
         int idx, r;
 
-        vi->vmac.tx.fd = vi->vmac.garp.fd = -1;
-        if (!c->use_vmac)
+        if (!c->use_vmac || vi->vmac)
                 return 0;
-        conf_vmac_name(c, vi->vmac.name, sizeof(vi->vmac.name));
-        vmac_address(vi->family, c->virtual_router_id, vi->vmac.mac);
-        idx = vmac_create(vi->nl, vi->vmac.name, vi->ifc->info.ifindex, vi->vmac.mac);
+        if (!(v = calloc(1, sizeof(*v))))
+                return -ENOMEM;
+        v->tx.fd = v->garp.fd = -1;
+        conf_vmac_name(c, v->name, sizeof(v->name));
+        vmac_address(vi->family, c->virtual_router_id, v->mac);
+        idx = vmac_create(vi->nl, v->name, vi->ifc->info.ifindex, v->mac);
         if (idx < 0) {
-                log_err("(%s) cannot create the VMAC interface %s: %s", c->name, vi->vmac.name, strerror(-idx));
+                log_err("(%s) cannot create the VMAC interface %s: %s", c->name, v->name, strerror(-idx));
+                free(v);
                 return idx;
         }
-        vi->vmac.on = true;
-        vi->vmac.ifindex = idx;
+        vi->vmac = v;
+        v->ifindex = idx;
         /* Only the macvlan may answer ARP for the VIPs, with the virtual MAC
          * (arp_ignore), and the base interface must not name a VIP as the
          * sender of its own ARP requests (arp_announce), or clients learn the
@@ -355,35 +359,38 @@ int vrrp_instance_vmac_up(struct vrrp_instance *vi)
                 for (size_t k = 0; k < sizeof(knobs) / sizeof(knobs[0]); k++) {
                         char path[96];
                         snprintf(path, sizeof(path), "net/ipv4/conf/%s/%s",
-                                 knobs[k][0][0] == 'v' ? vi->vmac.name : vi->ifc->name, knobs[k][1]);
+                                 knobs[k][0][0] == 'v' ? v->name : vi->ifc->name, knobs[k][1]);
                         sysctl_swap(path, knobs[k][2], NULL, 0);
                 }
         }
-        r = garp_open(vi->family, idx, &vi->vmac.garp);
+        r = garp_open(vi->family, idx, &v->garp);
         if (r < 0)
-                log_warn("(%s) no GARP socket on %s: %s", c->name, vi->vmac.name, strerror(-r));
+                log_warn("(%s) no GARP socket on %s: %s", c->name, v->name, strerror(-r));
         /* A peer's advert carries the same virtual MAC as our macvlan, so the
          * kernel delivers it on the macvlan, not the base interface: listen
          * there too. keepalived: unicast always transmits from the base. */
         if (!vi->unicast) {
-                r = vi->ah ? vrrp_sock_open_ah(idx, vi->vmac.name, &vi->mcast_dst, &vi->vmac.tx)
-                           : vrrp_sock_open(vi->family, idx, vi->vmac.name, &vi->mcast_dst, &vi->vmac.tx);
+                r = vi->ah ? vrrp_sock_open_ah(idx, v->name, &vi->mcast_dst, &v->tx)
+                           : vrrp_sock_open(vi->family, idx, v->name, &vi->mcast_dst, &v->tx);
                 if (r < 0)
-                        log_warn("(%s) no VRRP socket on %s: %s", c->name, vi->vmac.name, strerror(-r));
+                        log_warn("(%s) no VRRP socket on %s: %s", c->name, v->name, strerror(-r));
         }
-        log_info("(%s) VMAC %s (%02x:%02x:%02x:%02x:%02x:%02x) is up", c->name, vi->vmac.name, vi->vmac.mac[0],
-                 vi->vmac.mac[1], vi->vmac.mac[2], vi->vmac.mac[3], vi->vmac.mac[4], vi->vmac.mac[5]);
+        log_info("(%s) VMAC %s (%02x:%02x:%02x:%02x:%02x:%02x) is up", c->name, v->name, v->mac[0], v->mac[1],
+                 v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
         return 0;
 }
 
 void vrrp_instance_vmac_down(struct vrrp_instance *vi)
 {
-        if (!vi->vmac.on)
+        struct vrrp_vmac *v = vi->vmac;
+
+        if (!v)
                 return;
-        vrrp_sock_close(&vi->vmac.tx);
-        garp_close(&vi->vmac.garp);
-        vmac_delete(vi->nl, vi->vmac.name);
-        vi->vmac.on = false;
+        vrrp_sock_close(&v->tx);
+        garp_close(&v->garp);
+        vmac_delete(vi->nl, v->name);
+        free(v);
+        vi->vmac = NULL;
 }
 
 void vrrp_instance_remove_stale(struct vrrp_instance *vi)
@@ -401,9 +408,9 @@ static void garp_list(struct vrrp_instance *vi, const conf_ipaddress_list *list)
         CONF_FOREACH(a, list) {
                 const struct garp_sock *g = &ifc->garp[fam_idx(a->addr.family)];
                 const uint8_t *mac = ifc->info.mac;
-                if (vi->vmac.on && !a->dev_explicit) {
-                        g = &vi->vmac.garp;
-                        mac = vi->vmac.mac;
+                if (vi->vmac && !a->dev_explicit) {
+                        g = &vi->vmac->garp;
+                        mac = vi->vmac->mac;
                 } else if (a->dev && strcmp(a->dev, ifc->name)) {
                         continue; /* addresses on other devices are not announced, as keepalived */
                 }

@@ -59,6 +59,16 @@ struct vrrp_instance_stats {
         uint64_t drops[DROP_N];
 };
 
+/* An instance's macvlan (use_vmac): allocated only for the instances that
+ * have one, which are few (88 bytes each; 88 KB at 1,000 instances). */
+struct vrrp_vmac {
+        char name[16];
+        int ifindex;
+        uint8_t mac[6];
+        struct vrrp_sock tx;            /* adverts leave with the virtual MAC */
+        struct garp_sock garp;
+};
+
 struct vrrp_instance {
         const struct conf_vrrp_instance *c;
         struct vrrp_fsm fsm;
@@ -89,14 +99,7 @@ struct vrrp_instance {
         enum vrrp_reason last_reason;
         struct conf_ip last_master;     /* sender of the last accepted advert */
         uint8_t last_master_prio;
-        struct {                        /* use_vmac */
-                bool on;
-                char name[16];
-                int ifindex;
-                uint8_t mac[6];
-                struct vrrp_sock tx;    /* adverts leave with the virtual MAC */
-                struct garp_sock garp;
-        } vmac;
+        struct vrrp_vmac *vmac;         /* use_vmac, once its macvlan is up; NULL otherwise */
         struct vrrp_instance_stats st;
         /* trackers: the instance's own and its sync group's */
         struct tracker_ref *refs;

@@ -73,9 +73,7 @@ int vrrp_instance_open(struct vrrp_instance *vi, struct engine *e, const struct 
                 vrrp_fsm_demote(&vi->fsm, 0, true, &acts); /* INIT: no action */
                 log_info("(%s) still demoted by the operator", ci->name);
         }
-        if (slot->missing)
-                vi->vmac.tx.fd = vi->vmac.garp.fd = -1; /* link and source faults hold it until it appears */
-        else
+        if (!slot->missing) /* else link and source faults hold it until it appears */
                 r = engine_iface_open(e, vi, slot);
         /* once per engine: opening it again would empty the drop set of
          * the masters a reload keeps */
