@@ -1,7 +1,10 @@
 """Shared pieces of the benchmarks: the daemons' processes, their CPU and
 memory from /proc, and configurations with many instances."""
 import os
+import signal
+import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
@@ -135,10 +138,6 @@ def median(xs):
 # those of anything else running on the machine. A PidNode gives a lab host a PID
 # namespace and a /proc of its own, as two machines would have.
 
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-
 # pid 1 of the node: it must reap orphans (an nginx worker whose master was
 # killed), or their zombies would still be listed in /proc under their name.
 REAPER = r"""
@@ -192,6 +191,16 @@ class PidNode:
                              text=True, **kw)
         self.lab.procs.append(p)
         return p
+
+    def close(self):
+        """SIGKILL to the node's pid 1 ends every process of the node (its
+        unshare parent ignores SIGTERM, which the lab's teardown sends)."""
+        if self.holder.poll() is None:
+            try:
+                os.kill(self.init, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.holder.wait(timeout=10)
 
     def pids_named(self, comm):
         """Host pids of the node's processes whose name is comm."""

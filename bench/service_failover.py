@@ -199,17 +199,21 @@ def main():
     with Lab(3) as lab:
         a, b, client = lab.hosts
         nodes = (PidNode(a), PidNode(b))
-        if "keepalived" in args.impl:
-            ka_error = keepalived_track_process(nodes)
-        for _ in range(args.trials):
-            for c in cases:
-                take[c].append(takeover_trial(nodes, *c, rng))
-                print(f"takeover {c[0]}/{c[1]}: {take[c][-1]:.1f} ms", flush=True)
-        for _ in range(args.window_trials):
-            for c in cases:
-                ms, n = window_trial(nodes, client, *c, rng)
-                win[c].append(ms)
-                print(f"client window {c[0]}/{c[1]}: {ms:.1f} ms ({n} failed requests)", flush=True)
+        try:
+            if "keepalived" in args.impl:
+                ka_error = keepalived_track_process(nodes)
+            for _ in range(args.trials):
+                for c in cases:
+                    take[c].append(takeover_trial(nodes, *c, rng))
+                    print(f"takeover {c[0]}/{c[1]}: {take[c][-1]:.1f} ms", flush=True)
+            for _ in range(args.window_trials):
+                for c in cases:
+                    ms, n = window_trial(nodes, client, *c, rng)
+                    win[c].append(ms)
+                    print(f"client window {c[0]}/{c[1]}: {ms:.1f} ms ({n} failed requests)", flush=True)
+        finally:
+            for n in nodes:
+                n.close()
     skew, mdi = rfc_ms()
     print(f"VRRPv3, advert {ADVERT:g} s, priorities {PRIOS[0]}/{PRIOS[1]}, weight {WEIGHT}; "
           f"Skew_Time {skew:.1f} ms, Master_Down_Interval {mdi:.1f} ms")
