@@ -14,7 +14,7 @@ tracker is one of:
   script   `vrrp_script "pgrep -x nginx"`, interval 0.1 s for vigil and
            1 s for keepalived (its interval is whole seconds)
 Each trial SIGKILLs every nginx process of the master at a random point
-of the advert cycle; the time is from that kill to the moment rtnetlink
+of the advert cycle and of the script's; the time is from that kill to the moment rtnetlink
 reports the VIP added in the backup's namespace (bench/nlwatch.py). The
 client trials fetch http://VIP/ every 5 ms from a third namespace and take
 the longest run of failed requests (from the last answer before it to the
@@ -52,6 +52,12 @@ def rfc_ms(prio=PRIOS[1], advert=ADVERT):
 
 def script_interval(impl):
     return "0.1" if impl == "vigil" else "1"
+
+
+def cycle(impl, tracker):
+    """The kill must fall at a random point of both the advert cycle and the
+    tracker's own (a script run once a second by keepalived)."""
+    return max(ADVERT, float(script_interval(impl)) if tracker == "script" else 0.0)
 
 
 def conf(impl, tracker, prio):
@@ -122,7 +128,7 @@ def takeover_trial(nodes, impl, tracker, rng):
     pair = Pair(nodes, impl, tracker)
     try:
         watch = watch_vip(nodes[1].host, 10)
-        time.sleep(rng.uniform(0, ADVERT))          # a random point of the advert cycle
+        time.sleep(rng.uniform(0, cycle(impl, tracker)))
         t_kill = pair.kill_service()
         line = watch.stdout.readline().strip()
         watch.wait(timeout=5)
@@ -150,10 +156,10 @@ def longest_error_window(rows):
 def window_trial(nodes, client, impl, tracker, rng):
     pair = Pair(nodes, impl, tracker)
     try:
-        fetch = Fetcher(client, VIP, seconds=4.0, gap=0.005)
+        fetch = Fetcher(client, VIP, seconds=3.5 + cycle(impl, tracker), gap=0.005)
         if not fetch.wait_answer(nodes[0].name):
             raise RuntimeError(f"{impl}/{tracker}: the client never reached the master's nginx")
-        wait_for(lambda: False, 0.5 + rng.uniform(0, ADVERT))
+        wait_for(lambda: False, 0.5 + rng.uniform(0, cycle(impl, tracker)))
         pair.kill_service()
         if not wait_for(lambda: has_addr(nodes[1].host, VIP), 5):
             raise RuntimeError(f"{impl}/{tracker}: the VIP did not move")
