@@ -159,14 +159,17 @@ def window_trial(nodes, client, impl, tracker, rng):
         fetch = Fetcher(client, VIP, seconds=3.5 + cycle(impl, tracker), gap=0.005)
         if not fetch.wait_answer(nodes[0].name):
             raise RuntimeError(f"{impl}/{tracker}: the client never reached the master's nginx")
+        watch = watch_vip(nodes[1].host, 10)
         wait_for(lambda: False, 0.5 + rng.uniform(0, cycle(impl, tracker)))
-        pair.kill_service()
-        if not wait_for(lambda: has_addr(nodes[1].host, VIP), 5):
+        t_kill = pair.kill_service()
+        line = watch.stdout.readline().strip()
+        watch.wait(timeout=5)
+        if not line or line == "timeout":
             raise RuntimeError(f"{impl}/{tracker}: the VIP did not move")
         rows = fetch.results()
         if not any(s == "ok" and w == nodes[1].name for _, s, w in rows):
             raise RuntimeError(f"{impl}/{tracker}: the client was never answered by the backup")
-        return longest_error_window(rows)
+        return (*longest_error_window(rows), (float(line) - t_kill) * 1000.0)
     finally:
         pair.close()
 
@@ -184,10 +187,6 @@ def keepalived_track_process(nodes):
     finally:
         d.stop()
         flush_vip(nodes[0].host, VIP + "/24")
-
-
-def summary(vals):
-    return {"median": statistics.median(vals), "min": min(vals), "max": max(vals), "runs": len(vals)}
 
 
 def main():
@@ -214,9 +213,10 @@ def main():
                     print(f"takeover {c[0]}/{c[1]}: {take[c][-1]:.1f} ms", flush=True)
             for _ in range(args.window_trials):
                 for c in cases:
-                    ms, n = window_trial(nodes, client, *c, rng)
+                    ms, n, vip_ms = window_trial(nodes, client, *c, rng)
                     win[c].append(ms)
-                    print(f"client window {c[0]}/{c[1]}: {ms:.1f} ms ({n} failed requests)", flush=True)
+                    print(f"client window {c[0]}/{c[1]}: {ms:.1f} ms ({n} failed requests; "
+                          f"VIP on the backup {vip_ms:.1f} ms after the kill)", flush=True)
         finally:
             for n in nodes:
                 n.close()
@@ -225,10 +225,9 @@ def main():
           f"Skew_Time {skew:.1f} ms, Master_Down_Interval {mdi:.1f} ms")
     print("| implementation | tracker | kill to VIP on the backup, median (range) ms | client error window, median (range) ms |")
     print("|---|---|---|---|")
+    cell = lambda v: f"{statistics.median(v):.1f} ({min(v):.1f}–{max(v):.1f})" if v else "-"
     for c in cases:
-        t, w = summary(take[c]), summary(win[c]) if win[c] else None
-        print(f"| {c[0]} | {c[1]} | {t['median']:.1f} ({t['min']:.1f}–{t['max']:.1f}) | "
-              + (f"{w['median']:.1f} ({w['min']:.1f}–{w['max']:.1f}) |" if w else "- |"))
+        print(f"| {c[0]} | {c[1]} | {cell(take[c])} | {cell(win[c])} |")
     if "keepalived" in args.impl:
         print(f"| keepalived | process | fails: {ka_error or 'no error seen'} | - |")
     rows = [{"impl": i, "tracker": tr, "interval": None if tr == "process" else script_interval(i),
