@@ -246,7 +246,7 @@ static bool read_small(const char *path, char *buf, size_t size, size_t *ret_len
         return true;
 }
 
-static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid);
+static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid, bool *ret_gone);
 static void pidwatch_drop(struct trackers *ts, struct pidwatch *w);
 
 static void process_apply(struct tracker *t, bool up)
@@ -329,6 +329,43 @@ static bool walk_begin(struct trackers *ts)
         return true;
 }
 
+/* An exited process whose parent has not reaped it yet keeps its /proc
+ * entry, name and command line: it is not running and must not count
+ * (nginx's workers, killed with their master, linger so for a while). */
+static bool is_zombie(const char *pid)
+{
+        char path[300], stat[512];
+        size_t len;
+        const char *paren;
+
+        snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+        if (!read_small(path, stat, sizeof(stat), &len))
+                return true; /* gone already */
+        paren = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
+        return !paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X';
+}
+
+/* A process that matched tracker n: counted if it runs, and watched
+ * through a pidfd so that its exit wakes us. One that is a zombie, or
+ * reaped before its pidfd could be had, does not count: counting it
+ * would hold the quorum until the next periodic scan, a second later. */
+static void count_match(struct trackers *ts, unsigned n, const char *pid)
+{
+        struct pidwatch *w;
+        bool gone = false;
+
+        if (is_zombie(pid))
+                return;
+        w = pid_watch(ts, (pid_t)atoi(pid), &gone);
+        if (gone)
+                return;
+        ts->walk->counts[n]++;
+        if (w)
+                w->seen = true;
+        else
+                ts->unwatched = true;
+}
+
 static void walk_entry(struct trackers *ts, const char *pid)
 {
         char path[300], comm[64], cmd[4096];
@@ -349,14 +386,8 @@ static void walk_entry(struct trackers *ts, const char *pid)
                                 cmdlen = 0;
                         cmd_read = true;
                 }
-                if (n < 256 && track_proc_matches(t->proc, comm, cmd, cmdlen)) {
-                        ts->walk->counts[n]++;
-                        struct pidwatch *w = pid_watch(ts, (pid_t)atoi(pid));
-                        if (w)
-                                w->seen = true;
-                        else
-                                ts->unwatched = true;
-                }
+                if (n < 256 && track_proc_matches(t->proc, comm, cmd, cmdlen))
+                        count_match(ts, n, pid);
                 n++;
         }
 }
@@ -493,7 +524,7 @@ static void on_pid_exit(uv_poll_t *h, int status, int events)
         uv_timer_again(&ts->proc_scan);
 }
 
-static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid)
+static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid, bool *ret_gone)
 {
         struct pidwatch *w;
         unsigned n = 0;
@@ -505,8 +536,10 @@ static struct pidwatch *pid_watch(struct trackers *ts, pid_t pid)
         if (n >= MAX_PIDWATCH)
                 return NULL;
         fd = (int)syscall(SYS_pidfd_open, pid, 0);
-        if (fd < 0)
-                return NULL; /* old kernel, or gone already: the periodic scan covers it */
+        if (fd < 0) {
+                *ret_gone = errno == ESRCH;
+                return NULL; /* an old kernel: the periodic scan covers it */
+        }
         w = calloc(1, sizeof(*w));
         if (!w) {
                 close(fd);

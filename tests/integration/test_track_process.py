@@ -264,3 +264,27 @@ def test_weight_reverse_turns_the_sign(lab, vigild, work, procs):
     assert d.wait_log("Changing effective priority from 100 to 70"), d.output()
     kill(p)
     assert d.wait_log("Changing effective priority from 70 to 100", 3), d.output()
+
+
+def state_of(p):
+    with open(f"/proc/{p.pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def test_an_unreaped_process_does_not_count(lab, vigild, work, procs):
+    """A killed process whose parent has not reaped it (a zombie, as nginx's
+    workers are for a moment after a kill -9 of the group) keeps its /proc
+    entry and name; it is not running, and the quorum is lost at once, not
+    when the parent gets round to wait()."""
+    path = binary(work, "vz")
+    p = subprocess.Popen([path, "300"])
+    d = daemon(lab, vigild, tracker("tp", os.path.basename(path), "weight 30"))
+    try:
+        assert d.wait_log("Track process tp: 1 running, quorum reached"), d.output()
+        p.kill()                      # not waited for: a zombie until p.wait()
+        assert wait_for(lambda: state_of(p) == "Z", 2)
+        assert d.wait_log("Track process tp: 0 running, quorum lost", 3), d.output()
+        assert state_of(p) == "Z", "the test reaped the process too early to show anything"
+    finally:
+        p.kill()
+        p.wait()
