@@ -1,0 +1,29 @@
+/* The check worker (issue 14): runs the health checkers of the
+ * configuration's virtual servers and keeps the kernel's IPVS table in
+ * step with them. A second worker in the supervisor's table
+ * (daemon/workers.c, kind "check"), started only when the configuration
+ * has virtual_server blocks; -C runs only it. Its crash must not touch the
+ * kernel's table: the restarted worker dumps the table, adopts the
+ * services it owns and checks again. */
+#pragma once
+
+#include <stdbool.h>
+
+struct conf;
+
+/* As vrrp/engine.h's loader: parse the validated snapshot on fd, on
+ * libuv's thread pool (a reload). */
+struct check_conf_loader {
+        struct conf *(*load)(void *ctx, int fd);
+        void *ctx;
+};
+
+struct check_run_opts {
+        bool dry_run;           /* --dry-run: record IPVS changes, make none (or global_defs lvs_dry_run) */
+};
+
+/* Run until SIGTERM/SIGINT; the engine owns c (a reload replaces it).
+ * sup_fd: the supervisor channel (-1 when standalone). Returns a process
+ * exit code. */
+int check_engine_run(struct conf *c, int sup_fd, const struct check_conf_loader *load,
+                     const struct check_run_opts *opts);
