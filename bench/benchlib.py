@@ -10,7 +10,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 from lab import Lab, wait_for  # noqa: E402,F401
-from vrrp import KEEPALIVED, Daemon, instance  # noqa: E402,F401
+from vrrp import KEEPALIVED, Daemon, Logged, instance  # noqa: E402,F401
 
 VIGILD = os.environ.get("VIGILD", os.path.join(ROOT, "build", "src", "vigild"))
 TICK = os.sysconf("SC_CLK_TCK")
@@ -216,7 +216,7 @@ class PidNode:
         return out
 
 
-class NodeDaemon:
+class NodeDaemon(Logged):
     """vigild or keepalived in a PidNode, with its own pid files and log
     (the pid files hold the node's pids, so stop() signals by host pid)."""
 
@@ -232,14 +232,6 @@ class NodeDaemon:
                      (("p", "main"), ("r", "vrrp"), ("c", "check"))), [])]
         cmd += ["-P"] if impl == "keepalived" else ["--control-socket", os.path.join(self.dir, "ctl.sock")]
         self.proc = node.spawn(*cmd, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def output(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
-
-    def wait_log(self, text, timeout=5.0):
-        return wait_for(lambda: text in self.output(), timeout)
 
     def stop(self, timeout=10):
         """SIGTERM to the daemon (the child of nsenter), waiting for the exit."""

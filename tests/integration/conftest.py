@@ -1,6 +1,8 @@
 import os
 import pathlib
+import shutil
 import sys
+import tempfile
 
 import pytest
 
@@ -23,3 +25,13 @@ def lab():
         pytest.fail("integration tests need root (network namespaces)")
     with Lab(3) as l:
         yield l
+
+
+@pytest.fixture
+def work():
+    """A directory for scripts, flag files and process copies, readable by
+    everyone (scripts may run as another user)."""
+    d = tempfile.mkdtemp(prefix="vigil-test-")
+    os.chmod(d, 0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)

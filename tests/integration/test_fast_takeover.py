@@ -7,9 +7,7 @@ with nopreempt it never takes over. Each test asserts the cause, not a
 time."""
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 
 import pytest
 
@@ -18,13 +16,6 @@ from vrrp import VIGILCTL, Capture, Daemon, has_addr, instance
 
 VIP = "10.231.0.100"
 
-
-@pytest.fixture
-def work():
-    d = tempfile.mkdtemp(prefix="vigil-fast-")
-    os.chmod(d, 0o755)
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def tracked(path, prio, advert="0.1", extra="", globals_=""):

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 
@@ -28,13 +27,6 @@ def procs():
         p.kill()
         p.wait()
 
-
-@pytest.fixture
-def work():
-    d = tempfile.mkdtemp(prefix="vigil-tproc-")
-    os.chmod(d, 0o755)
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def binary(work, prefix, subdir=""):

@@ -5,10 +5,7 @@ scripts with their exact arguments in order, the notify FIFO, timeouts and
 script security."""
 import os
 import shutil
-import signal
-import stat
 import subprocess
-import tempfile
 
 import pytest
 
@@ -18,14 +15,6 @@ from vrrp import Capture, Daemon, has_addr, instance
 VIP = "10.231.0.100"
 VIP2 = "10.231.0.102"
 
-
-@pytest.fixture
-def work():
-    """A directory for scripts and flag files, readable by everyone."""
-    d = tempfile.mkdtemp(prefix="vigil-track-")
-    os.chmod(d, 0o755)
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def script(path, body):

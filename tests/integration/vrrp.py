@@ -32,7 +32,19 @@ def instance(name="VI_1", vrid=51, prio=100, state="BACKUP", advert="0.1", versi
 """
 
 
-class Daemon:
+class Logged:
+    """A daemon whose output goes to self.log: read it, wait for a line."""
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def wait_log(self, text, timeout=5.0):
+        return wait_for(lambda: text in self.output(), timeout)
+
+
+class Daemon(Logged):
     """vigild or keepalived in one host, with its own pid files and log."""
 
     def __init__(self, host, binary, conf_text, kind="vigil", args=(), env=None):
@@ -94,13 +106,6 @@ class Daemon:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=5)
 
-    def output(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
-
-    def wait_log(self, text, timeout=5.0):
-        return wait_for(lambda: text in self.output(), timeout)
 
 
 def has_addr(host, addr, dev="eth0"):
