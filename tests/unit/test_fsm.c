@@ -6,34 +6,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vrrp/fsm.h"
-
-#define T0 1000000000LL /* an arbitrary "now" */
+#include "fsm_fixtures.h"
 #define MS 1000LL
 
 static struct vrrp_fsm_params v3(uint8_t prio, int64_t adver)
 {
         return (struct vrrp_fsm_params){ .version = 3, .priority = prio, .adver_int = adver, .down_timer_adverts = 3 };
-}
-
-static struct vrrp_fsm fsm_in_backup(struct vrrp_fsm_params p)
-{
-        struct vrrp_fsm f;
-        struct vrrp_actions a = { 0 };
-
-        vrrp_fsm_init(&f, &p);
-        vrrp_fsm_start(&f, T0, false, &a);
-        return f;
-}
-
-static struct vrrp_fsm fsm_in_master(struct vrrp_fsm_params p)
-{
-        struct vrrp_fsm f = fsm_in_backup(p);
-        struct vrrp_actions a = { 0 };
-
-        vrrp_fsm_timer(&f, f.down_at, &a);
-        assert_int_equal(f.state, VRRP_MASTER);
-        return f;
 }
 
 static struct vrrp_rx rx(uint8_t prio, int64_t adver, int src_cmp)

@@ -11,9 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vrrp/fsm.h"
+#include "fsm_fixtures.h"
 
-#define T0 1000000000LL
 #define MS 1000LL
 #define V3_INT (100 * MS)
 #define V2_INT (1000 * MS)
@@ -28,25 +27,6 @@ static struct vrrp_fsm_params params(unsigned version, uint8_t prio, bool takeov
                                          .lower_prio_takeover = takeover };
 }
 
-static struct vrrp_fsm start(struct vrrp_fsm_params p)
-{
-        struct vrrp_fsm f;
-        struct vrrp_actions a = { 0 };
-
-        vrrp_fsm_init(&f, &p);
-        vrrp_fsm_start(&f, T0, false, &a);
-        return f;
-}
-
-static struct vrrp_fsm master(struct vrrp_fsm_params p)
-{
-        struct vrrp_fsm f = start(p);
-        struct vrrp_actions a = { 0 };
-
-        vrrp_fsm_timer(&f, f.down_at, &a);
-        assert_int_equal(f.state, VRRP_MASTER);
-        return f;
-}
 
 /* An advert from 10.0.0.`host`; src_cmp as seen by 10.0.0.`us`. */
 static struct vrrp_rx from(uint8_t host, uint8_t us, uint8_t prio, int64_t adver)
@@ -80,7 +60,7 @@ static struct vrrp_action fire(struct vrrp_fsm *f, int64_t at)
  * 150, heard at T0 + 10 ms. */
 static struct vrrp_fsm following(struct vrrp_fsm_params p)
 {
-        struct vrrp_fsm f = start(p);
+        struct vrrp_fsm f = fsm_in_backup(p);
 
         advert(&f, T0 + 10 * MS, from(1, 2, 150, p.adver_int));
         assert_int_equal(f.down_at, T0 + 10 * MS + vrrp_master_down_interval(&f));
@@ -91,7 +71,7 @@ static struct vrrp_fsm following(struct vrrp_fsm_params p)
 
 static void test_master_advertises_a_new_priority_at_once(void **state)
 {
-        struct vrrp_fsm f = master(params(3, 150, true));
+        struct vrrp_fsm f = fsm_in_master(params(3, 150, true));
         struct vrrp_actions a = { 0 };
         int64_t now = f.adver_at - 40 * MS;
 
@@ -109,12 +89,12 @@ static void test_master_advertises_a_new_priority_at_once(void **state)
         assert_int_equal(a.a[0].priority, 150);
         assert_int_equal(f.adver_at, now + 2 * MS + V3_INT);
         /* a BACKUP has nothing to say */
-        f = start(params(3, 100, true));
+        f = fsm_in_backup(params(3, 100, true));
         a.n = 0;
         vrrp_fsm_set_priority(&f, T0 + MS, 90, &a);
         assert_int_equal(a.n, 0);
         /* nor an owner, whose priority never moves */
-        f = master(params(3, 255, true));
+        f = fsm_in_master(params(3, 255, true));
         vrrp_fsm_set_priority(&f, T0 + MS, 90, &a);
         assert_int_equal(a.n, 0);
 }
@@ -123,7 +103,7 @@ static void test_master_advertises_a_new_priority_at_once(void **state)
  * action; the resume's vrrp_fsm_set_priority sends it. */
 static void test_master_advertises_a_reloaded_priority_when_resumed(void **state)
 {
-        struct vrrp_fsm f = master(params(3, 150, true));
+        struct vrrp_fsm f = fsm_in_master(params(3, 150, true));
         struct vrrp_fsm_params p = params(3, 80, true);
         struct vrrp_actions a = { 0 };
         int64_t now = f.adver_at - 50 * MS;
@@ -140,7 +120,7 @@ static void test_master_advertises_a_reloaded_priority_when_resumed(void **state
 /* Promoted while MASTER (it took over while demoted, at priority 1). */
 static void test_promoted_master_advertises_at_once(void **state)
 {
-        struct vrrp_fsm f = start(params(3, 200, true));
+        struct vrrp_fsm f = fsm_in_backup(params(3, 200, true));
         struct vrrp_actions a = { 0 };
         int64_t now;
 
@@ -251,7 +231,7 @@ static void test_preempt_delay_comes_first(void **state)
 /* An owner in BACKUP (at 254 behind the other owner) keeps RFC 5798. */
 static void test_owner_keeps_its_rules(void **state)
 {
-        struct vrrp_fsm f = master(params(3, 255, true));
+        struct vrrp_fsm f = fsm_in_master(params(3, 255, true));
         struct vrrp_actions a = { 0 };
         struct vrrp_rx other = from(3, 2, 255, V3_INT);
         struct vrrp_action st;
@@ -270,7 +250,7 @@ static void test_owner_keeps_its_rules(void **state)
 static void test_equal_priority_is_accepted_whatever_the_addresses(void **state)
 {
         struct vrrp_fsm f = following(params(3, 100, true));
-        struct vrrp_fsm g = start(params(3, 100, true));
+        struct vrrp_fsm g = fsm_in_backup(params(3, 100, true));
 
         (void)state;
         advert(&f, T0 + 50 * MS, from(1, 2, 100, V3_INT)); /* the master's address is lower */
@@ -299,7 +279,7 @@ static void test_master_still_above_changes_nothing(void **state)
 static void test_only_the_master_we_follow(void **state)
 {
         struct vrrp_fsm f = following(params(3, 100, true));
-        struct vrrp_fsm g = start(params(3, 100, true));
+        struct vrrp_fsm g = fsm_in_backup(params(3, 100, true));
         int64_t before = g.down_at;
 
         (void)state;
