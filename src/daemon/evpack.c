@@ -84,7 +84,7 @@ static long intern(struct evpack_dict *d, const char *s)
 
 static void put(struct buf *b, const void *p, size_t n)
 {
-        if (b->bad)
+        if (b->bad || !n)
                 return;
         if (b->len + n > b->cap) {
                 size_t cap = b->cap ? b->cap : 64;
@@ -203,9 +203,7 @@ uint8_t *evpack_encode(struct evpack_dict *d, json_t *ev, size_t *ret_len)
                 }
                 put_value(&b, d, v);
         }
-        if (!b.bad && !b.len)
-                put(&b, "", 0); /* {}: no pairs, still a buffer */
-        if (b.bad || (!b.d && !(b.d = malloc(1)))) {
+        if (b.bad || (!b.d && !(b.d = malloc(1)))) { /* {}: no pairs, still a buffer */
                 free(b.d);
                 return NULL;
         }
