@@ -205,3 +205,17 @@ def test_in_flight_cap(lab, work):
         most, total = map(int, f.read().split())
     assert total == 6
     assert most == 2
+
+
+def test_close_drops_running_and_waiting(lab, work):
+    """The prober closed from a probe's callback (-k 1): the script still
+    running is killed with its group, the waiting ones never start, and no
+    other probe reports."""
+    nap = f"300.{os.getpid() % 1000:03d}3"  # outlives the driver unless killed
+    exits = script(work, "exits.sh", "#!/bin/sh\nexit $1\n")
+    sleeper = script(work, "sleeper.sh", f"#!/bin/sh\ntouch {work}/started.$1\nexec sleep {nap}\n")
+    conf = vs(rs("10.231.0.2", 8001, misc(f"{exits} 0"), *[misc(f"{sleeper} {i}") for i in range(2, 6)]))
+    got, _ = run_driver(lab, work, conf, "-n", "2", "-k", "1")
+    assert got == {("10.231.0.2:8001", "MISC_CHECK#1"): ("success", 0)}
+    assert [n for n in os.listdir(work) if n.startswith("started.") and n != "started.2"] == []
+    assert not lab.hosts[0].run("pgrep", "-f", f"sleep {nap}", check=False).stdout.strip()
