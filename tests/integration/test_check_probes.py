@@ -150,7 +150,10 @@ def test_tcp_check_results(lab, work):
                  "TCP_CHECK {\n bind_if eth0\n bindto " + lab.hosts[0].ipv4 + "\n bind_port 40001\n }",  # 7
                  "TCP_CHECK {\n bind_if nosuch0\n }")                            # 8 no such interface
               + rs(f"{srv.ipv6}", 8001, "TCP_CHECK {\n connect_timeout 2\n }",
-                   "TCP_CHECK {\n connect_port 8002\n }"))
+                   "TCP_CHECK {\n connect_port 8002\n }",
+                   # host 2's link-local address (from its MAC): needs bind_if for its scope
+                   "TCP_CHECK {\n connect_ip fe80::31:ff:fe00:2\n bind_if eth0\n }",
+                   "TCP_CHECK {\n connect_ip fe80::31:ff:fe00:2\n }"))
     got, err = run_driver(lab, work, conf)
     r4 = f"{srv.ipv4}:8001"
     r6 = f"[{srv.ipv6}]:8001"
@@ -164,6 +167,8 @@ def test_tcp_check_results(lab, work):
     assert got[(r4, "TCP_CHECK#8")] == ("checker_error", 0)
     assert got[(r6, "TCP_CHECK#1")] == ("success", 0)
     assert got[(r6, "TCP_CHECK#2")] == ("connect_refused", 0)
+    assert got[(r6, "TCP_CHECK#3")] == ("success", 0)
+    assert got[(r6, "TCP_CHECK#4")] == ("checker_error", 0)
     assert "TCP socket bind failed" in err and "Rescheduling." in err
     counter = lab.hosts[0].run("nft", "list chain inet vt out").stdout
     assert "packets 1 " in counter, counter
@@ -214,7 +219,7 @@ def test_close_drops_running_and_waiting(lab, work):
     nap = f"300.{os.getpid() % 1000:03d}3"  # outlives the driver unless killed
     exits = script(work, "exits.sh", "#!/bin/sh\nexit $1\n")
     sleeper = script(work, "sleeper.sh", f"#!/bin/sh\ntouch {work}/started.$1\nexec sleep {nap}\n")
-    conf = vs(rs("10.231.0.2", 8001, misc(f"{exits} 0"), *[misc(f"{sleeper} {i}") for i in range(2, 6)]))
+    conf = vs(rs("10.231.0.2", 8001, misc(f"{exits} 0"), *[misc(f"{sleeper} {i}", " misc_timeout 200\n") for i in range(2, 6)]))
     got, _ = run_driver(lab, work, conf, "-n", "2", "-k", "1")
     assert got == {("10.231.0.2:8001", "MISC_CHECK#1"): ("success", 0)}
     assert [n for n in os.listdir(work) if n.startswith("started.") and n != "started.2"] == []
