@@ -148,7 +148,9 @@ def test_tcp_check_results(lab, work):
                  "TCP_CHECK {\n connect_ip 198.51.100.1\n }",                    # 5 no route from here
                  "TCP_CHECK {\n fwmark 42\n }",                                  # 6 marked
                  "TCP_CHECK {\n bind_if eth0\n bindto " + lab.hosts[0].ipv4 + "\n bind_port 40001\n }",  # 7
-                 "TCP_CHECK {\n bind_if nosuch0\n }")                            # 8 no such interface
+                 "TCP_CHECK {\n bind_if nosuch0\n }",                            # 8 no such interface
+                 # on our segment, but nobody answers ARP: the network says unreachable
+                 "TCP_CHECK {\n connect_ip 10.231.0.77\n connect_timeout 20\n }")  # 9
               + rs(f"{srv.ipv6}", 8001, "TCP_CHECK {\n connect_timeout 2\n }",
                    "TCP_CHECK {\n connect_port 8002\n }",
                    # host 2's link-local address (from its MAC): needs bind_if for its scope
@@ -165,6 +167,7 @@ def test_tcp_check_results(lab, work):
     assert got[(r4, "TCP_CHECK#6")] == ("success", 0)
     assert got[(r4, "TCP_CHECK#7")] == ("success", 0)
     assert got[(r4, "TCP_CHECK#8")] == ("checker_error", 0)
+    assert got[(r4, "TCP_CHECK#9")] == ("connect_refused", 0)
     assert got[(r6, "TCP_CHECK#1")] == ("success", 0)
     assert got[(r6, "TCP_CHECK#2")] == ("connect_refused", 0)
     assert got[(r6, "TCP_CHECK#3")] == ("success", 0)
@@ -223,4 +226,23 @@ def test_close_drops_running_and_waiting(lab, work):
     got, _ = run_driver(lab, work, conf, "-n", "2", "-k", "1")
     assert got == {("10.231.0.2:8001", "MISC_CHECK#1"): ("success", 0)}
     assert [n for n in os.listdir(work) if n.startswith("started.") and n != "started.2"] == []
+    assert not lab.hosts[0].run("pgrep", "-f", f"sleep {nap}", check=False).stdout.strip()
+
+
+@pytest.mark.parametrize("cap", [1, 2])
+def test_cancel_waiting_or_running(lab, work, cap):
+    """check_probe_cancel from the first probe's callback (-c 2): with cap 1
+    the second probe is still waiting and never starts; with cap 2 it runs
+    and its script is killed. Either way it never reports, and the probe
+    behind it takes the freed slot."""
+    nap = f"300.{os.getpid() % 1000:03d}{cap}"  # outlives the driver unless killed
+    exits = script(work, "exits.sh", "#!/bin/sh\nexit $1\n")
+    sleeper = script(work, "sleeper.sh", f"#!/bin/sh\ntouch {work}/started.$1\nexec sleep {nap}\n")
+    conf = vs(rs("10.231.0.2", 8001, misc(f"{exits} 0"), misc(f"{sleeper} 2", " misc_timeout 200\n"),
+                 misc(f"{exits} 3")))
+    got, _ = run_driver(lab, work, conf, "-n", str(cap), "-c", "2")
+    assert got == {("10.231.0.2:8001", "MISC_CHECK#1"): ("success", 0),
+                   ("10.231.0.2:8001", "MISC_CHECK#3"): ("script_exit", 3)}
+    if cap == 1:
+        assert not os.path.exists(os.path.join(work, "started.2"))
     assert not lab.hosts[0].run("pgrep", "-f", f"sleep {nap}", check=False).stdout.strip()
