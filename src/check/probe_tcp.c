@@ -1,11 +1,18 @@
 /* TCP_CHECK: a non-blocking connect() from a raw socket watched with
  * uv_poll (so that SO_MARK, SO_BINDTODEVICE, bindto/bind_port and an IPv6
  * scope can be set before connecting), bounded as a whole by
- * connect_timeout. Connected is success, and the socket is closed at
- * once, as keepalived does. What fails on this machine's side (socket,
- * option, bind, no route) is CHECK_ERROR and logged with keepalived's
- * "Rescheduling." wording; what the server or the network answers is left
- * to the engine to log. */
+ * connect_timeout, counted from when the probe leaves the prober's queue
+ * (waiting for a slot is vigil's time, not the server's). Connected is
+ * success, and the socket is closed at once, as keepalived does. What
+ * fails on this machine's side (socket, option, bind, no route) is
+ * CHECK_ERROR and logged with keepalived's "Rescheduling." wording; what
+ * the server or the network answers is left to the engine to log.
+ *
+ * Where vigil differs on purpose: keepalived counts a connect() that
+ * fails at once with ENETUNREACH/EHOSTUNREACH (no route from here) as a
+ * server failure; vigil names it CHECK_ERROR, since the route is ours
+ * (check_connect_result). The same errors arriving later (ICMP, ARP with
+ * no answer) still count against the server. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
