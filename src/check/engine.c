@@ -190,7 +190,9 @@ static void on_shutdown_tick(uv_timer_t *h)
 }
 
 /* What stop removes: every service vigil owns (a DEL_SVC takes its
- * destinations with it), and with omega the down scripts run first. */
+ * destinations with it; lvs_flush_on_stop VS says the same), or with
+ * lvs_flush_on_stop alone the whole table; with omega the down scripts
+ * run first. */
 static void stop(struct check_engine *e)
 {
         struct check_table owned = e->current;
@@ -200,7 +202,10 @@ static void stop(struct check_engine *e)
         for (size_t i = 0; i < e->nvs; i++)
                 if (e->vs[i].params.omega)
                         ck_vs_omega(&e->vs[i]);
-        if (e->ipvs_open) {
+        if (e->ipvs_open && e->conf->global.lvs_flush_onstop == CONF_FLUSH_ONSTOP_ALL) {
+                log_info("Flushing the IPVS table (lvs_flush_on_stop)");
+                e->opts.ipvs->flush(e->opts.ipvs->ctx);
+        } else if (e->ipvs_open) {
                 struct ck_vs *vs = e->vs;
                 size_t n = e->nvs;
                 e->current = (struct check_table){ 0 };

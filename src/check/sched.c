@@ -104,7 +104,7 @@ static int vs_build(struct check_engine *e, const struct conf *c, const struct c
         v->e = e;
         v->c = cvs;
         vs_name(cvs, v->name, sizeof(v->name));
-        v->params = check_vs_params_of(cvs, false);
+        v->params = check_vs_params_of(cvs, c->global.rs_init_notifies);
         notify_queue_init(&v->nq, &e->loop);
         script_of(c, &cvs->quorum_up, "quorum_up", &v->qup);
         script_of(c, &cvs->quorum_down, "quorum_down", &v->qdown);
@@ -383,9 +383,12 @@ void ck_model_start(struct check_engine *e, int64_t now)
                         }
                 }
                 ck_vs_fill_inputs(v);
-                if (!v->started)
+                if (!v->started) {
                         check_vs_start(&v->params, v->in, v->nrs, v->out, &v->pool);
-                else
+                        for (size_t r = 0; r < v->nrs; r++)
+                                if (v->out[r].notify_up)
+                                        run_script(&v->rs[r].nq, &v->rs[r].up);
+                } else
                         ck_vs_refresh(v, true);
                 v->started = true;
         }
