@@ -402,7 +402,9 @@ static bool same_checker(const struct conf_checker *a, const struct conf_checker
 
         return a->type == b->type && a->connect_port == b->connect_port &&
                conf_ip_equal(&a->connect_ip, &b->connect_ip) && a->fwmark == b->fwmark &&
-               !memcmp(&pa, &pb, sizeof(pa)) &&
+               pa.retry == pb.retry && pa.delay_before_retry == pb.delay_before_retry &&
+               pa.delay_loop == pb.delay_loop && pa.alpha == pb.alpha && pa.misc_dynamic == pb.misc_dynamic &&
+               a->connect_timeout == b->connect_timeout && a->misc_timeout == b->misc_timeout &&
                !strcmp(a->misc_path.cmdline ? a->misc_path.cmdline : "", b->misc_path.cmdline ? b->misc_path.cmdline : "");
 }
 

@@ -184,3 +184,56 @@ def test_status_shows_virtual_and_real_servers(lab, vigild):
     assert rs[c.ipv4]["health"] == "down" and not rs[c.ipv4]["in_table"], rs
     assert st["check"]["ipvs"]["dry_run"] is True
     assert st["check"]["checks"]["connect_refused"] >= 2
+
+
+def test_reload_keeps_unchanged_real_servers_and_sends_one_diff(lab, vigild):
+    a, b, c = lab.hosts
+    listen(b), listen(c), listen(a)
+    d = start(a, vigild, vs_conf([b, c]))
+    assert wait_for(lambda: count(d, add_dest(b)) == 1 and count(d, add_dest(c)) == 1, 5), d.output()
+    other = f"""virtual_server 10.231.0.201 80 {{
+  lb_algo wlc
+  lb_kind DR
+  protocol TCP
+  real_server {b.ipv4} 80 {{
+  }}
+}}
+"""
+    with open(d.conf, "w") as f:
+        f.write(vs_conf([b, a]) + other)
+    d.ctl("reload")
+    assert d.wait_log("Reloaded: 2 virtual servers, 3 real servers (1 kept their state)"), d.output()
+    assert wait_for(lambda: count(d, del_dest(c)) == 1, 5), d.output()
+    assert count(d, add_dest(a)) == 1, dry_lines(d)
+    assert count(d, add_dest(b)) == 1, dry_lines(d)            # kept: not re-added
+    assert count(d, "add service TCP 10.231.0.201:80 wlc") == 1, dry_lines(d)
+    with open(d.conf, "w") as f:
+        f.write(vs_conf([b, a]))
+    d.ctl("reload")
+    assert wait_for(lambda: count(d, "delete service TCP 10.231.0.201:80") == 1, 5), d.output()
+    assert count(d, f"delete service TCP {VIP}:80") == 0, dry_lines(d)
+
+
+def test_notify_and_quorum_scripts_in_order_and_omega_at_stop(lab, vigild, tmp_path):
+    a, b, c = lab.hosts
+    out = tmp_path / "notify.log"
+    script = tmp_path / "notify.sh"
+    script.write_text(f"#!/bin/sh\necho \"$*\" >> {out}\n")
+    script.chmod(0o755)
+    pb, _ = listen(b), listen(c)
+    rs_extra = f"    notify_up \"{script} up\"\n    notify_down \"{script} down\"\n"
+    extra = f"  omega\n  quorum 2\n  quorum_up \"{script} quorum_up\"\n  quorum_down \"{script} quorum_down\"\n"
+    d = start(a, vigild, vs_conf([b, c], extra=extra, rs_extra=rs_extra))
+    assert wait_for(lambda: count(d, add_dest(b)) == 1, 5), d.output()
+    stop_listener(pb)
+    # a virtual server and a real server are two objects with queues of
+    # their own: each one's scripts run in order, the two do not wait
+    assert wait_for(lambda: out.exists() and sorted(out.read_text().split()) == ["down", "quorum_down"], 10), \
+        (d.output(), out.exists() and out.read_text())
+    listen(b)
+    assert wait_for(lambda: sorted(out.read_text().split()[2:]) == ["quorum_up", "up"], 10), \
+        (d.output(), out.read_text())
+    d.stop()
+    # omega: quorum_down, and notify_down for each alive real server
+    lines = out.read_text().split("\n")[4:]
+    assert sorted(l for l in lines if l) == ["down", "down", "quorum_down"], out.read_text()
