@@ -237,3 +237,27 @@ def test_notify_and_quorum_scripts_in_order_and_omega_at_stop(lab, vigild, tmp_p
     # omega: quorum_down, and notify_down for each alive real server
     lines = out.read_text().split("\n")[4:]
     assert sorted(l for l in lines if l) == ["down", "down", "quorum_down"], out.read_text()
+
+
+def test_lvs_timeouts_and_the_lvs_notify_fifo(lab, vigild, tmp_path):
+    a, b, c = lab.hosts
+    fifo = tmp_path / "lvs.fifo"
+    listen(b)
+    d = start(a, vigild, vs_conf([b, c], globals_=f"  lvs_timeouts tcp 900 tcpfin 120 udp 300\n"
+                                                  f"  lvs_notify_fifo {fifo}\n"))
+    assert wait_for(lambda: count(d, "set timeouts tcp 900 tcpfin 120 udp 300") == 1, 5), d.output()
+    assert wait_for(fifo.exists, 5), d.output()
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    got = b""
+
+    def read_some():
+        nonlocal got
+        try:
+            got += os.read(fd, 4096)
+        except BlockingIOError:
+            pass
+        return f"RS [{c.ipv4}]:tcp:8080 [{VIP}]:tcp:80 DOWN\n\0".encode() in got
+    try:
+        assert wait_for(read_some, 10), (got, d.output())
+    finally:
+        os.close(fd)
