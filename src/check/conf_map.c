@@ -88,6 +88,8 @@ void check_svc_attrs_of(const struct conf_virtual_server *vs, int af, struct che
         }
         if (vs->ops)
                 ret->flags |= CHECK_SVC_F_ONEPACKET;
+        /* the model keeps the kernel's values (CONF_SCHED_F* = CHECK_SVC_F_SCHED*) */
+        ret->flags |= vs->sched_flags & (CHECK_SVC_F_SCHED1 | CHECK_SVC_F_SCHED2 | CHECK_SVC_F_SCHED3);
 }
 
 /* A fwmark service's family: ip_family, else its real servers'. */
@@ -232,10 +234,14 @@ struct check_dest check_dest_of(const struct conf_virtual_server *vs, const stru
         return (struct check_dest){
                 .addr = rs->addr,
                 .port = rs->port,
-                .fwd = check_fwd_of(vs->lb_kind),
+                /* the real server's own method; validation gave it the lb_kind's */
+                .fwd = check_fwd_of(rs->lvs_method ? rs->lvs_method : vs->lb_kind),
                 .weight = check_rs_weight(rs->weight),
                 .u_thresh = rs->uthreshold,
                 .l_thresh = rs->lthreshold,
+                .tun_type = rs->tun.type,
+                .tun_port = rs->tun.port,
+                .tun_flags = rs->tun.flags,
         };
 }
 
@@ -244,7 +250,10 @@ struct check_dest check_sorry_dest_of(const struct conf_virtual_server *vs)
         return (struct check_dest){
                 .addr = vs->sorry_server,
                 .port = vs->sorry_server_port,
-                .fwd = check_fwd_of(vs->lb_kind),
+                .fwd = check_fwd_of(vs->sorry_server_lvs_method ? vs->sorry_server_lvs_method : vs->lb_kind),
                 .weight = 1,
+                .tun_type = vs->sorry_tun.type,
+                .tun_port = vs->sorry_tun.port,
+                .tun_flags = vs->sorry_tun.flags,
         };
 }

@@ -163,12 +163,12 @@ static const struct kw url_kw[] = {
         KW_FN("status_code", kw_status_code),
         KW_T("virtualhost", T_STRING, struct conf_url, virtualhost, 0, 0),
         KW_NS("regex", "vigil is built without PCRE2"),
-        KW_NS("regex_no_match", NULL),
-        KW_NS("regex_options", NULL),
-        KW_NS("regex_min_offset", NULL),
-        KW_NS("regex_max_offset", NULL),
-        KW_NS("regex_stack", NULL),
-        KW_NS("tls_compliant", NULL),
+        KW_NS("regex_no_match", "vigil is built without PCRE2"),
+        KW_NS("regex_options", "vigil is built without PCRE2"),
+        KW_NS("regex_min_offset", "vigil is built without PCRE2"),
+        KW_NS("regex_max_offset", "vigil is built without PCRE2"),
+        KW_NS("regex_stack", "vigil is built without PCRE2"),
+        KW_NS("tls_compliant", "HTTP_GET and SSL_GET come in LVS part 2"),
         KW_END,
 };
 const struct kw_table kw_url_table = { "url", url_kw };
@@ -193,7 +193,7 @@ static const struct kw http_kw[] = {
         KW_T("fast_recovery", T_BOOL, CK, fast_recovery, 0, 0),
         KW_T("enable_sni", T_BOOL, CK, enable_sni, 0, 0),
         KW_T("sni_name", T_STRING, CK, sni_name, 0, 0),
-        KW_NS("tls_compliant", NULL),
+        KW_NS("tls_compliant", "HTTP_GET and SSL_GET come in LVS part 2"),
         KW_END,
 };
 const struct kw_table kw_http_check_table = { "HTTP_GET/SSL_GET", http_kw };

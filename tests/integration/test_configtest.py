@@ -327,3 +327,73 @@ def test_dynamic_interfaces_config_is_not_refused_at_start(vigild, tmp_path):
     out = s.output()
     assert "configuration has errors; not starting" not in out, out
     assert "VRRP worker started" in out, out
+
+
+KEEPALIVED = "/usr/sbin/keepalived"
+LVS_CONF = """global_defs {
+    enable_script_security
+    script_user root
+%(globals)s}
+virtual_server 10.0.0.9 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.0.0.20 80 {
+%(checkers)s    }
+}
+"""
+TCP_MISC = "        TCP_CHECK {\n            connect_timeout 3\n        }\n" \
+           "        MISC_CHECK {\n            misc_path /bin/true\n        }\n"
+HTTP = "        HTTP_GET {\n            url {\n                path /\n            }\n        }\n"
+
+
+def keepalived_t(conf, tmp):
+    return subprocess.run([KEEPALIVED, "-t", "-f", str(conf), "-p", str(tmp / "k.pid"), "-r", str(tmp / "kv.pid"),
+                           "-c", str(tmp / "kc.pid")], capture_output=True, text=True, timeout=30).returncode
+
+
+def lvs_conf(tmp, checkers, globals_=""):
+    conf = tmp / "lvs.conf"
+    conf.write_text(LVS_CONF % {"globals": globals_, "checkers": checkers})
+    return conf
+
+
+def test_tcp_and_misc_checks_get_no_lvs_warning(vigild, tmp_path):
+    """Issue 14 runs TCP_CHECK and MISC_CHECK: -t no longer says LVS is ignored."""
+    conf = lvs_conf(tmp_path, TCP_MISC)
+    r = configtest(vigild, conf)
+    assert r.returncode == 0 == keepalived_t(conf, tmp_path), r.stderr
+    assert "LVS blocks are ignored" not in r.stderr
+    assert "not in this build" not in r.stderr
+    assert r.stderr.strip().splitlines()[-1].endswith("0 errors, 0 warnings - configuration is valid")
+
+
+def test_http_get_is_named_as_not_run_yet(vigild, tmp_path):
+    """A checker of part 2: one warning at its block, naming it; still valid (0), as keepalived."""
+    conf = lvs_conf(tmp_path, TCP_MISC + HTTP + HTTP.replace("path /", "path /health"))
+    r = configtest(vigild, conf)
+    assert r.returncode == 0 == keepalived_t(conf, tmp_path), r.stderr
+    msg = ("warning: HTTP_GET is not in this build yet (LVS part 2): this checker is not run, "
+           "and its real server counts as alive")
+    lines = [ln for ln in r.stderr.splitlines() if msg in ln]
+    assert lines == [f"{conf}:16:9: {msg}"], r.stderr
+    assert "TCP_CHECK" not in r.stderr and "MISC_CHECK" not in r.stderr
+    assert "LVS blocks are ignored" not in r.stderr
+
+
+def test_lvs_dry_run_keyword_warns_that_keepalived_rejects_it(vigild, tmp_path):
+    conf = lvs_conf(tmp_path, TCP_MISC, "    lvs_dry_run\n")
+    r = configtest(vigild, conf)
+    assert r.returncode == 0, r.stderr
+    assert f"{conf}:4:5: warning: lvs_dry_run is a vigil extension: keepalived does not accept this file" \
+        in r.stderr
+    assert keepalived_t(conf, tmp_path) == 5  # Unknown keyword 'lvs_dry_run'
+    assert model(vigild, conf)["global_defs"]["lvs_dry_run"] is True
+
+
+def test_dry_run_option_is_accepted_and_documented(vigild, tmp_path):
+    conf = lvs_conf(tmp_path, TCP_MISC)
+    r = configtest(vigild, conf, "--dry-run")
+    assert r.returncode == 0, r.stderr
+    h = subprocess.run([vigild, "--help"], capture_output=True, text=True, timeout=10)
+    assert "--dry-run" in h.stdout

@@ -235,6 +235,35 @@ static void test_services_and_destinations(void **state)
         done();
 }
 
+/* Per-real-server methods with their tunnel options, the sorry server's
+ * method, and the scheduler flags reach the desired table. */
+static void test_methods_and_sched_flags(void **state)
+{
+        const struct conf_virtual_server *vs;
+        struct check_svc s;
+        struct check_dest dst;
+
+        (void)state;
+        parse("virtual_server 10.0.0.1 80 {\n lb_algo sh\n sh-port\n sh-fallback\n lb_kind TUN type gue port 6080 csum\n"
+              " protocol TCP\n sorry_server 10.0.9.9 80\n sorry_server_lvs_method DR\n"
+              " real_server 10.0.1.1 80 {\n }\n real_server 10.0.1.2 8080 {\n  lvs_method NAT\n }\n}\n");
+        vs = c->virtual_servers.first;
+        assert_int_equal(check_vs_svcs(c, vs, &s, 1), 1);
+        assert_int_equal(s.flags, CHECK_SVC_F_SCHED1 | CHECK_SVC_F_SCHED2);
+        dst = check_dest_of(vs, vs->real_servers.first);
+        assert_int_equal(dst.fwd, CHECK_FWD_TUN);
+        assert_int_equal(dst.tun_type, 1);
+        assert_int_equal(dst.tun_port, 6080);
+        assert_int_equal(dst.tun_flags, 1);
+        dst = check_dest_of(vs, vs->real_servers.first->next);
+        assert_int_equal(dst.fwd, CHECK_FWD_NAT);
+        assert_int_equal(dst.port, 8080);
+        dst = check_sorry_dest_of(vs);
+        assert_int_equal(dst.fwd, CHECK_FWD_DR);
+        assert_int_equal(dst.tun_port, 0);
+        done();
+}
+
 static void test_group_expands_to_services(void **state)
 {
         const struct conf_virtual_server *vs;
@@ -284,6 +313,7 @@ int main(void)
                 cmocka_unit_test(test_quorum_sample_end_to_end),
                 cmocka_unit_test(test_policies_from_checkers),
                 cmocka_unit_test(test_services_and_destinations),
+                cmocka_unit_test(test_methods_and_sched_flags),
                 cmocka_unit_test(test_group_expands_to_services),
                 cmocka_unit_test(test_wide_ranges_saturate),
         };
