@@ -2,7 +2,11 @@
  * run every checker of every real server once on a libuv loop through
  * check/probe.h, and print one line per probe as it ends:
  *   VS RS CHECKER result=<check_result_key> exit=N
- * Usage: check_probe_driver [-n MAX_IN_FLIGHT] CONFIG
+ * Usage: check_probe_driver [-n MAX_IN_FLIGHT] [-k N] [-c K] CONFIG
+ * -c K cancels the K-th probe started (checkers in the file's order) from
+ * the first probe's callback, whether it waits or runs.
+ * -k N closes the prober from the N-th probe's callback: whatever still
+ * runs or waits is dropped without a line (scripts killed).
  * Built by meson for tests/integration/test_check_probes.py, not installed. */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,9 +22,16 @@
 
 struct probe_line {
         char vs[96], rs[64], ck[32];
+        unsigned index;                 /* the K of -c */
+        bool reported;
+        struct check_probe_run *run;
+        struct probe_line *next;
 };
 
-static unsigned pending;
+static struct probe_line *lines;
+
+static unsigned pending, close_after, cancel_index, reported, started;
+static struct check_prober *prober;
 
 static const char *const type_names[] = { "TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "MISC_CHECK",
                                           "DNS_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK" };
@@ -51,13 +62,32 @@ static int64_t now_us(void)
         return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
+static void cancel(unsigned index)
+{
+        for (struct probe_line *l = lines; l; l = l->next) {
+                if (l->index == index && l->run && !l->reported) {
+                        check_probe_cancel(l->run);
+                        l->reported = true;
+                        pending--;
+                }
+        }
+}
+
 static void done(void *ctx, const struct check_probe *res)
 {
         struct probe_line *l = ctx;
 
         printf("%s %s %s result=%s exit=%d\n", l->vs, l->rs, l->ck, check_result_key(res->result), res->exit_status);
         fflush(stdout);
+        l->reported = true;
         pending--;
+        if (reported == 0 && cancel_index)
+                cancel(cancel_index);
+        if (++reported == close_after) {
+                check_prober_close(prober);
+                prober = NULL;
+                pending = 0;
+        }
 }
 
 static int start_all(struct check_prober *p, const struct conf *c)
@@ -70,9 +100,11 @@ static int start_all(struct check_prober *p, const struct conf *c)
                 CONF_FOREACH(rs, &vs->real_servers) {
                         unsigned i = 0;
                         CONF_FOREACH(ck, &rs->checkers) {
-                                struct probe_line *l = calloc(1, sizeof(*l)); /* freed at exit */
+                                struct probe_line *l = calloc(1, sizeof(*l));
                                 if (!l)
                                         return -1;
+                                l->next = lines;
+                                lines = l;
                                 vs_label(vs, l->vs, sizeof(l->vs));
                                 endpoint(&rs->addr, rs->port, l->rs, sizeof(l->rs));
                                 snprintf(l->ck, sizeof(l->ck), "%s#%u", type_names[ck->type], ++i);
@@ -80,8 +112,9 @@ static int start_all(struct check_prober *p, const struct conf *c)
                                         printf("%s %s %s unsupported\n", l->vs, l->rs, l->ck);
                                         continue;
                                 }
+                                l->index = ++started;
                                 pending++;
-                                if (!check_probe_start(p, vs, rs, ck, now_us(), done, l))
+                                if (!(l->run = check_probe_start(p, vs, rs, ck, now_us(), done, l)))
                                         return -1;
                         }
                 }
@@ -111,31 +144,40 @@ static struct conf *parse(const char *path)
 int main(int argc, char **argv)
 {
         unsigned cap = 0;
-        struct check_prober *p;
         struct conf *c;
         uv_loop_t loop;
         int opt;
 
-        while ((opt = getopt(argc, argv, "n:")) != -1) {
-                if (opt != 'n')
+        while ((opt = getopt(argc, argv, "n:k:c:")) != -1) {
+                if (opt == 'n')
+                        cap = (unsigned)strtoul(optarg, NULL, 10);
+                else if (opt == 'k')
+                        close_after = (unsigned)strtoul(optarg, NULL, 10);
+                else if (opt == 'c')
+                        cancel_index = (unsigned)strtoul(optarg, NULL, 10);
+                else
                         return 2;
-                cap = (unsigned)strtoul(optarg, NULL, 10);
         }
         if (optind != argc - 1) {
-                fprintf(stderr, "usage: %s [-n MAX_IN_FLIGHT] CONFIG\n", argv[0]);
+                fprintf(stderr, "usage: %s [-n MAX_IN_FLIGHT] [-k N] [-c K] CONFIG\n", argv[0]);
                 return 2;
         }
         log_open("check_probe_driver", true, false);
         if (!(c = parse(argv[optind])))
                 return 2;
         uv_loop_init(&loop);
-        if (check_prober_open(&loop, c, cap, &p) < 0 || start_all(p, c) < 0)
+        if (check_prober_open(&loop, c, cap, &prober) < 0 || start_all(prober, c) < 0)
                 return 1;
         while (pending && uv_run(&loop, UV_RUN_ONCE))
                 ;
-        check_prober_close(p);
+        check_prober_close(prober);
         uv_run(&loop, UV_RUN_DEFAULT);
         uv_loop_close(&loop);
         conf_free(c);
+        while (lines) {
+                struct probe_line *l = lines;
+                lines = l->next;
+                free(l);
+        }
         return pending ? 1 : 0;
 }

@@ -6,8 +6,10 @@
  * option, bind, no route) is CHECK_ERROR and logged with keepalived's
  * "Rescheduling." wording; what the server or the network answers is left
  * to the engine to log. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,21 +19,27 @@
 #include "common/addr.h"
 #include "common/log.h"
 
+/* keepalived's "[ip]:tcp:port", so that users grep the same way. */
 static const char *dst_str(const struct check_probe_run *r, char *buf, size_t size)
 {
         char ip[INET6_ADDRSTRLEN];
         const struct conf_ip *a = r->ck->connect_ip.family ? &r->ck->connect_ip : &r->rs->addr;
+        struct check_probe_target t;
+        unsigned port = 0;
 
+        if (check_probe_target_of(r->vs, r->rs, r->ck, &t) == 0)
+                port = ntohs(t.dst.ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)&t.dst)->sin6_port
+                                                         : ((const struct sockaddr_in *)&t.dst)->sin_port);
         conf_ip_str(a, ip, sizeof(ip));
-        snprintf(buf, size, a->family == AF_INET6 ? "[%s]" : "%s", ip);
+        snprintf(buf, size, "[%s]:tcp:%u", ip, port);
         return buf;
 }
 
 static void local_failure(struct check_probe_run *r, const char *what, int err)
 {
-        char d[INET6_ADDRSTRLEN + 2];
+        char d[INET6_ADDRSTRLEN + 16];
 
-        log_warn("TCP_CHECK to %s: %s: %s. Rescheduling.", dst_str(r, d, sizeof(d)), what, strerror(err));
+        log_warn("TCP_CHECK to %s: %s (%s). Rescheduling.", dst_str(r, d, sizeof(d)), what, strerror(err));
 }
 
 static void finish(struct check_probe_run *r, enum check_result result)
@@ -132,7 +140,8 @@ void probe_tcp_start(struct check_probe_run *r)
         int e = check_probe_target_of(r->vs, r->rs, r->ck, &t);
 
         if (e < 0) {
-                local_failure(r, "no address or port to check", -e);
+                local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
+                                                    : "no address or port to check (connect_port?)", -e);
                 probe_report_later(r, CHECK_ERROR);
                 return;
         }
@@ -150,6 +159,7 @@ void probe_tcp_start(struct check_probe_run *r)
         r->poll_open = true;
         probe_hold(r);
         uv_poll_start(&r->poll, UV_WRITABLE, on_writable);
+        uv_update_time(probe_loop(r)); /* the timeout counts from now, not from the loop's last wake-up */
         uv_timer_start(&r->timer, on_timeout, (uint64_t)((t.timeout + 999) / 1000), 0);
 }
 
