@@ -261,3 +261,18 @@ def test_lvs_timeouts_and_the_lvs_notify_fifo(lab, vigild, tmp_path):
         assert wait_for(read_some, 10), (got, d.output())
     finally:
         os.close(fd)
+
+
+def test_metrics_name_the_real_servers(lab, vigild):
+    a, b, c = lab.hosts
+    listen(b)
+    d = start(a, vigild, vs_conf([b, c], globals_="  metrics_listen 127.0.0.1:9167\n"))
+    assert wait_for(lambda: count(d, del_dest(c)) == 1, 10), d.output()
+    vs = f"[{VIP}]:tcp:80"
+
+    def scraped():
+        text = a.run("curl", "-s", "--max-time", "5", "http://127.0.0.1:9167/metrics", check=False).stdout
+        return (f'vigil_lvs_real_server_up{{vs="{vs}",rs="[{b.ipv4}]:tcp:8080"}} 1' in text and
+                f'vigil_lvs_real_server_up{{vs="{vs}",rs="[{c.ipv4}]:tcp:8080"}} 0' in text and
+                'vigil_lvs_checks_total{result="connect_refused"}' in text) and text
+    assert wait_for(scraped, 5), d.output()
