@@ -145,6 +145,19 @@ static void free_retired(struct check_engine *e, bool all)
         }
 }
 
+/* A virtual server a reload removes stops as at shutdown: with omega its
+ * down scripts run (their queues live on in the retired model). */
+static void omega_removed(struct ck_vs *ov, size_t on, const struct ck_vs *nv, size_t nn)
+{
+        for (size_t i = 0; i < on; i++) {
+                bool kept = false;
+                for (size_t j = 0; j < nn && !kept; j++)
+                        kept = !strcmp(ov[i].name, nv[j].name);
+                if (!kept && ov[i].params.omega)
+                        ck_vs_omega(&ov[i]);
+        }
+}
+
 /* Switch to nc: the real servers whose identity and checkers are the
  * same keep their state; the table diff goes out as one batch, removing
  * the services no longer configured. */
@@ -161,6 +174,7 @@ int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
                 return -ENOMEM; /* the timers close with the loop; the model leaks no further */
         }
         ck_model_stop_checks(e->vs, e->nvs);
+        omega_removed(e->vs, e->nvs, nv, nn);
         kept = ck_model_carry(nv, nn, e->vs, e->nvs);
         ck_model_close(e->vs, e->nvs);
         *old = (struct ck_model){ e->vs, e->nvs, e->conf, e->retired };

@@ -276,3 +276,23 @@ def test_metrics_name_the_real_servers(lab, vigild):
                 f'vigil_lvs_real_server_up{{vs="{vs}",rs="[{c.ipv4}]:tcp:8080"}} 0' in text and
                 'vigil_lvs_checks_total{result="connect_refused"}' in text) and text
     assert wait_for(scraped, 5), d.output()
+
+
+def test_a_reload_that_removes_an_omega_virtual_server_runs_its_down_scripts(lab, vigild, tmp_path):
+    a, b, c = lab.hosts
+    out = tmp_path / "notify.log"
+    script = tmp_path / "notify.sh"
+    script.write_text(f"#!/bin/sh\necho \"$*\" >> {out}\n")
+    script.chmod(0o755)
+    listen(b)
+    extra = f"  omega\n  quorum_down \"{script} quorum_down\"\n"
+    rs_extra = f"    notify_down \"{script} down\"\n"
+    d = start(a, vigild, vs_conf([b], extra=extra, rs_extra=rs_extra))
+    assert wait_for(lambda: count(d, add_dest(b)) == 1, 5), d.output()
+    with open(d.conf, "w") as f:
+        f.write(f"virtual_server 10.231.0.201 80 {{\n  lb_kind NAT\n  protocol TCP\n"
+                f"  real_server {c.ipv4} 80 {{\n  }}\n}}\n")
+    d.ctl("reload")
+    assert wait_for(lambda: count(d, f"delete service TCP {VIP}:80") == 1, 5), d.output()
+    assert wait_for(lambda: out.exists() and sorted(out.read_text().split()) == ["down", "quorum_down"], 5), \
+        (d.output(), out.exists() and out.read_text())
