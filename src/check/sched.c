@@ -344,6 +344,10 @@ static void on_result(void *ctx, const struct check_probe *p)
         int64_t now = mono_usec();
         struct check_decision d = check_decide(&ck->pol, &ck->st, p, now);
 
+        /* decide.c clears a dynamic weight on a script exit of 0, which
+         * the MISC probe reports as CHECK_OK: the same rule here */
+        if (ck->c->type == CHECK_MISC && p->result == CHECK_OK && d.weight_op == CHECK_WEIGHT_KEEP)
+                d.weight_op = CHECK_WEIGHT_CLEAR;
         ck->run = NULL;
         ck->st = d.next;
         ck->has_last = true;
@@ -371,20 +375,52 @@ static void on_due(uv_timer_t *t)
                 uv_timer_start(&ck->timer, on_due, 1000, 0);
 }
 
-/* Every checker's first status and due time; the pools as they start. */
+/* A restarted worker's view of a real server from the table it adopted:
+ * 1 serving (a destination with a weight), 0 not, -1 the kernel has no
+ * service of the virtual server (start as configured). */
+static int adopted_health(const struct check_engine *e, const struct ck_vs *v, size_t r)
+{
+        const struct check_table_svc *ts = NULL;
+        struct check_dest want;
+
+        for (size_t i = 0; v->nsvcs && i < e->current.n && !ts; i++)
+                if (!check_svc_key_cmp(&e->current.svcs[i].svc, &v->svcs[0]))
+                        ts = &e->current.svcs[i];
+        if (!ts)
+                return -1;
+        want = v->dests[r];
+        if (v->svcs[0].fwmark)
+                want.port = 0;
+        else if (!want.port || want.fwd == CHECK_FWD_DR || want.fwd == CHECK_FWD_TUN)
+                want.port = v->svcs[0].port;
+        for (size_t d = 0; d < ts->ndests; d++)
+                if (!check_dest_key_cmp(&ts->dests[d], &want))
+                        return ts->dests[d].weight > 0 || v->rs[r].c->weight == 0;
+        return 0;
+}
+
+/* Every checker's first status and due time; the pools as they start.
+ * A worker restarted after a crash starts each real server as the table
+ * it adopted has it, so that the pool does not change until the checks
+ * say so: one serving starts alive (even with alpha), one missing starts
+ * down (even without). */
 void ck_model_start(struct check_engine *e, int64_t now)
 {
         for (size_t i = 0; i < e->nvs; i++) {
                 struct ck_vs *v = &e->vs[i];
                 for (size_t r = 0; r < v->nrs; r++) {
                         struct ck_rs *rs = &v->rs[r];
+                        int adopted = e->opts.restarted && !v->started ? adopted_health(e, v, r) : -1;
                         for (size_t k = 0; k < rs->nck; k++) {
                                 struct ck_checker *ck = &rs->ck[k];
+                                struct check_policy pol = ck->pol;
                                 int64_t due;
                                 if (ck->started)
                                         continue; /* carried over by a reload */
                                 ck->started = true;
-                                ck->st = check_start(&ck->pol, now, ck_random(e), &due);
+                                if (adopted >= 0)
+                                        pol.alpha = !adopted;
+                                ck->st = check_start(&pol, now, ck_random(e), &due);
                                 rs->num_failed += check_state_failed(ck->st.state);
                                 arm(ck, due, now);
                         }

@@ -296,3 +296,35 @@ def test_a_reload_that_removes_an_omega_virtual_server_runs_its_down_scripts(lab
     assert wait_for(lambda: count(d, f"delete service TCP {VIP}:80") == 1, 5), d.output()
     assert wait_for(lambda: out.exists() and sorted(out.read_text().split()) == ["down", "quorum_down"], 5), \
         (d.output(), out.exists() and out.read_text())
+
+
+def test_misc_check_dynamic_weight_and_failure(lab, vigild, tmp_path):
+    a, b, c = lab.hosts
+    code = tmp_path / "code"
+    code.write_text("5\n")
+    script = tmp_path / "misc.sh"
+    script.write_text(f"#!/bin/sh\nexit $(cat {code})\n")
+    script.chmod(0o755)
+    conf = f"""virtual_server {VIP} 80 {{
+  delay_loop 1
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server {b.ipv4} 8080 {{
+    weight 1
+    MISC_CHECK {{
+      misc_path {script}
+      misc_timeout 5
+      misc_dynamic
+    }}
+  }}
+}}
+"""
+    d = start(a, vigild, conf)
+    edit = f"edit dest TCP {VIP}:80 -> {b.ipv4}:8080 masq w"
+    assert wait_for(lambda: count(d, edit + "3") == 1, 10), d.output()     # exit 5: weight 5-2
+    code.write_text("0\n")
+    assert wait_for(lambda: count(d, edit + "1") == 1, 10), (d.output(), status(d))     # exit 0: as configured
+    code.write_text("1\n")
+    assert wait_for(lambda: count(d, del_dest(b)) == 1, 10), d.output()    # retry 0: down at once
+    assert count(d, add_dest(b)) == 1, dry_lines(d)
