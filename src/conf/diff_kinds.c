@@ -230,7 +230,8 @@ static const struct conf_field rs_fields[] = {
         RSF(addr, CF_NONE, NO), RSF(port, CF_NONE, NO), /* the name */
         RSF(weight, CF_I64, UP), RSF(weight_set, CF_NONE, NO), RSF(inhibit_on_failure, CF_INT, UP),
         RSF(notify_up, CF_SCRIPT, UP), RSF(notify_down, CF_SCRIPT, UP), RSF(smtp_alert, CF_INT, UP),
-        RSF(lvs_method, CF_STR, UP), RSF(uthreshold, CF_U32, UP), RSF(lthreshold, CF_U32, UP),
+        RSF(lvs_method, CF_STR, UP), RSF(tun.type, CF_U8, UP), RSF(tun.port, CF_U16, UP), RSF(tun.flags, CF_U16, UP),
+        RSF(uthreshold, CF_U32, UP), RSF(lthreshold, CF_U32, UP),
         RSF(retry, CF_I64, RS), RSF(delay_before_retry, CF_I64, RS), RSF(warmup, CF_I64, RS),
         RSF(connect_timeout, CF_I64, RS), RSF(delay_loop, CF_I64, RS), RSF(alpha, CF_INT, RS),
         RSF(virtualhost, CF_STR, RS), RSF(checkers, CF_CHECKERS, RS), RSF(pos, CF_NONE, NO), RSF(next, CF_NONE, NO),
@@ -262,12 +263,15 @@ const struct conf_diff_kind conf_diff_real_server = {
 static const struct conf_field vs_fields[] = {
         VS(kind, CF_NONE, NO), VS(addr, CF_NONE, NO), VS(port, CF_NONE, NO), VS(fwmark, CF_NONE, NO),
         VS(group, CF_NONE, NO), VS(protocol, CF_NONE, NO), /* the name */
-        VS(lb_algo, CF_STR, UP), VS(lb_kind, CF_STR, UP), VS(lb_algo_set, CF_NONE, NO), VS(lb_kind_set, CF_NONE, NO),
+        VS(lb_algo, CF_STR, UP), VS(lb_kind, CF_STR, UP), VS(lb_tun.type, CF_U8, UP), VS(lb_tun.port, CF_U16, UP),
+        VS(lb_tun.flags, CF_U16, UP), VS(sched_flags, CF_U32, UP), VS(lb_algo_set, CF_NONE, NO), VS(lb_kind_set, CF_NONE, NO),
         VS(protocol_set, CF_NONE, NO), VS(persistence_timeout, CF_U32, UP), VS(persistence_granularity, CF_STR, UP),
         VS(persistence_engine, CF_STR, UP), VS(ops, CF_BOOL, UP), VS(inhibit_on_failure, CF_BOOL, UP),
         VS(quorum, CF_U32, UP), VS(hysteresis, CF_U32, UP), VS(quorum_up, CF_SCRIPT, UP),
         VS(quorum_down, CF_SCRIPT, UP), VS(has_sorry_server, CF_BOOL, UP), VS(sorry_server, CF_IP, UP),
-        VS(sorry_server_port, CF_U16, UP), VS(sorry_server_inhibit, CF_BOOL, UP), VS(ha_suspend, CF_BOOL, UP),
+        VS(sorry_server_port, CF_U16, UP), VS(sorry_server_inhibit, CF_BOOL, UP),
+        VS(sorry_server_lvs_method, CF_STR, UP), VS(sorry_tun.type, CF_U8, UP), VS(sorry_tun.port, CF_U16, UP),
+        VS(sorry_tun.flags, CF_U16, UP), VS(ha_suspend, CF_BOOL, UP),
         VS(smtp_alert, CF_INT, UP), VS(weight, CF_I64, UP),
         /* the defaults of its checkers */
         VS(delay_loop, CF_I64, RS), VS(connect_timeout, CF_I64, RS), VS(delay_before_retry, CF_I64, RS),

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "conf/values.h"
 
@@ -161,6 +162,14 @@ static json_t *global_json(const struct conf_global *g)
         json_object_set_new(o, "default_interface", str_or_null(g->default_interface));
         json_object_set_new(o, "notify_fifo", script_json(&g->notify_fifo));
         json_object_set_new(o, "vrrp_notify_fifo", script_json(&g->vrrp_notify_fifo));
+        json_object_set_new(o, "lvs_flush", json_boolean(g->lvs_flush));
+        json_object_set_new(o, "lvs_flush_on_stop", g->lvs_flush_onstop == CONF_FLUSH_ONSTOP_NONE ? json_null()
+                                    : json_string(g->lvs_flush_onstop == CONF_FLUSH_ONSTOP_VS ? "VS" : "all"));
+        json_object_set_new(o, "lvs_timeouts", json_pack("{s:I, s:I, s:I}", "tcp", (json_int_t)g->lvs_timeout_tcp,
+                                                           "tcpfin", (json_int_t)g->lvs_timeout_tcpfin, "udp",
+                                                           (json_int_t)g->lvs_timeout_udp));
+        json_object_set_new(o, "lvs_dry_run", json_boolean(g->lvs_dry_run));
+        json_object_set_new(o, "rs_init_notifies", json_boolean(g->rs_init_notifies));
         return o;
 }
 
@@ -299,6 +308,17 @@ static json_t *checker_json(const struct conf_checker *ck)
         return o;
 }
 
+/* A forwarding method with its tunnel options, in lb_kind's words. */
+static json_t *fwd_json(const char *kind, const struct conf_tunnel *t)
+{
+        static const char *const types[] = { "ipip", "gue", "gre" };
+
+        if (!kind || strcmp(kind, "TUN"))
+                return str_or_null(kind);
+        return json_pack("{s:s, s:s, s:i, s:s}", "method", kind, "type", types[t->type % 3], "port", t->port, "csum",
+                         t->flags & CONF_TUN_F_REMCSUM ? "remcsum" : t->flags & CONF_TUN_F_CSUM ? "csum" : "nocsum");
+}
+
 static json_t *virtual_server_json(const struct conf_virtual_server *vs)
 {
         json_t *o = json_object(), *rss = json_array();
@@ -313,7 +333,9 @@ static json_t *virtual_server_json(const struct conf_virtual_server *vs)
                 json_object_set_new(o, "group", json_string(vs->group));
         }
         json_object_set_new(o, "lb_algo", str_or_null(vs->lb_algo));
-        json_object_set_new(o, "lb_kind", str_or_null(vs->lb_kind));
+        json_object_set_new(o, "lb_kind", fwd_json(vs->lb_kind, &vs->lb_tun));
+        json_object_set_new(o, "sched_flags", json_integer(vs->sched_flags));
+        json_object_set_new(o, "persistence_engine", str_or_null(vs->persistence_engine));
         json_object_set_new(o, "protocol", str_or_null(vs->protocol));
         json_object_set_new(o, "persistence_timeout", json_integer(vs->persistence_timeout));
         json_object_set_new(o, "delay_loop", seconds(vs->delay_loop));
@@ -322,13 +344,15 @@ static json_t *virtual_server_json(const struct conf_virtual_server *vs)
         json_object_set_new(o, "alpha", json_boolean(vs->alpha));
         json_object_set_new(o, "omega", json_boolean(vs->omega));
         json_object_set_new(o, "sorry_server", vs->has_sorry_server ? ip_json(&vs->sorry_server) : json_null());
+        json_object_set_new(o, "sorry_server_lvs_method", fwd_json(vs->sorry_server_lvs_method, &vs->sorry_tun));
         CONF_FOREACH(rs, &vs->real_servers) {
                 json_t *cks = json_array();
                 struct conf_checker *ck;
                 CONF_FOREACH(ck, &rs->checkers)
                         json_array_append_new(cks, checker_json(ck));
-                json_array_append_new(rss, json_pack("{s:o, s:i, s:I, s:b, s:o, s:o, s:o}", "address",
+                json_array_append_new(rss, json_pack("{s:o, s:i, s:I, s:o, s:b, s:o, s:o, s:o}", "address",
                         ip_json(&rs->addr), "port", rs->port, "weight", (json_int_t)rs->weight,
+                        "lvs_method", fwd_json(rs->lvs_method, &rs->tun),
                         "inhibit_on_failure", rs->inhibit_on_failure > 0, "notify_up", script_json(&rs->notify_up),
                         "notify_down", script_json(&rs->notify_down), "checkers", cks));
         }

@@ -147,12 +147,57 @@ static void kw_metrics_listen(struct parser *p, const struct conf_line *ln, void
         pwarn(p, ln, 0, "metrics_listen is a vigil extension: keepalived does not accept this file");
 }
 
-/* vigil's extension (lower_prio_takeover): said at config-test time, as
- * for metrics_listen, because keepalived rejects the keyword. */
+/* vigil's extensions (lower_prio_takeover; lvs_dry_run: the check worker
+ * records its IPVS changes and makes none, as vigild --dry-run): said at
+ * config-test time, as for metrics_listen, because keepalived rejects them. */
 static void kw_takeover_extension(struct parser *p, const struct conf_line *ln, void *obj)
 {
         (void)obj;
         pwarn(p, ln, 0, "%s is a vigil extension: keepalived does not accept this file", ln->tok[0].s);
+}
+
+/* lvs_timeouts [tcp S] [tcpfin S] [udp S]: at least one, 0..31 days each
+ * (0 leaves the kernel's value as it is). */
+static void kw_lvs_timeouts(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        static const char *const names[] = { "tcp", "tcpfin", "udp" };
+        G *g = obj;
+        uint32_t *field[] = { &g->lvs_timeout_tcp, &g->lvs_timeout_tcpfin, &g->lvs_timeout_udp };
+        int64_t v;
+        int k;
+
+        if (ln->ntok < 3) {
+                perr(p, ln, ln->ntok, "lvs_timeouts needs at least one of tcp SECS, tcpfin SECS, udp SECS");
+                return;
+        }
+        for (size_t i = 1; i < ln->ntok; i += 2) {
+                if (!read_choice(p, ln, i, names, 3, false, &k))
+                        continue;
+                if (i + 1 >= ln->ntok) {
+                        perr(p, ln, i + 1, "lvs_timeouts %s needs a number of seconds", names[k]);
+                        return;
+                }
+                if (!read_int64(p, ln, i + 1, 0, 2678400, &v))
+                        continue;
+                *field[k] = (uint32_t)v;
+                g->lvs_timeouts_set = true;
+        }
+}
+
+/* lvs_flush_on_stop [VS] (lvs_flush_onstop is its old name). */
+static void kw_lvs_flush_onstop(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        G *g = obj;
+
+        if (ln->ntok < 2) {
+                g->lvs_flush_onstop = CONF_FLUSH_ONSTOP_ALL;
+                return;
+        }
+        if (strcmp(ln->tok[1].s, "VS")) {
+                perr(p, ln, 1, "%s takes nothing or VS, not '%s'", ln->tok[0].s, ln->tok[1].s);
+                return;
+        }
+        g->lvs_flush_onstop = CONF_FLUSH_ONSTOP_VS;
 }
 
 static const struct kw global_kw[] = {
@@ -207,6 +252,12 @@ static const struct kw global_kw[] = {
         KW_T("lvs_notify_fifo_script", T_SCRIPT, G, lvs_notify_fifo_script, 0, 0),
         KW_T("vrrp_notify_priority_changes", T_BOOL, G, vrrp_notify_priority_changes, 0, 0),
         KW_T("lvs_flush", T_FLAG, G, lvs_flush, 0, 0),
+        KW_FN("lvs_flush_on_stop", kw_lvs_flush_onstop),
+        KW_FN("lvs_flush_onstop", kw_lvs_flush_onstop),
+        KW_FN("lvs_timeouts", kw_lvs_timeouts),
+        { .name = "lvs_dry_run", .kind = KW_VALUE, .type = T_BOOL,
+          .off = offsetof(G, lvs_dry_run), .set_off = -1, .fn = kw_takeover_extension },
+        KW_T("rs_init_notifies", T_BOOL, G, rs_init_notifies, 0, 0),
         KW_NS("enable_traps", "vigil has no SNMP agent (its metrics endpoint covers the same ground)"),
         KW_OLD("lvs_id", "keepalived dropped it long ago; router_id names the node"),
         KW_NS("smtp_alert_vrrp", NULL),
@@ -214,7 +265,6 @@ static const struct kw global_kw[] = {
         KW_NS("no_email_faults", NULL),
         KW_NS("checker_log_all_failures", NULL),
         KW_NS("no_checker_emails", NULL),
-        KW_NS("rs_init_notifies", NULL),
         KW_NS("startup_script", NULL),
         KW_NS("shutdown_script", NULL),
         KW_NS("startup_script_timeout", NULL),
@@ -235,9 +285,6 @@ static const struct kw global_kw[] = {
         KW_NS("nftables_ipvs_start_fwmark", NULL),
         KW_NS("fifo_write_vrrp_states_on_reload", NULL),
         KW_NS("lvs_sync_daemon", NULL),
-        KW_NS("lvs_timeouts", NULL),
-        KW_NS("lvs_flush_on_stop", NULL),
-        KW_NS("lvs_flush_onstop", NULL),
         KW_NS("process_names", NULL),
         KW_NS("process_name", NULL),
         KW_NS("vrrp_process_name", NULL),

@@ -190,18 +190,135 @@ static void kw_lb_algo(struct parser *p, const struct conf_line *ln, void *obj)
         }
 }
 
-static void kw_lb_kind(struct parser *p, const struct conf_line *ln, void *obj)
+/* "type ipip|gue|gre", "port N" and "nocsum|csum|remcsum" after a
+ * forwarding method. keepalived reads them whatever the method is, and so
+ * refuses "DR type gue" for its missing port; so does vigil. */
+static bool read_tunnel_opt(struct parser *p, const struct conf_line *ln, size_t *i, struct conf_tunnel *tun)
+{
+        static const char *const types[] = { "ipip", "gue", "gre" };
+        static const char *const csums[] = { "nocsum", "csum", "remcsum" };
+        const char *w = ln->tok[*i].s;
+        int64_t port;
+        int v;
+
+        for (v = 0; v < 3; v++)
+                if (!strcmp(w, csums[v])) {
+                        tun->flags = v == 0 ? 0 : v == 1 ? CONF_TUN_F_CSUM : CONF_TUN_F_REMCSUM;
+                        return true;
+                }
+        if (strcmp(w, "type") && strcmp(w, "port")) {
+                perr(p, ln, *i, "'%s' is not a tunnel option (type ipip|gue|gre, port N, nocsum|csum|remcsum)", w);
+                return false;
+        }
+        if (++*i >= ln->ntok) {
+                perr(p, ln, *i, "%s needs a value", w);
+                return false;
+        }
+        if (!strcmp(w, "port")) {
+                if (!read_int64(p, ln, *i, 1, 65535, &port))
+                        return false;
+                tun->port = (uint16_t)port;
+                return true;
+        }
+        if (!read_choice(p, ln, *i, types, 3, false, &v))
+                return false;
+        tun->type = (uint8_t)v;
+        return true;
+}
+
+/* NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]: lb_kind,
+ * a real server's lvs_method and sorry_server_lvs_method. */
+static bool read_fwd(struct parser *p, const struct conf_line *ln, const char **kind, struct conf_tunnel *tun)
 {
         static const char *const kinds[] = { "NAT", "DR", "TUN" };
-        VSV *vs = obj;
+        struct conf_tunnel t = { 0 };
         int v;
 
         if (!pargs(p, ln, 1, -1) || !read_choice(p, ln, 1, kinds, 3, false, &v))
+                return false;
+        *kind = kinds[v];
+        for (size_t i = 2; i < ln->ntok; i++)
+                if (!read_tunnel_opt(p, ln, &i, &t))
+                        return false;
+        if ((t.type == CONF_TUN_GUE) != (t.port != 0)) {
+                perr(p, ln, 1, "gue tunnels need a port, and the other tunnel types take none");
+                return false;
+        }
+        if (t.type == CONF_TUN_IPIP && t.flags) {
+                perr(p, ln, 1, "ipip tunnels take no checksum option");
+                return false;
+        }
+        if (t.type == CONF_TUN_GRE && (t.flags & CONF_TUN_F_REMCSUM)) {
+                perr(p, ln, 1, "gre tunnels do not support remcsum");
+                return false;
+        }
+        *tun = t;
+        return true;
+}
+
+static void kw_lb_kind(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        VSV *vs = obj;
+
+        /* a bad tunnel option still sets the method, as in keepalived */
+        read_fwd(p, ln, &vs->lb_kind, &vs->lb_tun);
+        vs->lb_kind_set = vs->lb_kind != NULL;
+}
+
+/* keepalived accepts it only after a sorry_server line. */
+static void kw_sorry_lvs_method(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        VSV *vs = obj;
+
+        if (!vs->has_sorry_server) {
+                perr(p, ln, 0, "sorry_server_lvs_method needs a sorry_server line before it; ignoring it");
                 return;
-        vs->lb_kind = kinds[v];
-        vs->lb_kind_set = true;
-        if (ln->ntok > 2)
-                pwarn(p, ln, 2, "tunnel options are not supported yet; ignoring them");
+        }
+        read_fwd(p, ln, &vs->sorry_server_lvs_method, &vs->sorry_tun);
+}
+
+static void kw_rs_lvs_method(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        RS *rs = obj;
+
+        read_fwd(p, ln, &rs->lvs_method, &rs->tun);
+}
+
+/* flag-1..3 go to the kernel as they are; sh-* and mh-* name what the
+ * flags mean to those two schedulers, and keepalived takes them only when
+ * the lb_algo already read is sh or mh. */
+static void kw_sched_flag(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        VSV *vs = obj;
+        const char *w = ln->tok[0].s;
+        bool named = w[0] != 'f';
+
+        pargs(p, ln, 0, 0);
+        if (named && !(vs->lb_algo && (!strcmp(vs->lb_algo, "sh") || !strcmp(vs->lb_algo, "mh")))) {
+                perr(p, ln, 0, "%s only applies to the sh and mh schedulers (an lb_algo sh or mh line before it); ignoring it",
+                     w);
+                return;
+        }
+        if (!strcmp(w, "flag-1") || strstr(w, "-fallback"))
+                vs->sched_flags |= CONF_SCHED_F1;
+        else if (!strcmp(w, "flag-2") || strstr(w, "-port"))
+                vs->sched_flags |= CONF_SCHED_F2;
+        else
+                vs->sched_flags |= CONF_SCHED_F3;
+}
+
+/* The kernel keeps 15 characters of the name (IP_VS_PENAME_MAXLEN). */
+static void kw_persistence_engine(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        VSV *vs = obj;
+
+        if (!pargs(p, ln, 1, 1))
+                return;
+        if (strlen(ln->tok[1].s) > 15) {
+                perr(p, ln, 1, "persistence_engine '%s' is longer than the kernel's 15 characters", ln->tok[1].s);
+                return;
+        }
+        vs->persistence_engine = arena_strdup(&p->conf->arena, ln->tok[1].s);
 }
 
 static void kw_protocol(struct parser *p, const struct conf_line *ln, void *obj)
@@ -277,15 +394,15 @@ static const struct kw vs_kw[] = {
         KW_FN("protocol", kw_protocol),
         KW_FN("persistence_timeout", kw_persistence_timeout),
         KW_T("persistence_granularity", T_STRING, VSV, persistence_granularity, 0, 0),
-        KW_NS("persistence_engine", NULL),
+        KW_FN("persistence_engine", kw_persistence_engine),
         KW_T("ops", T_FLAG, VSV, ops, 0, 0),
-        KW_NS("flag-1", NULL),
-        KW_NS("flag-2", NULL),
-        KW_NS("flag-3", NULL),
-        KW_NS("sh-port", NULL),
-        KW_NS("sh-fallback", NULL),
-        KW_NS("mh-port", NULL),
-        KW_NS("mh-fallback", NULL),
+        KW_FN("flag-1", kw_sched_flag),
+        KW_FN("flag-2", kw_sched_flag),
+        KW_FN("flag-3", kw_sched_flag),
+        KW_FN("sh-port", kw_sched_flag),
+        KW_FN("sh-fallback", kw_sched_flag),
+        KW_FN("mh-port", kw_sched_flag),
+        KW_FN("mh-fallback", kw_sched_flag),
         KW_OLD("hashed", "it has no effect"),
         KW_FN("ip_family", kw_ip_family),
         KW_T("delay_loop", T_TIMER, VSV, delay_loop, 1, 86400 * SEC),
@@ -302,7 +419,7 @@ static const struct kw vs_kw[] = {
         KW_T("quorum_down", T_SCRIPT, VSV, quorum_down, 0, 0),
         KW_FN("sorry_server", kw_sorry_server),
         KW_T("sorry_server_inhibit", T_FLAG, VSV, sorry_server_inhibit, 0, 0),
-        KW_NS("sorry_server_lvs_method", NULL),
+        KW_FN("sorry_server_lvs_method", kw_sorry_lvs_method),
         KW_T("ha_suspend", T_FLAG, VSV, ha_suspend, 0, 0),
         KW_T("virtualhost", T_STRING, VSV, virtualhost, 0, 0),
         KW_T("smtp_alert", T_TRIBOOL, VSV, smtp_alert, 0, 0),
@@ -318,7 +435,7 @@ static const struct kw rs_kw[] = {
         KW_T("inhibit_on_failure", T_TRIBOOL, RS, inhibit_on_failure, 0, 0),
         KW_T("notify_up", T_SCRIPT, RS, notify_up, 0, 0),
         KW_T("notify_down", T_SCRIPT, RS, notify_down, 0, 0),
-        KW_NS("lvs_method", NULL),
+        KW_FN("lvs_method", kw_rs_lvs_method),
         KW_T("uthreshold", T_U32, RS, uthreshold, 0, 4294967295LL),
         KW_T("lthreshold", T_U32, RS, lthreshold, 0, 4294967295LL),
         KW_T("alpha", T_TRIBOOL, RS, alpha, 0, 0),

@@ -133,3 +133,11 @@ void conf_free(struct conf *c)
         arena_free(&c->arena);
         free(c);
 }
+
+const char *conf_checker_name(enum conf_checker_type t)
+{
+        static const char *const names[] = { "TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "MISC_CHECK",
+                                             "DNS_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK" };
+
+        return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "checker";
+}

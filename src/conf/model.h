@@ -108,6 +108,11 @@ typedef CONF_LIST(struct conf_rule) conf_rule_list;
 
 /* ---- global_defs ---------------------------------------------------------- */
 
+/* lvs_flush_on_stop: nothing (each destination and service removed one
+ * by one), everything (no argument), or only the services of the
+ * configuration, leaving their destinations to the kernel (VS). */
+enum conf_flush_onstop { CONF_FLUSH_ONSTOP_NONE, CONF_FLUSH_ONSTOP_ALL, CONF_FLUSH_ONSTOP_VS };
+
 struct conf_global {
         const char *router_id;
         conf_strlist notification_email;
@@ -152,6 +157,12 @@ struct conf_global {
         struct conf_script notify_fifo_script, vrrp_notify_fifo_script, lvs_notify_fifo_script;
         bool vrrp_notify_priority_changes;
         bool lvs_flush;
+        enum conf_flush_onstop lvs_flush_onstop;
+        /* lvs_timeouts, seconds; 0 leaves the kernel's value as it is */
+        uint32_t lvs_timeout_tcp, lvs_timeout_tcpfin, lvs_timeout_udp;
+        bool lvs_timeouts_set;
+        bool lvs_dry_run;               /* vigil extension: record IPVS changes, make none */
+        bool rs_init_notifies;          /* notify_up/down for each real server's first state */
         bool enable_traps;
         const char *metrics_listen;     /* vigil extension: Prometheus ADDR:PORT */
 };
@@ -315,6 +326,23 @@ struct conf_vrrp_instance {
 
 /* ---- LVS ----------------------------------------------------------------- */
 
+/* The tunnel options of a TUN forwarding method, with the kernel's values
+ * (IP_VS_CONN_F_TUNNEL_TYPE_*, IP_VS_TUNNEL_ENCAP_FLAG_*; nocsum is 0). */
+enum conf_tun_type { CONF_TUN_IPIP = 0, CONF_TUN_GUE = 1, CONF_TUN_GRE = 2 };
+#define CONF_TUN_F_CSUM 0x1u
+#define CONF_TUN_F_REMCSUM 0x2u
+struct conf_tunnel {
+        uint8_t type;           /* enum conf_tun_type */
+        uint16_t port;          /* GUE only, host order */
+        uint16_t flags;         /* CONF_TUN_F_* */
+};
+
+/* The kernel's scheduler flags (IP_VS_SVC_F_SCHED1..3): sh-fallback and
+ * mh-fallback are flag-1, sh-port and mh-port flag-2. */
+#define CONF_SCHED_F1 0x0008u
+#define CONF_SCHED_F2 0x0010u
+#define CONF_SCHED_F3 0x0020u
+
 enum conf_checker_type {
         CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_SMTP, CHECK_MISC, CHECK_DNS, CHECK_UDP,
         CHECK_PING, CHECK_FILE,
@@ -391,7 +419,8 @@ struct conf_real_server {
         int alpha;
         int smtp_alert;
         const char *virtualhost;
-        const char *lvs_method;
+        const char *lvs_method;    /* NULL: the virtual server's lb_kind (validation fills it) */
+        struct conf_tunnel tun;    /* with lvs_method TUN */
         uint32_t uthreshold, lthreshold;
         CONF_LIST(struct conf_checker) checkers;
         struct conf_pos pos;
@@ -427,6 +456,8 @@ struct conf_virtual_server {
         const char *lb_algo;
         const char *lb_kind;       /* NAT, DR, TUN */
         const char *protocol;      /* TCP, UDP, SCTP */
+        struct conf_tunnel lb_tun;      /* with lb_kind TUN */
+        uint32_t sched_flags;           /* CONF_SCHED_F* */
         bool lb_algo_set, lb_kind_set, protocol_set;
         uint32_t persistence_timeout;
         const char *persistence_granularity;
@@ -443,6 +474,8 @@ struct conf_virtual_server {
         struct conf_ip sorry_server;
         uint16_t sorry_server_port;
         bool sorry_server_inhibit;
+        const char *sorry_server_lvs_method;    /* NULL: lb_kind (validation fills it) */
+        struct conf_tunnel sorry_tun;
         bool ha_suspend;
         const char *virtualhost;
         int smtp_alert;
@@ -508,6 +541,8 @@ struct conf_vrrp_instance *conf_find_instance(const struct conf *c, const char *
 const struct conf_notify *conf_instance_notify(const struct conf_vrrp_instance *vi);
 /* The VMAC interface's name: vmac_name, else vrrp.VRID (vrrp6.VRID for IPv6). */
 void conf_vmac_name(const struct conf_vrrp_instance *vi, char *buf, size_t size);
+/* The keyword of a checker type: "TCP_CHECK", "HTTP_GET", ... */
+const char *conf_checker_name(enum conf_checker_type t);
 struct conf_sync_group *conf_find_sync_group(const struct conf *c, const char *name);
 
 /* Defaults applied when an object is created. */

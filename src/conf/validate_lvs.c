@@ -59,10 +59,30 @@ static void vs_defaults(struct conf_virtual_server *vs, const char *label, struc
         }
 }
 
+/* A real server without lvs_method, and the sorry server without
+ * sorry_server_lvs_method, forward as the virtual server's lb_kind says,
+ * tunnel options included. */
+static void fwd_defaults(struct conf_virtual_server *vs)
+{
+        struct conf_real_server *rs;
+
+        CONF_FOREACH(rs, &vs->real_servers)
+                if (!rs->lvs_method) {
+                        rs->lvs_method = vs->lb_kind;
+                        rs->tun = vs->lb_tun;
+                }
+        if (!vs->sorry_server_lvs_method) {
+                vs->sorry_server_lvs_method = vs->lb_kind;
+                vs->sorry_tun = vs->lb_tun;
+        }
+}
+
+/* DR and TUN cannot change the port: the real server's own method decides,
+ * as in keepalived (a DR real server in a NAT service gets the VS port). */
 static void rs_ports(struct conf_virtual_server *vs, struct conf_real_server *rs, const char *label,
                      struct diag_list *d)
 {
-        bool dr_tun = !strcmp(vs->lb_kind, "DR") || !strcmp(vs->lb_kind, "TUN");
+        bool dr_tun = !strcmp(rs->lvs_method, "DR") || !strcmp(rs->lvs_method, "TUN");
 
         if (vs->kind == VS_FWMARK) {
                 rs->port = 0;
@@ -71,7 +91,7 @@ static void rs_ports(struct conf_virtual_server *vs, struct conf_real_server *rs
         if (dr_tun && vs->kind == VS_ADDR && rs->port != vs->port) {
                 if (rs->port)
                         warn(d, &rs->pos, "virtual_server %s: with %s the real server port must equal the service port; using %u",
-                             label, vs->lb_kind, vs->port);
+                             label, rs->lvs_method, vs->port);
                 rs->port = vs->port;
         }
         if (!rs->port && vs->kind == VS_ADDR)
@@ -199,6 +219,7 @@ void validate_lvs(struct conf *c, struct diag_list *d)
                                          vs->group);
                 }
                 vs_defaults(vs, label, d);
+                fwd_defaults(vs);
                 dedupe_real_servers(vs, label, d);
                 CONF_FOREACH(rs, &vs->real_servers) {
                         rs_ports(vs, rs, label, d);

@@ -41,6 +41,10 @@ struct options {
         const char *control_path;
         bool dump_conf_to_log;
         bool dont_respawn;
+        /* --dry-run: the check worker records its IPVS changes and makes
+         * none (as lvs_dry_run in global_defs). The workers get it as the
+         * supervisor's argv, which they are started with. */
+        bool dry_run;
 };
 
 /* keepalived options that change nothing here: accepted, and said so. */
@@ -87,6 +91,7 @@ static void usage(FILE *f)
                 "  -d, --dump-conf           log the resolved configuration at start\n"
                 "  -R, --dont-respawn        exit instead of restarting a dead VRRP worker\n"
                 "      --all                 run every worker the configuration needs (the default)\n"
+                "      --dry-run             log and record each IPVS change instead of making it\n"
                 "      --signum=NAME         print the signal number for STOP, RELOAD, DATA, STATS,\n"
                 "                            STATS_CLEAR or JSON, and exit\n"
                 "  -v, --version             print the version, libraries and features, and exit\n"
@@ -148,7 +153,7 @@ static bool set_facility(const char *s)
         return true;
 }
 
-enum { OPT_DUMP = 1000, OPT_CONTROL, OPT_SIGNUM, OPT_ALL };
+enum { OPT_DUMP = 1000, OPT_CONTROL, OPT_SIGNUM, OPT_ALL, OPT_DRY_RUN };
 static const struct option longopts[] = {
         { "use-file", required_argument, NULL, 'f' },
         { "config-test", optional_argument, NULL, 't' },
@@ -172,6 +177,7 @@ static const struct option longopts[] = {
         { "snmp-agent-socket", required_argument, NULL, 'A' },
         { "no_bfd", no_argument, NULL, 'B' },
         { "all", no_argument, NULL, OPT_ALL },
+        { "dry-run", no_argument, NULL, OPT_DRY_RUN },
         { "address-monitoring", no_argument, NULL, 'a' },
         { "log-file", optional_argument, NULL, 'g' },
         { "no-syslog", no_argument, NULL, 'G' },
@@ -205,6 +211,7 @@ static int apply_option(struct options *o, int c, char *arg)
         case 'S': return set_facility(arg) ? 0 : -1;
         case 'd': o->dump_conf_to_log = true; break;
         case 'R': o->dont_respawn = true; break;
+        case OPT_DRY_RUN: o->dry_run = true; break;
         case 'f': o->lo.config_file = arg; break;
         case 't':
                 o->config_test = true;
