@@ -38,7 +38,7 @@ pair_conf MASTER 150 > /tmp/d1.conf
 pair_conf BACKUP 100 > /tmp/d2.conf
 DIRECTOR=vigild
 if in_ns dir vigild -t -f /tmp/d1.conf 2>&1 | grep -q "LVS blocks are ignored" ||
-    vigild --help 2>&1 | grep -q -- "--check .*not in this build"; then
+    vigild_no_worker; then
   DIRECTOR=keepalived
   say "the directors run keepalived 2.2.7: this vigild has no check worker yet"
 else
