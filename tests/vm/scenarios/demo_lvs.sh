@@ -103,8 +103,10 @@ sleep 1
 mark end
 kill "$fetch"
 say "ipvsadm -Ln on dir2 (after):"; ipvs dir2 | sed 's/^/    /'
+say "what the client saw (one request every 0.1 s; an error is a request that got no answer):"
 say "client, both servers up:         $(report start kill_rs2)"
 say "client, rs2 killed until back:   $(report kill_rs2 rs2_back)"
+say "  (the errors: requests sent to rs2 between its death and its failed check)"
 say "client, rs2 back:                $(report rs2_back kill_dir)"
 say "client, dir killed, dir2 takes:  $(report kill_dir end)"
 DIRECTORS=""
