@@ -116,6 +116,10 @@ static int open_ipvs(struct check_engine *e)
         } else if (e->conf->global.lvs_flush) {
                 log_info("restarted after a crash: adopting the IPVS table, not flushing it (lvs_flush)");
         }
+        if (e->conf->global.lvs_timeouts_set &&
+            (r = ops->set_timeouts(ops->ctx, e->conf->global.lvs_timeout_tcp, e->conf->global.lvs_timeout_tcpfin,
+                                   e->conf->global.lvs_timeout_udp)) < 0)
+                log_warn("IPVS: cannot set lvs_timeouts: %s", strerror(-r));
         if ((r = ops->dump(ops->ctx, &e->current)) < 0)
                 log_warn("IPVS: cannot dump the table (%s); starting from an empty one", strerror(-r));
         else if (e->current.n)
@@ -190,7 +194,9 @@ static void on_shutdown_tick(uv_timer_t *h)
 }
 
 /* What stop removes: every service vigil owns (a DEL_SVC takes its
- * destinations with it), and with omega the down scripts run first. */
+ * destinations with it; lvs_flush_on_stop VS says the same), or with
+ * lvs_flush_on_stop alone the whole table; with omega the down scripts
+ * run first. */
 static void stop(struct check_engine *e)
 {
         struct check_table owned = e->current;
@@ -200,7 +206,10 @@ static void stop(struct check_engine *e)
         for (size_t i = 0; i < e->nvs; i++)
                 if (e->vs[i].params.omega)
                         ck_vs_omega(&e->vs[i]);
-        if (e->ipvs_open) {
+        if (e->ipvs_open && e->conf->global.lvs_flush_onstop == CONF_FLUSH_ONSTOP_ALL) {
+                log_info("Flushing the IPVS table (lvs_flush_on_stop)");
+                e->opts.ipvs->flush(e->opts.ipvs->ctx);
+        } else if (e->ipvs_open) {
                 struct ck_vs *vs = e->vs;
                 size_t n = e->nvs;
                 e->current = (struct check_table){ 0 };
@@ -273,6 +282,21 @@ static void engine_free(struct check_engine *e)
         check_table_free(&e->current);
 }
 
+/* notify_fifo (shared with the VRRP worker) and lvs_notify_fifo. */
+static void fifos_open(struct check_engine *e)
+{
+        const struct conf_script *paths[2] = { &e->conf->global.notify_fifo, &e->conf->global.lvs_notify_fifo };
+
+        for (int i = 0; i < 2; i++) {
+                int r;
+                e->fifo[i].fd = -1;
+                if (!paths[i]->cmdline || (i == 1 && paths[0]->cmdline && !strcmp(paths[0]->cmdline, paths[1]->cmdline)))
+                        continue;
+                if ((r = notify_fifo_open(&e->fifo[i], paths[i]->cmdline)) < 0)
+                        log_err("cannot open notify FIFO %s: %s", paths[i]->cmdline, strerror(-r));
+        }
+}
+
 static int engine_init(struct check_engine *e, uv_signal_t *dumps)
 {
         int r;
@@ -285,6 +309,7 @@ static int engine_init(struct check_engine *e, uv_signal_t *dumps)
         uv_timer_init(&e->loop, &e->shutdown);
         e->shutdown.data = e;
         start_signals(e, dumps);
+        fifos_open(e);
         if ((r = check_prober_open(&e->loop, e->conf, 0, &e->prober)) < 0)
                 return r;
         if ((r = ck_model_build(e, e->conf, &e->vs, &e->nvs)) < 0)

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct conf;
 
@@ -34,6 +35,8 @@ struct check_ipvs_ops {
          * the object they were for. Returns how many were refused, or -errno. */
         int (*apply)(void *ctx, const struct check_changes *ch);
         int (*flush)(void *ctx);
+        /* lvs_timeouts, seconds; 0 leaves one as it is */
+        int (*set_timeouts)(void *ctx, uint32_t tcp, uint32_t tcpfin, uint32_t udp);
         unsigned long (*failed)(void *ctx);     /* refused requests, ever */
         void *ctx;
 };

@@ -102,6 +102,7 @@ struct check_engine {
         uint64_t rng;
         uint64_t batches, changes, refused;
         struct ck_reload *reloads;
+        struct notify_fifo fifo[2];     /* notify_fifo, lvs_notify_fifo */
         pid_t sup_pid;
         bool sup_gone;
         int exit_code;
@@ -121,6 +122,9 @@ unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, siz
 void ck_vs_omega(struct ck_vs *v);
 /* stop the checkers and close their timers (the loop frees them) */
 void ck_model_close(struct ck_vs *vs, size_t n);
+
+/* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
+void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);
 
 /* engine.c */
 void ck_table_changed(struct check_engine *e);

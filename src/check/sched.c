@@ -104,7 +104,7 @@ static int vs_build(struct check_engine *e, const struct conf *c, const struct c
         v->e = e;
         v->c = cvs;
         vs_name(cvs, v->name, sizeof(v->name));
-        v->params = check_vs_params_of(cvs, false);
+        v->params = check_vs_params_of(cvs, c->global.rs_init_notifies);
         notify_queue_init(&v->nq, &e->loop);
         script_of(c, &cvs->quorum_up, "quorum_up", &v->qup);
         script_of(c, &cvs->quorum_down, "quorum_down", &v->qdown);
@@ -236,10 +236,12 @@ void ck_vs_refresh(struct ck_vs *v, bool log_it)
                 log_info("Gained quorum %u+%u=%lld <= %lld for VS %s", v->params.quorum, v->params.hysteresis,
                          (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
                 run_script(&v->nq, &v->qup);
+                ck_fifo_write(v->e, NOTIFY_VS, v->name, true);
         } else if (v->pool.change == CHECK_WENT_DOWN) {
                 log_info("Lost quorum %u-%u=%lld > %lld for VS %s", v->params.quorum, v->params.hysteresis,
                          (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
                 run_script(&v->nq, &v->qdown);
+                ck_fifo_write(v->e, NOTIFY_VS, v->name, false);
         }
         if (v->pool.sorry_active != sorry_was && v->params.has_sorry_server) {
                 char a[INET6_ADDRSTRLEN];
@@ -312,6 +314,11 @@ static void rs_transition(struct ck_rs *rs, enum check_change ch)
                                                                 : (inhibit ? "Disabling" : "Removing"),
                  rs->name, ch == CHECK_WENT_UP ? "to" : "from", v->name);
         run_script(&rs->nq, ch == CHECK_WENT_UP ? &rs->up : &rs->down);
+        {
+                char both[2 * CK_NAME_MAX + 2];
+                snprintf(both, sizeof(both), "%s %s", rs->name, v->name);
+                ck_fifo_write(v->e, NOTIFY_RS, both, ch == CHECK_WENT_UP);
+        }
         ck_vs_refresh(v, true);
         ck_table_changed(v->e);
 }
@@ -383,9 +390,12 @@ void ck_model_start(struct check_engine *e, int64_t now)
                         }
                 }
                 ck_vs_fill_inputs(v);
-                if (!v->started)
+                if (!v->started) {
                         check_vs_start(&v->params, v->in, v->nrs, v->out, &v->pool);
-                else
+                        for (size_t r = 0; r < v->nrs; r++)
+                                if (v->out[r].notify_up)
+                                        run_script(&v->rs[r].nq, &v->rs[r].up);
+                } else
                         ck_vs_refresh(v, true);
                 v->started = true;
         }
@@ -399,7 +409,9 @@ static bool same_checker(const struct conf_checker *a, const struct conf_checker
 
         return a->type == b->type && a->connect_port == b->connect_port &&
                conf_ip_equal(&a->connect_ip, &b->connect_ip) && a->fwmark == b->fwmark &&
-               !memcmp(&pa, &pb, sizeof(pa)) &&
+               pa.retry == pb.retry && pa.delay_before_retry == pb.delay_before_retry &&
+               pa.delay_loop == pb.delay_loop && pa.alpha == pb.alpha && pa.misc_dynamic == pb.misc_dynamic &&
+               a->connect_timeout == b->connect_timeout && a->misc_timeout == b->misc_timeout &&
                !strcmp(a->misc_path.cmdline ? a->misc_path.cmdline : "", b->misc_path.cmdline ? b->misc_path.cmdline : "");
 }
 
@@ -465,4 +477,14 @@ void ck_model_close(struct ck_vs *vs, size_t n)
 {
         ck_model_stop_checks(vs, n);
         close_timers(vs, n);
+}
+
+void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up)
+{
+        struct notify_object o = { kind, name };
+        char line[3 * CK_NAME_MAX];
+        size_t len = notify_fifo_line(line, sizeof(line), &o, up ? "UP" : "DOWN", 0);
+
+        for (int i = 0; i < 2; i++)
+                notify_fifo_write(&e->fifo[i], line, len);
 }

@@ -120,6 +120,17 @@ static int flush(void *ctx)
         return ipvs_wait(ipvs);
 }
 
+static int set_timeouts(void *ctx, uint32_t tcp, uint32_t tcpfin, uint32_t udp)
+{
+        struct lb_change c = { .op = LB_SET_TIMEOUTS, .timeouts = { tcp, tcpfin, udp } };
+        int r;
+
+        (void)ctx;
+        if ((r = ipvs_add(ipvs, &c, NULL)) < 0)
+                return r;
+        return ipvs_wait(ipvs);
+}
+
 static unsigned long failed(void *ctx)
 {
         (void)ctx;
@@ -128,7 +139,8 @@ static unsigned long failed(void *ctx)
 
 const struct check_ipvs_ops *check_ipvs_backend(void)
 {
-        static const struct check_ipvs_ops ops = { open_backend, close_backend, dump, apply, flush, failed, NULL };
+        static const struct check_ipvs_ops ops = { .open = open_backend, .close = close_backend, .dump = dump, .apply = apply,
+                                                   .flush = flush, .set_timeouts = set_timeouts, .failed = failed };;
 
         return &ops;
 }
