@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct conf;
 
@@ -18,8 +19,32 @@ struct check_conf_loader {
         void *ctx;
 };
 
+struct check_table;
+struct check_changes;
+
+/* The IPVS table as the engine sees it: lb/ (netlink or the dry run)
+ * behind check/table.h's structs. check/ and lb/ are sibling layers, so
+ * the daemon, which sees both, supplies this (daemon/check_ipvs.c). */
+struct check_ipvs_ops {
+        /* 0 or -errno (-ENOENT: no IPVS in this kernel) */
+        int (*open)(void *ctx, bool dry_run);
+        void (*close)(void *ctx);
+        /* The kernel's services and their destinations. */
+        int (*dump)(void *ctx, struct check_table *ret);
+        /* Every change of ch as ONE batch; refused changes are logged with
+         * the object they were for. Returns how many were refused, or -errno. */
+        int (*apply)(void *ctx, const struct check_changes *ch);
+        int (*flush)(void *ctx);
+        /* lvs_timeouts, seconds; 0 leaves one as it is */
+        int (*set_timeouts)(void *ctx, uint32_t tcp, uint32_t tcpfin, uint32_t udp);
+        unsigned long (*failed)(void *ctx);     /* refused requests, ever */
+        void *ctx;
+};
+
 struct check_run_opts {
         bool dry_run;           /* --dry-run: record IPVS changes, make none (or global_defs lvs_dry_run) */
+        bool restarted;         /* the supervisor restarted us after a crash: adopt, never flush */
+        const struct check_ipvs_ops *ipvs;
 };
 
 /* Run until SIGTERM/SIGINT; the engine owns c (a reload replaces it).

@@ -22,6 +22,8 @@
 #include "daemon/supervisor.h"
 #include "daemon/version.h"
 #include "vigil-config.h"
+#include "check/engine.h"
+#include "daemon/check_ipvs.h"
 #include "vrrp/engine.h"
 
 
@@ -82,10 +84,10 @@ static void usage(FILE *f)
                 "  -l, --log-console         log to the console (stderr) instead of syslog\n"
                 "  -D, --log-detail          log every dropped packet and more detail\n"
                 "  -P, --vrrp                run VRRP only\n"
-                "  -C, --check               run the health checker only (not in this build)\n"
+                "  -C, --check               run the health checker (LVS) only\n"
                 "  -p, --pid=FILE            main pid file (default /run/vigild.pid)\n"
                 "  -r, --vrrp_pid=FILE       VRRP pid file (default /run/vigild_vrrp.pid)\n"
-                "  -c, --checkers_pid=FILE   checker pid file (accepted; no checker yet)\n"
+                "  -c, --checkers_pid=FILE   health checker pid file (default /run/vigild_checkers.pid)\n"
                 "      --control-socket=PATH vigilctl's socket (default /run/vigil/vigil.sock)\n"
                 "  -S, --log-facility=FAC    syslog facility: 0-7 (local0-7), local0-7, user or daemon\n"
                 "  -d, --dump-conf           log the resolved configuration at start\n"
@@ -324,18 +326,14 @@ static int dump_config(const struct options *o)
 /* Take the pid files' locks before anything of a running daemon could be
  * touched: 1 when another vigild holds one (said as keepalived says it),
  * else 0 (a file we cannot open or lock is a warning, as it always was). */
-static int lock_pid_files(const char *main_path, const char *vrrp_path, struct pidfile *ret_main,
-                          struct pidfile *ret_vrrp)
+static int lock_pid_files(const char *const *paths, struct pidfile *const *pf, int n)
 {
-        const char *paths[2] = { main_path, vrrp_path };
-        struct pidfile *pf[2] = { ret_main, ret_vrrp };
-
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < n; i++) {
                 int r = pidfile_lock(paths[i], pf[i]);
                 if (r == -EWOULDBLOCK) {
                         log_info("daemon is already running (%s is locked by another vigild)", paths[i]);
-                        if (i)
-                                pidfile_release(pf[0]);
+                        while (i-- > 0)
+                                pidfile_release(pf[i]);
                         return 1;
                 }
                 if (r < 0)
@@ -363,16 +361,30 @@ static void log_config(const struct conf *c)
         free(json);
 }
 
-/* The VRRP worker: run by the supervisor with the channel on fd 3 and the
- * validated configuration on fd 4. */
+/* The health checker: IPVS as the command line or lvs_dry_run says; a
+ * worker the supervisor restarted (VIGIL_WORKER_RESTARTS > 0) adopts the
+ * table its predecessor left and never flushes it. */
+static int run_check_worker(const struct options *o, struct conf *c)
+{
+        static const struct check_conf_loader loader = { load_reload_conf, NULL };
+        const char *restarts = getenv(VIGIL_WORKER_RESTARTS_ENV);
+        struct check_run_opts co = { .dry_run = o->dry_run || c->global.lvs_dry_run,
+                                     .restarted = restarts && atoi(restarts) > 0, .ipvs = check_ipvs_backend() };
+
+        return check_engine_run(c, VIGIL_WORKER_FD, &loader, &co);
+}
+
+/* A worker: run by the supervisor with the channel on fd 3 and the
+ * validated configuration on fd 4; VIGIL_WORKER says which kind. */
 static int run_worker(const struct options *o)
 {
         static const struct vrrp_conf_loader loader = { load_reload_conf, NULL };
         const char *sup = getenv(VIGIL_SUPERVISOR_PID_ENV);
+        bool check = !strcmp(getenv(VIGIL_WORKER_ENV), "check");
         struct conf *c;
         int rc = 0;
 
-        log_open("vigild_vrrp", o->log_console, false);
+        log_open(check ? "vigild_checker" : "vigild_vrrp", o->log_console, false);
         log_set_debug(o->log_detail);
         /* die with the supervisor; and if it is already gone, do not start */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -385,7 +397,9 @@ static int run_worker(const struct options *o)
         close(VIGIL_SNAPSHOT_FD);
         if (!c)
                 return rc;
-        /* the supervisor holds the lock on the VRRP pid file and writes our pid in it */
+        /* the supervisor holds the lock on the worker's pid file and writes our pid in it */
+        if (check)
+                return run_check_worker(o, c);
         return vrrp_engine_run(c, VIGIL_WORKER_FD, &loader);
 }
 
@@ -393,25 +407,24 @@ static int run(const struct options *o, char **argv)
 {
         const char *pid_file = o->pid_file ? o->pid_file : "/run/vigild.pid";
         const char *vrrp_pid_file = o->vrrp_pid_file ? o->vrrp_pid_file : "/run/vigild_vrrp.pid";
-        struct pidfile main_pf = { .fd = -1 }, vrrp_pf = { .fd = -1 };
+        const char *check_pid_file = o->checkers_pid_file ? o->checkers_pid_file : "/run/vigild_checkers.pid";
+        struct pidfile main_pf = { .fd = -1 }, vrrp_pf = { .fd = -1 }, check_pf = { .fd = -1 };
+        const char *paths[3] = { pid_file, vrrp_pid_file, check_pid_file };
+        struct pidfile *pfs[3] = { &main_pf, &vrrp_pf, &check_pf };
         struct supervisor_opts so = { .argv = argv, .config_file = o->lo.config_file, .pid_file = pid_file,
                                       .control_path = o->control_path, .validate = load_validate_for_reload,
                                       .validate_ctx = &o->lo, .dont_respawn = o->dont_respawn,
                                       .vrrp_only = o->vrrp_only, .check_only = o->check_only,
-                                      .vrrp_pid = &vrrp_pf };
+                                      .vrrp_pid = &vrrp_pf, .check_pid = &check_pf };
         struct conf_snapshot *snap = NULL;
         struct conf *c;
         int rc = 0, fd;
 
         log_open("vigild", o->log_console, false);
         log_set_debug(o->log_detail);
-        if (o->check_only) {
-                log_err("the health checker (-C) is not in this build yet; nothing to run");
-                return EXIT_CONFIG_CANNOT_RUN;
-        }
         /* keepalived looks for a running daemon before it reads the file, and
          * exits 0 when it finds one: no warning of the file, whatever is in it */
-        if (lock_pid_files(pid_file, vrrp_pid_file, &main_pf, &vrrp_pf))
+        if (lock_pid_files(paths, pfs, 3))
                 return 0;
         c = load_for_run(&o->lo, &rc, &snap);
         if (c) {
@@ -425,6 +438,7 @@ static int run(const struct options *o, char **argv)
         }
         if (!c) {
                 conf_snapshot_free(snap);
+                pidfile_release(&check_pf);
                 pidfile_release(&vrrp_pf);
                 pidfile_release(&main_pf);
                 return rc;
@@ -433,6 +447,7 @@ static int run(const struct options *o, char **argv)
                 log_err("cannot daemonise: %s", strerror(errno));
                 conf_free(c);
                 close(fd);
+                pidfile_release(&check_pf);
                 pidfile_release(&vrrp_pf);
                 pidfile_release(&main_pf);
                 return 1;
@@ -443,6 +458,7 @@ static int run(const struct options *o, char **argv)
                 log_config(c);
         rc = supervisor_run(&so, c, fd);
         /* only the files this process locked, hence created, are removed */
+        pidfile_release(&check_pf);
         pidfile_release(&vrrp_pf);
         pidfile_release(&main_pf);
         log_info("Stopped vigild %s", VIGIL_VERSION);

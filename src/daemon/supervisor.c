@@ -156,24 +156,22 @@ static void start_watchdog(struct sup *s)
 
 /* ---- what runs ------------------------------------------------------------------------------- */
 
-/* -P runs only VRRP, -C only the checker (refused by main.c until it
- * exists); without either, each kind runs if the configuration has its
- * part: a file of virtual_server blocks alone starts no VRRP worker. */
+/* -P runs only VRRP, -C only the checker; without either, each kind runs
+ * if the configuration has its part: a file of virtual_server blocks
+ * alone starts no VRRP worker. */
 static void choose_workers(struct sup *s, const struct conf *c, bool log_it)
 {
         bool vrrp = !s->o->check_only && (c->have_vrrp || !c->have_check);
         bool check = !s->o->vrrp_only && c->have_check;
 
         s->slot[WK_VRRP].wanted = vrrp;
-        s->slot[WK_CHECK].wanted = false; /* not in this build */
+        s->slot[WK_CHECK].wanted = check;
         if (!log_it)
                 return;
         if (!vrrp)
                 log_info("no VRRP configuration%s: the VRRP worker is not started",
                          s->o->check_only ? " wanted (-C)" : "");
-        if (check)
-                log_warn("the health checker (virtual_server) is not in this build yet; not started");
-        else if (c->have_check)
+        if (!check && c->have_check)
                 log_info("virtual_server blocks ignored: -P runs VRRP only");
 }
 

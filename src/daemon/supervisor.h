@@ -18,6 +18,7 @@ struct supervisor_opts {
         bool dont_respawn;              /* -R: exit when the worker dies */
         bool vrrp_only, check_only;     /* -P, -C: which workers run */
         const struct pidfile *vrrp_pid; /* locked by main; holds the worker's pid while it runs */
+        const struct pidfile *check_pid; /* -c: the health checker's, likewise */
         /* validate a config file for reload: returns the diagnostics as a
          * JSON array, and when it is valid the configuration and a sealed
          * memfd of its snapshot (daemon/snapfd.h), what the worker parses */
@@ -33,3 +34,6 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c, int snapfd);
 #define VIGIL_WORKER_ENV "VIGIL_WORKER"
 #define VIGIL_SUPERVISOR_PID_ENV "VIGIL_SUPERVISOR_PID"
 #define VIGIL_WORKER_FD 3
+/* How many times the supervisor restarted this worker: a restarted health
+ * checker adopts the IPVS table and never flushes it. */
+#define VIGIL_WORKER_RESTARTS_ENV "VIGIL_WORKER_RESTARTS"

@@ -17,6 +17,7 @@
 #include "daemon/orphans.h"
 #include "daemon/snapfd.h"
 #include "daemon/sup_internal.h"
+#include "check/metrics.h"
 #include "vrrp/engine.h"
 #include "vrrp/metrics.h"
 #include "worker/ipc.h"
@@ -27,8 +28,9 @@
 
 const struct worker_kind worker_kinds[WK_COUNT] = {
         [WK_VRRP] = { "vrrp", "VRRP worker", vrrp_metrics_render, leftovers_of },
-        /* the LVS health checker: the next issue fills this slot */
-        [WK_CHECK] = { "check", "health checker", NULL, NULL },
+        /* the LVS health checker: nothing to clean up after it, since the
+         * kernel's IPVS table must survive its crash (the next one adopts it) */
+        [WK_CHECK] = { "check", "health checker", check_metrics_render, NULL },
 };
 
 static void spawn(struct worker_slot *w);
@@ -345,23 +347,26 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
 static char **worker_env(const struct worker_slot *w)
 {
         static char pid[64];
-        static char mode[WK_COUNT][64];
+        static char mode[WK_COUNT][64], restarts[WK_COUNT][64];
         size_t n = 0, k = 0;
         char **env;
 
         while (environ[n])
                 n++;
-        env = calloc(n + 4, sizeof(*env));
+        env = calloc(n + 5, sizeof(*env));
         if (!env)
                 return NULL;
         for (size_t i = 0; i < n; i++) /* ours only: not one inherited */
-                if (strncmp(environ[i], VIGIL_DEMOTED_ENV "=", sizeof(VIGIL_DEMOTED_ENV)))
+                if (strncmp(environ[i], VIGIL_DEMOTED_ENV "=", sizeof(VIGIL_DEMOTED_ENV)) &&
+                    strncmp(environ[i], VIGIL_WORKER_RESTARTS_ENV "=", sizeof(VIGIL_WORKER_RESTARTS_ENV)))
                         env[k++] = environ[i];
         snprintf(pid, sizeof(pid), "%s=%d", VIGIL_SUPERVISOR_PID_ENV, (int)getpid());
         snprintf(mode[w - w->s->slot], sizeof(mode[0]), "%s=%s", VIGIL_WORKER_ENV, w->kind->name);
+        snprintf(restarts[w - w->s->slot], sizeof(restarts[0]), "%s=%u", VIGIL_WORKER_RESTARTS_ENV, w->restarts);
         env[k] = mode[w - w->s->slot];
         env[k + 1] = pid;
-        env[k + 2] = w->env_extra;
+        env[k + 2] = restarts[w - w->s->slot];
+        env[k + 3] = w->env_extra;
         return env;
 }
 
@@ -429,6 +434,7 @@ void workers_init(struct sup *s, const struct conf *c)
                 w->leftovers = w->kind->leftovers_of ? w->kind->leftovers_of(c) : NULL;
         }
         s->slot[WK_VRRP].pidfile = s->o->vrrp_pid;
+        s->slot[WK_CHECK].pidfile = s->o->check_pid;
         uv_timer_init(&s->loop, &s->orphan_kill);
         s->orphan_kill.data = s;
         if (orphans_adopt() < 0)

@@ -165,7 +165,9 @@ class Start:
         self.log = open(tmp / "log", "w+")
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", host.name, vigild, "-n", "-l", "-f", str(conf), "-p", str(tmp / "main.pid"),
-             "-r", str(tmp / "vrrp.pid"), "-c", str(tmp / "check.pid"), "--control-socket", self.sock],
+             "-r", str(tmp / "vrrp.pid"), "-c", str(tmp / "check.pid"), "--control-socket", self.sock,
+             # the host's kernel has no IPVS: virtual_server files program the dry run
+             "--dry-run"],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         host.lab.procs.append(self.proc)
 

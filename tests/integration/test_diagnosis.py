@@ -239,7 +239,7 @@ def test_docs_name_every_metric_and_drop_reason_in_the_source():
     metric's `reason` label can carry, is in doc/operations.md (no root,
     no daemon: it reads the source)."""
     ops = source("doc/operations.md")
-    renderers = ("src/daemon/metrics.c", "src/vrrp/metrics.c")  # the supervisor's series, each worker kind's
+    renderers = ("src/daemon/metrics.c", "src/vrrp/metrics.c", "src/check/metrics.c")  # the supervisor's series, each worker kind's
     names = set(re.findall(r'"((?:keepalived|vigil)_[a-z0-9_]+)', "".join(source(f) for f in renderers)))
     assert len(names) > 20, names
     assert [n for n in sorted(names) if f"`{n}`" not in ops] == []

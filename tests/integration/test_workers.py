@@ -48,9 +48,9 @@ def test_status_lists_the_worker_table(lab, vigild):
 
 def test_virtual_server_only_file_starts_no_vrrp_worker(lab, vigild):
     a, _, _ = lab.hosts
-    d = Daemon(a, vigild, VS)
+    d = Daemon(a, vigild, VS, args=["--dry-run"])     # the host's kernel has no IPVS
     assert d.wait_log("the VRRP worker is not started"), d.output()
-    assert d.wait_log("the health checker (virtual_server) is not in this build yet"), d.output()
+    assert d.wait_log("health checker started"), d.output()
     st = status(d)
     assert kinds(st)["vrrp"]["running"] is False and st["status"] is None
     assert "VRRP worker started" not in d.output()
@@ -59,7 +59,7 @@ def test_virtual_server_only_file_starts_no_vrrp_worker(lab, vigild):
 
 def test_reload_that_adds_vrrp_instances_starts_the_vrrp_worker(lab, vigild):
     a, _, _ = lab.hosts
-    d = Daemon(a, vigild, VS)
+    d = Daemon(a, vigild, VS, args=["--dry-run"])
     assert d.wait_log("the VRRP worker is not started"), d.output()
     with open(d.conf, "w") as f:
         f.write(VS + instance(prio=150))
@@ -74,7 +74,7 @@ def test_P_with_virtual_servers_runs_vrrp_only(lab, vigild):
     d = Daemon(a, vigild, VS + instance(prio=150), args=["-P"])
     assert wait_for(lambda: has_addr(a, VIP), 3), d.output()
     assert "virtual_server blocks ignored: -P runs VRRP only" in d.output()
-    assert "the health checker (virtual_server) is not in this build yet; not started" not in d.output()
+    assert "health checker started" not in d.output()
 
 
 def test_P_with_only_virtual_servers_runs_nothing_and_says_so(lab, vigild):
@@ -84,11 +84,23 @@ def test_P_with_only_virtual_servers_runs_nothing_and_says_so(lab, vigild):
     assert "VRRP worker started" not in d.output()
 
 
-def test_C_is_refused_clearly(lab, vigild):
+def test_C_runs_only_the_health_checker(lab, vigild):
     a, _, _ = lab.hosts
-    d = Daemon(a, vigild, VS, args=["-C"])
-    assert d.proc.wait(timeout=5) == 4
-    assert "the health checker (-C) is not in this build yet" in d.output()
+    d = Daemon(a, vigild, VS + instance(prio=150), args=["-C", "--dry-run"])
+    assert d.wait_log("health checker started"), d.output()
+    assert d.wait_log("the VRRP worker is not started"), d.output()
+    assert wait_for(lambda: d.pid("check"), 3), d.output()
+    assert kinds(status(d))["check"]["running"] and not has_addr(a, VIP)
+
+
+def test_virtual_servers_without_ipvs_stop_the_daemon_clearly(lab, vigild):
+    """The host's kernel has no IPVS: without --dry-run the health checker
+    cannot run, and says why, as keepalived's checker does."""
+    a, _, _ = lab.hosts
+    d = Daemon(a, vigild, VS)
+    assert d.proc.wait(timeout=10) != 0
+    assert "IPVS family not found: is ip_vs loaded?" in d.output()
+    assert "the health checker cannot run (status 1); stopping" in d.output()
 
 
 def strace_openat(pid, out):

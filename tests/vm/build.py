@@ -270,16 +270,30 @@ def add_vigil(img, build_dir, extras):
     return added
 
 
+def run_names(path, name):
+    """A scenario whose header says `# vm-directors: keepalived vigild` runs once per
+    director (NAME@keepalived, NAME@vigild; /init sets DIRECTOR); demo_*.sh are in the
+    image but only run when named (scripts/demo does)."""
+    for line in open(path):
+        m = re.match(r"#\s*vm-directors:\s*(.+)", line)
+        if m:
+            return ["%s@%s" % (name, d) for d in m.group(1).split()]
+    return [name]
+
+
 def add_tests(img):
     img.file("/init", open(os.path.join(HERE, "init"), "rb").read(), 0o755)
     img.file("/vigil/lib.sh", open(os.path.join(HERE, "lib.sh"), "rb").read())
     names = []
     for path in sorted(glob.glob(os.path.join(HERE, "scenarios", "*"))):
         base = os.path.basename(path)
-        if base.endswith(".sh"):
-            names.append(base[:-3])
+        if base.endswith(".sh") and not base.startswith("demo_"):
+            names += run_names(path, base[:-3])
         mode = 0o755 if base.endswith(".sh") else 0o644
         img.file("/vigil/scenarios/" + base, open(path, "rb").read(), mode)
+    # The seeds' LVS-DR configuration, which 46_lvs_seed_dr adapts and runs.
+    seed = os.path.join(TOP, "tests", "configs", "001-lvs-dr.conf")
+    img.file("/vigil/configs/001-lvs-dr.conf", open(seed, "rb").read())
     return names
 
 

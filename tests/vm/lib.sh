@@ -183,3 +183,213 @@ lab_cleanup() {
   for n in $LAB_NS; do ip netns delete "$n" 2>/dev/null; done
 }
 trap lab_cleanup EXIT
+
+# ---- LVS directors (the 4x scenarios) ----
+# A 4x scenario runs once per director daemon: its header line `# vm-directors: ...`
+# makes build.py list NAME@keepalived and NAME@vigild, and /init sets DIRECTOR.
+DIRECTOR=${DIRECTOR:-keepalived}
+DIRECTORS=""
+
+skip() {
+  log "SKIP: $*"
+  exit 77
+}
+
+# only_for DAEMON: skip unless DIRECTOR is DAEMON.
+only_for() { [ "$DIRECTOR" = "$1" ] || skip "$1 only (DIRECTOR=$DIRECTOR)"; }
+
+# vigild_no_worker: the vigild in the image still refuses -C or does not start its
+# check worker (its refusal messages are in the binary).
+vigild_no_worker() {
+  grep -q -e "the health checker (-C) is not in this build" \
+    -e "the health checker (virtual_server) is not in this build" /usr/sbin/vigild
+}
+
+# director_check CONF [lax]: the director accepts CONF (in dir's namespace: keepalived
+# -t looks the interfaces up); lax: keepalived -t's warnings (it exits 1 on a
+# deprecated keyword) are shown, not failed.  A vigild without a check worker
+# (its -t still says LVS blocks are ignored, or -C is "not in this build") skips the
+# scenario instead of failing it.
+director_check() {
+  if [ "$DIRECTOR" = vigild ]; then
+    out_=$(in_ns dir vigild -t -f "$1" 2>&1); rc_=$?
+    echo "$out_" | grep -q "LVS blocks are ignored" &&
+      skip "vigild in this image has no check worker yet (vigild -t: LVS blocks are ignored)"
+    vigild_no_worker &&
+      skip "vigild in this image has no check worker yet (it refuses -C: not in this build)"
+    [ "$rc_" = 0 ] || { echo "$out_"; fail "vigild -t rejects $1 (exit $rc_)"; }
+  else
+    in_ns dir keepalived -t -f "$1" && return
+    [ "$2" = lax ] || fail "keepalived -t rejects $1"
+    log "keepalived -t exits non-zero on the warnings above (lax: it runs the config anyway)"
+  fi
+}
+
+# director_start NAME NS CONF [FLAGS...]: the director daemon (foreground, console
+# log) in NS's namespace with its own pid files /tmp/NAME{,-vrrp,-check}.pid, log
+# /tmp/NAME.log.  NAME must be a shell word (d1, d2).  FLAGS: -C (checker only) ...
+director_start() {
+  n_=$1; ns_=$2; conf_=$3; shift 3
+  if [ "$DIRECTOR" = vigild ]; then
+    nsenter --net="/run/netns/$ns_" vigild -n -l -D "$@" -f "$conf_" -p "/tmp/$n_.pid" \
+      -r "/tmp/$n_-vrrp.pid" -c "/tmp/$n_-check.pid" --control-socket="/tmp/$n_.sock" \
+      > "/tmp/$n_.log" 2>&1 &
+  else
+    nsenter --net="/run/netns/$ns_" keepalived -n -l -D "$@" -f "$conf_" -p "/tmp/$n_.pid" \
+      -r "/tmp/$n_-vrrp.pid" -c "/tmp/$n_-check.pid" > "/tmp/$n_.log" 2>&1 &
+  fi
+  eval "pid_$n_=$!"
+  DIRECTORS="$DIRECTORS $n_"
+  trap director_cleanup EXIT
+  log "$DIRECTOR started as $n_ in $ns_ (pid $!)"
+}
+
+director_pid() { eval echo "\$pid_$1"; }
+
+# alive PID: PID runs (a zombie does not count).
+alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
+dead() { ! alive "$1"; }
+
+# checker_pid NAME: the pid in NAME's checker pid file (-c), if that process runs.
+checker_pid() {
+  p_=$(cat "/tmp/$1-check.pid" 2>/dev/null)
+  [ -n "$p_" ] && alive "$p_" && echo "$p_"
+}
+
+# director_stop NAME: SIGTERM, and its exit within 10 s.
+director_stop() {
+  p_=$(director_pid "$1")
+  kill -TERM "$p_"
+  wait_until 10 "$1 ($DIRECTOR) exited on SIGTERM" dead "$p_"
+}
+
+director_cleanup() {
+  for n_ in $DIRECTORS; do kill -9 "$(director_pid "$n_")" 2>/dev/null; done
+  for n_ in $DIRECTORS; do echo "--- $n_ ($DIRECTOR) log, last 40 lines"; tail -n 40 "/tmp/$n_.log"; done
+  lab_cleanup
+}
+
+# rs_up RS [PORT]: busybox httpd in RS answering "RS" on PORT (80); waits until it
+# listens.  rs_down RS [PORT] kills it and waits until the port is closed.
+rs_up() {
+  port_=${2:-80}
+  http_server "$1" "/tmp/www-$1" "$port_" "$1" > "/tmp/httpd.$1.$port_"
+  wait_until 5 "$1 listens on $port_" listening "$1" "$port_"
+}
+rs_down() {
+  port_=${2:-80}
+  kill "$(cat "/tmp/httpd.$1.$port_")"
+  wait_until 5 "$1 stopped listening on $port_" not_listening "$1" "$port_"
+}
+not_listening() { ! listening "$@"; }
+
+# weight NS ADDR:PORT: the weight `ipvsadm -Ln` shows for that destination.
+weight() { ipvs "$1" | awk -v d="$2" '$1 == "->" && $2 == d { print $4 }'; }
+weight_is() { [ "$(weight "$1" "$2")" = "$3" ]; }
+
+# only_from WHO N: N requests through the VIP, every one answered by WHO.
+only_from() {
+  answers=$(requests "$2")
+  echo "answers:" $answers
+  [ "$(echo "$answers" | grep -c "^$1\$")" = "$2" ] || fail "$2 requests should all reach $1: $answers"
+}
+
+# from_all N WHO...: N requests through the VIP reach every one of WHO, and nobody else.
+from_all() {
+  n_=$1; shift
+  answers=$(requests "$n_")
+  echo "answers:" $answers
+  for w_ in "$@"; do echo "$answers" | grep -q "^$w_\$" || fail "none of $n_ requests reached $w_: $answers"; done
+  for a_ in $answers; do
+    case " $* " in *" $a_ "*) ;; *) fail "a request reached $a_ (want only $*): $answers" ;; esac
+  done
+}
+
+# lvs_lab KIND: the NAT lab, or the flat lab with the real servers holding the VIP
+# on lo (DR, the lvs_real settings) or on tunl0 (TUN).  LAB_VIP=no leaves the VIP off
+# the director (VRRP adds it).
+lvs_lab() {
+  case "$1" in
+  NAT) lab_nat ;;
+  DR)
+    lab_flat
+    for rs in rs1 rs2; do ip -n "$rs" addr add "$VIP/32" dev lo; done ;;
+  TUN)
+    lab_flat
+    modprobe ipip || fail "modprobe ipip"
+    for rs in rs1 rs2; do
+      ip -n "$rs" link set tunl0 up || fail "$rs has no tunl0"
+      ip -n "$rs" addr add "$VIP/32" dev tunl0
+      in_ns "$rs" sysctl -qw net.ipv4.conf.tunl0.rp_filter=0 net.ipv4.conf.all.rp_filter=0
+    done ;;
+  esac
+  [ "${LAB_VIP:-yes}" = no ] && ip -n dir addr del "$VIP/24" dev eth0
+  # A removed destination's connections go with it, so a reused client port is
+  # never sent to a dead server.
+  in_ns dir sysctl -qw net.ipv4.vs.expire_nodest_conn=1
+}
+
+# tcp_rs IP PORT [EXTRA]: a real_server block with a fast TCP_CHECK.
+tcp_rs() {
+  cat <<RS
+    real_server $1 $2 {
+        $3
+        TCP_CHECK {
+            connect_timeout 1
+            retry 0
+        }
+    }
+RS
+}
+
+# script NAME BODY...: an executable script /run/lvs/NAME (a root-only directory,
+# so enable_script_security accepts it; /tmp is world-writable).
+script() {
+  mkdir -p -m 755 /run/lvs
+  n_=$1; shift
+  printf '#!/bin/sh\n%s\n' "$*" > "/run/lvs/$n_"
+  chmod 755 "/run/lvs/$n_"
+}
+SECURE_GLOBALS='global_defs {
+    router_id vm_director
+    enable_script_security
+    script_user root
+}'
+
+# lvs_follow_health KIND: a KIND (NAT, DR, TUN) virtual_server over rs1 and rs2
+# under TCP_CHECK.  Both serve the client; rs2 dies and leaves the table, the client
+# then reaches rs1 only; rs2 comes back and returns; SIGTERM removes the service.
+lvs_follow_health() {
+  lvs_lab "$1"
+  rs_up rs1
+  rs_up rs2
+  cat > /tmp/lvs.conf <<CONF
+$SECURE_GLOBALS
+virtual_server $VIP 80 {
+    delay_loop 1
+    lb_algo rr
+    lb_kind $1
+    protocol TCP
+$(tcp_rs "$RS1" 80)
+$(tcp_rs "$RS2" 80)
+}
+CONF
+  director_check /tmp/lvs.conf
+  director_start d1 dir /tmp/lvs.conf -C
+  wait_until 15 "rs1 in the table" ipvs_has dir "$RS1:80"
+  wait_until 15 "rs2 in the table" ipvs_has dir "$RS2:80"
+  ipvs dir
+  from_all 4 rs1 rs2
+  rs_down rs2
+  wait_until 15 "rs2 left the table after its check failed" ipvs_lacks dir "$RS2:80"
+  ipvs dir
+  ipvs_has dir "$RS1:80" || fail "rs1 left the table too"
+  only_from rs1 4
+  rs_up rs2
+  wait_until 15 "rs2 returned to the table" ipvs_has dir "$RS2:80"
+  ipvs dir
+  from_all 4 rs1 rs2
+  director_stop d1
+  ipvs_lacks dir "$VIP:80" || fail "the service outlived the director: $(ipvs dir)"
+  log "PASS: $DIRECTOR, $1: traffic followed rs2's health down and up"
+}

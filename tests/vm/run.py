@@ -133,7 +133,7 @@ def main():
     ap.add_argument("--initrd", default=os.path.join(out, "initramfs.cpio"))
     ap.add_argument("--log", default=os.path.join(out, "console.log"))
     ap.add_argument("--memory", type=int, default=1024, help="MiB (default 1024)")
-    ap.add_argument("--timeout", type=int, default=300, help="whole run, seconds")
+    ap.add_argument("--timeout", type=int, default=480, help="whole run, seconds")
     ap.add_argument("--scenario-timeout", type=int, default=60, help="seconds per scenario")
     ap.add_argument("-v", "--verbose", action="store_true", help="show the guest's output")
     args = ap.parse_args()

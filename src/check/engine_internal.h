@@ -1,0 +1,141 @@
+/* The check worker's runtime, shared by its files: engine.c (the loop,
+ * start and stop, the IPVS table), sched.c (the checkers' timers and
+ * results, the transitions), ctl.c (the supervisor channel: status and
+ * reload) and status.c (the status JSON). */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include "check/decide.h"
+#include "check/engine.h"
+#include "check/probe.h"
+#include "check/quorum.h"
+#include "check/table.h"
+#include "conf/model.h"
+#include "worker/ctl.h"
+#include "worker/notify.h"
+#include "worker/script.h"
+
+#define CK_NAME_MAX 128
+
+struct ck_rs;
+struct ck_vs;
+struct check_engine;
+
+struct ck_checker {
+        struct ck_rs *rs;
+        const struct conf_checker *c;
+        struct check_policy pol;
+        struct check_status st;
+        uv_timer_t timer;
+        struct check_probe_run *run;    /* the probe in flight */
+        bool has_last;
+        enum check_result last;
+        int64_t last_time;              /* wall clock, µs */
+        bool started;                   /* has its status (start, or carried by a reload) */
+};
+
+struct ck_rs {
+        struct ck_vs *vs;
+        const struct conf_real_server *c;
+        struct ck_checker *ck;
+        size_t nck;
+        uint32_t num_failed;
+        bool has_dyn;                   /* MISC_CHECK's dynamic weight */
+        int64_t dyn_weight;
+        char name[CK_NAME_MAX];         /* "[10.0.0.2]:tcp:80" */
+        struct script_cmd up, down;
+        struct notify_queue nq;
+};
+
+struct ck_vs {
+        struct check_engine *e;
+        const struct conf_virtual_server *c;
+        struct check_svc *svcs;
+        size_t nsvcs;
+        struct ck_rs *rs;
+        size_t nrs;
+        struct check_vs_params params;
+        struct check_rs_input *in;      /* nrs each, for check/quorum.h */
+        struct check_rs_output *out;
+        struct check_dest *dests;
+        struct check_dest sorry;
+        struct check_vs_result pool;
+        bool started;
+        char name[CK_NAME_MAX];         /* "[10.0.0.1]:tcp:80", "FWM 1", "[group]:80" */
+        struct script_cmd qup, qdown;
+        struct notify_queue nq;
+};
+
+/* A model replaced by a reload, kept until its scripts have ended: the
+ * notify queues point into it. */
+struct ck_model {
+        struct ck_vs *vs;
+        size_t nvs;
+        struct conf *conf;
+        struct ck_model *next;
+};
+
+struct ck_reload;
+
+struct check_engine {
+        uv_loop_t loop;
+        struct conf *conf;
+        struct check_conf_loader load;
+        struct check_run_opts opts;
+        struct ck_vs *vs;
+        size_t nvs;
+        struct ck_model *retired;
+        struct check_prober *prober;
+        bool ipvs_open;
+        struct check_table current;     /* what the kernel has, as far as we know */
+        uv_timer_t apply_soon;
+        uv_timer_t shutdown;
+        int64_t shutdown_until;
+        struct wctl ctl;
+        uv_signal_t sig_term, sig_int;
+        uint64_t results[CHECK_RESULT_COUNT];
+        uint64_t rng;
+        uint64_t batches, changes, refused;
+        struct ck_reload *reloads;
+        struct notify_fifo fifo[2];     /* notify_fifo, lvs_notify_fifo */
+        pid_t sup_pid;
+        bool sup_gone;
+        int exit_code;
+};
+
+/* sched.c */
+uint32_t ck_random(struct check_engine *e);
+int ck_model_build(struct check_engine *e, const struct conf *c, struct ck_vs **ret, size_t *ret_n);
+void ck_model_free(struct ck_vs *vs, size_t n);
+void ck_model_start(struct check_engine *e, int64_t now);
+void ck_model_stop_checks(struct ck_vs *vs, size_t n);
+void ck_vs_refresh(struct ck_vs *v, bool log_it);
+void ck_vs_fill_inputs(struct ck_vs *v);
+bool ck_model_idle(const struct ck_vs *vs, size_t n);
+/* keep the state of the real servers and checkers a reload left unchanged */
+unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on);
+void ck_vs_omega(struct ck_vs *v);
+/* stop the checkers and close their timers (the loop frees them) */
+void ck_model_close(struct ck_vs *vs, size_t n);
+
+/* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
+void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);
+
+/* engine.c */
+void ck_table_changed(struct check_engine *e);
+int ck_table_apply(struct check_engine *e, const struct check_table *release);
+int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report);
+
+/* ctl.c */
+void ck_ctl_attach(struct check_engine *e, int fd);
+void ck_ctl_detach(struct check_engine *e);
+
+/* status.c */
+json_t *ck_status(const struct check_engine *e);
+json_t *ck_summary(const struct check_engine *e);
+const char *ck_svc_str(const struct check_svc *s, char *buf, size_t size);

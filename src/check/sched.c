@@ -1,0 +1,526 @@
+/* The check worker's runtime model and its checkers: per virtual server
+ * its services and pool, per real server its checkers, per checker a
+ * libuv timer that starts a probe when due. A result goes through the pure
+ * decisions (check/decide.h, check/quorum.h); the transitions are logged in
+ * keepalived's words, their scripts queued in order per object, and the
+ * table is recomputed once the burst is over (engine.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check/conf_map.h"
+#include "check/engine_internal.h"
+#include "common/clock.h"
+#include "common/log.h"
+
+/* xorshift64*: the warmup spread needs no more than a uniform draw. */
+uint32_t ck_random(struct check_engine *e)
+{
+        e->rng ^= e->rng >> 12;
+        e->rng ^= e->rng << 25;
+        e->rng ^= e->rng >> 27;
+        return (uint32_t)((e->rng * 2685821657736338717ULL) >> 32);
+}
+
+static const char *proto_word(uint16_t p)
+{
+        return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_SCTP ? "sctp" : "none";
+}
+
+static uint16_t vs_protocol(const struct conf_virtual_server *vs)
+{
+        if (vs->kind == VS_FWMARK)
+                return 0;
+        return vs->protocol && !strcmp(vs->protocol, "TCP")    ? IPPROTO_TCP
+               : vs->protocol && !strcmp(vs->protocol, "SCTP") ? IPPROTO_SCTP
+                                                               : IPPROTO_UDP;
+}
+
+/* keepalived's FMT_VS / FMT_RS: "[addr]:proto:port", "FWM n", "[group]:port". */
+static void vs_name(const struct conf_virtual_server *vs, char *buf, size_t size)
+{
+        char a[INET6_ADDRSTRLEN];
+
+        if (vs->kind == VS_FWMARK)
+                snprintf(buf, size, "FWM %u", vs->fwmark);
+        else if (vs->kind == VS_GROUP)
+                snprintf(buf, size, "[%s]:%u", vs->group ? vs->group : "", vs->port);
+        else
+                snprintf(buf, size, "[%s]:%s:%u", conf_ip_str(&vs->addr, a, sizeof(a)), proto_word(vs_protocol(vs)),
+                         vs->port);
+}
+
+static void rs_name(const struct ck_vs *v, const struct conf_real_server *rs, char *buf, size_t size)
+{
+        char a[INET6_ADDRSTRLEN];
+
+        snprintf(buf, size, "[%s]:%s:%u", conf_ip_str(&rs->addr, a, sizeof(a)),
+                 proto_word(v->c->kind == VS_FWMARK ? IPPROTO_TCP : vs_protocol(v->c)), rs->port);
+}
+
+static void script_of(const struct conf *c, const struct conf_script *s, const char *what, struct script_cmd *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        if (s->cmdline && script_cmd_init(ret, c, s, NULL, NULL, what) < 0)
+                memset(ret, 0, sizeof(*ret));
+}
+
+/* ---- building ----------------------------------------------------------------------------- */
+
+static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_real_server *crs, struct ck_rs *rs)
+{
+        const struct conf_checker *ck;
+        size_t i = 0;
+
+        rs->vs = v;
+        rs->c = crs;
+        rs_name(v, crs, rs->name, sizeof(rs->name));
+        notify_queue_init(&rs->nq, &v->e->loop);
+        script_of(c, &crs->notify_up, "notify_up", &rs->up);
+        script_of(c, &crs->notify_down, "notify_down", &rs->down);
+        rs->ck = calloc(crs->checkers.count ? crs->checkers.count : 1, sizeof(*rs->ck));
+        if (!rs->ck)
+                return -ENOMEM;
+        CONF_FOREACH(ck, &crs->checkers) {
+                struct ck_checker *k = &rs->ck[i++];
+                k->rs = rs;
+                k->c = ck;
+                k->pol = check_policy_of(ck);
+                uv_timer_init(&v->e->loop, &k->timer);
+                k->timer.data = k;
+        }
+        rs->nck = i;
+        return 0;
+}
+
+static int vs_build(struct check_engine *e, const struct conf *c, const struct conf_virtual_server *cvs,
+                    struct ck_vs *v)
+{
+        const struct conf_real_server *crs;
+        size_t n = check_vs_svc_count(c, cvs, 65536), i = 0;
+
+        v->e = e;
+        v->c = cvs;
+        vs_name(cvs, v->name, sizeof(v->name));
+        v->params = check_vs_params_of(cvs, c->global.rs_init_notifies);
+        notify_queue_init(&v->nq, &e->loop);
+        script_of(c, &cvs->quorum_up, "quorum_up", &v->qup);
+        script_of(c, &cvs->quorum_down, "quorum_down", &v->qdown);
+        v->svcs = calloc(n ? n : 1, sizeof(*v->svcs));
+        v->nrs = cvs->real_servers.count;
+        v->rs = calloc(v->nrs ? v->nrs : 1, sizeof(*v->rs));
+        v->in = calloc(v->nrs ? v->nrs : 1, sizeof(*v->in));
+        v->out = calloc(v->nrs ? v->nrs : 1, sizeof(*v->out));
+        v->dests = calloc(v->nrs ? v->nrs : 1, sizeof(*v->dests));
+        if (!v->svcs || !v->rs || !v->in || !v->out || !v->dests)
+                return -ENOMEM;
+        v->nsvcs = check_vs_svcs(c, cvs, v->svcs, n);
+        if (cvs->has_sorry_server)
+                v->sorry = check_sorry_dest_of(cvs);
+        CONF_FOREACH(crs, &cvs->real_servers) {
+                v->dests[i] = check_dest_of(cvs, crs);
+                if (rs_build(v, c, crs, &v->rs[i++]) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int ck_model_build(struct check_engine *e, const struct conf *c, struct ck_vs **ret, size_t *ret_n)
+{
+        const struct conf_virtual_server *cvs;
+        size_t n = c->virtual_servers.count, i = 0;
+        struct ck_vs *vs = calloc(n ? n : 1, sizeof(*vs));
+
+        if (!vs)
+                return -ENOMEM;
+        *ret = vs;
+        CONF_FOREACH(cvs, &c->virtual_servers) {
+                *ret_n = i + 1;
+                if (vs_build(e, c, cvs, &vs[i++]) < 0)
+                        return -ENOMEM;
+        }
+        *ret_n = i;
+        return 0;
+}
+
+static void timer_closed(uv_handle_t *h)
+{
+        (void)h;
+}
+
+void ck_model_stop_checks(struct ck_vs *vs, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                for (size_t r = 0; r < vs[i].nrs; r++)
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++) {
+                                struct ck_checker *ck = &vs[i].rs[r].ck[k];
+                                uv_timer_stop(&ck->timer);
+                                if (ck->run)
+                                        check_probe_cancel(ck->run);
+                                ck->run = NULL;
+                        }
+}
+
+/* The timers must be closed and the loop run once before this. */
+void ck_model_free(struct ck_vs *vs, size_t n)
+{
+        for (size_t i = 0; vs && i < n; i++) {
+                for (size_t r = 0; r < vs[i].nrs; r++) {
+                        free(vs[i].rs[r].ck);
+                        script_cmd_free(&vs[i].rs[r].up);
+                        script_cmd_free(&vs[i].rs[r].down);
+                }
+                script_cmd_free(&vs[i].qup);
+                script_cmd_free(&vs[i].qdown);
+                free(vs[i].svcs);
+                free(vs[i].rs);
+                free(vs[i].in);
+                free(vs[i].out);
+                free(vs[i].dests);
+        }
+        free(vs);
+}
+
+static void close_timers(struct ck_vs *vs, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                for (size_t r = 0; r < vs[i].nrs; r++)
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++)
+                                if (!uv_is_closing((uv_handle_t *)&vs[i].rs[r].ck[k].timer))
+                                        uv_close((uv_handle_t *)&vs[i].rs[r].ck[k].timer, timer_closed);
+}
+
+bool ck_model_idle(const struct ck_vs *vs, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (vs[i].nq.running || vs[i].nq.head)
+                        return false;
+                for (size_t r = 0; r < vs[i].nrs; r++)
+                        if (vs[i].rs[r].nq.running || vs[i].rs[r].nq.head)
+                                return false;
+        }
+        return true;
+}
+
+/* ---- the pool ----------------------------------------------------------------------------- */
+
+void ck_vs_fill_inputs(struct ck_vs *v)
+{
+        for (size_t r = 0; r < v->nrs; r++) {
+                struct ck_rs *rs = &v->rs[r];
+                v->in[r] = check_rs_input_of(rs->c, rs->num_failed == 0);
+                if (rs->has_dyn)
+                        v->in[r].weight = rs->dyn_weight;
+        }
+}
+
+static void run_script(struct notify_queue *q, const struct script_cmd *sc)
+{
+        if (sc->argv)
+                notify_queue_push(q, sc, NULL);
+}
+
+/* Re-decide the pool after a change of health or weight: the quorum's
+ * transition is logged and its script queued; the table follows later. */
+void ck_vs_refresh(struct ck_vs *v, bool log_it)
+{
+        bool was_up = v->pool.quorum_up, sorry_was = v->pool.sorry_active;
+
+        ck_vs_fill_inputs(v);
+        check_vs_update(&v->params, was_up, v->in, v->nrs, v->out, &v->pool);
+        if (!log_it)
+                return;
+        if (v->pool.change == CHECK_WENT_UP) {
+                log_info("Gained quorum %u+%u=%lld <= %lld for VS %s", v->params.quorum, v->params.hysteresis,
+                         (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
+                run_script(&v->nq, &v->qup);
+                ck_fifo_write(v->e, NOTIFY_VS, v->name, true);
+        } else if (v->pool.change == CHECK_WENT_DOWN) {
+                log_info("Lost quorum %u-%u=%lld > %lld for VS %s", v->params.quorum, v->params.hysteresis,
+                         (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
+                run_script(&v->nq, &v->qdown);
+                ck_fifo_write(v->e, NOTIFY_VS, v->name, false);
+        }
+        if (v->pool.sorry_active != sorry_was && v->params.has_sorry_server) {
+                char a[INET6_ADDRSTRLEN];
+                log_info("%s sorry server [%s]:%u %s VS %s", v->pool.sorry_active ? "Adding" : "Removing",
+                         conf_ip_str(&v->sorry.addr, a, sizeof(a)), v->sorry.port,
+                         v->pool.sorry_active ? "to" : "from", v->name);
+        }
+}
+
+/* Stopping with omega: quorum_down and the alive real servers' notify_down. */
+void ck_vs_omega(struct ck_vs *v)
+{
+        ck_vs_fill_inputs(v);
+        check_vs_stop(&v->params, v->pool.quorum_up, v->in, v->nrs, v->out, &v->pool);
+        if (v->pool.run_quorum_down)
+                run_script(&v->nq, &v->qdown);
+        for (size_t r = 0; r < v->nrs; r++)
+                if (v->out[r].notify_down)
+                        run_script(&v->rs[r].nq, &v->rs[r].down);
+}
+
+/* ---- checkers ----------------------------------------------------------------------------- */
+
+static void on_due(uv_timer_t *t);
+
+static void arm(struct ck_checker *ck, int64_t due, int64_t now)
+{
+        int64_t ms = due > now ? (due - now + 999) / 1000 : 0;
+
+        uv_timer_start(&ck->timer, on_due, (uint64_t)ms, 0);
+}
+
+static const char *checker_word(const struct ck_checker *ck)
+{
+        return ck->c->type == CHECK_MISC ? "MISC_CHECK" : ck->c->type == CHECK_TCP ? "TCP_CHECK" : "CHECK";
+}
+
+static void log_checker(const struct ck_checker *ck, const struct check_decision *d)
+{
+        const char *rs = ck->rs->name;
+
+        if (d->change == CHECK_WENT_UP) {
+                if (ck->c->type == CHECK_TCP)
+                        log_info("TCP connection to %s success.", rs);
+                else
+                        log_info("%s for %s succeeded.", checker_word(ck), rs);
+        } else if (d->change == CHECK_WENT_DOWN) {
+                if (d->after_retries)
+                        log_info("%s on service %s failed after %u retries.", checker_word(ck), rs, ck->pol.retry);
+                else
+                        log_info("%s on service %s failed.", checker_word(ck), rs);
+        } else if (d->counted && !d->success && (ck->c->log_all_failures || d->retry_index)) {
+                if (ck->c->type == CHECK_TCP)
+                        log_info("TCP connection to %s failed (%s).", rs, check_result_name(d->result));
+                else
+                        log_info("%s for %s failed (%s).", checker_word(ck), rs, check_result_name(d->result));
+        } else if (d->result == CHECK_ERROR) {
+                log_warn("%s for %s could not run (vigil's side); rescheduling", checker_word(ck), rs);
+        }
+}
+
+static void rs_transition(struct ck_rs *rs, enum check_change ch)
+{
+        struct ck_vs *v = rs->vs;
+        bool inhibit = rs->c->inhibit_on_failure > 0;
+
+        if (ch == CHECK_SAME)
+                return;
+        log_info("%s service %s %s VS %s", ch == CHECK_WENT_UP ? (inhibit ? "Enabling" : "Adding")
+                                                                : (inhibit ? "Disabling" : "Removing"),
+                 rs->name, ch == CHECK_WENT_UP ? "to" : "from", v->name);
+        run_script(&rs->nq, ch == CHECK_WENT_UP ? &rs->up : &rs->down);
+        {
+                char both[2 * CK_NAME_MAX + 2];
+                snprintf(both, sizeof(both), "%s %s", rs->name, v->name);
+                ck_fifo_write(v->e, NOTIFY_RS, both, ch == CHECK_WENT_UP);
+        }
+        ck_vs_refresh(v, true);
+        ck_table_changed(v->e);
+}
+
+static void apply_weight(struct ck_rs *rs, const struct check_decision *d)
+{
+        if (d->weight_op == CHECK_WEIGHT_KEEP)
+                return;
+        bool had = rs->has_dyn;
+        int64_t before = rs->dyn_weight;
+        rs->has_dyn = d->weight_op == CHECK_WEIGHT_SET;
+        rs->dyn_weight = d->weight;
+        if (had != rs->has_dyn || before != rs->dyn_weight) {
+                ck_vs_refresh(rs->vs, true);
+                ck_table_changed(rs->vs->e);
+        }
+}
+
+static void on_result(void *ctx, const struct check_probe *p)
+{
+        struct ck_checker *ck = ctx;
+        struct check_engine *e = ck->rs->vs->e;
+        int64_t now = mono_usec();
+        struct check_decision d = check_decide(&ck->pol, &ck->st, p, now);
+
+        /* decide.c clears a dynamic weight on a script exit of 0, which
+         * the MISC probe reports as CHECK_OK: the same rule here */
+        if (ck->c->type == CHECK_MISC && p->result == CHECK_OK && d.weight_op == CHECK_WEIGHT_KEEP)
+                d.weight_op = CHECK_WEIGHT_CLEAR;
+        ck->run = NULL;
+        ck->st = d.next;
+        ck->has_last = true;
+        ck->last = d.result;
+        ck->last_time = wall_usec();
+        e->results[d.result < CHECK_RESULT_COUNT ? d.result : CHECK_ERROR]++;
+        log_checker(ck, &d);
+        apply_weight(ck->rs, &d);
+        if (d.change != CHECK_SAME)
+                rs_transition(ck->rs, check_rs_apply(&ck->rs->num_failed, d.change));
+        arm(ck, d.next_due, now);
+        wctl_heartbeat_soon(&e->ctl);
+}
+
+static void on_due(uv_timer_t *t)
+{
+        struct ck_checker *ck = t->data;
+        struct ck_vs *v = ck->rs->vs;
+        int64_t now = mono_usec();
+
+        if (ck->run)
+                return;
+        ck->run = check_probe_start(v->e->prober, v->c, ck->rs->c, ck->c, now, on_result, ck);
+        if (!ck->run) /* no memory: try again in a second */
+                uv_timer_start(&ck->timer, on_due, 1000, 0);
+}
+
+/* A restarted worker's view of a real server from the table it adopted:
+ * 1 serving (a destination with a weight), 0 not, -1 the kernel has no
+ * service of the virtual server (start as configured). */
+static int adopted_health(const struct check_engine *e, const struct ck_vs *v, size_t r)
+{
+        const struct check_table_svc *ts = NULL;
+        struct check_dest want;
+
+        for (size_t i = 0; v->nsvcs && i < e->current.n && !ts; i++)
+                if (!check_svc_key_cmp(&e->current.svcs[i].svc, &v->svcs[0]))
+                        ts = &e->current.svcs[i];
+        if (!ts)
+                return -1;
+        want = v->dests[r];
+        if (v->svcs[0].fwmark)
+                want.port = 0;
+        else if (!want.port || want.fwd == CHECK_FWD_DR || want.fwd == CHECK_FWD_TUN)
+                want.port = v->svcs[0].port;
+        for (size_t d = 0; d < ts->ndests; d++)
+                if (!check_dest_key_cmp(&ts->dests[d], &want))
+                        return ts->dests[d].weight > 0 || v->rs[r].c->weight == 0;
+        return 0;
+}
+
+/* Every checker's first status and due time; the pools as they start.
+ * A worker restarted after a crash starts each real server as the table
+ * it adopted has it, so that the pool does not change until the checks
+ * say so: one serving starts alive (even with alpha), one missing starts
+ * down (even without). */
+void ck_model_start(struct check_engine *e, int64_t now)
+{
+        for (size_t i = 0; i < e->nvs; i++) {
+                struct ck_vs *v = &e->vs[i];
+                for (size_t r = 0; r < v->nrs; r++) {
+                        struct ck_rs *rs = &v->rs[r];
+                        int adopted = e->opts.restarted && !v->started ? adopted_health(e, v, r) : -1;
+                        for (size_t k = 0; k < rs->nck; k++) {
+                                struct ck_checker *ck = &rs->ck[k];
+                                struct check_policy pol = ck->pol;
+                                int64_t due;
+                                if (ck->started)
+                                        continue; /* carried over by a reload */
+                                ck->started = true;
+                                if (adopted >= 0)
+                                        pol.alpha = !adopted;
+                                ck->st = check_start(&pol, now, ck_random(e), &due);
+                                rs->num_failed += check_state_failed(ck->st.state);
+                                arm(ck, due, now);
+                        }
+                }
+                ck_vs_fill_inputs(v);
+                if (!v->started) {
+                        check_vs_start(&v->params, v->in, v->nrs, v->out, &v->pool);
+                        for (size_t r = 0; r < v->nrs; r++)
+                                if (v->out[r].notify_up)
+                                        run_script(&v->rs[r].nq, &v->rs[r].up);
+                } else
+                        ck_vs_refresh(v, true);
+                v->started = true;
+        }
+}
+
+/* ---- reload ------------------------------------------------------------------------------- */
+
+static bool same_checker(const struct conf_checker *a, const struct conf_checker *b)
+{
+        struct check_policy pa = check_policy_of(a), pb = check_policy_of(b);
+
+        return a->type == b->type && a->connect_port == b->connect_port &&
+               conf_ip_equal(&a->connect_ip, &b->connect_ip) && a->fwmark == b->fwmark &&
+               pa.retry == pb.retry && pa.delay_before_retry == pb.delay_before_retry &&
+               pa.delay_loop == pb.delay_loop && pa.alpha == pb.alpha && pa.misc_dynamic == pb.misc_dynamic &&
+               a->connect_timeout == b->connect_timeout && a->misc_timeout == b->misc_timeout &&
+               !strcmp(a->misc_path.cmdline ? a->misc_path.cmdline : "", b->misc_path.cmdline ? b->misc_path.cmdline : "");
+}
+
+static const struct ck_rs *find_rs(const struct ck_vs *ov, size_t on, const struct ck_vs *nv,
+                                   const struct ck_rs *nrs)
+{
+        for (size_t i = 0; i < on; i++) {
+                if (strcmp(ov[i].name, nv->name))
+                        continue;
+                for (size_t r = 0; r < ov[i].nrs; r++)
+                        if (!strcmp(ov[i].rs[r].name, nrs->name))
+                                return &ov[i].rs[r];
+        }
+        return NULL;
+}
+
+static bool carry_rs(struct ck_rs *n, const struct ck_rs *o, int64_t now)
+{
+        if (n->nck != o->nck)
+                return false;
+        for (size_t k = 0; k < n->nck; k++)
+                if (!same_checker(n->ck[k].c, o->ck[k].c))
+                        return false;
+        n->num_failed = o->num_failed;
+        n->has_dyn = o->has_dyn;
+        n->dyn_weight = o->dyn_weight;
+        for (size_t k = 0; k < n->nck; k++) {
+                const struct ck_checker *oc = &o->ck[k];
+                struct ck_checker *nc = &n->ck[k];
+                uint64_t left = uv_timer_get_due_in(&oc->timer);
+                nc->st = oc->st;
+                nc->started = true; /* ck_model_start leaves it as it is */
+                nc->has_last = oc->has_last;
+                nc->last = oc->last;
+                nc->last_time = oc->last_time;
+                arm(nc, now + (int64_t)left * 1000, now);
+        }
+        return true;
+}
+
+/* Returns how many real servers kept their state. A checker whose probe
+ * was in flight runs again at once. */
+unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on)
+{
+        int64_t now = mono_usec();
+        unsigned kept = 0;
+
+        for (size_t i = 0; i < nn; i++) {
+                for (size_t r = 0; r < nv[i].nrs; r++) {
+                        const struct ck_rs *o = find_rs(ov, on, &nv[i], &nv[i].rs[r]);
+                        kept += o && carry_rs(&nv[i].rs[r], o, now);
+                }
+                for (size_t j = 0; j < on; j++)
+                        if (!strcmp(ov[j].name, nv[i].name)) {
+                                nv[i].pool = ov[j].pool;
+                                nv[i].started = true;
+                        }
+        }
+        return kept;
+}
+
+void ck_model_close(struct ck_vs *vs, size_t n)
+{
+        ck_model_stop_checks(vs, n);
+        close_timers(vs, n);
+}
+
+void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up)
+{
+        struct notify_object o = { kind, name };
+        char line[3 * CK_NAME_MAX];
+        size_t len = notify_fifo_line(line, sizeof(line), &o, up ? "UP" : "DOWN", 0);
+
+        for (int i = 0; i < 2; i++)
+                notify_fifo_write(&e->fifo[i], line, len);
+}
