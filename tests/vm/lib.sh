@@ -195,9 +195,6 @@ skip() {
   exit 77
 }
 
-# only_for DAEMON: skip unless DIRECTOR is DAEMON.
-only_for() { [ "$DIRECTOR" = "$1" ] || skip "$1 only (DIRECTOR=$DIRECTOR)"; }
-
 # vigild_no_worker: the vigild in the image still refuses -C or does not start its
 # check worker (its refusal messages are in the binary).
 vigild_no_worker() {
