@@ -269,7 +269,3 @@ unsigned check_prober_waiting(const struct check_prober *p)
         return p->waiting.count;
 }
 
-bool check_probe_supported(enum conf_checker_type t)
-{
-        return t == CHECK_TCP || t == CHECK_MISC;
-}

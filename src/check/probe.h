@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "check/decide.h"
+#include "check/probe_addr.h"
 #include "conf/model.h"
 
 struct check_prober;
@@ -49,6 +50,5 @@ void check_probe_cancel(struct check_probe_run *r);
 unsigned check_prober_in_flight(const struct check_prober *p);
 unsigned check_prober_waiting(const struct check_prober *p);
 
-/* Whether this build can run checkers of this type (TCP and MISC in
- * issue 14); config-test warns, naming the checker, for the others. */
-bool check_probe_supported(enum conf_checker_type t);
+/* check_probe_supported() is in check/probe_addr.h (pure: config-test
+ * asks it without the loop). */

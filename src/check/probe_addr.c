@@ -109,3 +109,8 @@ struct check_probe check_misc_result(bool started, bool timed_out, int exit_stat
         }
         return p;
 }
+
+bool check_probe_supported(enum conf_checker_type t)
+{
+        return t == CHECK_TCP || t == CHECK_MISC;
+}
