@@ -53,8 +53,8 @@ integration: all
 	VIGILD=$(CURDIR)/$(BUILD)/src/vigild VIGILCTL=$(CURDIR)/$(BUILD)/src/vigilctl $(PYTEST) -q tests/integration
 
 # IPVS is not in the host's kernel: one qemu (TCG) boot of Debian's kernel runs
-# every scenario in tests/vm/scenarios, about 20 s in all (40-50 s on a loaded
-# machine; doc/testing.md).
+# every scenario in tests/vm/scenarios (the LVS ones once with keepalived and
+# once with vigild as the director), about 130 s in all (doc/testing.md).
 # The vm group of install-deps (qemu, the kernel and its modules, busybox, ipvsadm)
 # is installed here rather than by `deps`, so a plain `make` does not pull 430 MB.
 vm-check: all
