@@ -36,17 +36,14 @@ def stats(ms):
     return {"n": len(ms), "median": round(statistics.median(ms), 2), "max": round(max(ms), 2)}
 
 
-def overlaps(s, e, a, b):
-    return s < b and a < e
-
-
-def classify(run, w, end, slack):
-    s, e, who = w
-    e = e if e is not None else end
-    for kind, spans in (("partition", run.isolated), ("stale", run.stale)):
-        for node, a, b in spans:
-            if node in who and overlaps(s, e, a, b + max(run.bound.values()) + slack):
-                return kind
+def classify(run, w, slack):
+    """By what held at the window's start: a frozen or dead holder first (it
+    could not act), then a holder the schedule had cut off."""
+    s, _, who = w
+    after = max(run.bound.values()) + slack
+    for kind, spans in (("stale", run.stale), ("partition", run.isolated)):
+        if any(node in who and a <= s <= b + after for node, a, b in spans):
+            return kind
     return "other"
 
 
@@ -54,20 +51,23 @@ def fault_at(run, t):
     return next((r["index"] for r in run.records if "t0" in r and r["t0"] <= t <= r.get("t1", t) + r["gap"]), None)
 
 
-def analyse(run, events, end, slack):
-    cats = {k: [] for k in ("partition", "stale", "other")}
-    others = []
+def summary(ws):
+    ms = [w["ms"] for w in ws]
+    return {"count": len(ms), "total_ms": round(sum(ms), 2), "longest_ms": round(max(ms), 2) if ms else 0.0}
+
+
+def analyse(run, events, started, end, slack):
+    """Windows up to the end of the last fault (not the shutdown after it)."""
+    events = [e for e in events if e[0] <= end]
+    ws = []
     for vip in vips():
         for w in windows(events, vip):
-            dur = ((w[1] if w[1] is not None else end) - w[0]) * 1000
-            c = classify(run, w, end, slack)
-            cats[c].append(dur)
-            if c == "other":
-                others.append({"vip": vip, "ms": round(dur, 3), "nodes": w[2], "fault": fault_at(run, w[0])})
-    out = {k: {"count": len(v), "total_ms": round(sum(v), 2), "longest_ms": round(max(v), 2) if v else 0.0}
-           for k, v in cats.items()}
-    out["other_longest"] = sorted(others, key=lambda o: -o["ms"])[:10]
-    return out
+            stop = w[1] if w[1] is not None else end
+            ws.append({"vip": vip, "at_s": round(w[0] - started, 4), "ms": round((stop - w[0]) * 1000, 3),
+                       "nodes": w[2], "class": classify(run, w, slack), "fault": fault_at(run, w[0])})
+    out = {k: summary([w for w in ws if w["class"] == k]) for k in ("partition", "stale", "other")}
+    out["other_longest"] = sorted((w for w in ws if w["class"] == "other"), key=lambda o: -o["ms"])[:10]
+    return out, ws
 
 
 def one_impl(impl, lab, watch, plan, args, work, out):
@@ -86,7 +86,7 @@ def one_impl(impl, lab, watch, plan, args, work, out):
             rec = run.run(item)
             conv = rec.get("converge_ms", {})
             print(f"[{impl} {item['index']:4d}] {item['kind']:<15} node {rec['node']} "
-                  + (f"skipped" if "skipped" in rec else " ".join(f"{v}:{conv.get(v)}ms" for v in vips())),
+                  + ("skipped" if "skipped" in rec else " ".join(f"{v}:{conv.get(v)}ms" for v in vips())),
                   flush=True)
     finally:
         end = time.monotonic()
@@ -107,6 +107,7 @@ def one_impl(impl, lab, watch, plan, args, work, out):
     with watch.cond:
         events = list(watch.events)
     ran = [r for r in run.records if "skipped" not in r]
+    dual, ws = analyse(run, events, started, end, args.slack)
     conv = {v: stats([r["converge_ms"].get(v) for r in ran]) for v in vips()}
     cleanup = stats([ms for r in ran for ms in r.get("cleanup_ms", {}).values()])
     per_kind = {}
@@ -115,7 +116,8 @@ def one_impl(impl, lab, watch, plan, args, work, out):
         k["skipped" if "skipped" in r else "run"] += 1
     return {"impl": impl, "faults_planned": len(plan), "faults_run": len(ran),
             "skipped": {k: v for k, v in UNSUPPORTED.get(impl, {}).items()}, "per_kind": per_kind,
-            "violations": run.violations, "dual_master": analyse(run, events, end, args.slack),
+            "violations": run.violations, "dual_master": dual, "windows": ws,
+            "events": [[round(t - started, 6), n, v, op] for t, n, v, op in events],
             "converge_ms": conv, "kill_cleanup_ms": cleanup, "address_events": len(events),
             "netlink_overflows": watch.overflows, "seconds": round(end - started, 1),
             "faults": [{k: v for k, v in r.items() if k not in ("t0", "t1", "heal")} for r in run.records]}
@@ -143,6 +145,9 @@ def markdown(doc):
             lambda r, v=v: f"{r['converge_ms'][v].get('median')} / {r['converge_ms'][v].get('max')}")
     row("VRRP process killed: its VIPs removed after, median / max ms",
         lambda r: f"{r['kill_cleanup_ms'].get('median')} / {r['kill_cleanup_ms'].get('max')}")
+    skipped = {f["index"] for r in doc["runs"] for f in r["faults"] if "skipped" in f}
+    row("dual-master windows, other, in faults every daemon ran", lambda r: "{count} / {total_ms} / {longest_ms}".format(
+        **summary([w for w in r["windows"] if w["class"] == "other" and w["fault"] not in skipped])))
     row("run time s", lambda r: r["seconds"])
     lines += ["", "Faults skipped:"]
     for r in doc["runs"]:
