@@ -50,7 +50,7 @@ bench: all
 
 # Three nodes, a seeded schedule of faults (kills, SIGSTOP, links, nftables
 # partitions, trackers, reloads mid-election, demote/promote), the invariant
-# checked after each heal, the same schedule with keepalived; about an hour.
+# checked after each heal, the same schedule with keepalived; about two hours.
 # Writes build/chaos/chaos.{json,md}. CHAOS_ARGS="--seed N --faults M" to replay.
 CHAOS_ARGS ?=
 chaos: all
