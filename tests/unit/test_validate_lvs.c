@@ -332,6 +332,24 @@ static void test_limits_name_each_checker_once(void **state)
         done();
 }
 
+static void test_limits_say_what_is_accepted_but_not_done(void **state)
+{
+        (void)state;
+        parse("global_defs {\n lvs_notify_fifo_script /bin/true\n}\n"
+              "virtual_server 10.0.0.9 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n ha_suspend\n"
+              " persistence_engine sip\n real_server 10.0.0.20 80 {\n  TCP_CHECK {\n  }\n }\n}\n"
+              "virtual_server 10.0.0.10 80 {\n ha_suspend\n real_server 10.0.0.20 80 {\n }\n}\n");
+        diag_list_free(&d);
+        diag_list_init(&d);
+        conf_report_engine_limits(c, &d);
+        assert_int_equal(count_diags("ha_suspend is not in this build yet"), 1);
+        assert_int_equal(count_diags("persistence_engine is not in this build yet"), 1);
+        assert_int_equal(count_diags("lvs_notify_fifo_script is not in this build yet"), 1);
+        assert_int_equal(d.count, 3);
+        assert_int_equal(diag_exit_code(&d), 0);
+        done();
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -349,6 +367,7 @@ int main(void)
                 cmocka_unit_test(test_sorry_server_lvs_method),
                 cmocka_unit_test(test_limits_tcp_and_misc_are_run),
                 cmocka_unit_test(test_limits_name_each_checker_once),
+                cmocka_unit_test(test_limits_say_what_is_accepted_but_not_done),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
