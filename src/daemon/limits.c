@@ -11,7 +11,7 @@
 static void report_lvs_gaps(const struct conf *c, struct diag_list *d)
 {
         const struct conf_virtual_server *vs;
-        bool ha = false, pe = false;
+        bool ha = false;
 
         CONF_FOREACH(vs, &c->virtual_servers) {
                 if (vs->ha_suspend && !ha) {
@@ -19,11 +19,6 @@ static void report_lvs_gaps(const struct conf *c, struct diag_list *d)
                         diag_add(d, DIAG_WARNING, DIAG_CONFIG, &vs->pos,
                                  "ha_suspend is not in this build yet: the checkers of this virtual server run whether "
                                  "or not its address is on this host");
-                }
-                if (vs->persistence_engine && !pe) {
-                        pe = true;
-                        diag_add(d, DIAG_WARNING, DIAG_CONFIG, &vs->pos,
-                                 "persistence_engine is not in this build yet: the service is added without it");
                 }
         }
         if (c->global.lvs_notify_fifo_script.cmdline && c->virtual_servers.count)
