@@ -103,6 +103,8 @@ struct check_engine {
         uint64_t batches, changes, refused;
         struct ck_reload *reloads;
         struct notify_fifo fifo[2];     /* notify_fifo, lvs_notify_fifo */
+        struct script_cmd fifo_script;  /* lvs_notify_fifo_script */
+        pid_t fifo_script_pid;
         pid_t sup_pid;
         bool sup_gone;
         int exit_code;

@@ -21,10 +21,6 @@ static void report_lvs_gaps(const struct conf *c, struct diag_list *d)
                                  "or not its address is on this host");
                 }
         }
-        if (c->global.lvs_notify_fifo_script.cmdline && c->virtual_servers.count)
-                diag_add(d, DIAG_WARNING, DIAG_CONFIG, &c->global.lvs_notify_fifo_script.pos,
-                         "lvs_notify_fifo_script is not in this build yet: the lines are written to lvs_notify_fifo, "
-                         "but no script reads them for you");
 }
 
 void conf_report_engine_limits(const struct conf *c, struct diag_list *d)

@@ -263,6 +263,36 @@ def test_lvs_timeouts_and_the_lvs_notify_fifo(lab, vigild, tmp_path):
         os.close(fd)
 
 
+def test_lvs_notify_fifo_script_reads_the_fifo_and_gets_sigterm(lab, vigild, tmp_path):
+    """lvs_notify_fifo_script is started with the FIFO's path as its last
+    argument, reads the checker's lines, and gets SIGTERM at reload (then
+    runs again) and at stop."""
+    a, b, c = lab.hosts
+    fifo = tmp_path / "lvs.fifo"
+    out = tmp_path / "script.log"
+    script = tmp_path / "reader.sh"
+    script.write_text(f"""#!/bin/sh
+trap 'echo TERM >> {out}; exit 0' TERM
+echo "start $1 $2" >> {out}
+while read -r line; do echo "$line" >> {out}; done < "$2"
+""")
+    script.chmod(0o755)
+    listen(b)
+    d = start(a, vigild, vs_conf([b, c], globals_=f"  lvs_notify_fifo {fifo}\n"
+                                                  f"  lvs_notify_fifo_script \"{script} arg\"\n"))
+
+    def has(line, n=1):
+        return out.exists() and out.read_text().count(line) >= n
+    assert wait_for(lambda: has(f"start arg {fifo}"), 10), d.output()
+    assert wait_for(lambda: has(f"RS [{c.ipv4}]:tcp:8080 [{VIP}]:tcp:80 DOWN"), 10), \
+        (d.output(), out.exists() and out.read_text())
+    d.ctl("reload")
+    assert d.wait_log("Reloaded:"), d.output()
+    assert wait_for(lambda: has("TERM") and has(f"start arg {fifo}", 2), 10), out.read_text()
+    d.stop()
+    assert wait_for(lambda: has("TERM", 2), 10), out.read_text()
+
+
 def test_metrics_name_the_real_servers(lab, vigild):
     a, b, c = lab.hosts
     listen(b)
