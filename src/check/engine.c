@@ -230,6 +230,7 @@ int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
         fifo_script_stop(e);
         fifo_script_start(e);
         ck_model_start(e, mono_usec());
+        ck_suspend_sync(e);
         ck_table_apply(e, &e->current);
         free_retired(e, false);
         for (size_t i = 0; i < nn; i++)
@@ -336,6 +337,7 @@ static void engine_free(struct check_engine *e)
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
+        ck_suspend_close(e);
         ck_model_free(e->vs, e->nvs);
         free_retired(e, true);
         if (e->ipvs_open)
@@ -409,6 +411,7 @@ int check_engine_run(struct conf *c, int sup_fd, const struct check_conf_loader 
                 ck_ctl_attach(&e, sup_fd);
         }
         ck_model_start(&e, mono_usec());
+        ck_suspend_sync(&e);
         ck_table_apply(&e, NULL); /* adopt: nothing foreign is removed */
         fifo_script_start(&e);
         uv_run(&e.loop, UV_RUN_DEFAULT);
