@@ -53,7 +53,8 @@ void ck_suspend_apply(struct check_engine *e)
                                 log_info("Suspending health checks for VS %s: its address is not on this host (ha_suspend)",
                                          v->name);
                 } else if (v->suspended) {
-                        log_info("Resuming health checks for VS %s: its address is on this host", v->name);
+                        log_info("Resuming health checks for VS %s: %s", v->name,
+                                 v->c->ha_suspend ? "its address is on this host" : "ha_suspend is no longer set");
                         ck_vs_resume_checks(v, mono_usec());
                 }
                 v->suspended = want;

@@ -354,6 +354,13 @@ virtual_server 10.231.0.201 80 {{
     vs = {v["name"]: v for v in status(d)["check"]["virtual_servers"]}
     assert vs[name]["suspended"] is True and vs[name]["ha_suspend"] is True, vs
     assert vs["[10.231.0.201]:tcp:80"]["suspended"] is False, vs
+    # a reload keeps it suspended, and says so only once
+    d.ctl("reload")
+    assert d.wait_log("Reloaded:"), d.output()
+    seen = connections(seen_c)
+    assert wait_for(lambda: connections(seen_c) >= seen + 2, 10), d.output()
+    assert connections(seen_b) == 0, d.output()
+    assert d.output().count(f"Suspending health checks for VS {name}") == 1, d.output()
     a.run("ip", "addr", "add", f"{VIP}/32", "dev", "eth0")
     assert d.wait_log(f"Resuming health checks for VS {name}"), d.output()
     assert wait_for(lambda: connections(seen_b) >= 1, 10), d.output()
@@ -361,6 +368,13 @@ virtual_server 10.231.0.201 80 {{
     a.run("ip", "addr", "del", f"{VIP}/32", "dev", "eth0")
     assert wait_for(lambda: d.output().count(f"Suspending health checks for VS {name}") == 2, 10), d.output()
     assert status(d)["check"]["virtual_servers"][0]["suspended"] is True
+
+
+def test_persistence_engine_reaches_the_service(lab, vigild):
+    a, b, c = lab.hosts
+    listen(b)
+    d = start(a, vigild, vs_conf([b], extra="  persistence_timeout 60\n  persistence_engine sip\n"))
+    assert wait_for(lambda: count(d, f"add service TCP {VIP}:80 rr persistent 60 pe sip") == 1, 5), dry_lines(d)
 
 
 def test_metrics_name_the_real_servers(lab, vigild):
