@@ -81,6 +81,11 @@ void check_svc_attrs_of(const struct conf_virtual_server *vs, int af, struct che
         ret->flags = 0;
         ret->timeout = 0;
         ret->netmask = 0;
+        memset(ret->pe_name, 0, sizeof(ret->pe_name));
+        if (vs->persistence_engine) {
+                n = strlen(vs->persistence_engine);
+                memcpy(ret->pe_name, vs->persistence_engine, n < CHECK_PE_LEN ? n : CHECK_PE_LEN - 1);
+        }
         if (vs->persistence_timeout) {
                 ret->flags |= CHECK_SVC_F_PERSISTENT;
                 ret->timeout = vs->persistence_timeout;

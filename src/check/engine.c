@@ -8,6 +8,7 @@
 #include "check/engine.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -128,6 +129,49 @@ static int open_ipvs(struct check_engine *e)
         return 0;
 }
 
+/* ---- lvs_notify_fifo_script ------------------------------------------------------------------ */
+
+static void fifo_script_ended(void *ctx, const struct spawn_result *r)
+{
+        struct check_engine *e = ctx;
+
+        if (!r->started || (!r->term_signal && r->exit_status))
+                log_warn("lvs_notify_fifo_script '%s' ended (status %d)",
+                         e->fifo_script.argv ? e->fifo_script.argv[0] : "?", r->exit_status);
+}
+
+/* lvs_notify_fifo_script reads lvs_notify_fifo: it is started with the
+ * FIFO's path as its last argument once the FIFO is open, and gets SIGTERM
+ * at reload (then starts again from the new configuration) and at stop
+ * (reference §5.5), as the VRRP worker does with vrrp_notify_fifo_script. */
+static void fifo_script_start(struct check_engine *e)
+{
+        const struct conf_global *g = &e->conf->global;
+        bool shared = g->notify_fifo.cmdline && g->lvs_notify_fifo.cmdline &&
+                      !strcmp(g->notify_fifo.cmdline, g->lvs_notify_fifo.cmdline);
+        const char *extra[] = { g->lvs_notify_fifo.cmdline, NULL };
+        int pid;
+
+        if (!g->lvs_notify_fifo_script.cmdline || !g->lvs_notify_fifo.cmdline ||
+            e->fifo[shared ? 0 : 1].fd < 0)
+                return;
+        if (script_cmd_init(&e->fifo_script, e->conf, &g->lvs_notify_fifo_script, NULL, NULL,
+                            "lvs_notify_fifo_script") < 0) {
+                log_err("cannot prepare lvs_notify_fifo_script '%s'", g->lvs_notify_fifo_script.cmdline);
+                return;
+        }
+        pid = script_cmd_run(&e->loop, &e->fifo_script, extra, 0, fifo_script_ended, e);
+        e->fifo_script_pid = pid > 0 ? (pid_t)pid : 0;
+}
+
+static void fifo_script_stop(struct check_engine *e)
+{
+        if (e->fifo_script_pid > 0)
+                kill(e->fifo_script_pid, SIGTERM);
+        e->fifo_script_pid = 0;
+        script_cmd_free(&e->fifo_script);
+}
+
 /* ---- reload --------------------------------------------------------------------------------- */
 
 static void free_retired(struct check_engine *e, bool all)
@@ -183,7 +227,10 @@ int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
         e->nvs = nn;
         e->conf = nc;
         check_prober_set_conf(e->prober, nc);
+        fifo_script_stop(e);
+        fifo_script_start(e);
         ck_model_start(e, mono_usec());
+        ck_suspend_sync(e);
         ck_table_apply(e, &e->current);
         free_retired(e, false);
         for (size_t i = 0; i < nn; i++)
@@ -234,6 +281,7 @@ static void stop(struct check_engine *e)
                 e->vs = vs;
         }
         check_table_free(&owned);
+        fifo_script_stop(e); /* after the omega lines, which it may still read */
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -289,11 +337,13 @@ static void engine_free(struct check_engine *e)
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
+        ck_suspend_close(e);
         ck_model_free(e->vs, e->nvs);
         free_retired(e, true);
         if (e->ipvs_open)
                 e->opts.ipvs->close(e->opts.ipvs->ctx);
         check_table_free(&e->current);
+        script_cmd_free(&e->fifo_script);
 }
 
 /* notify_fifo (shared with the VRRP worker) and lvs_notify_fifo. */
@@ -361,7 +411,9 @@ int check_engine_run(struct conf *c, int sup_fd, const struct check_conf_loader 
                 ck_ctl_attach(&e, sup_fd);
         }
         ck_model_start(&e, mono_usec());
+        ck_suspend_sync(&e);
         ck_table_apply(&e, NULL); /* adopt: nothing foreign is removed */
+        fifo_script_start(&e);
         uv_run(&e.loop, UV_RUN_DEFAULT);
         ck_ctl_detach(&e);
         engine_free(&e);

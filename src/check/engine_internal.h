@@ -16,6 +16,7 @@
 #include "check/quorum.h"
 #include "check/table.h"
 #include "conf/model.h"
+#include "net/addrtab.h"
 #include "worker/ctl.h"
 #include "worker/notify.h"
 #include "worker/script.h"
@@ -66,6 +67,7 @@ struct ck_vs {
         struct check_dest sorry;
         struct check_vs_result pool;
         bool started;
+        bool suspended;                 /* ha_suspend, its address not on this host: no checks */
         char name[CK_NAME_MAX];         /* "[10.0.0.1]:tcp:80", "FWM 1", "[group]:80" */
         struct script_cmd qup, qdown;
         struct notify_queue nq;
@@ -81,6 +83,7 @@ struct ck_model {
 };
 
 struct ck_reload;
+struct nl;
 
 struct check_engine {
         uv_loop_t loop;
@@ -103,6 +106,12 @@ struct check_engine {
         uint64_t batches, changes, refused;
         struct ck_reload *reloads;
         struct notify_fifo fifo[2];     /* notify_fifo, lvs_notify_fifo */
+        struct script_cmd fifo_script;  /* lvs_notify_fifo_script */
+        pid_t fifo_script_pid;
+        struct nl *nl, *mon;            /* ha_suspend: the host's addresses (suspend.c) */
+        uv_poll_t mon_poll;
+        bool mon_open;
+        struct addrtab addrs;
         pid_t sup_pid;
         bool sup_gone;
         int exit_code;
@@ -120,11 +129,18 @@ bool ck_model_idle(const struct ck_vs *vs, size_t n);
 /* keep the state of the real servers and checkers a reload left unchanged */
 unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on);
 void ck_vs_omega(struct ck_vs *v);
+/* every checker of v due now (ha_suspend resumes) */
+void ck_vs_resume_checks(struct ck_vs *v, int64_t now);
 /* stop the checkers and close their timers (the loop frees them) */
 void ck_model_close(struct ck_vs *vs, size_t n);
 
 /* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
 void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);
+
+/* suspend.c: ha_suspend */
+void ck_suspend_sync(struct check_engine *e);
+void ck_suspend_apply(struct check_engine *e);
+void ck_suspend_close(struct check_engine *e);
 
 /* engine.c */
 void ck_table_changed(struct check_engine *e);

@@ -375,6 +375,13 @@ static void on_due(uv_timer_t *t)
                 uv_timer_start(&ck->timer, on_due, 1000, 0);
 }
 
+void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
+{
+        for (size_t r = 0; r < v->nrs; r++)
+                for (size_t k = 0; k < v->rs[r].nck; k++)
+                        arm(&v->rs[r].ck[k], now, now);
+}
+
 /* A restarted worker's view of a real server from the table it adopted:
  * 1 serving (a destination with a weight), 0 not, -1 the kernel has no
  * service of the virtual server (start as configured). */
@@ -504,6 +511,7 @@ unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, siz
                         if (!strcmp(ov[j].name, nv[i].name)) {
                                 nv[i].pool = ov[j].pool;
                                 nv[i].started = true;
+                                nv[i].suspended = ov[j].suspended; /* said once, not at each reload */
                         }
         }
         return kept;

@@ -74,6 +74,8 @@ static json_t *vs_json(const struct ck_vs *v)
                       (int)v->params.quorum, "hysteresis", (int)v->params.hysteresis, "sorry_server_in_use",
                       v->pool.sorry_active, "sorry_server_in_table", v->params.has_sorry_server && v->pool.sorry_in_table,
                       "real_servers", rss);
+        json_object_set_new(o, "ha_suspend", json_boolean(v->c->ha_suspend));
+        json_object_set_new(o, "suspended", json_boolean(v->suspended));
         if (v->params.has_sorry_server) {
                 snprintf(buf, sizeof(buf), "[%s]:%u", conf_ip_str(&v->sorry.addr, a, sizeof(a)), v->sorry.port);
                 json_object_set_new(o, "sorry_server", json_string(buf));

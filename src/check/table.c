@@ -52,6 +52,9 @@ bool check_svc_same_attrs(const struct check_svc *want, const struct check_svc *
 
         if (strncmp(want->sched, have->sched, CHECK_SCHED_LEN))
                 return false;
+        /* a changed engine is set in place, as keepalived edits the service */
+        if (strncmp(want->pe_name, have->pe_name, CHECK_PE_LEN))
+                return false;
         if ((want->flags & mask) != (have->flags & mask))
                 return false;
         if (!(want->flags & CHECK_SVC_F_PERSISTENT))

@@ -24,6 +24,7 @@
 #include "common/addr.h"
 
 #define CHECK_SCHED_LEN 16      /* the kernel's scheduler name size, NUL included */
+#define CHECK_PE_LEN 16         /* the kernel's persistence engine name size, NUL included */
 
 /* The kernel's service flags (uapi ip_vs.h). The kernel reports HASHED on
  * every service it holds; it is never compared. */
@@ -49,6 +50,7 @@ struct check_svc {
         uint32_t flags;                 /* CHECK_SVC_F_* */
         uint32_t timeout;               /* persistence, s (with CHECK_SVC_F_PERSISTENT) */
         uint32_t netmask;               /* persistence granularity (compared only when persistent) */
+        char pe_name[CHECK_PE_LEN];     /* persistence engine ("sip"), "" for none */
 };
 
 /* A destination: addr and port are its key within a service. */

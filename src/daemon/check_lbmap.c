@@ -40,6 +40,8 @@ void check_lb_service_of(const struct check_svc *s, struct lb_service *ret)
                 ret->key.port = s->port;
         }
         memcpy(ret->sched, s->sched, n < LB_SCHED_MAX ? n : LB_SCHED_MAX - 1);
+        n = strnlen(s->pe_name, CHECK_PE_LEN - 1);
+        memcpy(ret->pe_name, s->pe_name, n < LB_PE_MAX ? n : LB_PE_MAX - 1);
         ret->flags = s->flags & LB_SVC_USER_FLAGS & ~(uint32_t)LB_SVC_PERSISTENT;
         if (s->flags & CHECK_SVC_F_PERSISTENT) {
                 ret->timeout = s->timeout;
@@ -100,6 +102,8 @@ void check_svc_of_lb(const struct lb_service *s, struct check_svc *ret)
                 ret->port = s->key.port;
         }
         memcpy(ret->sched, s->sched, n < CHECK_SCHED_LEN ? n : CHECK_SCHED_LEN - 1);
+        n = strnlen(s->pe_name, LB_PE_MAX - 1);
+        memcpy(ret->pe_name, s->pe_name, n < CHECK_PE_LEN ? n : CHECK_PE_LEN - 1);
         ret->flags = s->flags & LB_SVC_USER_FLAGS & ~(uint32_t)LB_SVC_PERSISTENT;
         if (s->timeout) {
                 ret->flags |= CHECK_SVC_F_PERSISTENT;

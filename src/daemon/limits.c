@@ -7,31 +7,6 @@
 /* One warning per checker type this build does not run, at its first use:
  * the check worker leaves those checkers out, so their real servers stay
  * in the pool as if they passed (as a real server with no checker does). */
-/* What the check worker accepts but does not do yet, each said once. */
-static void report_lvs_gaps(const struct conf *c, struct diag_list *d)
-{
-        const struct conf_virtual_server *vs;
-        bool ha = false, pe = false;
-
-        CONF_FOREACH(vs, &c->virtual_servers) {
-                if (vs->ha_suspend && !ha) {
-                        ha = true;
-                        diag_add(d, DIAG_WARNING, DIAG_CONFIG, &vs->pos,
-                                 "ha_suspend is not in this build yet: the checkers of this virtual server run whether "
-                                 "or not its address is on this host");
-                }
-                if (vs->persistence_engine && !pe) {
-                        pe = true;
-                        diag_add(d, DIAG_WARNING, DIAG_CONFIG, &vs->pos,
-                                 "persistence_engine is not in this build yet: the service is added without it");
-                }
-        }
-        if (c->global.lvs_notify_fifo_script.cmdline && c->virtual_servers.count)
-                diag_add(d, DIAG_WARNING, DIAG_CONFIG, &c->global.lvs_notify_fifo_script.pos,
-                         "lvs_notify_fifo_script is not in this build yet: the lines are written to lvs_notify_fifo, "
-                         "but no script reads them for you");
-}
-
 void conf_report_engine_limits(const struct conf *c, struct diag_list *d)
 {
         const struct conf_virtual_server *vs;
@@ -50,5 +25,4 @@ void conf_report_engine_limits(const struct conf *c, struct diag_list *d)
                                          "%s is not in this build yet (LVS part 2): this checker is not run, and its real server counts as alive",
                                          conf_checker_name(ck->type));
                         }
-        report_lvs_gaps(c, d);
 }

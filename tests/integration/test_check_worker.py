@@ -263,6 +263,120 @@ def test_lvs_timeouts_and_the_lvs_notify_fifo(lab, vigild, tmp_path):
         os.close(fd)
 
 
+def test_lvs_notify_fifo_script_reads_the_fifo_and_gets_sigterm(lab, vigild, tmp_path):
+    """lvs_notify_fifo_script is started with the FIFO's path as its last
+    argument, reads the checker's lines, and gets SIGTERM at reload (then
+    runs again) and at stop."""
+    a, b, c = lab.hosts
+    fifo = tmp_path / "lvs.fifo"
+    out = tmp_path / "script.log"
+    script = tmp_path / "reader.sh"
+    script.write_text(f"""#!/bin/sh
+trap 'echo TERM >> {out}; exit 0' TERM
+echo "start $1 $2" >> {out}
+while read -r line; do echo "$line" >> {out}; done < "$2"
+""")
+    script.chmod(0o755)
+    listen(b)
+    d = start(a, vigild, vs_conf([b, c], globals_=f"  lvs_notify_fifo {fifo}\n"
+                                                  f"  lvs_notify_fifo_script \"{script} arg\"\n"))
+
+    def has(line, n=1):
+        return out.exists() and out.read_text().count(line) >= n
+    assert wait_for(lambda: has(f"start arg {fifo}"), 10), d.output()
+    assert wait_for(lambda: has(f"RS [{c.ipv4}]:tcp:8080 [{VIP}]:tcp:80 DOWN"), 10), \
+        (d.output(), out.exists() and out.read_text())
+    d.ctl("reload")
+    assert d.wait_log("Reloaded:"), d.output()
+    assert wait_for(lambda: has("TERM") and has(f"start arg {fifo}", 2), 10), out.read_text()
+    d.stop()
+    assert wait_for(lambda: has("TERM", 2), 10), out.read_text()
+
+
+COUNTING_LISTENER = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(16)
+print("listening", flush=True)
+while True:
+    c, _ = s.accept()
+    with open(sys.argv[3], "a") as f:
+        f.write("conn\\n")
+    c.close()
+"""
+
+
+def counting_listener(host, port, path):
+    p = host.spawn("python3", "-c", COUNTING_LISTENER, host.ipv4, str(port), str(path))
+    assert p.stdout.readline().strip() == "listening"
+    return p
+
+
+def connections(path):
+    return path.read_text().count("conn") if path.exists() else 0
+
+
+def test_ha_suspend_runs_no_check_until_the_address_is_local(lab, vigild, tmp_path):
+    """ha_suspend: while the VS address is not on the host its checkers do
+    not run (a plain VS checking alongside proves time went by); adding the
+    address resumes them, removing it suspends them again."""
+    a, b, c = lab.hosts
+    seen_b, seen_c = tmp_path / "b.log", tmp_path / "c.log"
+    counting_listener(b, 8080, seen_b)
+    counting_listener(c, 8081, seen_c)
+    check = "    TCP_CHECK {\n      connect_timeout 1\n    }\n"
+    conf = f"""virtual_server {VIP} 80 {{
+  delay_loop 1
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  ha_suspend
+  real_server {b.ipv4} 8080 {{
+{check}  }}
+}}
+virtual_server 10.231.0.201 80 {{
+  delay_loop 1
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server {c.ipv4} 8081 {{
+{check}  }}
+}}
+"""
+    d = start(a, vigild, conf)
+    name = f"[{VIP}]:tcp:80"
+    assert d.wait_log(f"Suspending health checks for VS {name}"), d.output()
+    # the plain VS has been checked twice: a second delay_loop went by
+    assert wait_for(lambda: connections(seen_c) >= 2, 10), d.output()
+    assert connections(seen_b) == 0, d.output()
+    vs = {v["name"]: v for v in status(d)["check"]["virtual_servers"]}
+    assert vs[name]["suspended"] is True and vs[name]["ha_suspend"] is True, vs
+    assert vs["[10.231.0.201]:tcp:80"]["suspended"] is False, vs
+    # a reload keeps it suspended, and says so only once
+    d.ctl("reload")
+    assert d.wait_log("Reloaded:"), d.output()
+    seen = connections(seen_c)
+    assert wait_for(lambda: connections(seen_c) >= seen + 2, 10), d.output()
+    assert connections(seen_b) == 0, d.output()
+    assert d.output().count(f"Suspending health checks for VS {name}") == 1, d.output()
+    a.run("ip", "addr", "add", f"{VIP}/32", "dev", "eth0")
+    assert d.wait_log(f"Resuming health checks for VS {name}"), d.output()
+    assert wait_for(lambda: connections(seen_b) >= 1, 10), d.output()
+    assert status(d)["check"]["virtual_servers"][0]["suspended"] is False
+    a.run("ip", "addr", "del", f"{VIP}/32", "dev", "eth0")
+    assert wait_for(lambda: d.output().count(f"Suspending health checks for VS {name}") == 2, 10), d.output()
+    assert status(d)["check"]["virtual_servers"][0]["suspended"] is True
+
+
+def test_persistence_engine_reaches_the_service(lab, vigild):
+    a, b, c = lab.hosts
+    listen(b)
+    d = start(a, vigild, vs_conf([b], extra="  persistence_timeout 60\n  persistence_engine sip\n"))
+    assert wait_for(lambda: count(d, f"add service TCP {VIP}:80 rr persistent 60 pe sip") == 1, 5), dry_lines(d)
+
+
 def test_metrics_name_the_real_servers(lab, vigild):
     a, b, c = lab.hosts
     listen(b)

@@ -116,6 +116,36 @@ static void test_persistence_and_flags(void **state)
         assert_int_equal(l.netmask_prefix, 0);
 }
 
+/* persistence_engine reaches the kernel's service (IPVS_SVC_ATTR_PE_NAME)
+ * and reads back from a dump, so an adopted service with it is left as is. */
+static void test_persistence_engine_maps_both_ways(void **state)
+{
+        struct check_svc s = tcp_svc("10.0.0.1", 5060, "rr"), back;
+        struct lb_service l;
+        struct lb_change ch;
+        struct check_op op = { .kind = CHECK_OP_SET_SVC };
+        char buf[LB_TEXT_MAX];
+
+        (void)state;
+        snprintf(s.pe_name, sizeof(s.pe_name), "sip");
+        s.flags = CHECK_SVC_F_PERSISTENT;
+        s.timeout = 60;
+        s.netmask = 0xffffffffu;
+        check_lb_service_of(&s, &l);
+        assert_string_equal(l.pe_name, "sip");
+        assert_string_equal(lb_service_opts_str(&l, buf, sizeof(buf)), "rr persistent 60 pe sip");
+        check_svc_of_lb(&l, &back);
+        assert_string_equal(back.pe_name, "sip");
+        assert_true(check_svc_same_attrs(&s, &back));
+        op.svc = s;
+        check_lb_change_of(&op, &ch);
+        assert_int_equal(ch.op, LB_EDIT_SERVICE);
+        assert_string_equal(ch.svc.pe_name, "sip");
+        s.pe_name[0] = 0;
+        check_lb_service_of(&s, &l);
+        assert_string_equal(l.pe_name, "");
+}
+
 static void test_fwmark_and_ipv6_keys(void **state)
 {
         struct check_svc s = { .af = AF_INET6, .fwmark = 7, .sched = "rr", .flags = CHECK_SVC_F_PERSISTENT,
@@ -191,6 +221,7 @@ int main(void)
                 cmocka_unit_test(test_each_op_maps_to_its_lb_change),
                 cmocka_unit_test(test_forwarding_methods_and_tunnels),
                 cmocka_unit_test(test_persistence_and_flags),
+                cmocka_unit_test(test_persistence_engine_maps_both_ways),
                 cmocka_unit_test(test_fwmark_and_ipv6_keys),
                 cmocka_unit_test(test_a_dump_reads_back_equal),
                 cmocka_unit_test(test_metrics_from_the_status),

@@ -193,7 +193,7 @@ static void test_services_and_destinations(void **state)
 
         (void)state;
         parse("virtual_server 10.0.0.1 443 {\n lb_algo sh\n lb_kind DR\n protocol TCP\n"
-              " persistence_timeout 300\n persistence_granularity 255.255.255.0\n"
+              " persistence_timeout 300\n persistence_granularity 255.255.255.0\n persistence_engine sip\n"
               " sorry_server 10.0.9.9 443\n inhibit_on_failure\n"
               " real_server 10.0.1.1 443 {\n  weight 3\n  uthreshold 100\n }\n}\n"
               "virtual_server fwmark 7 {\n lb_algo rr\n lb_kind DR\n"
@@ -210,6 +210,7 @@ static void test_services_and_destinations(void **state)
         assert_int_equal(s.flags, CHECK_SVC_F_PERSISTENT);
         assert_int_equal(s.timeout, 300);
         assert_int_equal(s.netmask, 0xffffff00u);
+        assert_string_equal(s.pe_name, "sip");
         dst = check_dest_of(vs, vs->real_servers.first);
         assert_int_equal(dst.fwd, CHECK_FWD_DR);
         assert_int_equal(dst.weight, 3);
@@ -224,6 +225,7 @@ static void test_services_and_destinations(void **state)
         vs = vs->next;
         assert_int_equal(check_vs_svcs(c, vs, &s, 1), 1);
         assert_int_equal(s.fwmark, 7);
+        assert_string_equal(s.pe_name, ""); /* no engine */
         assert_int_equal(s.af, AF_INET6);
         assert_int_equal(s.protocol, 0);
         vs = vs->next;

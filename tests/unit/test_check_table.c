@@ -268,6 +268,37 @@ static void test_adopt_sets_service_attributes_in_place(void **state)
         check_changes_free(&c);
 }
 
+/* persistence_engine: an engine added, changed or removed by a reload is a
+ * SET of the service in place, never a re-creation. */
+static void test_changed_persistence_engine_is_a_set(void **state)
+{
+        struct check_svc want_svc = tcp_svc("192.168.200.10", 5060, "rr"), have_svc = want_svc;
+        struct check_dest d[1] = { dest("10.0.0.1", 5060, CHECK_FWD_NAT, 1) };
+        const char *pairs[][2] = { { "sip", "" }, { "", "sip" }, { "sip", "foo" } };
+        struct one want, have;
+        struct check_changes c;
+
+        (void)state;
+        for (size_t i = 0; i < 3; i++) {
+                snprintf(want_svc.pe_name, sizeof(want_svc.pe_name), "%s", pairs[i][0]);
+                snprintf(have_svc.pe_name, sizeof(have_svc.pe_name), "%s", pairs[i][1]);
+                assert_false(check_svc_same_attrs(&want_svc, &have_svc));
+                one(&have, &have_svc, d, 1);
+                one(&want, &want_svc, d, 1);
+                assert_int_equal(check_table_diff(&have.t, &want.t, NULL, &c), 0);
+                assert_int_equal(c.n, 1);
+                assert_int_equal(c.ops[0].kind, CHECK_OP_SET_SVC);
+                assert_string_equal(c.ops[0].svc.pe_name, pairs[i][0]);
+                check_changes_free(&c);
+        }
+        have_svc = want_svc; /* the same engine: nothing to do */
+        one(&have, &have_svc, d, 1);
+        one(&want, &want_svc, d, 1);
+        assert_int_equal(check_table_diff(&have.t, &want.t, NULL, &c), 0);
+        assert_int_equal(c.n, 0);
+        check_changes_free(&c);
+}
+
 static void test_dest_attributes(void **state)
 {
         struct check_dest a = dest("10.0.0.1", 80, CHECK_FWD_NAT, 1), b = a;
@@ -458,6 +489,7 @@ int main(void)
                 cmocka_unit_test(test_diff_equal_tables_change_nothing),
                 cmocka_unit_test(test_adopt_corrects_destinations_without_flush),
                 cmocka_unit_test(test_adopt_sets_service_attributes_in_place),
+                cmocka_unit_test(test_changed_persistence_engine_is_a_set),
                 cmocka_unit_test(test_dest_attributes),
                 cmocka_unit_test(test_unowned_services_left_alone),
                 cmocka_unit_test(test_released_services_deleted),
