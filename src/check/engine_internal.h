@@ -19,6 +19,7 @@
 #include "net/addrtab.h"
 #include "worker/ctl.h"
 #include "worker/notify.h"
+#include "worker/reloads.h"
 #include "worker/script.h"
 
 #define CK_NAME_MAX 128
@@ -82,7 +83,6 @@ struct ck_model {
         struct ck_model *next;
 };
 
-struct ck_reload;
 struct nl;
 
 struct check_engine {
@@ -104,7 +104,7 @@ struct check_engine {
         uint64_t results[CHECK_RESULT_COUNT];
         uint64_t rng;
         uint64_t batches, changes, refused;
-        struct ck_reload *reloads;
+        struct wreloads reloads;
         struct notify_fifo fifo[2];     /* notify_fifo, lvs_notify_fifo */
         struct script_cmd fifo_script;  /* lvs_notify_fifo_script */
         pid_t fifo_script_pid;

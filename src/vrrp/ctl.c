@@ -2,7 +2,6 @@
  * heartbeat and the request/reply envelope are worker/ctl.c's): status,
  * demote, promote and reload; events and tracker changes go up. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,19 +71,6 @@ static json_t *reply_plan(bool check, const struct reload_plan *plan)
         return out;
 }
 
-/* A reload in flight: the snapshot the supervisor validated is parsed on
- * the thread pool while adverts go on; the switch happens on the loop. */
-struct reload_job {
-        uv_work_t work;
-        struct engine *e;
-        json_t *id;
-        bool check;
-        int fd;
-        int64_t parse_us;               /* on the pool: not a loop stall */
-        struct conf *nc;
-        struct reload_job *next;
-};
-
 /* With check only say what switching would do (the same plan either way). */
 static json_t *apply(struct engine *e, struct conf *nc, bool check, int64_t parse_us)
 {
@@ -114,72 +100,25 @@ static json_t *apply(struct engine *e, struct conf *nc, bool check, int64_t pars
         return out;
 }
 
-static void parse_off_loop(uv_work_t *w)
+static json_t *apply_reload(void *ctx, struct conf *nc, bool check, int64_t parse_us)
 {
-        struct reload_job *j = w->data;
-        int64_t t0 = mono_usec();
-
-        j->nc = j->e->load.load ? j->e->load.load(j->e->load.ctx, j->fd) : NULL;
-        close(j->fd);
-        j->parse_us = mono_usec() - t0;
+        return apply(ctx, nc, check, parse_us);
 }
 
-static void start_next(struct engine *e);
-
-static void parsed(uv_work_t *w, int status)
-{
-        struct reload_job *j = w->data;
-        struct engine *e = j->e;
-
-        e->reloads = j->next;
-        if (status < 0) { /* cancelled: the worker is stopping */
-                conf_free(j->nc);
-                j->nc = NULL;
-        }
-        wctl_reply(&e->ctl, j->id, apply(e, j->nc, j->check, j->parse_us));
-        json_decref(j->id);
-        free(j);
-        start_next(e);
-}
-
-static void start_next(struct engine *e)
-{
-        if (e->reloads && uv_queue_work(&e->loop, &e->reloads->work, parse_off_loop, parsed) < 0) {
-                parse_off_loop(&e->reloads->work); /* cannot happen with a live loop; stay correct anyway */
-                parsed(&e->reloads->work, 0);
-        }
-}
-
-/* {"cmd": "reload", "snapshot": "/proc/SUP/fd/N"}: the snapshot is opened
- * here, at once, while the supervisor holds it; reloads apply in order. */
+/* {"cmd": "reload", ...}: parsed on the thread pool, applied here (worker/reloads.h). */
 static json_t *cmd_reload(void *ctx, json_t *msg)
 {
         struct engine *e = ctx;
-        const char *path = json_string_value(json_object_get(msg, "snapshot"));
-        struct reload_job *j = calloc(1, sizeof(*j)), **pp = &e->reloads;
-        int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        struct wreloads *r = &e->reloads;
 
-        if (!j || fd < 0) {
-                log_err("reload failed: cannot open the validated configuration %s: %s", path ? path : "(none)",
-                        strerror(errno));
-                wctl_reply(&e->ctl, json_object_get(msg, "id"),
-                           json_pack("{s:b,s:s}", "ok", 0, "error", "the VRRP worker could not load the configuration"));
-                free(j);
-                if (fd >= 0)
-                        close(fd);
-                return WCTL_LATER;
-        }
-        j->work.data = j;
-        j->e = e;
-        j->id = json_incref(json_object_get(msg, "id"));
-        j->check = json_is_true(json_object_get(msg, "check"));
-        j->fd = fd;
-        while (*pp)
-                pp = &(*pp)->next;
-        *pp = j;
-        if (e->reloads == j)
-                start_next(e);
-        return WCTL_LATER;
+        r->loop = &e->loop;
+        r->ctl = &e->ctl;
+        r->load = e->load.load;
+        r->load_ctx = e->load.ctx;
+        r->apply = apply_reload;
+        r->apply_ctx = e;
+        r->who = "the VRRP worker";
+        return wreloads_command(r, msg);
 }
 
 static json_t *cmd_status(void *ctx, json_t *msg)

@@ -17,12 +17,12 @@
 #include "vrrp/instance.h"
 #include "vrrp/track_probes.h"
 #include "worker/ctl.h"
+#include "worker/reloads.h"
 
 #define MAX_IFACES 64
 #define RX_BATCH 64
 
 struct engine;
-struct reload_job;
 
 struct iface_slot {
         struct vrrp_iface ifc;
@@ -76,7 +76,7 @@ struct engine {
         pid_t sup_pid;          /* the supervisor, our parent at start; 0 when standalone */
         bool sup_gone;          /* its channel closed */
         struct vrrp_conf_loader load;
-        struct reload_job *reloads;     /* in arrival order; the first one is parsing (vrrp/ctl.c) */
+        struct wreloads reloads;        /* in arrival order; the first one is parsing (vrrp/ctl.c) */
 };
 
 /* Re-read every instance's deadline and re-arm the timerfd for the
