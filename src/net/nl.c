@@ -1,4 +1,5 @@
 #include "net/nl.h"
+#include "net/addrtab.h"
 #include "net/nl_parse.h"
 #include "net/rtnl_msg.h"
 
@@ -435,4 +436,28 @@ int iface_lookup(const char *name, struct iface_info *ret)
         freeifaddrs(list);
         *ret = info;
         return 0;
+}
+
+void nl_addrtab_apply(struct addrtab *t, const struct nl_event *ev)
+{
+        if (ev->kind == NL_ADDR_NEW)
+                addrtab_add(t, ev->ifindex, &ev->addr);
+        else if (ev->kind == NL_ADDR_DEL)
+                addrtab_del(t, ev->ifindex, &ev->addr);
+        else if (ev->kind == NL_LINK_DEL)
+                addrtab_del_iface(t, ev->ifindex);
+}
+
+static void addrtab_fill(void *ctx, const struct nl_event *ev)
+{
+        nl_addrtab_apply(ctx, ev);
+}
+
+void nl_addrtab_dump(struct nl *nl, struct addrtab *t)
+{
+        int r;
+
+        addrtab_clear(t);
+        if ((r = nl_dump_addrs(nl, addrtab_fill, t)) < 0)
+                log_warn("netlink: cannot list the addresses: %s", strerror(-r));
 }

@@ -85,3 +85,11 @@ struct iface_info {
 };
 
 int iface_lookup(const char *name, struct iface_info *ret);
+
+/* The address table (net/addrtab.h) kept by the monitor: one event
+ * applied, and the table refilled from a dump (at start, and when the
+ * monitor lost events). Shared by every worker that asks "is this address
+ * here". */
+struct addrtab;
+void nl_addrtab_apply(struct addrtab *t, const struct nl_event *ev);
+void nl_addrtab_dump(struct nl *nl, struct addrtab *t);

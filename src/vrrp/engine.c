@@ -503,22 +503,12 @@ static void addrs_apply(void *ctx, const struct nl_event *ev)
 {
         struct engine *e = ctx;
 
-        if (ev->kind == NL_ADDR_NEW)
-                addrtab_add(&e->addrs, ev->ifindex, &ev->addr);
-        else if (ev->kind == NL_ADDR_DEL)
-                addrtab_del(&e->addrs, ev->ifindex, &ev->addr);
-        else if (ev->kind == NL_LINK_DEL)
-                addrtab_del_iface(&e->addrs, ev->ifindex);
+        nl_addrtab_apply(&e->addrs, ev);
 }
 
-/* At start, and when the monitor lost events (its buffer overran). */
 static void addrs_dump(struct engine *e)
 {
-        int r;
-
-        addrtab_clear(&e->addrs);
-        if ((r = nl_dump_addrs(e->nl, addrs_apply, e)) < 0)
-                log_warn("netlink: cannot list the addresses: %s", strerror(-r));
+        nl_addrtab_dump(e->nl, &e->addrs);
 }
 
 static void collect(void *ctx, const struct nl_event *ev)
