@@ -390,3 +390,30 @@ CONF
   ipvs_lacks dir "$VIP:80" || fail "the service outlived the director: $(ipvs dir)"
   log "PASS: $DIRECTOR, $1: traffic followed rs2's health down and up"
 }
+
+# The LVS-DR director pair (47_lvs_pair, the demo): VRRP for the VIP and the
+# same virtual_server over rs1 and rs2; $1 the state, $2 the priority, $3
+# what goes before them (global_defs), if anything.
+lvs_pair_conf() {
+  cat <<CONF
+${3:-}
+vrrp_instance VI_1 {
+    state $1
+    interface eth0
+    virtual_router_id 51
+    priority $2
+    advert_int 1
+    virtual_ipaddress {
+        $VIP/24 dev eth0
+    }
+}
+virtual_server $VIP 80 {
+    delay_loop 1
+    lb_algo rr
+    lb_kind DR
+    protocol TCP
+$(tcp_rs "$RS1" 80)
+$(tcp_rs "$RS2" 80)
+}
+CONF
+}

@@ -12,30 +12,8 @@ ns dir2
 plug sw br0 dir2 eth0 10.0.1.3/24
 lab_apply
 for rs in rs1 rs2; do rs_up "$rs" > /dev/null; done
-pair_conf() {
-  cat <<CONF
-vrrp_instance VI_1 {
-    state $1
-    interface eth0
-    virtual_router_id 51
-    priority $2
-    advert_int 1
-    virtual_ipaddress {
-        $VIP/24 dev eth0
-    }
-}
-virtual_server $VIP 80 {
-    delay_loop 1
-    lb_algo rr
-    lb_kind DR
-    protocol TCP
-$(tcp_rs "$RS1" 80)
-$(tcp_rs "$RS2" 80)
-}
-CONF
-}
-pair_conf MASTER 150 > /tmp/d1.conf
-pair_conf BACKUP 100 > /tmp/d2.conf
+lvs_pair_conf MASTER 150 > /tmp/d1.conf
+lvs_pair_conf BACKUP 100 > /tmp/d2.conf
 DIRECTOR=vigild
 if in_ns dir vigild -t -f /tmp/d1.conf 2>&1 | grep -q "LVS blocks are ignored" ||
     vigild_no_worker; then
