@@ -41,6 +41,13 @@ enum check_result {
         CHECK_CONNECT_TIMEOUT,  /* no connection within connect_timeout */
         CHECK_PROBE_TIMEOUT,    /* connected, but no complete answer in time */
         CHECK_PROBE_FAILED,     /* connected, and the answer was wrong or cut short */
+        CHECK_TLS_FAILED,       /* TLS handshake or certificate verification failed */
+        CHECK_HTTP_STATUS,      /* an HTTP status outside status_code (detail: the status) */
+        CHECK_DIGEST_MISMATCH,  /* the body's digest is not the url's digest */
+        CHECK_REGEX_MISMATCH,   /* regex did not match (or regex_no_match did) */
+        CHECK_NO_REPLY,         /* a datagram probe (UDP, DNS, PING) got no answer in time */
+        CHECK_PORT_UNREACHABLE, /* a datagram probe got ICMP port (or host) unreachable */
+        CHECK_FILE_DOWN,        /* FILE_CHECK: the tracked file's value puts the server down */
         CHECK_SCRIPT_EXIT,      /* MISC_CHECK's script exited (exit_status says how) */
         CHECK_SCRIPT_TIMEOUT,   /* MISC_CHECK's script outlived misc_timeout */
         CHECK_ERROR,            /* vigil's side failed; not a server failure */
@@ -65,10 +72,17 @@ struct check_status {
         uint32_t failures;              /* consecutive failures short of DOWN (0..retry) */
 };
 
+/* What a layer said, for logs and status: "503", "certificate verify
+ * failed (hostname mismatch)", "reply 550 ...". Empty when the result's
+ * name says it all. */
+#define CHECK_DETAIL_MAX 96
+
 struct check_probe {
         enum check_result result;
         int exit_status;                /* CHECK_SCRIPT_EXIT: 0..255 */
         int64_t started;                /* µs: when the probe began */
+        int64_t latency;                /* µs: from leaving the prober's queue to the ending; 0: never ran */
+        char detail[CHECK_DETAIL_MAX];
 };
 
 enum check_change { CHECK_SAME, CHECK_WENT_UP, CHECK_WENT_DOWN };

@@ -5,6 +5,7 @@
 #include "check/probe.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -129,12 +130,38 @@ void probe_handle_closed(uv_handle_t *h)
         probe_release(h->data);
 }
 
+/* The probe of each checker type; FILE_CHECK has none (check/sched.c
+ * watches its file). */
+static const struct probe_ops *ops_of(enum conf_checker_type t)
+{
+        switch (t) {
+        case CHECK_TCP:
+                return &probe_tcp_ops;
+        case CHECK_MISC:
+                return &probe_misc_ops;
+        case CHECK_HTTP:
+        case CHECK_SSL:
+                return &probe_http_ops;
+        case CHECK_SMTP:
+                return &probe_smtp_ops;
+        case CHECK_DNS:
+                return &probe_dns_ops;
+        case CHECK_UDP:
+                return &probe_udp_ops;
+        case CHECK_PING:
+                return &probe_ping_ops;
+        case CHECK_FILE:
+                break;
+        }
+        return NULL;
+}
+
 static void stop(struct check_probe_run *r)
 {
-        if (r->ck->type == CHECK_MISC)
-                probe_misc_stop(r);
-        else
-                probe_tcp_stop(r);
+        const struct probe_ops *ops = ops_of(r->ck->type);
+
+        if (ops)
+                ops->stop(r);
         if (r->timer_open) {
                 r->timer_open = false;
                 uv_close((uv_handle_t *)&r->timer, probe_handle_closed);
@@ -149,10 +176,10 @@ static void dispatch(struct check_prober *p, struct check_probe_run *r)
         r->timer.data = r;
         r->timer_open = true;
         probe_hold(r);
-        if (r->ck->type == CHECK_MISC)
-                probe_misc_start(r);
-        else if (r->ck->type == CHECK_TCP)
-                probe_tcp_start(r);
+        uv_update_time(p->loop);
+        r->dispatched = (int64_t)uv_hrtime() / 1000;
+        if (ops_of(r->ck->type))
+                ops_of(r->ck->type)->start(r);
         else
                 probe_report_later(r, CHECK_ERROR);
 }
@@ -181,6 +208,8 @@ void probe_report(struct check_probe_run *r, const struct check_probe *res)
 
         if (!p)
                 return;
+        copy.started = r->started;
+        copy.latency = (int64_t)uv_hrtime() / 1000 - r->dispatched;
         list_remove(&p->running, r);
         r->p = NULL;
         stop(r);
@@ -189,6 +218,19 @@ void probe_report(struct check_probe_run *r, const struct check_probe *res)
         done(ctx, &copy);
         pump(p);
         busy_end(p);
+}
+
+void probe_finish(struct check_probe_run *r, enum check_result result, const char *fmt, ...)
+{
+        struct check_probe res = { .result = result, .started = r->started };
+        va_list ap;
+
+        if (fmt) {
+                va_start(ap, fmt);
+                vsnprintf(res.detail, sizeof(res.detail), fmt, ap);
+                va_end(ap);
+        }
+        probe_report(r, &res);
 }
 
 static void on_early(uv_timer_t *t)

@@ -1,5 +1,7 @@
 /* Between the prober (probe.c) and the probes of each type (probe_tcp.c,
- * probe_misc.c). A run is freed when nothing holds it any more: the
+ * probe_misc.c, probe_http.c, probe_smtp.c, probe_dns.c, probe_udp.c,
+ * probe_ping.c; FILE_CHECK is no probe: check/sched.c watches its file),
+ * and the socket helpers they share (probe_sock.c). A run is freed when nothing holds it any more: the
  * prober's own reference (dropped when it reports or is cancelled), each
  * open libuv handle, and a script whose ending has not been reported. */
 #pragma once
@@ -23,6 +25,8 @@ struct check_probe_run {
         uv_timer_t timer;               /* the whole probe's timeout, or an early report */
         bool timer_open;
         enum check_result early;        /* what the early report says */
+        int64_t dispatched;             /* µs: when it left the queue (latency counts from here) */
+        void *priv;                     /* a probe type's own state; its stop() lets go of it */
         /* TCP_CHECK */
         uv_poll_t poll;
         bool poll_open;
@@ -45,9 +49,38 @@ void probe_release(struct check_probe_run *r);
 /* uv_close callback for handles embedded in a run. */
 void probe_handle_closed(uv_handle_t *h);
 
-/* Start: the ending always comes through probe_report, from the loop.
- * Stop: close what is open, kill what runs; no report follows. */
-void probe_tcp_start(struct check_probe_run *r);
-void probe_tcp_stop(struct check_probe_run *r);
-void probe_misc_start(struct check_probe_run *r);
-void probe_misc_stop(struct check_probe_run *r);
+/* Report result with a detail (printf-style; NULL: none) from a loop
+ * callback; the latency is filled in by the prober. */
+void probe_finish(struct check_probe_run *r, enum check_result result, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* A probe type. start: the ending always comes through probe_report /
+ * probe_finish, from the loop (probe_report_later for a failure found
+ * while starting). stop: close what is open, kill what runs, free priv;
+ * no report follows. stop is called once, after the report or on cancel. */
+struct probe_ops {
+        void (*start)(struct check_probe_run *r);
+        void (*stop)(struct check_probe_run *r);
+};
+extern const struct probe_ops probe_tcp_ops, probe_misc_ops, probe_http_ops, probe_smtp_ops, probe_dns_ops,
+        probe_udp_ops, probe_ping_ops;
+
+/* ---- probe_sock.c: what every socket probe does the same way ---- */
+
+/* keepalived's "[ip]:tcp:port" (proto "tcp", "udp", "icmp"), so that
+ * users grep the same way. */
+const char *probe_dst_str(const struct check_probe_run *r, const char *proto, char *buf, size_t size);
+/* A failure on vigil's side, logged with keepalived's wording:
+ * "<CHECKER> to <dst>: <what> (<strerror>). Rescheduling." */
+void probe_local_failure(struct check_probe_run *r, const char *what, int err);
+/* r->fd: a non-blocking socket of t's family and this type and protocol,
+ * with fwmark, bind_if, the IPv6 scope and bindto/bind_port applied.
+ * 0, or -1 once the failure is logged (the caller reports CHECK_ERROR). */
+int probe_sock_open(struct check_probe_run *r, struct check_probe_target *t, int type, int protocol);
+/* Watch r->fd with r->poll (holding r while it is open). 0 or -errno. */
+int probe_poll_start(struct check_probe_run *r, int events, uv_poll_cb cb);
+/* Arm the whole probe's timeout from now (not from the loop's last
+ * wake-up). */
+void probe_timeout_start(struct check_probe_run *r, int64_t usec, uv_timer_cb cb);
+/* Close r->poll and r->fd, whichever are open. */
+void probe_sock_close(struct check_probe_run *r);

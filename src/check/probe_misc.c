@@ -5,6 +5,7 @@
  * misc_dynamic). A script that cannot be run is CHECK_ERROR: vigil's side. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check/probe_addr.h"
@@ -18,6 +19,8 @@ static void misc_done(void *ctx, const struct spawn_result *sr)
 
         r->pid = 0;
         res.started = r->started;
+        if (res.result == CHECK_SCRIPT_EXIT)
+                snprintf(res.detail, sizeof(res.detail), "exit %d", res.exit_status);
         if (!sr->started && r->p)
                 log_warn("MISC_CHECK: cannot run '%s': %s. Rescheduling.",
                          r->ck->misc_path.cmdline ? r->ck->misc_path.cmdline : "", strerror(-sr->error));
@@ -25,7 +28,7 @@ static void misc_done(void *ctx, const struct spawn_result *sr)
         probe_release(r);
 }
 
-void probe_misc_start(struct check_probe_run *r)
+static void misc_start(struct check_probe_run *r)
 {
         const struct script_cmd *sc = probe_script(r);
         int64_t timeout_ms;
@@ -48,10 +51,12 @@ void probe_misc_start(struct check_probe_run *r)
                 r->pid = pid;
 }
 
-void probe_misc_stop(struct check_probe_run *r)
+static void misc_stop(struct check_probe_run *r)
 {
         /* cancelled while it runs: the whole group goes; misc_done still
          * comes, reaps it and drops the run */
         if (r->pid > 0)
                 kill(-r->pid, SIGKILL);
 }
+
+const struct probe_ops probe_misc_ops = { misc_start, misc_stop };

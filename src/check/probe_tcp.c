@@ -13,52 +13,25 @@
  * server failure; vigil names it CHECK_ERROR, since the route is ours
  * (check_connect_result). The same errors arriving later (ICMP, ARP with
  * no answer) still count against the server. */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "check/probe_addr.h"
 #include "check/probe_internal.h"
-#include "common/addr.h"
-#include "common/log.h"
-
-/* keepalived's "[ip]:tcp:port", so that users grep the same way. */
-static const char *dst_str(const struct check_probe_run *r, char *buf, size_t size)
-{
-        char ip[INET6_ADDRSTRLEN];
-        const struct conf_ip *a = r->ck->connect_ip.family ? &r->ck->connect_ip : &r->rs->addr;
-        struct check_probe_target t;
-        unsigned port = 0;
-
-        if (check_probe_target_of(r->vs, r->rs, r->ck, &t) == 0)
-                port = ntohs(t.dst.ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)&t.dst)->sin6_port
-                                                         : ((const struct sockaddr_in *)&t.dst)->sin_port);
-        conf_ip_str(a, ip, sizeof(ip));
-        snprintf(buf, size, "[%s]:tcp:%u", ip, port);
-        return buf;
-}
-
-static void local_failure(struct check_probe_run *r, const char *what, int err)
-{
-        char d[INET6_ADDRSTRLEN + 16];
-
-        log_warn("TCP_CHECK to %s: %s (%s). Rescheduling.", dst_str(r, d, sizeof(d)), what, strerror(err));
-}
-
-static void finish(struct check_probe_run *r, enum check_result result)
-{
-        struct check_probe res = { .result = result, .started = r->started };
-
-        probe_report(r, &res);
-}
 
 static void on_timeout(uv_timer_t *t)
 {
-        finish(t->data, CHECK_CONNECT_TIMEOUT);
+        probe_finish(t->data, CHECK_CONNECT_TIMEOUT, NULL);
+}
+
+static void finish_connect(struct check_probe_run *r, int err, bool at_call)
+{
+        enum check_result res = check_connect_result(err, at_call);
+
+        if (res == CHECK_ERROR)
+                probe_local_failure(r, "connect failed", err);
+        probe_finish(r, res, err && res != CHECK_ERROR ? "%s" : NULL, strerror(err));
 }
 
 static void on_writable(uv_poll_t *h, int status, int events)
@@ -71,122 +44,41 @@ static void on_writable(uv_poll_t *h, int status, int events)
         (void)events;
         if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
                 err = errno;
-        if (check_connect_result(err, false) == CHECK_ERROR)
-                local_failure(r, "connect failed", err);
-        finish(r, check_connect_result(err, false));
+        finish_connect(r, err, false);
 }
 
-/* An IPv6 link-local address means nothing without its interface. */
-static int set_scope(struct sockaddr_storage *ss, const char *bind_if)
-{
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-        unsigned idx;
-
-        if (!bind_if)
-                return -EDESTADDRREQ;
-        if (!(idx = if_nametoindex(bind_if)))
-                return -errno;
-        sin6->sin6_scope_id = idx;
-        return 0;
-}
-
-static int set_options(struct check_probe_run *r, struct check_probe_target *t)
-{
-        int fd = r->fd;
-
-        if (t->fwmark && setsockopt(fd, SOL_SOCKET, SO_MARK, &t->fwmark, sizeof(t->fwmark)) < 0) {
-                local_failure(r, "cannot set fwmark (SO_MARK)", errno);
-                return -1;
-        }
-        if (t->bind_if && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, t->bind_if, (socklen_t)strlen(t->bind_if)) < 0) {
-                local_failure(r, "cannot bind to interface (bind_if)", errno);
-                return -1;
-        }
-        if (t->dst_link_local) {
-                int e = set_scope(&t->dst, t->bind_if);
-                if (e < 0) {
-                        local_failure(r, "link-local address needs bind_if", -e);
-                        return -1;
-                }
-        }
-        if (t->src_len && t->src.ss_family == AF_INET6 &&
-            IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)&t->src)->sin6_addr))
-                set_scope(&t->src, t->bind_if);
-        if (t->src_len && bind(fd, (struct sockaddr *)&t->src, t->src_len) < 0) {
-                local_failure(r, "TCP socket bind failed", errno);
-                return -1;
-        }
-        return 0;
-}
-
-/* Returns the early result, or -1 when the connect is under way. */
-static int open_and_connect(struct check_probe_run *r, struct check_probe_target *t)
-{
-        int e;
-
-        r->fd = socket(t->dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-        if (r->fd < 0) {
-                local_failure(r, "TCP connect fail to create socket", errno);
-                return CHECK_ERROR;
-        }
-        if (set_options(r, t) < 0)
-                return CHECK_ERROR;
-        if (connect(r->fd, (struct sockaddr *)&t->dst, t->dst_len) == 0)
-                return CHECK_OK;
-        if (errno == EINPROGRESS)
-                return -1;
-        e = errno;
-        if (check_connect_result(e, true) == CHECK_ERROR)
-                local_failure(r, "connect failed", e);
-        return check_connect_result(e, true);
-}
-
-void probe_tcp_start(struct check_probe_run *r)
+static void tcp_start(struct check_probe_run *r)
 {
         struct check_probe_target t;
         int e = check_probe_target_of(r->vs, r->rs, r->ck, &t);
 
         if (e < 0) {
-                local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
-                                                    : "no address or port to check (connect_port?)", -e);
+                probe_local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
+                                                          : "no address or port to check (connect_port?)", -e);
                 probe_report_later(r, CHECK_ERROR);
                 return;
         }
-        e = open_and_connect(r, &t);
-        if (e >= 0) {
-                probe_report_later(r, (enum check_result)e);
-                return;
-        }
-        if ((e = uv_poll_init(probe_loop(r), &r->poll, r->fd)) < 0) {
-                local_failure(r, "cannot watch the socket", -e);
+        if (probe_sock_open(r, &t, SOCK_STREAM, IPPROTO_TCP) < 0) {
                 probe_report_later(r, CHECK_ERROR);
                 return;
         }
-        r->poll.data = r;
-        r->poll_open = true;
-        probe_hold(r);
-        uv_poll_start(&r->poll, UV_WRITABLE, on_writable);
-        uv_update_time(probe_loop(r)); /* the timeout counts from now, not from the loop's last wake-up */
-        uv_timer_start(&r->timer, on_timeout, (uint64_t)((t.timeout + 999) / 1000), 0);
-}
-
-static void poll_closed(uv_handle_t *h)
-{
-        struct check_probe_run *r = h->data;
-
-        close(r->fd);
-        r->fd = -1;
-        probe_release(r);
-}
-
-void probe_tcp_stop(struct check_probe_run *r)
-{
-        if (r->poll_open) {
-                r->poll_open = false;
-                uv_poll_stop(&r->poll);
-                uv_close((uv_handle_t *)&r->poll, poll_closed);
-        } else if (r->fd >= 0) {
-                close(r->fd);
-                r->fd = -1;
+        if (connect(r->fd, (struct sockaddr *)&t.dst, t.dst_len) == 0) {
+                probe_report_later(r, CHECK_OK);
+                return;
         }
+        if (errno != EINPROGRESS) {
+                e = errno;
+                if (check_connect_result(e, true) == CHECK_ERROR)
+                        probe_local_failure(r, "connect failed", e);
+                probe_report_later(r, check_connect_result(e, true));
+                return;
+        }
+        if ((e = probe_poll_start(r, UV_WRITABLE, on_writable)) < 0) {
+                probe_local_failure(r, "cannot watch the socket", -e);
+                probe_report_later(r, CHECK_ERROR);
+                return;
+        }
+        probe_timeout_start(r, t.timeout, on_timeout);
 }
+
+const struct probe_ops probe_tcp_ops = { tcp_start, probe_sock_close };

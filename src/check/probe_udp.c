@@ -1,0 +1,15 @@
+/* Placeholder until this probe type lands (issue 15): reports a checker
+ * error, which never counts against the server. */
+#include "check/probe_internal.h"
+
+static void udp_start(struct check_probe_run *r)
+{
+        probe_report_later(r, CHECK_ERROR);
+}
+
+static void udp_stop(struct check_probe_run *r)
+{
+        (void)r;
+}
+
+const struct probe_ops probe_udp_ops = { udp_start, udp_stop };
