@@ -229,7 +229,9 @@ int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
         check_prober_set_conf(e->prober, nc);
         fifo_script_stop(e);
         fifo_script_start(e);
+        ck_files_start(e, false);
         ck_model_start(e, mono_usec());
+        ck_files_refresh(e);
         ck_suspend_sync(e);
         ck_table_apply(e, &e->current);
         free_retired(e, false);
@@ -338,6 +340,7 @@ static void engine_free(struct check_engine *e)
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
         ck_suspend_close(e);
+        ck_files_free(e);
         ck_model_free(e->vs, e->nvs);
         free_retired(e, true);
         if (e->ipvs_open)
@@ -410,6 +413,7 @@ int check_engine_run(struct conf *c, int sup_fd, const struct check_conf_loader 
                 e.sup_pid = getppid();
                 ck_ctl_attach(&e, sup_fd);
         }
+        ck_files_start(&e, true);
         ck_model_start(&e, mono_usec());
         ck_suspend_sync(&e);
         ck_table_apply(&e, NULL); /* adopt: nothing foreign is removed */

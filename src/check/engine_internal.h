@@ -18,27 +18,48 @@
 #include "conf/model.h"
 #include "net/addrtab.h"
 #include "worker/ctl.h"
+#include "worker/filewatch.h"
 #include "worker/notify.h"
 #include "worker/reloads.h"
 #include "worker/script.h"
 
 #define CK_NAME_MAX 128
+#define CK_TYPES (CHECK_FILE + 1)
 
 struct ck_rs;
 struct ck_vs;
 struct check_engine;
+
+/* The probe that one or more checkers share (check/probe_key.h): one
+ * timer, one probe in flight, its result fed to each user in turn. */
+struct ck_group {
+        struct check_engine *e;
+        struct ck_checker *lead;        /* the probe reads its models */
+        struct ck_checker **users;
+        size_t nusers;
+        uv_timer_t timer;
+        struct check_probe_run *run;    /* the probe in flight */
+};
 
 struct ck_checker {
         struct ck_rs *rs;
         const struct conf_checker *c;
         struct check_policy pol;
         struct check_status st;
-        uv_timer_t timer;
-        struct check_probe_run *run;    /* the probe in flight */
+        struct ck_group *grp;           /* NULL for FILE_CHECK, which has no probe */
+        bool owns_grp;                  /* frees grp with the model */
+        bool paused;                    /* its VS is suspended, or its model stopped */
+        int64_t due;                    /* monotonic µs: when it wants its next probe */
         bool has_last;
         enum check_result last;
         int64_t last_time;              /* wall clock, µs */
+        int64_t last_latency;           /* µs */
+        char last_detail[CHECK_DETAIL_MAX];
         bool started;                   /* has its status (start, or carried by a reload) */
+        /* FILE_CHECK (check/file_check.c) */
+        int file_wd;                    /* the watch of its file's directory; <0: none */
+        long file_value;
+        int64_t file_delta;             /* added to the real server's weight while not down */
 };
 
 struct ck_rs {
@@ -101,7 +122,12 @@ struct check_engine {
         int64_t shutdown_until;
         struct wctl ctl;
         uv_signal_t sig_term, sig_int;
-        uint64_t results[CHECK_RESULT_COUNT];
+        uint64_t results[CHECK_RESULT_COUNT];   /* per user fed */
+        uint64_t probes_run, results_fed;       /* one probe may feed several users */
+        uint64_t latency_sum[CK_TYPES];         /* µs, per checker type, per probe run */
+        uint64_t latency_count[CK_TYPES];
+        struct filewatch files;                 /* FILE_CHECK's track_files */
+        bool files_open;
         uint64_t rng;
         uint64_t batches, changes, refused;
         struct wreloads reloads;
@@ -136,6 +162,22 @@ void ck_model_close(struct ck_vs *vs, size_t n);
 
 /* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
 void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);
+
+/* One checker fed one result at now: its decision, log lines and
+ * transitions; its next due time is stored. */
+void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now);
+
+/* file_check.c: FILE_CHECK's files, watched on the loop */
+/* Read every FILE_CHECK's file and watch its directory; at_start: the
+ * track_files' init_file first. */
+void ck_files_start(struct check_engine *e, bool at_start);
+/* The file's verdict as a checker result, applied (used at start before
+ * the pools are decided, with apply false: the state only). */
+void ck_file_eval(struct ck_checker *ck, bool apply);
+/* Re-read every FILE_CHECK's file and apply what changed (after a reload). */
+void ck_files_refresh(struct check_engine *e);
+/* After the loop has closed the watcher's handle. */
+void ck_files_free(struct check_engine *e);
 
 /* suspend.c: ha_suspend */
 void ck_suspend_sync(struct check_engine *e);

@@ -47,6 +47,28 @@ static void rs_series(struct prom_out *o, json_t *vss, const char *metric, const
                 }
 }
 
+/* Probes run against results fed (one probe may feed several virtual
+ * servers' checkers), and each checker type's probe latency. */
+static void probe_series(struct prom_out *o, json_t *probes)
+{
+        json_t *lat = json_object_get(probes, "latency"), *v;
+        const char *type;
+
+        prom_help(o, "vigil_lvs_probes_total", "counter", "Probes run (a shared probe counts once).");
+        prom_put(o, "vigil_lvs_probes_total %lld\n", (long long)json_integer_value(json_object_get(probes, "run")));
+        prom_help(o, "vigil_lvs_probe_results_fed_total", "counter",
+                  "Probe results fed to checkers (a shared probe feeds each of its users).");
+        prom_put(o, "vigil_lvs_probe_results_fed_total %lld\n",
+                 (long long)json_integer_value(json_object_get(probes, "results_fed")));
+        prom_help(o, "vigil_lvs_probe_latency_seconds", "summary", "How long the probes took, per checker type.");
+        json_object_foreach(lat, type, v) {
+                prom_put(o, "vigil_lvs_probe_latency_seconds_sum{type=\"%s\"} %.6f\n", type,
+                         json_real_value(json_object_get(v, "sum")));
+                prom_put(o, "vigil_lvs_probe_latency_seconds_count{type=\"%s\"} %lld\n", type,
+                         (long long)json_integer_value(json_object_get(v, "count")));
+        }
+}
+
 void check_metrics_render(struct prom_out *o, json_t *status)
 {
         json_t *vss = json_object_get(status, "virtual_servers");
@@ -61,6 +83,7 @@ void check_metrics_render(struct prom_out *o, json_t *status)
         prom_help(o, "vigil_lvs_checks_total", "counter", "Probes finished, by named result.");
         json_object_foreach(checks, key, n)
                 prom_put(o, "vigil_lvs_checks_total{result=\"%s\"} %lld\n", key, (long long)json_integer_value(n));
+        probe_series(o, json_object_get(status, "probes"));
         prom_help(o, "vigil_lvs_ipvs_changes_total", "counter", "IPVS changes sent.");
         prom_put(o, "vigil_lvs_ipvs_changes_total %lld\n", (long long)json_integer_value(json_object_get(ipvs, "changes")));
         prom_help(o, "vigil_lvs_ipvs_refused_total", "counter", "IPVS changes the kernel refused.");

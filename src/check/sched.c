@@ -12,6 +12,9 @@
 
 #include "check/conf_map.h"
 #include "check/engine_internal.h"
+#include "check/file_rule.h"
+#include "check/probe_addr.h"
+#include "check/probe_key.h"
 #include "common/clock.h"
 #include "common/log.h"
 
@@ -88,8 +91,9 @@ static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_rea
                 k->rs = rs;
                 k->c = ck;
                 k->pol = check_policy_of(ck);
-                uv_timer_init(&v->e->loop, &k->timer);
-                k->timer.data = k;
+                k->file_wd = -1;
+                if (ck->type == CHECK_FILE) /* its file decides at once: no retry, no alpha, no timer */
+                        k->pol = (struct check_policy){ .delay_loop = CHECK_DEFAULT_DELAY_LOOP };
         }
         rs->nck = i;
         return 0;
@@ -127,6 +131,91 @@ static int vs_build(struct check_engine *e, const struct conf *c, const struct c
         return 0;
 }
 
+/* ---- one probe, many users (check/probe_key.h) ---------------------------------------------- */
+
+static struct check_probe_who who_of(const struct ck_checker *ck)
+{
+        return (struct check_probe_who){ ck->rs->vs->c, ck->rs->c, ck->c };
+}
+
+static int group_add(struct ck_group *g, struct ck_checker *ck)
+{
+        struct ck_checker **u = realloc(g->users, (g->nusers + 1) * sizeof(*u));
+
+        if (!u)
+                return -ENOMEM;
+        g->users = u;
+        g->users[g->nusers++] = ck;
+        ck->grp = g;
+        return 0;
+}
+
+static int group_new(struct check_engine *e, struct ck_checker *ck)
+{
+        struct ck_group *g = calloc(1, sizeof(*g));
+
+        if (!g)
+                return -ENOMEM;
+        g->e = e;
+        g->lead = ck;
+        uv_timer_init(&e->loop, &g->timer);
+        g->timer.data = g;
+        ck->owns_grp = true;
+        if (group_add(g, ck) < 0) {
+                ck->owns_grp = false;
+                ck->grp = NULL;
+                uv_close((uv_handle_t *)&g->timer, NULL); /* the loop drops it before the model */
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* An open-addressed table of the shareable leads by key hash, only while
+ * building: equal hashes are compared in full. */
+struct lead_slot {
+        uint64_t hash;
+        struct ck_checker *lead;
+};
+
+static int group_one(struct check_engine *e, struct ck_checker *ck, struct lead_slot *tab, size_t size)
+{
+        struct check_probe_who w = who_of(ck);
+        uint64_t h;
+        size_t i;
+
+        if (ck->c->type == CHECK_FILE)
+                return 0;
+        if (!tab || !check_probe_shareable(&w))
+                return group_new(e, ck);
+        h = check_probe_key_hash(&w);
+        for (i = h % size; tab[i].lead; i = (i + 1) % size) {
+                struct check_probe_who lw = who_of(tab[i].lead);
+                if (tab[i].hash == h && check_probe_key_equal(&lw, &w))
+                        return group_add(tab[i].lead->grp, ck);
+        }
+        tab[i] = (struct lead_slot){ h, ck };
+        return group_new(e, ck);
+}
+
+static int ck_groups_build(struct check_engine *e, struct ck_vs *vs, size_t n)
+{
+        size_t total = 0, size;
+        struct lead_slot *tab;
+        int r = 0;
+
+        for (size_t i = 0; i < n; i++)
+                for (size_t k = 0; k < vs[i].nrs; k++)
+                        total += vs[i].rs[k].nck;
+        size = 2 * total + 1;
+        tab = calloc(size, sizeof(*tab)); /* NULL: every checker probes alone */
+        for (size_t i = 0; i < n && r == 0; i++)
+                for (size_t k = 0; k < vs[i].nrs && r == 0; k++)
+                        for (size_t j = 0; j < vs[i].rs[k].nck && r == 0; j++)
+                                r = group_one(e, &vs[i].rs[k].ck[j], tab, size);
+        free(tab);
+        return r;
+}
+
 int ck_model_build(struct check_engine *e, const struct conf *c, struct ck_vs **ret, size_t *ret_n)
 {
         const struct conf_virtual_server *cvs;
@@ -142,7 +231,7 @@ int ck_model_build(struct check_engine *e, const struct conf *c, struct ck_vs **
                         return -ENOMEM;
         }
         *ret_n = i;
-        return 0;
+        return ck_groups_build(e, vs, i);
 }
 
 static void timer_closed(uv_handle_t *h)
@@ -150,17 +239,23 @@ static void timer_closed(uv_handle_t *h)
         (void)h;
 }
 
+/* A group with no user left to feed stops; one that still has some
+ * keeps its probe. */
+static void group_settle(struct ck_group *g, int64_t now);
+
 void ck_model_stop_checks(struct ck_vs *vs, size_t n)
 {
+        int64_t now = mono_usec();
+
         for (size_t i = 0; i < n; i++)
                 for (size_t r = 0; r < vs[i].nrs; r++)
-                        for (size_t k = 0; k < vs[i].rs[r].nck; k++) {
-                                struct ck_checker *ck = &vs[i].rs[r].ck[k];
-                                uv_timer_stop(&ck->timer);
-                                if (ck->run)
-                                        check_probe_cancel(ck->run);
-                                ck->run = NULL;
-                        }
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++)
+                                vs[i].rs[r].ck[k].paused = true;
+        for (size_t i = 0; i < n; i++)
+                for (size_t r = 0; r < vs[i].nrs; r++)
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++)
+                                if (vs[i].rs[r].ck[k].grp)
+                                        group_settle(vs[i].rs[r].ck[k].grp, now);
 }
 
 /* The timers must be closed and the loop run once before this. */
@@ -168,6 +263,11 @@ void ck_model_free(struct ck_vs *vs, size_t n)
 {
         for (size_t i = 0; vs && i < n; i++) {
                 for (size_t r = 0; r < vs[i].nrs; r++) {
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++)
+                                if (vs[i].rs[r].ck[k].owns_grp) {
+                                        free(vs[i].rs[r].ck[k].grp->users);
+                                        free(vs[i].rs[r].ck[k].grp);
+                                }
                         free(vs[i].rs[r].ck);
                         script_cmd_free(&vs[i].rs[r].up);
                         script_cmd_free(&vs[i].rs[r].down);
@@ -187,9 +287,11 @@ static void close_timers(struct ck_vs *vs, size_t n)
 {
         for (size_t i = 0; i < n; i++)
                 for (size_t r = 0; r < vs[i].nrs; r++)
-                        for (size_t k = 0; k < vs[i].rs[r].nck; k++)
-                                if (!uv_is_closing((uv_handle_t *)&vs[i].rs[r].ck[k].timer))
-                                        uv_close((uv_handle_t *)&vs[i].rs[r].ck[k].timer, timer_closed);
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++) {
+                                struct ck_checker *ck = &vs[i].rs[r].ck[k];
+                                if (ck->owns_grp && !uv_is_closing((uv_handle_t *)&ck->grp->timer))
+                                        uv_close((uv_handle_t *)&ck->grp->timer, timer_closed);
+                        }
 }
 
 bool ck_model_idle(const struct ck_vs *vs, size_t n)
@@ -206,6 +308,23 @@ bool ck_model_idle(const struct ck_vs *vs, size_t n)
 
 /* ---- the pool ----------------------------------------------------------------------------- */
 
+/* FILE_CHECK's contributions to the weight (only while not down, as a
+ * down real server has no weight to adjust), clamped for IPVS. */
+static void ck_rs_add_files(const struct ck_rs *rs, int64_t *weight)
+{
+        int64_t sum = 0;
+        bool any = false;
+
+        for (size_t k = 0; k < rs->nck; k++)
+                if (rs->ck[k].c->type == CHECK_FILE && rs->ck[k].st.state != CHECK_DOWN) {
+                        any = true;
+                        if (__builtin_add_overflow(sum, rs->ck[k].file_delta, &sum))
+                                sum = rs->ck[k].file_delta < 0 ? INT64_MIN : INT64_MAX;
+                }
+        if (any)
+                *weight = check_file_weight_apply(*weight, sum);
+}
+
 void ck_vs_fill_inputs(struct ck_vs *v)
 {
         for (size_t r = 0; r < v->nrs; r++) {
@@ -213,6 +332,7 @@ void ck_vs_fill_inputs(struct ck_vs *v)
                 v->in[r] = check_rs_input_of(rs->c, rs->num_failed == 0);
                 if (rs->has_dyn)
                         v->in[r].weight = rs->dyn_weight;
+                ck_rs_add_files(rs, &v->in[r].weight);
         }
 }
 
@@ -267,39 +387,80 @@ void ck_vs_omega(struct ck_vs *v)
 
 static void on_due(uv_timer_t *t);
 
-static void arm(struct ck_checker *ck, int64_t due, int64_t now)
+static void group_arm(struct ck_group *g, int64_t now)
 {
-        int64_t ms = due > now ? (due - now + 999) / 1000 : 0;
+        int64_t due = INT64_MAX;
 
-        uv_timer_start(&ck->timer, on_due, (uint64_t)ms, 0);
+        for (size_t i = 0; i < g->nusers; i++)
+                if (!g->users[i]->paused && g->users[i]->due < due)
+                        due = g->users[i]->due;
+        if (due == INT64_MAX) {
+                uv_timer_stop(&g->timer);
+                return;
+        }
+        uv_timer_start(&g->timer, on_due, (uint64_t)(due > now ? (due - now + 999) / 1000 : 0), 0);
 }
 
-static const char *checker_word(const struct ck_checker *ck)
+static void group_settle(struct ck_group *g, int64_t now)
 {
-        return ck->c->type == CHECK_MISC ? "MISC_CHECK" : ck->c->type == CHECK_TCP ? "TCP_CHECK" : "CHECK";
+        bool active = false;
+
+        for (size_t i = 0; i < g->nusers && !active; i++)
+                active = !g->users[i]->paused;
+        if (!active && g->run) {
+                check_probe_cancel(g->run);
+                g->run = NULL;
+        }
+        if (!g->run)
+                group_arm(g, now);
+}
+
+/* "connect refused" or "HTTP status: 503": the result's name, and what
+ * the probe said when it said something. */
+static const char *reason(const struct check_decision *d, const struct ck_checker *ck, char *buf, size_t size)
+{
+        if (ck->last_detail[0])
+                snprintf(buf, size, "%s: %s", check_result_name(d->result), ck->last_detail);
+        else
+                snprintf(buf, size, "%s", check_result_name(d->result));
+        return buf;
+}
+
+/* The failure with its reason: keepalived's TCP wording for TCP_CHECK,
+ * "HTTP_GET for [10.0.0.2]:tcp:80 failed (HTTP status: 503)." for the
+ * others. */
+static void log_failure(const struct ck_checker *ck, const struct check_decision *d)
+{
+        char why[CHECK_DETAIL_MAX + 48];
+
+        if (ck->c->type == CHECK_TCP)
+                log_info("TCP connection to %s failed (%s).", ck->rs->name, reason(d, ck, why, sizeof(why)));
+        else
+                log_info("%s for %s failed (%s).", conf_checker_name(ck->c->type), ck->rs->name,
+                         reason(d, ck, why, sizeof(why)));
 }
 
 static void log_checker(const struct ck_checker *ck, const struct check_decision *d)
 {
-        const char *rs = ck->rs->name;
+        const char *rs = ck->rs->name, *type = conf_checker_name(ck->c->type);
 
         if (d->change == CHECK_WENT_UP) {
                 if (ck->c->type == CHECK_TCP)
                         log_info("TCP connection to %s success.", rs);
                 else
-                        log_info("%s for %s succeeded.", checker_word(ck), rs);
+                        log_info("%s for %s succeeded.", type, rs);
         } else if (d->change == CHECK_WENT_DOWN) {
+                /* the reason first; then keepalived's line, word for word */
+                log_failure(ck, d);
                 if (d->after_retries)
-                        log_info("%s on service %s failed after %u retries.", checker_word(ck), rs, ck->pol.retry);
+                        log_info("%s on service %s failed after %u retries.", type, rs, ck->pol.retry);
                 else
-                        log_info("%s on service %s failed.", checker_word(ck), rs);
+                        log_info("%s on service %s failed.", type, rs);
         } else if (d->counted && !d->success && (ck->c->log_all_failures || d->retry_index)) {
-                if (ck->c->type == CHECK_TCP)
-                        log_info("TCP connection to %s failed (%s).", rs, check_result_name(d->result));
-                else
-                        log_info("%s for %s failed (%s).", checker_word(ck), rs, check_result_name(d->result));
+                log_failure(ck, d);
         } else if (d->result == CHECK_ERROR) {
-                log_warn("%s for %s could not run (vigil's side); rescheduling", checker_word(ck), rs);
+                log_warn("%s for %s could not run (vigil's side%s%s, not the server's); rescheduling", type, rs,
+                         ck->last_detail[0] ? ": " : "", ck->last_detail);
         }
 }
 
@@ -337,49 +498,78 @@ static void apply_weight(struct ck_rs *rs, const struct check_decision *d)
         }
 }
 
-static void on_result(void *ctx, const struct check_probe *p)
+void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now)
 {
-        struct ck_checker *ck = ctx;
         struct check_engine *e = ck->rs->vs->e;
-        int64_t now = mono_usec();
         struct check_decision d = check_decide(&ck->pol, &ck->st, p, now);
 
         /* decide.c clears a dynamic weight on a script exit of 0, which
          * the MISC probe reports as CHECK_OK: the same rule here */
         if (ck->c->type == CHECK_MISC && p->result == CHECK_OK && d.weight_op == CHECK_WEIGHT_KEEP)
                 d.weight_op = CHECK_WEIGHT_CLEAR;
-        ck->run = NULL;
         ck->st = d.next;
+        ck->due = d.next_due;
         ck->has_last = true;
         ck->last = d.result;
         ck->last_time = wall_usec();
+        ck->last_latency = p->latency;
+        snprintf(ck->last_detail, sizeof(ck->last_detail), "%s", p->detail);
         e->results[d.result < CHECK_RESULT_COUNT ? d.result : CHECK_ERROR]++;
         log_checker(ck, &d);
         apply_weight(ck->rs, &d);
         if (d.change != CHECK_SAME)
                 rs_transition(ck->rs, check_rs_apply(&ck->rs->num_failed, d.change));
-        arm(ck, d.next_due, now);
+}
+
+/* One probe's result, fed to each of its users that still runs (a
+ * suspended virtual server's are skipped), each deciding on its own
+ * status so that every virtual server logs and acts as if it had probed. */
+static void on_result(void *ctx, const struct check_probe *p)
+{
+        struct ck_group *g = ctx;
+        struct check_engine *e = g->e;
+        int64_t now = mono_usec();
+        enum conf_checker_type t = g->lead->c->type;
+
+        g->run = NULL;
+        e->probes_run++;
+        if ((unsigned)t < CK_TYPES) {
+                e->latency_sum[t] += p->latency > 0 ? (uint64_t)p->latency : 0;
+                e->latency_count[t]++;
+        }
+        for (size_t i = 0; i < g->nusers; i++)
+                if (!g->users[i]->paused) {
+                        ck_checker_feed(g->users[i], p, now);
+                        e->results_fed++;
+                }
+        group_arm(g, now);
         wctl_heartbeat_soon(&e->ctl);
 }
 
 static void on_due(uv_timer_t *t)
 {
-        struct ck_checker *ck = t->data;
-        struct ck_vs *v = ck->rs->vs;
+        struct ck_group *g = t->data;
+        const struct ck_checker *lead = g->lead;
         int64_t now = mono_usec();
 
-        if (ck->run)
+        if (g->run)
                 return;
-        ck->run = check_probe_start(v->e->prober, v->c, ck->rs->c, ck->c, now, on_result, ck);
-        if (!ck->run) /* no memory: try again in a second */
-                uv_timer_start(&ck->timer, on_due, 1000, 0);
+        g->run = check_probe_start(g->e->prober, lead->rs->vs->c, lead->rs->c, lead->c, now, on_result, g);
+        if (!g->run) /* no memory: try again in a second */
+                uv_timer_start(&g->timer, on_due, 1000, 0);
 }
 
 void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
 {
         for (size_t r = 0; r < v->nrs; r++)
+                for (size_t k = 0; k < v->rs[r].nck; k++) {
+                        v->rs[r].ck[k].paused = false;
+                        v->rs[r].ck[k].due = now;
+                }
+        for (size_t r = 0; r < v->nrs; r++)
                 for (size_t k = 0; k < v->rs[r].nck; k++)
-                        arm(&v->rs[r].ck[k], now, now);
+                        if (v->rs[r].ck[k].grp && !v->rs[r].ck[k].grp->run)
+                                group_arm(v->rs[r].ck[k].grp, now);
 }
 
 /* A restarted worker's view of a real server from the table it adopted:
@@ -428,8 +618,10 @@ void ck_model_start(struct check_engine *e, int64_t now)
                                 if (adopted >= 0)
                                         pol.alpha = !adopted;
                                 ck->st = check_start(&pol, now, ck_random(e), &due);
+                                ck->due = due;
+                                if (ck->c->type == CHECK_FILE) /* read at start: no probe, no alpha */
+                                        ck_file_eval(ck, false);
                                 rs->num_failed += check_state_failed(ck->st.state);
-                                arm(ck, due, now);
                         }
                 }
                 ck_vs_fill_inputs(v);
@@ -442,6 +634,11 @@ void ck_model_start(struct check_engine *e, int64_t now)
                         ck_vs_refresh(v, true);
                 v->started = true;
         }
+        for (size_t i = 0; i < e->nvs; i++)
+                for (size_t r = 0; r < e->vs[i].nrs; r++)
+                        for (size_t k = 0; k < e->vs[i].rs[r].nck; k++)
+                                if (e->vs[i].rs[r].ck[k].owns_grp && !e->vs[i].rs[r].ck[k].grp->run)
+                                        group_arm(e->vs[i].rs[r].ck[k].grp, now);
 }
 
 /* ---- reload ------------------------------------------------------------------------------- */
@@ -455,7 +652,8 @@ static bool same_checker(const struct conf_checker *a, const struct conf_checker
                pa.retry == pb.retry && pa.delay_before_retry == pb.delay_before_retry &&
                pa.delay_loop == pb.delay_loop && pa.alpha == pb.alpha && pa.misc_dynamic == pb.misc_dynamic &&
                a->connect_timeout == b->connect_timeout && a->misc_timeout == b->misc_timeout &&
-               !strcmp(a->misc_path.cmdline ? a->misc_path.cmdline : "", b->misc_path.cmdline ? b->misc_path.cmdline : "");
+               !strcmp(a->misc_path.cmdline ? a->misc_path.cmdline : "", b->misc_path.cmdline ? b->misc_path.cmdline : "") &&
+               !strcmp(a->track_file ? a->track_file : "", b->track_file ? b->track_file : "");
 }
 
 static const struct ck_rs *find_rs(const struct ck_vs *ov, size_t on, const struct ck_vs *nv,
@@ -471,7 +669,9 @@ static const struct ck_rs *find_rs(const struct ck_vs *ov, size_t on, const stru
         return NULL;
 }
 
-static bool carry_rs(struct ck_rs *n, const struct ck_rs *o, int64_t now)
+/* A checker whose probe was in flight (its due time passed) runs again
+ * at once. */
+static bool carry_rs(struct ck_rs *n, const struct ck_rs *o)
 {
         if (n->nck != o->nck)
                 return false;
@@ -484,13 +684,16 @@ static bool carry_rs(struct ck_rs *n, const struct ck_rs *o, int64_t now)
         for (size_t k = 0; k < n->nck; k++) {
                 const struct ck_checker *oc = &o->ck[k];
                 struct ck_checker *nc = &n->ck[k];
-                uint64_t left = uv_timer_get_due_in(&oc->timer);
                 nc->st = oc->st;
+                nc->due = oc->due;
                 nc->started = true; /* ck_model_start leaves it as it is */
                 nc->has_last = oc->has_last;
                 nc->last = oc->last;
                 nc->last_time = oc->last_time;
-                arm(nc, now + (int64_t)left * 1000, now);
+                nc->last_latency = oc->last_latency;
+                nc->file_value = oc->file_value;
+                nc->file_delta = oc->file_delta;
+                memcpy(nc->last_detail, oc->last_detail, sizeof(nc->last_detail));
         }
         return true;
 }
@@ -499,13 +702,12 @@ static bool carry_rs(struct ck_rs *n, const struct ck_rs *o, int64_t now)
  * was in flight runs again at once. */
 unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on)
 {
-        int64_t now = mono_usec();
         unsigned kept = 0;
 
         for (size_t i = 0; i < nn; i++) {
                 for (size_t r = 0; r < nv[i].nrs; r++) {
                         const struct ck_rs *o = find_rs(ov, on, &nv[i], &nv[i].rs[r]);
-                        kept += o && carry_rs(&nv[i].rs[r], o, now);
+                        kept += o && carry_rs(&nv[i].rs[r], o);
                 }
                 for (size_t j = 0; j < on; j++)
                         if (!strcmp(ov[j].name, nv[i].name)) {

@@ -29,14 +29,33 @@ static const char *rs_health(const struct ck_rs *rs)
         return rs->nck && unknown ? "unknown" : "up";
 }
 
+/* shared_by: how many checkers (this one included) its probe feeds. */
 static json_t *checker_json(const struct ck_checker *ck)
 {
-        json_t *o = json_pack("{s:s,s:s,s:i}", "type",
-                              ck->c->type == CHECK_TCP ? "TCP_CHECK" : ck->c->type == CHECK_MISC ? "MISC_CHECK" : "other",
-                              "state", check_state_name(ck->st.state), "failures", (int)ck->st.failures);
+        json_t *o = json_pack("{s:s,s:s,s:i,s:i}", "type", conf_checker_name(ck->c->type), "state",
+                              check_state_name(ck->st.state), "failures", (int)ck->st.failures, "shared_by",
+                              ck->grp ? (int)ck->grp->nusers : 1);
 
         json_object_set_new(o, "last_result", ck->has_last ? json_string(check_result_key(ck->last)) : json_null());
+        json_object_set_new(o, "last_detail", ck->has_last && ck->last_detail[0] ? json_string(ck->last_detail)
+                                                                                  : json_null());
+        json_object_set_new(o, "last_latency", ck->has_last ? json_real((double)ck->last_latency / 1e6) : json_null());
         json_object_set_new(o, "last_time", ck->has_last ? json_real((double)ck->last_time / 1e6) : json_null());
+        if (ck->c->type == CHECK_FILE)
+                json_object_set_new(o, "file_value", json_integer((json_int_t)ck->file_value));
+        return o;
+}
+
+/* Per checker type that ran: the probes' latency, summed (s) and counted. */
+static json_t *latency_json(const struct check_engine *e)
+{
+        json_t *o = json_object();
+
+        for (int t = 0; t < CK_TYPES; t++)
+                if (e->latency_count[t])
+                        json_object_set_new(o, conf_checker_name((enum conf_checker_type)t),
+                                            json_pack("{s:f,s:I}", "sum", (double)e->latency_sum[t] / 1e6, "count",
+                                                      (json_int_t)e->latency_count[t]));
         return o;
 }
 
@@ -91,12 +110,13 @@ json_t *ck_status(const struct check_engine *e)
                 json_array_append_new(vss, vs_json(&e->vs[i]));
         for (int r = 0; r < CHECK_RESULT_COUNT; r++)
                 json_object_set_new(res, check_result_key((enum check_result)r), json_integer((json_int_t)e->results[r]));
-        return json_pack("{s:o,s:o,s:{s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i}}", "virtual_servers", vss, "checks", res,
-                         "ipvs", "dry_run", e->opts.dry_run, "batches", (json_int_t)e->batches, "changes",
-                         (json_int_t)e->changes, "refused", (json_int_t)e->refused, "services",
+        return json_pack("{s:o,s:o,s:{s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i,s:I,s:I},s:o}", "virtual_servers", vss,
+                         "checks", res, "ipvs", "dry_run", e->opts.dry_run, "batches", (json_int_t)e->batches,
+                         "changes", (json_int_t)e->changes, "refused", (json_int_t)e->refused, "services",
                          (json_int_t)e->current.n, "probes", "in_flight",
                          e->prober ? (int)check_prober_in_flight(e->prober) : 0, "waiting",
-                         e->prober ? (int)check_prober_waiting(e->prober) : 0);
+                         e->prober ? (int)check_prober_waiting(e->prober) : 0, "run", (json_int_t)e->probes_run,
+                         "results_fed", (json_int_t)e->results_fed, "latency", latency_json(e));
 }
 
 json_t *ck_summary(const struct check_engine *e)
@@ -110,6 +130,7 @@ json_t *ck_summary(const struct check_engine *e)
                         up += e->vs[i].rs[r].num_failed == 0;
                 }
         }
-        return json_pack("{s:i,s:i,s:i,s:i}", "virtual_servers", (int)e->nvs, "real_servers", (int)rs,
-                         "real_servers_up", (int)up, "quorum_down", (int)quorum_down);
+        return json_pack("{s:i,s:i,s:i,s:i,s:I,s:I}", "virtual_servers", (int)e->nvs, "real_servers", (int)rs,
+                         "real_servers_up", (int)up, "quorum_down", (int)quorum_down, "probes_run",
+                         (json_int_t)e->probes_run, "results_fed", (json_int_t)e->results_fed);
 }
