@@ -110,7 +110,7 @@ json_t *ck_status(const struct check_engine *e)
                 json_array_append_new(vss, vs_json(&e->vs[i]));
         for (int r = 0; r < CHECK_RESULT_COUNT; r++)
                 json_object_set_new(res, check_result_key((enum check_result)r), json_integer((json_int_t)e->results[r]));
-        return json_pack("{s:o,s:o,s:{s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i,s:I,s:I},s:o}", "virtual_servers", vss,
+        return json_pack("{s:o,s:o,s:{s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i,s:I,s:I,s:o}}", "virtual_servers", vss,
                          "checks", res, "ipvs", "dry_run", e->opts.dry_run, "batches", (json_int_t)e->batches,
                          "changes", (json_int_t)e->changes, "refused", (json_int_t)e->refused, "services",
                          (json_int_t)e->current.n, "probes", "in_flight",

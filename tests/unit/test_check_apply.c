@@ -191,6 +191,27 @@ static void test_a_dump_reads_back_equal(void **state)
         check_changes_free(&ch);
 }
 
+/* Probes run against results fed, and the per-type latency summary. */
+static void test_probe_metrics_from_the_status(void **state)
+{
+        json_t *st = json_loads("{\"virtual_servers\":[],\"checks\":{},\"ipvs\":{\"changes\":0,\"refused\":0},"
+                                "\"probes\":{\"run\":4,\"results_fed\":12,\"latency\":"
+                                "{\"TCP_CHECK\":{\"sum\":0.25,\"count\":4}}}}",
+                                0, NULL);
+        struct prom_out o = { 0 };
+
+        (void)state;
+        assert_non_null(st);
+        check_metrics_render(&o, st);
+        assert_non_null(strstr(o.buf, "vigil_lvs_probes_total 4\n"));
+        assert_non_null(strstr(o.buf, "vigil_lvs_probe_results_fed_total 12\n"));
+        assert_non_null(strstr(o.buf, "# TYPE vigil_lvs_probe_latency_seconds summary\n"));
+        assert_non_null(strstr(o.buf, "vigil_lvs_probe_latency_seconds_sum{type=\"TCP_CHECK\"} 0.250000\n"));
+        assert_non_null(strstr(o.buf, "vigil_lvs_probe_latency_seconds_count{type=\"TCP_CHECK\"} 4\n"));
+        free(o.buf);
+        json_decref(st);
+}
+
 static void test_metrics_from_the_status(void **state)
 {
         json_t *st = json_loads("{\"virtual_servers\":[{\"name\":\"[10.0.0.1]:tcp:80\",\"quorum_state\":\"up\","
@@ -225,6 +246,7 @@ int main(void)
                 cmocka_unit_test(test_fwmark_and_ipv6_keys),
                 cmocka_unit_test(test_a_dump_reads_back_equal),
                 cmocka_unit_test(test_metrics_from_the_status),
+                cmocka_unit_test(test_probe_metrics_from_the_status),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
