@@ -51,7 +51,10 @@ void ck_file_eval(struct ck_checker *ck, bool apply)
 
         check_file_weight_of(ck->c, tf, &weight, &reverse);
         eff = check_file_effect(value, weight, reverse);
-        if (apply && ck->has_last && value == ck->file_value)
+        /* nothing new: the same value, and the same verdict (a reload may
+         * have changed the weight) */
+        if (apply && ck->has_last && value == ck->file_value && eff.down == was_down &&
+            (eff.down || eff.delta == ck->file_delta))
                 return;
         ck->file_value = value;
         ck->file_delta = eff.down ? 0 : eff.delta;

@@ -565,6 +565,8 @@ void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
                 for (size_t k = 0; k < v->rs[r].nck; k++) {
                         v->rs[r].ck[k].paused = false;
                         v->rs[r].ck[k].due = now;
+                        if (v->rs[r].ck[k].c->type == CHECK_FILE) /* written to while suspended? */
+                                ck_file_eval(&v->rs[r].ck[k], true);
                 }
         for (size_t r = 0; r < v->nrs; r++)
                 for (size_t k = 0; k < v->rs[r].nck; k++)
