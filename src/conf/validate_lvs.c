@@ -137,11 +137,76 @@ static void checker_defaults(struct conf_virtual_server *vs, struct conf_real_se
                 ck->http_protocol = "1.0";
 }
 
+/* SMTP_CHECK's deprecated host { } blocks, as keepalived has them: each
+ * host is a checker of its own, with the parent's schedule, helo_name and
+ * every connection option the host does not set; with host blocks the
+ * parent's own address is not checked (keepalived's sample: "the main ip
+ * of the real server ... must explicitly be checked by a host
+ * directive"). */
+static struct conf_checker *smtp_host_checker(const struct conf_checker *parent, struct conf_checker *h)
+{
+        struct conf_checker own = *h;
+
+        *h = *parent;
+        h->hosts.first = h->hosts.last = NULL;
+        h->hosts.count = 0;
+        if (own.connect_ip.family)
+                h->connect_ip = own.connect_ip;
+        if (own.connect_port)
+                h->connect_port = own.connect_port;
+        if (own.bindto.family)
+                h->bindto = own.bindto;
+        if (own.bind_port)
+                h->bind_port = own.bind_port;
+        if (own.bind_if)
+                h->bind_if = own.bind_if;
+        if (own.connect_timeout != TIMER_UNSET)
+                h->connect_timeout = own.connect_timeout;
+        if (own.fwmark)
+                h->fwmark = own.fwmark;
+        h->pos = own.pos;
+        h->next = NULL;
+        return h;
+}
+
+static void expand_smtp_hosts(struct conf_real_server *rs)
+{
+        struct conf_checker *ck, *prev = NULL, *next;
+
+        for (ck = rs->checkers.first; ck; prev = ck, ck = next) {
+                struct conf_checker *h, *first = NULL, *last = NULL, *hnext;
+                next = ck->next;
+                if (ck->type != CHECK_SMTP || !ck->hosts.first)
+                        continue;
+                for (h = ck->hosts.first; h; h = hnext) {
+                        hnext = h->next;
+                        smtp_host_checker(ck, h);
+                        if (last)
+                                last->next = h;
+                        else
+                                first = h;
+                        last = h;
+                }
+                if (!last)
+                        continue;
+                last->next = next;
+                if (prev)
+                        prev->next = first;
+                else
+                        rs->checkers.first = first;
+                if (rs->checkers.last == ck)
+                        rs->checkers.last = last;
+                rs->checkers.count += ck->hosts.count - 1;
+                ck = last;
+        }
+}
+
 static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struct conf_real_server *rs,
                            const char *label, struct diag_list *d)
 {
         struct conf_checker *ck;
 
+        expand_smtp_hosts(rs);
         CONF_FOREACH(ck, &rs->checkers) {
                 checker_defaults(vs, rs, ck);
                 if ((ck->type == CHECK_HTTP || ck->type == CHECK_SSL) && !ck->url.count)
