@@ -109,6 +109,7 @@ struct walk {
         const uint8_t *msg;
         size_t len, off;
         bool truncated;         /* TC: the message may end early, at any point */
+        bool ran_out;           /* the failure is the message's end */
         const char *why;
 };
 
@@ -122,11 +123,11 @@ static bool skip_name(struct walk *w)
 
         for (;;) {
                 if (pos >= w->len)
-                        return (w->why = "a name runs past the end"), false;
+                        return (w->why = "a name runs past the end"), (w->ran_out = true), false;
                 uint8_t b = w->msg[pos];
                 if ((b & 0xc0) == 0xc0) {
                         if (pos + 1 >= w->len)
-                                return (w->why = "a name runs past the end"), false;
+                                return (w->why = "a name runs past the end"), (w->ran_out = true), false;
                         size_t to = (size_t)((b & 0x3f) << 8 | w->msg[pos + 1]);
                         if (to >= limit)
                                 return (w->why = "a compression pointer that does not point back"), false;
@@ -153,26 +154,22 @@ static bool skip_name(struct walk *w)
 static bool skip(struct walk *w, size_t n)
 {
         if (w->off + n > w->len)
-                return (w->why = "a record runs past the end"), false;
+                return (w->why = "a record runs past the end"), (w->ran_out = true), false;
         w->off += n;
         return true;
 }
 
 /* Walk count entries: questions (name, type, class) or records (name,
  * type, class, TTL, RDLENGTH, RDATA). A truncated (TC) message may stop
- * anywhere: what is there is checked, the rest is not required. */
+ * where it ends: what is there is checked, the rest is not required. */
 static bool walk_section(struct walk *w, unsigned count, bool question)
 {
         for (unsigned i = 0; i < count; i++) {
                 if (w->truncated && w->off >= w->len)
                         return true;
-                if (!skip_name(w) || !skip(w, question ? 4 : 10)) {
-                        if (w->truncated)
-                                return true;
-                        return false;
-                }
-                if (!question && !skip(w, get16(w->msg + w->off - 2)))
-                        return w->truncated;
+                if (!skip_name(w) || !skip(w, question ? 4 : 10) ||
+                    (!question && !skip(w, get16(w->msg + w->off - 2))))
+                        return w->truncated && w->ran_out;
         }
         return true;
 }
