@@ -88,7 +88,8 @@ static size_t reply(uint8_t *m, uint16_t flags, uint16_t an, const uint8_t *rest
 
         memcpy(m, h, sizeof(h));
         memcpy(m + sizeof(h), q, sizeof(q));
-        memcpy(m + sizeof(h) + sizeof(q), rest, rest_len);
+        if (rest_len)
+                memcpy(m + sizeof(h) + sizeof(q), rest, rest_len);
         return sizeof(h) + sizeof(q) + rest_len;
 }
 
