@@ -104,6 +104,14 @@ def rs_result(d, h, port):
     return r and (r["health"], r["last_result"])
 
 
+def detail(d, h, port):
+    """The failure's detail (last_detail), once the engine reports it; None
+    before that (issue 15's engine helper adds it to the status)."""
+    r = real_servers(d).get((h.ipv4, port)) or {}
+    return r.get("last_detail") or next((c["last_detail"] for c in r.get("checkers", []) if c.get("last_detail")),
+                                        None)
+
+
 def start(host, vigild, text):
     d = Daemon(host, vigild, text, args=["--dry-run"])
     assert d.wait_log("health checker started"), d.output()
@@ -123,14 +131,15 @@ def test_dns_each_failure_named(lab, vigild, work):
         assert wait_for(lambda: rs_result(d, c, port) == ("down", result), 10), (port, real_servers(d))
         assert wait_for(lambda: count_in(d, del_dest(c, port)) == 1, 10), dry_lines(d)
     assert count_in(d, add_dest(b, 53)) == 1 and count_in(d, del_dest(b, 53)) == 0, dry_lines(d)
+    assert detail(d, c, 5301) in (None, "rcode 2 (SERVFAIL)"), real_servers(d)
+    assert detail(d, c, 5302) in (None, "reply id mismatch"), real_servers(d)
+    assert detail(d, c, 5304) in (None, "ICMP port unreachable"), real_servers(d)
     d.stop()
 
 
 def test_dns_server_stopped_and_back(lab, vigild, work):
     a, b, _ = lab.hosts
     p = dnsmasq(b, work, 53)
-    # keepalived's defaults: SOA of the root; dnsmasq without upstream
-    # refuses that, so the checker names the record dnsmasq has
     d = start(a, vigild, conf([(b, 53)]))
     assert wait_for(lambda: rs_result(d, b, 53) == ("up", "success"), 10), (real_servers(d), d.output())
     assert count_in(d, add_dest(b, 53)) == 1
@@ -150,4 +159,5 @@ def test_dns_default_query_is_soa_of_the_root(lab, vigild, work):
     dnsmasq(b, work, 53)
     d = start(a, vigild, conf([(b, 53)], checker=""))
     assert wait_for(lambda: rs_result(d, b, 53) == ("down", "probe_failed"), 10), (real_servers(d), d.output())
+    assert detail(d, b, 53) in (None, "rcode 5 (REFUSED)"), real_servers(d)
     d.stop()

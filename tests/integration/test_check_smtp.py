@@ -109,6 +109,14 @@ def rs_result(d, h, port):
     return r and (r["health"], r["last_result"])
 
 
+def detail(d, h, port):
+    """The failure's detail (last_detail), once the engine reports it; None
+    before that (issue 15's engine helper adds it to the status)."""
+    r = real_servers(d).get((h.ipv4, port)) or {}
+    return r.get("last_detail") or next((c["last_detail"] for c in r.get("checkers", []) if c.get("last_detail")),
+                                        None)
+
+
 def start(host, vigild, text):
     d = Daemon(host, vigild, text, args=["--dry-run"])
     assert d.wait_log("health checker started"), d.output()
@@ -130,6 +138,8 @@ def test_smtp_up_down_and_each_failure_named(lab, vigild):
     assert wait_for(lambda: rs_result(d, c, 2528) == ("down", "connect_refused"), 10), real_servers(d)
     for port in (2526, 2527, 2528):
         assert wait_for(lambda: count_in(d, del_dest(c, port)) == 1, 10), dry_lines(d)
+    assert detail(d, c, 2526) in (None, "banner 554 5.3.2 no service here"), real_servers(d)
+    assert detail(d, c, 2527) in (None, "no banner"), real_servers(d)
     # the SMTP server stops: out of the pool; back once it answers again
     stop(good)
     assert wait_for(lambda: count_in(d, del_dest(b, 2525)) == 1, 10), d.output()
@@ -154,7 +164,46 @@ def test_smtp_helo_refused(lab, vigild):
     d = start(a, vigild, conf([(b, 2525)]))
     assert wait_for(lambda: rs_result(d, b, 2525) == ("down", "probe_failed"), 10), (real_servers(d), d.output())
     assert wait_for(lambda: count_in(d, del_dest(b, 2525)) == 1, 10), dry_lines(d)
+    assert detail(d, b, 2525) in (None, "HELO answered 501 5.5.4 Syntax: HELO hostname"), real_servers(d)
     stop(srv)
+    d.stop()
+
+
+# The banner a byte every 0.25 s: every read comes well within a second,
+# the whole banner does not.
+TRICKLE = r"""
+import socket, sys, threading, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(16)
+print("listening", flush=True)
+def serve(c):
+    try:
+        for b in b"220 a very slow banner\r\n":
+            c.sendall(bytes([b]))
+            time.sleep(0.25)
+        while c.recv(512):
+            pass
+    except OSError:
+        pass
+    c.close()
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+"""
+
+
+def test_smtp_trickling_banner_times_out(lab, vigild):
+    """connect_timeout bounds the whole conversation: a server trickling
+    its banner (keepalived, timing each read, waits for it forever) is
+    probe_timeout."""
+    a, b, _ = lab.hosts
+    spawn(b, TRICKLE, b.ipv4, "2525")
+    d = start(a, vigild, conf([(b, 2525)]))
+    assert wait_for(lambda: rs_result(d, b, 2525) == ("down", "probe_timeout"), 10), (real_servers(d), d.output())
+    assert wait_for(lambda: count_in(d, del_dest(b, 2525)) == 1, 10), dry_lines(d)
+    assert detail(d, b, 2525) in (None, "no banner"), real_servers(d)
     d.stop()
 
 
