@@ -4,11 +4,12 @@
  * exactly the input's size so ASan sees a read past the end. A verdict
  * must agree with the header: NOT_OURS only when short or QR is clear,
  * RCODE exactly when the header's RCODE is not 0. The same bytes, read as
- * a name, either build a query that parses back as one question with QR
- * clear, or are refused. */
+ * a name, either build a query that parses back (QR set) as one answered
+ * question, or are refused; read as a type, they name it back. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check/dns_msg.h"
 
@@ -50,6 +51,8 @@ static void check_query(const uint8_t *data, size_t size)
 
         memcpy(name, data, n);
         name[n] = '\0';
+        if (dns_type_code(name) && strcasecmp(dns_type_name(dns_type_code(name)), name))
+                abort();
         if (dns_build_query(0x5aa5, name, 6, q, sizeof(q), &len) < 0)
                 return;
         if (len > DNS_QUERY_MAX || len < DNS_HEADER_LEN + 5)

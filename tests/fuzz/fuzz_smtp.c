@@ -3,7 +3,8 @@
  * reads the rest arrives in (1..256 bytes); the dialogue fed that way
  * must end exactly as when fed in one read (same step, same outcome,
  * same detail), send only its HELO and QUIT lines in order, and name an
- * outcome whose detail is printable. */
+ * outcome whose detail is printable; a dialogue left open then ends as a
+ * close or a timeout says (success only once HELO was answered). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,10 @@ static struct run feed(const char *buf, size_t size, size_t step)
         }
         r.stage = d.stage;
         if (r.next != SMTP_NEXT_END) {
+                struct smtp_outcome closed;
+                smtp_dialog_closed(&d, size & 1 ? 104 : 0, &closed);
+                if (closed.result != (d.passed ? CHECK_OK : CHECK_PROBE_FAILED))
+                        abort();
                 smtp_dialog_timeout(&d, &r.o);
                 if (r.o.result != CHECK_PROBE_TIMEOUT && !(d.passed && r.o.result == CHECK_OK))
                         abort();
