@@ -202,11 +202,12 @@ const struct kw_table kw_http_check_table = { "HTTP_GET/SSL_GET", http_kw };
 
 /* ---- SMTP_CHECK ------------------------------------------------------------------- */
 
-/* The deprecated host { } sub-block: each one becomes a checker of its
- * own (conf/validate_lvs.c expands them, with the parent's options). */
+/* The deprecated host { } sub-block: each one becomes an extra checker
+ * (conf/validate_lvs.c expands them, with the parent's options). It takes
+ * the schedule keywords too, as keepalived's does. */
 static void *open_smtp_host(struct parser *p, const struct conf_line *ln, void *obj)
 {
-        pwarn(p, ln, 0, "SMTP_CHECK 'host' blocks are deprecated; each becomes a separate SMTP_CHECK");
+        pwarn(p, ln, 0, "SMTP_CHECK 'host' blocks are deprecated; each becomes an extra SMTP_CHECK");
         return new_checker(p, CHECK_SMTP, ppos(p, ln, 0));
 }
 
@@ -217,7 +218,7 @@ static void close_smtp_host(struct parser *p, void *child, void *obj)
         CONF_LIST_APPEND(&parent->hosts, host);
 }
 
-static const struct kw smtp_host_kw[] = { CONNECTION_KW, KW_END };
+static const struct kw smtp_host_kw[] = { CONNECTION_KW, SCHEDULE_KW, KW_END };
 const struct kw_table kw_smtp_host_table = { "SMTP_CHECK host", smtp_host_kw };
 
 static const struct kw smtp_kw[] = {

@@ -1,10 +1,11 @@
 """SMTP_CHECK (issue 15) on the host through the IPVS dry-run backend:
 real servers in lab namespaces are aiosmtpd (a real SMTP server: banner,
 HELO, QUIT), a fake server that refuses with a 554 banner, one that
-accepts and never speaks, and nothing at all (stopped). Asserted: the
-real server's health, the checker's named result in `vigilctl status -j`
-(`last_result`) and the dry-run IPVS lines; the deprecated host { } blocks
-run as checkers of their own."""
+answers HELO 501, one that accepts and never speaks, one that trickles its
+banner, and nothing at all (stopped). Asserted: the real server's health,
+the checker's named result in `vigilctl status -j` (`last_result`) and
+the dry-run IPVS lines; the deprecated host { } blocks run as extra
+checkers next to the SMTP_CHECK's own."""
 import json
 import os
 import re
@@ -207,30 +208,31 @@ def test_smtp_trickling_banner_times_out(lab, vigild):
     d.stop()
 
 
-def test_smtp_host_blocks_are_checkers_of_their_own(lab, vigild):
-    """keepalived's deprecated host { } blocks: each address is checked by
-    a checker of its own with the parent's schedule; the real server is up
-    only while every one of them passes, and the parent's own address (the
-    real server's, here with nothing listening on 25) is not checked."""
+def test_smtp_host_blocks_are_extra_checkers(lab, vigild):
+    """keepalived's deprecated host { } blocks, as keepalived 2.2.7 runs
+    them: the SMTP_CHECK still checks its own address (the real server's)
+    and each host is an extra checker with the parent's schedule; the real
+    server is up only while every one of them passes."""
     a, b, c = lab.hosts
-    smtpd(b, 2525)
-    pc = smtpd(c, 2525)
+    pb = smtpd(b, 2525)
+    smtpd(c, 2525)
+    pc2 = smtpd(c, 2526)
     text = f"""virtual_server {VIP} 25 {{
   delay_loop 1
   lb_algo rr
   lb_kind NAT
   protocol TCP
-  real_server {b.ipv4} 25 {{
+  real_server {b.ipv4} 2525 {{
     weight 1
     SMTP_CHECK {{
       connect_timeout 1
       retry 0
-      connect_port 2525
       host {{
-        connect_ip {b.ipv4}
+        connect_ip {c.ipv4}
       }}
       host {{
         connect_ip {c.ipv4}
+        connect_port 2526
       }}
     }}
   }}
@@ -239,16 +241,20 @@ def test_smtp_host_blocks_are_checkers_of_their_own(lab, vigild):
     d = start(a, vigild, text)
 
     def checkers():
-        r = real_servers(d).get((b.ipv4, 25))
+        r = real_servers(d).get((b.ipv4, 2525))
         return r and [ck["last_result"] for ck in r["checkers"]]
 
-    assert wait_for(lambda: checkers() == ["success", "success"], 10), (real_servers(d), d.output())
-    assert rs_result(d, b, 25) == ("up", "success")
-    assert count_in(d, add_dest(b, 25)) == 1
-    # the second host's server goes: the real server leaves the pool
-    stop(pc)
-    assert wait_for(lambda: checkers() == ["success", "connect_refused"], 10), real_servers(d)
-    assert wait_for(lambda: count_in(d, del_dest(b, 25)) == 1, 10), dry_lines(d)
-    smtpd(c, 2525)
-    assert wait_for(lambda: count_in(d, add_dest(b, 25)) == 2, 10), d.output()
+    assert wait_for(lambda: checkers() == ["success"] * 3, 10), (real_servers(d), d.output())
+    assert rs_result(d, b, 2525) == ("up", "success")
+    assert count_in(d, add_dest(b, 2525)) == 1
+    # the parent's own address fails: the real server leaves the pool
+    stop(pb)
+    assert wait_for(lambda: checkers() == ["connect_refused", "success", "success"], 10), real_servers(d)
+    assert wait_for(lambda: count_in(d, del_dest(b, 2525)) == 1, 10), dry_lines(d)
+    pb = smtpd(b, 2525)
+    assert wait_for(lambda: count_in(d, add_dest(b, 2525)) == 2, 10), d.output()
+    # so does the second host's
+    stop(pc2)
+    assert wait_for(lambda: checkers() == ["success", "success", "connect_refused"], 10), real_servers(d)
+    assert wait_for(lambda: count_in(d, del_dest(b, 2525)) == 2, 10), dry_lines(d)
     d.stop()

@@ -3,7 +3,7 @@
  * byte, bare LF, no text, garbage, over-long lines, mixed codes), the
  * outcome of each stage (banner 220, HELO 250, QUIT's reply not checked),
  * and the configuration: helo_name's default and the deprecated host { }
- * blocks expanded into checkers of their own (conf/validate_lvs.c). */
+ * blocks expanded into extra checkers (conf/validate_lvs.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,8 +274,9 @@ static void test_conf_defaults(void **state)
         diag_list_free(&d);
 }
 
-/* keepalived's sample, real server 172.16.1.12: three hosts, each its own
- * checker with the parent's schedule and its own address, port, bindto. */
+/* keepalived 2.2.7 (its -d dump): the SMTP_CHECK stays a checker of its
+ * own address, each host is an extra checker after it, with the parent's
+ * schedule and helo_name and its own address, port, bindto, timeout. */
 static void test_conf_host_blocks(void **state)
 {
         struct diag_list d;
@@ -288,14 +289,14 @@ static void test_conf_host_blocks(void **state)
                                &d);
         const struct conf_real_server *rs = c->virtual_servers.first->real_servers.first;
         const struct conf_checker *ck = rs->checkers.first;
-        static const char *const ip[] = { "10.0.0.20", "10.0.1.11", "10.9.9.9" };
-        static const uint16_t port[] = { 25, 25, 587 };
-        static const int64_t timeout[] = { 10, 3, 10 };
+        static const char *const ip[] = { "10.9.9.9", "10.0.0.20", "10.0.1.11", "10.9.9.9" };
+        static const uint16_t port[] = { 25, 25, 25, 587 };
+        static const int64_t timeout[] = { 10, 10, 3, 10 };
 
         (void)state;
-        assert_int_equal(rs->checkers.count, 4);
+        assert_int_equal(rs->checkers.count, 5);
         assert_non_null(find_diag(&d, "SMTP_CHECK 'host' blocks are deprecated"));
-        for (int i = 0; i < 3; i++, ck = ck->next) {
+        for (int i = 0; i < 4; i++, ck = ck->next) {
                 assert_int_equal(ck->type, CHECK_SMTP);
                 assert_ip(&ck->connect_ip, ip[i]);      /* unset: the parent's connect_ip */
                 assert_int_equal(ck->connect_port, port[i]);
@@ -305,7 +306,7 @@ static void test_conf_host_blocks(void **state)
                 assert_int_equal(ck->delay_loop, 7 * 1000000);
                 assert_string_equal(ck->helo_name, "foo.bar.com");
                 assert_int_equal(ck->hosts.count, 0);
-                assert_int_equal(ck->bindto.family != 0, i == 0);
+                assert_int_equal(ck->bindto.family != 0, i == 1);
         }
         assert_int_equal(ck->type, CHECK_TCP);
         assert_ptr_equal(rs->checkers.last, ck);
@@ -314,24 +315,35 @@ static void test_conf_host_blocks(void **state)
         diag_list_free(&d);
 }
 
-/* The parent's own address is not checked once hosts are given, and the
- * hosts take the real server's address when neither sets one. */
+/* Neither the parent nor the host sets an address: both check the real
+ * server's (the host on its own port); a schedule keyword inside a host
+ * block is the whole checker's, as in keepalived (the last one wins). */
 static void test_conf_host_without_address(void **state)
 {
         struct diag_list d;
-        struct conf *c = parse(SMTP_VS("  SMTP_CHECK {\n   host {\n    connect_port 2525\n   }\n  }\n"), &d);
+        struct conf *c = parse(SMTP_VS("  SMTP_CHECK {\n   retry 4\n   host {\n    connect_port 2525\n    retry 1\n   }\n"
+                                       "   host {\n    delay_loop 3\n   }\n  }\n"),
+                               &d);
         const struct conf_real_server *rs = c->virtual_servers.first->real_servers.first;
+        const struct conf_checker *ck = rs->checkers.first;
+        static const uint16_t port[] = { 25, 2525, 25 };
 
         (void)state;
-        assert_int_equal(rs->checkers.count, 1);
-        assert_ip(&rs->checkers.first->connect_ip, "10.0.0.20");
-        assert_int_equal(rs->checkers.first->connect_port, 2525);
-        assert_ptr_equal(rs->checkers.first, rs->checkers.last);
+        assert_int_equal(d.count, 2);   /* the two deprecation warnings */
+        assert_int_equal(rs->checkers.count, 3);
+        for (int i = 0; i < 3; i++, ck = ck->next) {
+                assert_ip(&ck->connect_ip, "10.0.0.20");
+                assert_int_equal(ck->connect_port, port[i]);
+                assert_int_equal(ck->retry, 1);
+                assert_int_equal(ck->delay_loop, 3 * 1000000);
+        }
+        assert_null(ck);
+        assert_int_equal(rs->checkers.last->connect_port, 25);
         conf_free(c);
         diag_list_free(&d);
 }
 
-/* keepalived's own sample passes, host blocks and all: 1 + 3 + 3 checkers. */
+/* keepalived's own sample passes, host blocks and all: 1, 1 + 3, 1 + 3 checkers. */
 static void test_conf_keepalived_sample(void **state)
 {
         FILE *f = fopen("/usr/share/doc/keepalived/samples/keepalived.conf.SMTP_CHECK", "r");
@@ -353,8 +365,8 @@ static void test_conf_keepalived_sample(void **state)
                 counts[i++] = rs->checkers.count;
         assert_int_equal(i, 3);
         assert_int_equal(counts[0], 1);
-        assert_int_equal(counts[1], 3);
-        assert_int_equal(counts[2], 3);
+        assert_int_equal(counts[1], 4);
+        assert_int_equal(counts[2], 4);
         assert_ip(&c->virtual_servers.first->real_servers.last->checkers.last->connect_ip, "64.233.167.100");
         assert_int_equal(c->virtual_servers.first->real_servers.last->checkers.last->connect_port, 587);
         conf_free(c);
