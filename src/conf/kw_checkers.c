@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "common/strutil.h"
 #include "conf/kw_common.h"
 #include "conf/parser.h"
 #include "conf/values.h"
@@ -200,13 +202,13 @@ const struct kw_table kw_http_check_table = { "HTTP_GET/SSL_GET", http_kw };
 
 /* ---- SMTP_CHECK ------------------------------------------------------------------- */
 
-/* The deprecated host { } sub-block: each one becomes a checker of its own. */
+/* The deprecated host { } sub-block: each one becomes an extra checker
+ * (conf/validate_lvs.c expands them, with the parent's options). It takes
+ * the schedule keywords too, as keepalived's does. */
 static void *open_smtp_host(struct parser *p, const struct conf_line *ln, void *obj)
 {
-        CK *parent = obj;
-
-        pwarn(p, ln, 0, "SMTP_CHECK 'host' blocks are deprecated; each becomes a separate SMTP_CHECK");
-        return new_checker(p, CHECK_SMTP, parent->pos);
+        pwarn(p, ln, 0, "SMTP_CHECK 'host' blocks are deprecated; each becomes an extra SMTP_CHECK");
+        return new_checker(p, CHECK_SMTP, ppos(p, ln, 0));
 }
 
 static void close_smtp_host(struct parser *p, void *child, void *obj)
@@ -216,7 +218,7 @@ static void close_smtp_host(struct parser *p, void *child, void *obj)
         CONF_LIST_APPEND(&parent->hosts, host);
 }
 
-static const struct kw smtp_host_kw[] = { CONNECTION_KW, KW_END };
+static const struct kw smtp_host_kw[] = { CONNECTION_KW, SCHEDULE_KW, KW_END };
 const struct kw_table kw_smtp_host_table = { "SMTP_CHECK host", smtp_host_kw };
 
 static const struct kw smtp_kw[] = {
@@ -261,26 +263,52 @@ const struct kw_table kw_misc_check_table = { "MISC_CHECK", misc_kw };
 
 /* ---- DNS_CHECK -------------------------------------------------------------------------- */
 
+/* keepalived takes the type in any case and, for a type it does not
+ * know, says so and keeps the default (SOA): a warning, not an error. */
 static void kw_dns_type(struct parser *p, const struct conf_line *ln, void *obj)
 {
         static const char *const types[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA", "RRSIG", "DNSKEY" };
-        int v;
-
-        if (pargs(p, ln, 1, 1) && read_choice(p, ln, 1, types, 9, false, &v))
-                ((CK *)obj)->dns_type = types[v];
-}
-
-static void kw_dns_name(struct parser *p, const struct conf_line *ln, void *obj)
-{
-        CK *ck = obj;
+        const char *best;
 
         if (!pargs(p, ln, 1, 1))
                 return;
-        if (strstr(ln->tok[1].s, "..") || ln->tok[1].s[0] == '.') {
-                perr(p, ln, 1, "'%s' has an empty label", ln->tok[1].s);
+        for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+                if (!strcasecmp(ln->tok[1].s, types[i])) {
+                        ((CK *)obj)->dns_type = types[i];
+                        return;
+                }
+        best = str_closest(ln->tok[1].s, types, sizeof(types) / sizeof(types[0]));
+        pwarn(p, ln, 1, "unknown DNS_CHECK type '%s'%s%s%s; using SOA, the default", ln->tok[1].s,
+              best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
+}
+
+/* "." is the root (keepalived's default); "example.com." is as good as
+ * "example.com". A label is 1..63 bytes, a name at most 253 characters. */
+static void kw_dns_name(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        CK *ck = obj;
+        const char *s;
+        size_t label = 0;
+
+        if (!pargs(p, ln, 1, 1))
+                return;
+        s = ln->tok[1].s;
+        if (strcmp(s, ".") && (strstr(s, "..") || s[0] == '.')) {
+                perr(p, ln, 1, "'%s' has an empty label", s);
                 return;
         }
-        ck->dns_name = arena_strdup(&p->conf->arena, ln->tok[1].s);
+        for (const char *c = s; *c; c++) {
+                label = *c == '.' ? 0 : label + 1;
+                if (label > 63) {
+                        perr(p, ln, 1, "'%s' has a label longer than 63 characters", s);
+                        return;
+                }
+        }
+        if (strlen(s) > 254 || (strlen(s) == 254 && s[253] != '.')) {
+                perr(p, ln, 1, "'%s' is longer than 253 characters", s);
+                return;
+        }
+        ck->dns_name = arena_strdup(&p->conf->arena, s);
 }
 
 static const struct kw dns_kw[] = {

@@ -137,11 +137,85 @@ static void checker_defaults(struct conf_virtual_server *vs, struct conf_real_se
                 ck->http_protocol = "1.0";
 }
 
+/* SMTP_CHECK's deprecated host { } blocks, as keepalived 2.2.7 runs them
+ * (seen under its -d dump): the SMTP_CHECK itself stays a checker of its
+ * own address (connect_ip, else the real server's), and each host is an
+ * extra checker after it, with the parent's helo_name, schedule and every
+ * connection option the host does not set. (The sample's comment that
+ * "the main ip ... must explicitly be checked by a host directive" is
+ * older than that; keepalived also leaves a host's connect_timeout at 0,
+ * so its host checkers time out at once: vigil gives them the parent's.)
+ * A schedule keyword written inside a host block is the whole checker's
+ * in keepalived (the last one wins), so it is lifted to the parent. */
+static void lift_schedule(struct conf_checker *parent, const struct conf_checker *h)
+{
+        if (h->retry >= 0)
+                parent->retry = h->retry;
+        if (h->delay_before_retry != TIMER_UNSET)
+                parent->delay_before_retry = h->delay_before_retry;
+        if (h->delay_loop != TIMER_UNSET)
+                parent->delay_loop = h->delay_loop;
+        if (h->warmup != TIMER_UNSET)
+                parent->warmup = h->warmup;
+        if (h->alpha >= 0)
+                parent->alpha = h->alpha;
+        parent->log_all_failures |= h->log_all_failures;
+}
+
+static void smtp_host_checker(const struct conf_checker *parent, struct conf_checker *h)
+{
+        struct conf_checker own = *h;
+
+        *h = *parent;
+        h->hosts.first = h->hosts.last = NULL;
+        h->hosts.count = 0;
+        if (own.connect_ip.family)
+                h->connect_ip = own.connect_ip;
+        if (own.connect_port)
+                h->connect_port = own.connect_port;
+        if (own.bindto.family)
+                h->bindto = own.bindto;
+        if (own.bind_port)
+                h->bind_port = own.bind_port;
+        if (own.bind_if)
+                h->bind_if = own.bind_if;
+        if (own.connect_timeout != TIMER_UNSET)
+                h->connect_timeout = own.connect_timeout;
+        if (own.fwmark)
+                h->fwmark = own.fwmark;
+        h->pos = own.pos;
+}
+
+static void expand_smtp_hosts(struct conf_real_server *rs)
+{
+        for (struct conf_checker *ck = rs->checkers.first; ck; ck = ck->next) {
+                struct conf_checker *after = ck->next, *last = ck, *h, *hnext;
+                if (ck->type != CHECK_SMTP || !ck->hosts.first)
+                        continue;
+                for (h = ck->hosts.first; h; h = h->next)
+                        lift_schedule(ck, h);
+                for (h = ck->hosts.first; h; h = hnext) {
+                        hnext = h->next;
+                        smtp_host_checker(ck, h);
+                        last->next = h;
+                        last = h;
+                        rs->checkers.count++;
+                }
+                last->next = after;
+                if (rs->checkers.last == ck)
+                        rs->checkers.last = last;
+                ck->hosts.first = ck->hosts.last = NULL;
+                ck->hosts.count = 0;
+                ck = last;      /* on past its hosts */
+        }
+}
+
 static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struct conf_real_server *rs,
                            const char *label, struct diag_list *d)
 {
         struct conf_checker *ck;
 
+        expand_smtp_hosts(rs);
         CONF_FOREACH(ck, &rs->checkers) {
                 checker_defaults(vs, rs, ck);
                 if ((ck->type == CHECK_HTTP || ck->type == CHECK_SSL) && !ck->url.count)

@@ -32,7 +32,9 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 
 # Host tools copied as they are; each brings its ldd closure.
 TOOLS = ["/usr/bin/busybox", "/usr/bin/kmod", "/usr/sbin/ipvsadm", "/usr/bin/ip",
-         "/usr/sbin/nft", "/usr/sbin/keepalived"]
+         "/usr/sbin/nft", "/usr/sbin/keepalived",
+         # the DNS server of the DNS_CHECK scenario (53_lvs_dns)
+         "/usr/sbin/dnsmasq"]
 KMOD_LINKS = ["modprobe", "insmod", "rmmod", "lsmod", "depmod", "modinfo"]
 
 # Modules (with their dependency closure) put in the image.  Only BOOT_MODULES are
