@@ -9,6 +9,7 @@
  * regex are the body's first bytes, a built request is NUL-terminated and
  * starts with the scheme, and every libcurl code maps to a result. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
