@@ -23,7 +23,8 @@ MD5 = hashlib.md5(BODY.encode()).hexdigest()
 SHA256 = hashlib.sha256(BODY.encode()).hexdigest()
 
 # /ok: BODY; /down: 503; /status: "service status: ok". Every request's
-# Host and User-Agent go to LOG, one line each.
+# Host, User-Agent and (TLS) whether the session was resumed go to LOG,
+# one line each.
 SERVER = r'''
 import http.server, ssl, sys
 log, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -31,7 +32,8 @@ cert = sys.argv[4] if len(sys.argv) > 4 else None
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         with open(log, "a") as f:
-            f.write("%s|%s|%s\n" % (self.path, self.headers.get("Host"), self.headers.get("User-Agent")))
+            reused = getattr(self.connection, "session_reused", None)
+            f.write("%s|%s|%s|%s\n" % (self.path, self.headers.get("Host"), self.headers.get("User-Agent"), reused))
         code, body = {"/ok": (200, b"hello world\n"), "/down": (503, b"maintenance\n"),
                       "/status": (200, b"<p>service status: ok</p>\n")}.get(self.path, (404, b"no\n"))
         self.send_response(code)
@@ -61,9 +63,15 @@ def serve(host, work, port=8080, cert=None):
 def requests(log):
     try:
         with open(log) as f:
-            return [l.rstrip("\n").split("|") for l in f]
+            return [l.rstrip("\n").split("|")[:3] for l in f]
     except FileNotFoundError:
         return []
+
+
+def resumed(log):
+    """For each TLS request in order: whether its session was resumed."""
+    with open(log) as f:
+        return [l.rstrip("\n").split("|")[3] == "True" for l in f]
 
 
 def make_cert(work, name):
@@ -195,13 +203,20 @@ def test_ssl_get_digest_sni_and_verification(lab, vigild, work):
     d = start(a, vigild, conf(b, plain, 8443, top))
     wait_result(d, "success")
     assert dry_lines(d).count(add_dest(b, 8443)) == 1
+    assert wait_for(lambda: len(resumed(log)) >= 3, 10)
     d.stop()
+    # keepalived's default: a full handshake every time
+    assert not any(resumed(log)), resumed(log)
+    os.unlink(log)
     good = http_get("        path /ok\n", "SSL_GET",
                     "      virtualhost www.example.test\n      enable_sni\n      tls_verify\n      tls_session_reuse\n")
     d = start(a, vigild, conf(b, good, 8443, top))
     wait_result(d, "success")
     assert ["/ok", "www.example.test", "KeepAliveClient"] in requests(log), requests(log)
+    # tls_session_reuse: the later probes resume the first one's session
+    assert wait_for(lambda: len(resumed(log)) >= 3, 10)
     d.stop()
+    assert not resumed(log)[0] and all(resumed(log)[1:]), resumed(log)
     bad = http_get("        path /ok\n", "SSL_GET", "      virtualhost www.wrong.test\n      enable_sni\n      tls_verify\n")
     d = start(a, vigild, conf(b, bad, 8443, top))
     assert wait_for(lambda: dry_lines(d).count(del_dest(b, 8443)) == 1, 10), d.output()
