@@ -128,7 +128,7 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	$(FUZZ_BUILD)/tests/fuzz_http -seed=1 -runs=$(FUZZ_HTTP_RUNS) -max_len=4096 -timeout=10 \
 		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/http
 
-MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5
+MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5 doc/man/vigil-genhash.1
 
 # Every mandoc message counts, style included, except the lookups of
 # cross-referenced pages, which depend on what this machine has installed.

@@ -222,3 +222,16 @@ def test_ssl_get_digest_sni_and_verification(lab, vigild, work):
     assert wait_for(lambda: dry_lines(d).count(del_dest(b, 8443)) == 1, 10), d.output()
     wait_result(d, "tls_failed")
     d.stop()
+
+
+def test_http_get_local_failure_is_a_checker_error(lab, vigild, work):
+    """bindto an address this host does not have: vigil's side fails, the
+    server stays in the pool, and the log says so in keepalived's words."""
+    a, b, _ = lab.hosts
+    serve(b, work)
+    d = start(a, vigild, conf(b, http_get("        path /ok\n", extra="      bindto 10.231.0.99\n")))
+    assert wait_for(lambda: dry_lines(d).count(add_dest(b)) == 1, 5), d.output()
+    wait_result(d, "checker_error")
+    assert d.wait_log("TCP socket bind failed (Cannot assign requested address). Rescheduling."), d.output()
+    assert dry_lines(d).count(del_dest(b)) == 0, dry_lines(d)
+    d.stop()
