@@ -235,3 +235,29 @@ def test_http_get_local_failure_is_a_checker_error(lab, vigild, work):
     assert d.wait_log("TCP socket bind failed (Cannot assign requested address). Rescheduling."), d.output()
     assert dry_lines(d).count(del_dest(b)) == 0, dry_lines(d)
     d.stop()
+
+
+def genhash(host, vigild, *args):
+    path = os.path.join(os.path.dirname(vigild), "vigil-genhash")
+    assert os.access(path, os.X_OK), f"vigil-genhash not built at {path} (run make)"
+    return host.run(path, *args, check=False)
+
+
+def test_vigil_genhash_prints_the_digest_the_checker_expects(lab, vigild, work):
+    """The same request as the checker (User-Agent, -V as Host), the MD5
+    the `digest` keyword takes (or --sha256), and exit 1 when the fetch
+    fails (keepalived's genhash exits 0 there)."""
+    a, b, _ = lab.hosts
+    log = serve(b, work)
+    r = genhash(a, vigild, "-s", b.ipv4, "-p", "8080", "-u", "/ok", "-V", "www.example.test", "-P", "1.1")
+    assert r.returncode == 0 and r.stdout == f"{MD5}\n", r
+    assert ["/ok", "www.example.test", "KeepAliveClient"] in requests(log), requests(log)
+    r = genhash(a, vigild, "--server", b.ipv4, "--port", "8080", "--url", "/ok", "--sha256")
+    assert r.returncode == 0 and r.stdout == f"{SHA256}\n", r
+    assert ["/ok", f"{b.ipv4}:8080", "KeepAliveClient"] in requests(log), requests(log)
+    r = genhash(a, vigild, "-s", b.ipv4, "-p", "8080", "-u", "/ok", "-v")
+    assert r.returncode == 0 and "[    HTML hash resulting    ]" in r.stdout and r.stdout.count(MD5) == 1, r.stdout
+    r = genhash(a, vigild, "-s", b.ipv4, "-p", "8081", "-u", "/ok")
+    assert r.returncode == 1 and r.stdout == "Connection failed\n" and "refused" in r.stderr, r
+    r = genhash(a, vigild, "-s", "localhost", "-p", "8080", "-u", "/ok")
+    assert r.returncode == 1 and "server should be an IP, not localhost" in r.stderr, r
