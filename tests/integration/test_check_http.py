@@ -26,7 +26,7 @@ SHA256 = hashlib.sha256(BODY.encode()).hexdigest()
 # Host, User-Agent and (TLS) whether the session was resumed go to LOG,
 # one line each.
 SERVER = r'''
-import http.server, ssl, sys
+import http.server, socket, ssl, sys
 log, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 cert = sys.argv[4] if len(sys.argv) > 4 else None
 class H(http.server.BaseHTTPRequestHandler):
@@ -42,7 +42,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *a):
         pass
-s = http.server.ThreadingHTTPServer((addr, port), H)
+class Server(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+s = Server((addr, port), H)
 if cert:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert + ".crt", cert + ".key")
@@ -52,9 +54,9 @@ s.serve_forever()
 '''
 
 
-def serve(host, work, port=8080, cert=None):
+def serve(host, work, port=8080, cert=None, addr=None):
     log = os.path.join(work, f"requests-{port}.log")
-    args = ["python3", "-c", SERVER, log, host.ipv4, str(port)] + ([cert] if cert else [])
+    args = ["python3", "-c", SERVER, log, addr or host.ipv4, str(port)] + ([cert] if cert else [])
     p = host.spawn(*args)
     assert p.stdout.readline().strip() == "listening", p.stderr.read()
     return log
@@ -261,3 +263,25 @@ def test_vigil_genhash_prints_the_digest_the_checker_expects(lab, vigild, work):
     assert r.returncode == 1 and r.stdout == "Connection failed\n" and "refused" in r.stderr, r
     r = genhash(a, vigild, "-s", "localhost", "-p", "8080", "-u", "/ok")
     assert r.returncode == 1 and "server should be an IP, not localhost" in r.stderr, r
+
+
+def test_http_get_over_ipv6(lab, vigild, work):
+    """An IPv6 real server: connected over IPv6, Host is [address]:port."""
+    a, b, _ = lab.hosts
+    log = serve(b, work, addr=b.ipv6)
+    checker = http_get(f"        path /ok\n        digest {MD5}\n")
+    text = f"""virtual_server fd31:231::200 80 {{
+  delay_loop 1
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server {b.ipv6} 8080 {{
+    weight 1
+    {checker}
+  }}
+}}
+"""
+    d = start(a, vigild, text)
+    wait_result(d, "success")
+    assert ["/ok", f"[{b.ipv6}]:8080", "KeepAliveClient"] in requests(log), requests(log)
+    d.stop()
