@@ -254,6 +254,21 @@ static int fetch(struct genhash *g, uv_loop_t *loop, struct http_xfer *x, struct
         return 0;
 }
 
+static void close_handle(uv_handle_t *h, void *arg)
+{
+        (void)arg;
+        if (!uv_is_closing(h))
+                uv_close(h, NULL);
+}
+
+/* The driver's timer and sockets are the loop's; close them with it. */
+static void loop_end(uv_loop_t *loop)
+{
+        uv_walk(loop, close_handle, NULL);
+        uv_run(loop, UV_RUN_DEFAULT);
+        uv_loop_close(loop);
+}
+
 int main(int argc, char **argv)
 {
         struct genhash g = { .protocol = "1.0", .timeout_s = 5 };
@@ -284,5 +299,6 @@ int main(int argc, char **argv)
                 printf("\nGlobal response time for [%s] = %llu usecs\n", g.url,
                        (unsigned long long)((uv_hrtime() - t0) / 1000));
         http_xfer_free(&x);
+        loop_end(&loop);
         return rc;
 }

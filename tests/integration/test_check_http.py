@@ -285,3 +285,43 @@ def test_http_get_over_ipv6(lab, vigild, work):
     wait_result(d, "success")
     assert ["/ok", f"[{b.ipv6}]:8080", "KeepAliveClient"] in requests(log), requests(log)
     d.stop()
+
+
+HOLD = r'''
+import socket, sys, threading, time
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(16)
+print("listening", flush=True)
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)
+    print("accepted", flush=True)
+'''
+
+
+def test_probes_in_flight_are_cancelled_at_reload_and_stop(lab, vigild, work):
+    """A server that accepts and never answers keeps the transfer running
+    (connect_timeout 30); a reload that changes the checker, and then a
+    stop, drop it from the libcurl driver without harm: the same check
+    worker goes on, and vigild exits cleanly."""
+    a, b, _ = lab.hosts
+    p = b.spawn("python3", "-c", HOLD, b.ipv4, "8080")
+    assert p.stdout.readline().strip() == "listening"
+
+    def text(path):
+        return conf(b, http_get(f"        path {path}\n").replace("connect_timeout 2", "connect_timeout 30"))
+
+    d = start(a, vigild, text("/one"))
+    assert p.stdout.readline().strip() == "accepted"
+    worker = d.pid("check")
+    with open(d.conf, "w") as f:
+        f.write(text("/two"))
+    d.ctl("reload")
+    assert p.stdout.readline().strip() == "accepted"     # the new checker's probe
+    assert d.pid("check") == worker and d.proc.poll() is None, d.output()
+    assert real_server(d)["health"] in ("up", "unknown"), real_server(d)
+    d.stop()
+    assert d.proc.returncode == 0, d.output()
