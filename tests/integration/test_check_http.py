@@ -33,7 +33,8 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         with open(log, "a") as f:
             reused = getattr(self.connection, "session_reused", None)
-            f.write("%s|%s|%s|%s\n" % (self.path, self.headers.get("Host"), self.headers.get("User-Agent"), reused))
+            f.write("%s|%s|%s|%s|%s\n" % (self.path, self.headers.get("Host"), self.headers.get("User-Agent"), reused,
+                                           self.client_address[1]))
         code, body = {"/ok": (200, b"hello world\n"), "/down": (503, b"maintenance\n"),
                       "/status": (200, b"<p>service status: ok</p>\n")}.get(self.path, (404, b"no\n"))
         self.send_response(code)
@@ -325,3 +326,21 @@ def test_probes_in_flight_are_cancelled_at_reload_and_stop(lab, vigild, work):
     assert real_server(d)["health"] in ("up", "unknown"), real_server(d)
     d.stop()
     assert d.proc.returncode == 0, d.output()
+
+
+def test_http_get_socket_options(lab, vigild, work):
+    """The probe's socket is vigil's: fwmark marks its packets (counted by
+    nft on the prober), bindto/bind_port/bind_if set its source."""
+    a, b, _ = lab.hosts
+    log = serve(b, work)
+    a.run("nft", "add table inet vth; add chain inet vth out { type filter hook output priority 0; }; "
+          "add rule inet vth out meta mark 0x2a tcp dport 8080 tcp flags syn counter")
+    extra = f"      fwmark 42\n      bindto {a.ipv4}\n      bind_port 40002\n      bind_if eth0\n"
+    d = start(a, vigild, conf(b, http_get("        path /ok\n", extra=extra)))
+    wait_result(d, "success")
+    d.stop()
+    with open(log) as f:
+        ports = {l.rstrip("\n").split("|")[4] for l in f}
+    assert ports == {"40002"}, ports
+    counter = a.run("nft", "list chain inet vth out").stdout
+    assert re.search(r"packets [1-9]", counter), counter
