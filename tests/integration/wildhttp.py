@@ -16,6 +16,7 @@ PID) at teardown:
 """
 import hashlib
 import os
+import re
 import subprocess
 import sys
 
@@ -38,6 +39,31 @@ def md5(data):
     return hashlib.md5(data).hexdigest()
 
 
+GENHASH = "/usr/bin/genhash"
+HEX32 = re.compile(r"[0-9a-f]{32}")
+
+
+def parse_digest(out, verbose=False):
+    """The digest in genhash's stdout: alone on the only line, or (-v) on
+    the line after the "HTML hash final resulting" banner. None if the
+    output is not in that format."""
+    lines = out.split("\n")
+    if not verbose:
+        return lines[0] if len(lines) == 2 and lines[1] == "" and HEX32.fullmatch(lines[0]) else None
+    for i, line in enumerate(lines[:-1]):
+        if re.fullmatch(r"-+\[ HTML hash final resulting \]-+", line) and HEX32.fullmatch(lines[i + 1]):
+            return lines[i + 1]
+    return None
+
+
+def genhash(host, addr, port, url, *opts, tool=GENHASH):
+    """Run keepalived's genhash (or tool, with its options) in host; the digest."""
+    r = host.run(tool, "-s", addr, "-p", str(port), "-u", url, *opts, check=False, timeout=30)
+    digest = parse_digest(r.stdout, "-v" in opts)
+    assert r.returncode == 0 and digest, (tool, opts, r.returncode, r.stdout[-2000:], r.stderr[-2000:])
+    return digest
+
+
 SERVER = r'''
 import asyncio, os, socket, ssl, struct, sys
 log = open(sys.argv[1], "a", buffering=1)
@@ -57,9 +83,8 @@ async def request(reader):
         if not chunk:
             break
         data += chunk
-    line = data.split(b"\r\n", 1)[0].decode(errors="replace")
-    host = [l for l in data.split(b"\r\n") if l.lower().startswith(b"host:")]
-    log.write("request %s host=%s\n" % (line, host[0][5:].strip().decode() if host else "-"))
+    head_ = data.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+    log.write("request %s\n" % head_.replace("\r\n", " | "))   # one line a request
     return data
 
 async def page(r, w):
@@ -162,6 +187,10 @@ class Wild:
         line = self.proc.stdout.readline().strip()
         assert line == "ready", f"the wild server did not start: {line!r} {self.output()}"
 
+    def requests(self):
+        """Each request the server read: [request line, header lines...]."""
+        return [l[len("request "):].split(" | ") for l in self.output().splitlines() if l.startswith("request ")]
+
     def output(self):
         try:
             with open(self.log) as f:
@@ -207,16 +236,19 @@ def curl_ok(host, url, *extra):
 
 class Nginx:
     """nginx in host with its own prefix (work/nginx-<port>), serving root on
-    port, over TLS with tls = (certificate, key) if given. /chunked/ is served
+    port, over TLS with tls = (certificate, key) if given, and each
+    {server_name: root} of vhosts as a name-based virtual host. /chunked/ is served
     through sub_filter, which drops Content-Length: HTTP/1.1 clients get a
     chunked body, HTTP/1.0 ones a close-delimited one."""
 
-    def __init__(self, host, work, root, port, tls=None):
+    def __init__(self, host, work, root, port, tls=None, vhosts=None):
         self.host, self.port = host, port
         self.prefix = os.path.join(work, f"nginx-{port}")
         os.makedirs(os.path.join(self.prefix, "logs"), exist_ok=True)
         os.chmod(self.prefix, 0o755)
         ssl = f" ssl;\n    ssl_certificate {tls[0]};\n    ssl_certificate_key {tls[1]}" if tls else ""
+        named = "".join(f"  server {{\n    listen {host.ipv4}:{port}{ssl};\n    server_name {name};\n"
+                        f"    root {vroot};\n  }}\n" for name, vroot in (vhosts or {}).items())
         conf = os.path.join(self.prefix, "nginx.conf")
         with open(conf, "w") as f:
             f.write(f"""pid {self.prefix}/nginx.pid;
@@ -236,7 +268,7 @@ http {{
     root {root};
     location /chunked/ {{ sub_filter_types *; sub_filter "@@" "@@"; sub_filter_once off; }}
   }}
-}}
+{named}}}
 """)
         self.proc = host.spawn(NGINX, "-p", self.prefix, "-e", f"{self.prefix}/logs/error.log",
                                "-c", conf, "-g", "daemon off;")
