@@ -2,7 +2,9 @@
  * run every checker of every real server once on a libuv loop through
  * check/probe.h, and print one line per probe as it ends:
  *   VS RS CHECKER result=<check_result_key> exit=N
- * Usage: check_probe_driver [-n MAX_IN_FLIGHT] [-k N] [-c K] CONFIG
+ * Usage: check_probe_driver [-a] [-n MAX_IN_FLIGHT] [-k N] [-c K] CONFIG
+ * -a runs every checker type, also those check_probe_supported() does not
+ * name yet, and adds " detail=<the layer's detail>" to each line.
  * -c K cancels the K-th probe started (checkers in the file's order) from
  * the first probe's callback, whether it waits or runs.
  * -k N closes the prober from the N-th probe's callback: whatever still
@@ -31,6 +33,7 @@ struct probe_line {
 static struct probe_line *lines;
 
 static unsigned pending, close_after, cancel_index, reported, started;
+static bool all_types;
 static struct check_prober *prober;
 
 static const char *const type_names[] = { "TCP_CHECK", "HTTP_GET", "SSL_GET", "SMTP_CHECK", "MISC_CHECK",
@@ -77,7 +80,8 @@ static void done(void *ctx, const struct check_probe *res)
 {
         struct probe_line *l = ctx;
 
-        printf("%s %s %s result=%s exit=%d\n", l->vs, l->rs, l->ck, check_result_key(res->result), res->exit_status);
+        printf("%s %s %s result=%s exit=%d", l->vs, l->rs, l->ck, check_result_key(res->result), res->exit_status);
+        printf(all_types ? " detail=%s\n" : "\n", res->detail);
         fflush(stdout);
         l->reported = true;
         pending--;
@@ -108,7 +112,7 @@ static int start_all(struct check_prober *p, const struct conf *c)
                                 vs_label(vs, l->vs, sizeof(l->vs));
                                 endpoint(&rs->addr, rs->port, l->rs, sizeof(l->rs));
                                 snprintf(l->ck, sizeof(l->ck), "%s#%u", type_names[ck->type], ++i);
-                                if (!check_probe_supported(ck->type)) {
+                                if (!all_types && !check_probe_supported(ck->type)) {
                                         printf("%s %s %s unsupported\n", l->vs, l->rs, l->ck);
                                         continue;
                                 }
@@ -148,11 +152,13 @@ int main(int argc, char **argv)
         uv_loop_t loop;
         int opt;
 
-        while ((opt = getopt(argc, argv, "n:k:c:")) != -1) {
+        while ((opt = getopt(argc, argv, "an:k:c:")) != -1) {
                 if (opt == 'n')
                         cap = (unsigned)strtoul(optarg, NULL, 10);
                 else if (opt == 'k')
                         close_after = (unsigned)strtoul(optarg, NULL, 10);
+                else if (opt == 'a')
+                        all_types = true;
                 else if (opt == 'c')
                         cancel_index = (unsigned)strtoul(optarg, NULL, 10);
                 else

@@ -90,6 +90,11 @@ void check_prober_set_conf(struct check_prober *p, const struct conf *c)
         p->conf = c;
 }
 
+const struct conf_ssl *probe_ssl(const struct check_probe_run *r)
+{
+        return r->p && r->p->conf ? &r->p->conf->ssl : NULL;
+}
+
 uv_loop_t *probe_loop(const struct check_probe_run *r)
 {
         return r->p->loop;

@@ -36,6 +36,8 @@ struct check_probe_run {
 };
 
 uv_loop_t *probe_loop(const struct check_probe_run *r);
+/* The configuration's root SSL block (SSL_GET), while the probe runs. */
+const struct conf_ssl *probe_ssl(const struct check_probe_run *r);
 /* The checker's script made ready once per configuration; NULL if it
  * cannot run (said once, when it was made ready). */
 const struct script_cmd *probe_script(struct check_probe_run *r);

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "conf/kw_common.h"
 #include "conf/parser.h"
 #include "conf/values.h"
@@ -110,14 +113,19 @@ static void *open_url(struct parser *p, const struct conf_line *ln, void *obj)
 static void kw_digest(struct parser *p, const struct conf_line *ln, void *obj)
 {
         struct conf_url *u = obj;
+        size_t n;
         char *d;
 
         if (!pargs(p, ln, 1, 1))
                 return;
-        if (strlen(ln->tok[1].s) != 32 || strspn(ln->tok[1].s, "0123456789abcdefABCDEF") != 32) {
-                perr(p, ln, 1, "digest must be 32 hexadecimal characters (an MD5 sum, as genhash prints)");
+        n = strlen(ln->tok[1].s);
+        if ((n != 32 && n != 64) || strspn(ln->tok[1].s, "0123456789abcdefABCDEF") != n) {
+                perr(p, ln, 1, "digest must be 32 hexadecimal characters (an MD5 sum, as genhash prints)"
+                               " or 64 (a SHA-256 sum, as vigil-genhash --sha256 prints)");
                 return;
         }
+        if (n == 64)
+                pwarn(p, ln, 1, "a SHA-256 digest is a vigil extension: keepalived does not accept this file");
         d = arena_strdup(&p->conf->arena, ln->tok[1].s);
         for (char *c = d; *c; c++)
                 *c = (char)tolower((unsigned char)*c);
@@ -149,12 +157,125 @@ static void kw_status_code(struct parser *p, const struct conf_line *ln, void *o
         }
 }
 
+static void kw_regex(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        if (pargs(p, ln, 1, 1))
+                ((struct conf_url *)obj)->regex = arena_strdup(&p->conf->arena, ln->tok[1].s);
+}
+
+/* keepalived's regex_options names (its man page's list), as PCRE2 bits. */
+static const struct { const char *name; uint32_t bit; } regex_opts[] = {
+        { "allow_empty_class", PCRE2_ALLOW_EMPTY_CLASS },
+        { "alt_bsux", PCRE2_ALT_BSUX },
+        { "auto_callout", PCRE2_AUTO_CALLOUT },
+        { "caseless", PCRE2_CASELESS },
+        { "dollar_endonly", PCRE2_DOLLAR_ENDONLY },
+        { "dotall", PCRE2_DOTALL },
+        { "dupnames", PCRE2_DUPNAMES },
+        { "extended", PCRE2_EXTENDED },
+        { "firstline", PCRE2_FIRSTLINE },
+        { "match_unset_backref", PCRE2_MATCH_UNSET_BACKREF },
+        { "multiline", PCRE2_MULTILINE },
+        { "never_ucp", PCRE2_NEVER_UCP },
+        { "never_utf", PCRE2_NEVER_UTF },
+        { "no_auto_capture", PCRE2_NO_AUTO_CAPTURE },
+        { "no_auto_possess", PCRE2_NO_AUTO_POSSESS },
+        { "no_dotstar_anchor", PCRE2_NO_DOTSTAR_ANCHOR },
+        { "no_start_optimize", PCRE2_NO_START_OPTIMIZE },
+        { "ucp", PCRE2_UCP },
+        { "ungreedy", PCRE2_UNGREEDY },
+        { "utf", PCRE2_UTF },
+        { "never_backslash_c", PCRE2_NEVER_BACKSLASH_C },
+        { "alt_circumflex", PCRE2_ALT_CIRCUMFLEX },
+        { "alt_verbnames", PCRE2_ALT_VERBNAMES },
+        { "use_offset_limit", PCRE2_USE_OFFSET_LIMIT },
+};
+
+static void kw_regex_options(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        struct conf_url *u = obj;
+
+        if (!pargs(p, ln, 1, -1))
+                return;
+        for (size_t i = 1; i < ln->ntok; i++) {
+                size_t j = 0, n = sizeof(regex_opts) / sizeof(regex_opts[0]);
+                while (j < n && strcmp(ln->tok[i].s, regex_opts[j].name))
+                        j++;
+                if (j == n)
+                        perr(p, ln, i, "unknown regex option '%s'", ln->tok[i].s);
+                else
+                        u->regex_options |= regex_opts[j].bit;
+        }
+}
+
+static void kw_regex_offset(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        struct conf_url *u = obj;
+        int64_t v;
+
+        if (!pargs(p, ln, 1, 1) || !read_int64(p, ln, 1, 0, INT64_MAX, &v))
+                return;
+        if (!strcmp(ln->tok[0].s, "regex_min_offset"))
+                u->regex_min_offset = (uint64_t)v;
+        else
+                u->regex_max_offset = (uint64_t)v;
+}
+
+static void kw_regex_stack(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        struct conf_url *u = obj;
+        int64_t lo, hi;
+
+        if (!pargs(p, ln, 2, 2) || !read_int64(p, ln, 1, 1, UINT32_MAX, &lo) ||
+            !read_int64(p, ln, 2, 1, UINT32_MAX, &hi))
+                return;
+        if (hi < lo) {
+                perr(p, ln, 2, "regex_stack's maximum is below its start");
+                return;
+        }
+        u->regex_stack_start = (uint32_t)lo;
+        u->regex_stack_max = (uint32_t)hi;
+}
+
+/* A pattern PCRE2 rejects is an error at its line, as keepalived says it
+ * at load; the check would otherwise fail forever for a typo. */
+static void check_regex(struct parser *p, struct conf_url *u)
+{
+        int err;
+        PCRE2_SIZE off;
+        pcre2_code *re;
+        PCRE2_UCHAR msg[128];
+
+        if (!u->regex)
+                return;
+        re = pcre2_compile((PCRE2_SPTR)u->regex, PCRE2_ZERO_TERMINATED, u->regex_options, &err, &off, NULL);
+        if (re) {
+                pcre2_code_free(re);
+                return;
+        }
+        pcre2_get_error_message(err, msg, sizeof(msg));
+        pdiag_at(p, DIAG_ERROR, DIAG_CONFIG, &u->pos, "url regex '%s' does not compile at offset %zu: %s",
+                 u->regex, (size_t)off, (const char *)msg);
+        u->regex = NULL;
+}
+
 static void close_url(struct parser *p, void *child, void *obj)
 {
         struct conf_url *u = child;
 
         if (!u->path)
                 pdiag_at(p, DIAG_ERROR, DIAG_CONFIG, &u->pos, "url block has no 'path'");
+        check_regex(p, u);
+        if (u->regex_max_offset && u->regex_max_offset < u->regex_min_offset)
+                pdiag_at(p, DIAG_ERROR, DIAG_CONFIG, &u->pos, "url regex_max_offset is below regex_min_offset");
+}
+
+/* vigil's TLS extensions: said at config-test time, because keepalived
+ * rejects them. */
+static void kw_http_extension(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        (void)obj;
+        pwarn(p, ln, 0, "%s is a vigil extension: keepalived does not accept this file", ln->tok[0].s);
 }
 
 static const struct kw url_kw[] = {
@@ -162,13 +283,13 @@ static const struct kw url_kw[] = {
         KW_FN("digest", kw_digest),
         KW_FN("status_code", kw_status_code),
         KW_T("virtualhost", T_STRING, struct conf_url, virtualhost, 0, 0),
-        KW_NS("regex", "vigil is built without PCRE2"),
-        KW_NS("regex_no_match", "vigil is built without PCRE2"),
-        KW_NS("regex_options", "vigil is built without PCRE2"),
-        KW_NS("regex_min_offset", "vigil is built without PCRE2"),
-        KW_NS("regex_max_offset", "vigil is built without PCRE2"),
-        KW_NS("regex_stack", "vigil is built without PCRE2"),
-        KW_NS("tls_compliant", "HTTP_GET and SSL_GET come in LVS part 2"),
+        KW_FN("regex", kw_regex),
+        KW_T("regex_no_match", T_BOOL, struct conf_url, regex_no_match, 0, 0),
+        KW_FN("regex_options", kw_regex_options),
+        KW_FN("regex_min_offset", kw_regex_offset),
+        KW_FN("regex_max_offset", kw_regex_offset),
+        KW_FN("regex_stack", kw_regex_stack),
+        KW_T("tls_compliant", T_BOOL, struct conf_url, tls_compliant, 0, 0),
         KW_END,
 };
 const struct kw_table kw_url_table = { "url", url_kw };
@@ -182,6 +303,9 @@ static void kw_http_protocol(struct parser *p, const struct conf_line *ln, void 
                 ((CK *)obj)->http_protocol = v[i];
 }
 
+#define HTTP_EXTENSION(n, f) \
+        { .name = n, .kind = KW_VALUE, .type = T_BOOL, .off = offsetof(CK, f), .set_off = -1, .fn = kw_http_extension }
+
 static const struct kw http_kw[] = {
         CONNECTION_KW,
         SCHEDULE_KW,
@@ -193,7 +317,10 @@ static const struct kw http_kw[] = {
         KW_T("fast_recovery", T_BOOL, CK, fast_recovery, 0, 0),
         KW_T("enable_sni", T_BOOL, CK, enable_sni, 0, 0),
         KW_T("sni_name", T_STRING, CK, sni_name, 0, 0),
-        KW_NS("tls_compliant", "HTTP_GET and SSL_GET come in LVS part 2"),
+        KW_T("tls_compliant", T_BOOL, CK, tls_compliant, 0, 0),
+        HTTP_EXTENSION("tls_verify", tls_verify),
+        HTTP_EXTENSION("tls_session_reuse", tls_session_reuse),
+        HTTP_EXTENSION("decode_chunked", decode_chunked),
         KW_END,
 };
 const struct kw_table kw_http_check_table = { "HTTP_GET/SSL_GET", http_kw };

@@ -350,10 +350,20 @@ enum conf_checker_type {
 
 struct conf_url {
         const char *path;
-        const char *digest;     /* 32 lowercase hex */
+        const char *digest;     /* lowercase hex: 32 (MD5, keepalived's) or 64 (SHA-256, vigil's) */
         struct { uint16_t lo, hi; } status[16];
         unsigned nstatus;       /* 0: the default 200-299 */
         const char *virtualhost;
+        /* regex: a PCRE2 pattern the body must match (regex_no_match: must
+         * not), with PCRE2_* compile options (regex_options), where the
+         * match may start in the body (regex_min_offset; regex_max_offset,
+         * 0: anywhere) and the JIT stack's sizes (regex_stack, 0: PCRE2's). */
+        const char *regex;
+        bool regex_no_match;
+        uint32_t regex_options;
+        uint64_t regex_min_offset, regex_max_offset;
+        uint32_t regex_stack_start, regex_stack_max;
+        bool tls_compliant;
         struct conf_pos pos;
         struct conf_url *next;
 };
@@ -380,6 +390,10 @@ struct conf_checker {
         bool fast_recovery;
         bool enable_sni;
         const char *sni_name;
+        bool tls_compliant;
+        bool tls_verify;        /* vigil extension: verify the server's certificate against SSL ca */
+        bool tls_session_reuse; /* vigil extension: resume TLS sessions between probes */
+        bool decode_chunked;    /* vigil extension: digest a chunked body without its framing */
         /* SMTP_CHECK */
         const char *helo_name;
         CONF_LIST(struct conf_checker) hosts;  /* deprecated host { } blocks */

@@ -137,6 +137,32 @@ static void checker_defaults(struct conf_virtual_server *vs, struct conf_real_se
                 ck->http_protocol = "1.0";
 }
 
+/* HTTP_GET/SSL_GET: each url's Host inherits url <- checker (<- real
+ * server <- virtual server, resolved above); TLS settings only mean
+ * something to SSL_GET. */
+static void check_http(const struct conf *c, struct conf_checker *ck, const char *label, struct diag_list *d)
+{
+        struct conf_url *u;
+
+        if (ck->type != CHECK_HTTP && ck->type != CHECK_SSL)
+                return;
+        if (!ck->url.count)
+                diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "virtual_server %s: %s needs at least one url block",
+                         label, ck->type == CHECK_HTTP ? "HTTP_GET" : "SSL_GET");
+        CONF_FOREACH(u, &ck->url)
+                if (!u->virtualhost)
+                        u->virtualhost = ck->virtualhost;
+        if (ck->type == CHECK_HTTP && (ck->tls_verify || ck->tls_session_reuse || ck->enable_sni))
+                diag_add(d, DIAG_WARNING, DIAG_CONFIG, &ck->pos,
+                         "virtual_server %s: HTTP_GET does not use TLS; enable_sni, tls_verify and tls_session_reuse "
+                         "apply to SSL_GET only",
+                         label);
+        if (ck->tls_verify && !(c->ssl.present && c->ssl.ca))
+                diag_add(d, DIAG_WARNING, DIAG_CONFIG, &ck->pos,
+                         "virtual_server %s: tls_verify without an SSL { ca } block verifies against the system's CAs",
+                         label);
+}
+
 static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struct conf_real_server *rs,
                            const char *label, struct diag_list *d)
 {
@@ -144,9 +170,7 @@ static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struc
 
         CONF_FOREACH(ck, &rs->checkers) {
                 checker_defaults(vs, rs, ck);
-                if ((ck->type == CHECK_HTTP || ck->type == CHECK_SSL) && !ck->url.count)
-                        diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "virtual_server %s: %s needs at least one url block",
-                                 label, ck->type == CHECK_HTTP ? "HTTP_GET" : "SSL_GET");
+                check_http(c, ck, label, d);
                 if (ck->type == CHECK_FILE && !conf_find_track_file(c, ck->track_file))
                         diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "FILE_CHECK: unknown track_file '%s'", ck->track_file);
                 if (ck->bindto.family && ck->bindto.family != ck->connect_ip.family)

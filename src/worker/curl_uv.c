@@ -17,7 +17,6 @@ static struct {
         CURLMcode (*multi_socket_action)(CURLM *, curl_socket_t, int, int *);
         CURLMcode (*multi_assign)(CURLM *, curl_socket_t, void *);
         CURLMsg *(*multi_info_read)(CURLM *, int *);
-        CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
 } lc;
 
 typedef __typeof__(lc) lc_t;
@@ -28,6 +27,10 @@ static const struct lazysym curl_syms[] = {
         LAZYSYM(lc_t, easy.easy_strerror, "curl_easy_strerror"),
         LAZYSYM(lc_t, easy.slist_append, "curl_slist_append"),
         LAZYSYM(lc_t, easy.slist_free_all, "curl_slist_free_all"),
+        LAZYSYM(lc_t, easy.easy_getinfo, "curl_easy_getinfo"),
+        LAZYSYM(lc_t, easy.share_init, "curl_share_init"),
+        LAZYSYM(lc_t, easy.share_setopt, "curl_share_setopt"),
+        LAZYSYM(lc_t, easy.share_cleanup, "curl_share_cleanup"),
         LAZYSYM(lc_t, global_init, "curl_global_init"),
         LAZYSYM(lc_t, multi_init, "curl_multi_init"),
         LAZYSYM(lc_t, multi_setopt, "curl_multi_setopt"),
@@ -36,9 +39,8 @@ static const struct lazysym curl_syms[] = {
         LAZYSYM(lc_t, multi_socket_action, "curl_multi_socket_action"),
         LAZYSYM(lc_t, multi_assign, "curl_multi_assign"),
         LAZYSYM(lc_t, multi_info_read, "curl_multi_info_read"),
-        LAZYSYM(lc_t, easy_getinfo, "curl_easy_getinfo"),
 };
-static struct lazylib curl_lib = LAZYLIB("libcurl.so.4", "smtp_alert", curl_syms, lc);
+static struct lazylib curl_lib = LAZYLIB("libcurl.so.4", "smtp_alert or HTTP_GET", curl_syms, lc);
 
 /* One driver per process: a worker has one loop. */
 static struct {
@@ -84,8 +86,10 @@ static void collect(void)
 
                 if (msg->msg != CURLMSG_DONE)
                         continue;
-                lc.easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+                lc.easy.easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
                 lc.multi_remove_handle(drv.multi, easy);
+                /* done: curl_uv_cancel on it later is a no-op */
+                lc.easy.easy_setopt(easy, CURLOPT_PRIVATE, NULL);
                 drv.running--;
                 if (t) {
                         t->done(t->ctx, easy, result);
@@ -204,6 +208,22 @@ int curl_uv_start(uv_loop_t *loop, CURL *easy, curl_uv_done_fn done, void *ctx)
         }
         drv.running++;
         return 0;
+}
+
+void curl_uv_cancel(CURL *easy)
+{
+        struct transfer *t = NULL;
+
+        if (!drv.multi || !easy)
+                return;
+        lc.easy.easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+        if (!t)
+                return;
+        /* curl tells on_socket to forget the transfer's sockets here */
+        if (lc.multi_remove_handle(drv.multi, easy) == CURLM_OK)
+                drv.running--;
+        lc.easy.easy_setopt(easy, CURLOPT_PRIVATE, NULL);
+        free(t);
 }
 
 unsigned curl_uv_running(void)

@@ -21,6 +21,11 @@ struct curl_uv_lib {
         const char *(*easy_strerror)(CURLcode);
         struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
         void (*slist_free_all)(struct curl_slist *);
+        CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+        /* a share (CURLSH) keeps TLS sessions between transfers */
+        CURLSH *(*share_init)(void);
+        CURLSHcode (*share_setopt)(CURLSH *, CURLSHoption, ...);
+        CURLSHcode (*share_cleanup)(CURLSH *);
 };
 
 /* libcurl, loaded and globally initialised once; NULL (logged once) if it
@@ -34,5 +39,8 @@ typedef void (*curl_uv_done_fn)(void *ctx, CURL *easy, CURLcode result);
 /* Run easy on loop's driver (made at the first transfer); done() is called
  * exactly once, also when the transfer cannot start. 0 or -errno. */
 int curl_uv_start(uv_loop_t *loop, CURL *easy, curl_uv_done_fn done, void *ctx);
+/* Stop a running transfer without calling its done(); the easy handle is
+ * the caller's again. Nothing happens if it is not running. */
+void curl_uv_cancel(CURL *easy);
 /* Transfers started and not yet done. */
 unsigned curl_uv_running(void);
