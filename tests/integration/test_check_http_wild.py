@@ -100,10 +100,11 @@ WILD = [
     ("no_content_length", "noclen", ["path /", DIGEST], "", "success", None),
     # keepalived hashes a chunked body with its chunk-size lines, and so does
     # vigil by default: the digest keepalived's genhash printed passes, the
-    # MD5 of the decoded body does not (unless CHUNKED decodes it)
+    # MD5 of the decoded body does not (unless vigil's decode_chunked)
     ("chunked_genhash_digest", "chunked", ["path /", "digest GENHASH"], "", "success", None),
     ("chunked_http11", "chunked", ["path /", "digest GENHASH"], "      http_protocol 1.1\n", "success", None),
     ("chunked_decoded_digest", "chunked", ["path /", DIGEST], "", "digest_mismatch", None),
+    ("chunked_decode_chunked", "chunked", ["path /", DIGEST], "      decode_chunked\n", "success", None),
     ("301_default_status", "301", ["path /"], "", "http_status", "301"),
     ("301_accepted", "301", ["path /", "status_code 301"], "", "success", None),
     ("503", "503", ["path /"], "", "http_status", "503"),
@@ -167,6 +168,18 @@ def test_nginx_chunked_http11(lab, vigild, work):
     assert digest != W.file_md5(root, "chunked/index.html")
     run_check(a, vigild, conf(b.ipv4, 8080, http_get("path /chunked/", f"digest {digest}",
                                                       extra="      http_protocol 1.1\n")), b.ipv4, 8080, "success")
+
+
+def test_nginx_chunked_decoded(lab, vigild, work):
+    """decode_chunked (vigil extension): the digest is the file's MD5, what
+    `curl URL | md5sum` says, however nginx cuts the chunks."""
+    a, b, _ = lab.hosts
+    root = W.site(work)
+    W.Nginx(b, work, root, 8080)
+    digest = f"digest {W.file_md5(root, 'chunked/index.html')}"
+    run_check(a, vigild, conf(b.ipv4, 8080, http_get("path /chunked/", digest,
+                                                      extra="      http_protocol 1.1\n      decode_chunked\n")),
+              b.ipv4, 8080, "success")
 
 
 def test_nginx_close_delimited_http10(lab, vigild, work):
