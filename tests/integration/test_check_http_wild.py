@@ -229,3 +229,40 @@ def test_wild_ssl_get_certificate(lab, vigild, work, name, leaf, verify, want):
     text = conf(b.ipv4, PORT, http_get("path /", DIGEST, kind="SSL_GET", extra=extra),
                 root=ssl_root(certs) if verify else "")
     run_check(a, vigild, text, b.ipv4, PORT, want, "certificate" if want == "tls_failed" else None)
+
+
+def start_tls_probes(lab, vigild, work, extra, probes=3):
+    """SSL_GET every second against the wild TLS page; the server's view of
+    the first `probes` connections (SNI, resumed) and requests."""
+    a, b, _ = lab.hosts
+    W.Certs(work, b.ipv4)
+    w = W.Wild(b, work, ("page", PORT, "good"))
+    d = run_check(a, vigild, conf(b.ipv4, PORT, http_get("path /", DIGEST, kind="SSL_GET", extra=extra)),
+                  b.ipv4, PORT, "success")
+    assert wait_for(lambda: len(w.tls()) >= probes and len(w.requests()) >= probes, 15), w.output()
+    d.stop()
+    return w.tls()[:probes], w.requests()[:probes]
+
+
+@pytest.mark.parametrize("sni", [False, True], ids=["no_sni", "sni_name"])
+def test_ssl_get_sni(lab, vigild, work, sni):
+    """SNI only with enable_sni (keepalived's default: none), the name from
+    sni_name; the Host header stays the one keepalived sends either way."""
+    extra = f"      enable_sni\n      sni_name {W.GOOD_NAME}\n" if sni else ""
+    tls, reqs = start_tls_probes(lab, vigild, work, extra, probes=1)
+    assert tls[0][0] == (W.GOOD_NAME if sni else None), tls
+    host = [h for h in reqs[0][1:] if h.lower().startswith("host:")]
+    assert host == [f"Host: {lab.hosts[1].ipv4}:{PORT}"], reqs
+
+
+@pytest.mark.parametrize("reuse", [False, True], ids=["full_handshakes", "tls_session_reuse"])
+def test_ssl_get_session_reuse(lab, vigild, work, reuse):
+    """keepalived makes a full handshake every probe; with vigil's
+    tls_session_reuse the later probes resume the first one's session."""
+    tls, _ = start_tls_probes(lab, vigild, work, "      tls_session_reuse\n" if reuse else "")
+    resumed = [r for _, r in tls]
+    assert resumed[0] is False, tls
+    if reuse:
+        assert all(resumed[1:]), tls
+    else:
+        assert not any(resumed), tls

@@ -143,6 +143,9 @@ MODES = {"page": page, "changed": changed, "noclen": noclen, "chunked": chunked,
 
 def serving(fn):
     async def handle(r, w):
+        tls = w.get_extra_info("ssl_object")
+        if tls is not None:   # what the client offered: SNI, a resumed session
+            log.write("tls sni=%s resumed=%s\n" % (getattr(tls, "vigil_sni", None) or "-", tls.session_reused))
         try:
             await fn(r, w)
             if not w.transport.is_closing():
@@ -152,6 +155,9 @@ def serving(fn):
             log.write("connection: %r\n" % e)
     return handle
 
+def remember_sni(tls, name, ctx):
+    tls.vigil_sni = name
+
 async def main():
     servers = []
     for spec in sys.argv[6:]:
@@ -160,6 +166,7 @@ async def main():
         if tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(tls[0] + ".crt", tls[0] + ".key")
+            ctx.sni_callback = remember_sni
         servers.append(await asyncio.start_server(serving(MODES[mode]), "0.0.0.0", int(port), ssl=ctx,
                                                   reuse_address=True))
     print("ready", flush=True)
@@ -190,6 +197,15 @@ class Wild:
     def requests(self):
         """Each request the server read: [request line, header lines...]."""
         return [l[len("request "):].split(" | ") for l in self.output().splitlines() if l.startswith("request ")]
+
+    def tls(self):
+        """Each TLS connection: (SNI name or None, session resumed)."""
+        out = []
+        for line in self.output().splitlines():
+            if line.startswith("tls "):
+                f = dict(kv.split("=", 1) for kv in line.split()[1:])
+                out.append((None if f["sni"] == "-" else f["sni"], f["resumed"] == "True"))
+        return out
 
     def output(self):
         try:
