@@ -7,7 +7,8 @@ User-Agent, Connection), as the wild server logged it.
 URLs: python's http.server (a page, a 1 MiB file), nginx plain and TLS (-S),
 a name-based virtual host (-V) that serves another page, -P 1.1 and 1.0c,
 chunked bodies (the wild server's, nginx's through sub_filter), a
-close-delimited body, and -v's verbose output."""
+close-delimited body, error pages (genhash hashes them too), -v's verbose
+output; and failed fetches, where the two differ on purpose (exit code)."""
 import os
 import pathlib
 
@@ -25,7 +26,7 @@ def vigil_genhash():
     if not path:
         vigild = os.environ.get("VIGILD")
         base = pathlib.Path(vigild).resolve().parents[1] if vigild else ROOT / "build"
-        path = str(base / "tools" / "vigil-genhash")
+        path = str(base / "src" / "vigil-genhash")   # src/meson.build builds it next to vigild
     assert os.access(path, os.X_OK), f"vigil-genhash not built at {path} (run make)"
     return path
 
@@ -84,6 +85,9 @@ WILD = [
     ("wild_no_content_length", "noclen", []),
     ("wild_page_vhost_http11", "page", ["-V", W.GOOD_NAME, "-P", "1.1"]),
     ("wild_tls_page_sni", "page", ["-S", "-I", "-V", W.GOOD_NAME]),
+    # genhash does not look at the status: the error page's digest
+    ("wild_503", "503", []),
+    ("wild_301", "301", []),
 ]
 
 
@@ -98,7 +102,7 @@ def test_same_digest_and_request_on_wild_servers(lab, work, vigil_genhash, name,
     assert ours == theirs, (name, ours, theirs)
     if mode == "chunked":   # keepalived's genhash hashes the chunk framing too
         assert theirs != W.md5(W.BODY)
-    else:
+    elif mode == "page":
         assert theirs == W.md5(W.BODY)
     theirs_req, ours_req = w.requests()
     assert ours_req[0] == theirs_req[0], (ours_req, theirs_req)   # request line
@@ -106,3 +110,27 @@ def test_same_digest_and_request_on_wild_servers(lab, work, vigil_genhash, name,
         pick = [[h for h in req[1:] if h.lower().startswith(header + ":")] for req in (theirs_req, ours_req)]
         assert pick[1] == pick[0], (header, ours_req, theirs_req)
 
+
+
+FAILURES = [
+    ("nobody_listening", None),
+    ("reset", "reset"),
+    ("never_answers", "silent"),
+]
+
+
+@pytest.mark.parametrize("name,mode", FAILURES, ids=[c[0] for c in FAILURES])
+def test_failed_fetch(lab, work, vigil_genhash, name, mode):
+    """No digest from either. keepalived's genhash says so on stdout and
+    exits 0 (ka#766: scripts cannot tell); vigil-genhash exits 1, with
+    libcurl's reason on stderr."""
+    a, b, _ = lab.hosts
+    if mode:
+        W.Wild(b, work, (mode, PORT))
+    args = ("-t", "2", "-s", b.ipv4, "-p", str(PORT), "-u", "/")
+    theirs = a.run(W.GENHASH, *args, check=False, timeout=30)
+    ours = a.run(vigil_genhash, *args, check=False, timeout=30)
+    assert theirs.returncode == 0 and not W.HEX32.search(theirs.stdout), theirs
+    assert theirs.stdout.strip() in ("Connection failed", "Timeout WEB read", "Read error with"), theirs
+    assert ours.returncode == 1 and not W.HEX32.search(ours.stdout), ours
+    assert ours.stdout == "Connection failed\n" and ours.stderr.strip(), ours
