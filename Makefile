@@ -10,6 +10,7 @@ FUZZ_IPC_RUNS ?= 100000
 FUZZ_NL_RUNS ?= 500000
 FUZZ_DIFF_RUNS ?= 8000
 FUZZ_IPVS_RUNS ?= 500000
+FUZZ_HTTP_RUNS ?= 1000000
 
 BUILD := build
 ASAN_BUILD := build-asan
@@ -95,6 +96,9 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	mkdir -p $(FUZZ_BUILD)/corpus-ipvs
 	$(FUZZ_BUILD)/tests/fuzz_ipvs -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		$(FUZZ_BUILD)/corpus-ipvs tests/fuzz/corpus/ipvs
+	mkdir -p $(FUZZ_BUILD)/corpus-http
+	$(FUZZ_BUILD)/tests/fuzz_http -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		$(FUZZ_BUILD)/corpus-http tests/fuzz/corpus/http
 
 # CI fuzzing is reproducible: a fixed seed and a fixed number of runs over the
 # committed corpus (which keeps every input that once failed), so a red build
@@ -120,8 +124,11 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	rm -f $(FUZZ_BUILD)/corpus-ci/*
 	$(FUZZ_BUILD)/tests/fuzz_ipvs -seed=1 -runs=$(FUZZ_IPVS_RUNS) -max_len=4096 -timeout=10 \
 		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/ipvs
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_http -seed=1 -runs=$(FUZZ_HTTP_RUNS) -max_len=4096 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/http
 
-MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5
+MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5 doc/man/vigil-genhash.1
 
 # Every mandoc message counts, style included, except the lookups of
 # cross-referenced pages, which depend on what this machine has installed.
