@@ -10,7 +10,8 @@
  * differs on purpose: a failed fetch exits 1 (genhash prints "Connection
  * failed" and exits 0, so scripts took an error for a digest), with the
  * reason on stderr; --sha256 prints the 64-hex SHA-256 digest vigil's
- * checker also accepts; -s takes IPv6 addresses too. */
+ * checker also accepts; --decode-chunked digests as decode_chunked does;
+ * -s takes IPv6 addresses too. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -28,7 +29,7 @@ struct genhash {
         struct sockaddr_storage dst;
         const char *server, *url, *vhost, *protocol;
         unsigned port;
-        bool ssl, sni, verbose, sha256;
+        bool ssl, sni, verbose, sha256, decode_chunked;
         uint32_t fwmark;
         long timeout_s;
         /* the outcome */
@@ -58,7 +59,9 @@ static void usage(FILE *f, const char *prog)
                 "   --protocol        -P       Use the specified HTTP protocol - '1.0', 1.0c', '1.1'.\n"
                 "                                1.0c means 1.0 with 'Connection: close'\n"
                 "   --timeout         -t       Timeout in seconds\n"
-                "   --sha256                   Print the SHA-256 digest instead of MD5 (vigil extension).\n",
+                "   --sha256                   Print the SHA-256 digest instead of MD5 (vigil extension).\n"
+                "   --decode-chunked           Digest a chunked body without its framing, as decode_chunked\n"
+                "                                does (vigil extension).\n",
                 prog);
 }
 
@@ -101,6 +104,7 @@ static const struct option long_opts[] = {
         { "verbose", no_argument, NULL, 'v' },          { "help", no_argument, NULL, 'h' },
         { "fwmark", required_argument, NULL, 'm' },     { "protocol", required_argument, NULL, 'P' },
         { "timeout", required_argument, NULL, 't' },    { "sha256", no_argument, NULL, '2' },
+        { "decode-chunked", no_argument, NULL, 'c' },
         { NULL, 0, NULL, 0 },
 };
 
@@ -119,6 +123,7 @@ static int parse_args(struct genhash *g, int argc, char **argv)
                 case 'V': g->vhost = optarg; break;
                 case 'v': g->verbose = true; break;
                 case '2': g->sha256 = true; break;
+                case 'c': g->decode_chunked = true; break;
                 case 'p':
                         if (!parse_number(optarg, 65535, &v) || !v)
                                 goto bad;
@@ -228,11 +233,13 @@ static void print_verbose(const struct http_xfer *x, const char *digest)
 
 static int fetch(struct genhash *g, uv_loop_t *loop, struct http_xfer *x, struct http_req *rq)
 {
+        /* -v dumps the body: a url with a regex is one whose bytes are kept */
         struct conf_url keep = { .path = g->url, .regex = g->verbose ? "" : NULL };
         struct http_req_in in = { .tls = g->ssl, .path = g->url, .vhost = g->vhost,
                                   .sni = g->ssl && g->sni ? g->vhost : NULL, .dst = &g->dst, .protocol = g->protocol };
         struct http_xfer_opts o = { .req = rq, .url = g->verbose ? &keep : NULL, .timeout_ms = g->timeout_s * 1000,
                                     .always_digest = true, .sha256 = g->sha256, .keep_headers = g->verbose,
+                                    .decode_chunked = g->decode_chunked,
                                     .open_socket = open_socket, .open_socket_ctx = g };
         int e;
 

@@ -18,10 +18,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 EXPECTED = [
     "etc/default/vigild",
+    "usr/bin/vigil-genhash",
     "usr/lib/systemd/system/vigild.service",
     "usr/lib/tmpfiles.d/vigild.conf",
     "usr/sbin/vigilctl",
     "usr/sbin/vigild",
+    "usr/share/man/man1/vigil-genhash.1",
     "usr/share/man/man5/vigil.conf.5",
     "usr/share/man/man8/vigilctl.8",
     "usr/share/man/man8/vigild.8",
@@ -71,7 +73,7 @@ def test_make_install_puts_every_file_where_the_unit_looks(installed):
     tmpfiles = [ln.split() for ln in (installed / "usr/lib/tmpfiles.d/vigild.conf").read_text().splitlines()
                 if ln.strip() and not ln.startswith("#")]
     assert tmpfiles == [["d", "/run/vigil", "0755", "root", "root", "-"]]
-    for page in ("man8/vigild.8", "man8/vigilctl.8", "man5/vigil.conf.5"):
+    for page in ("man8/vigild.8", "man8/vigilctl.8", "man5/vigil.conf.5", "man1/vigil-genhash.1"):
         src = ROOT / "doc/man" / os.path.basename(page)
         assert (installed / "usr/share/man" / page).read_bytes() == src.read_bytes()
     r = subprocess.run([str(installed / "usr/sbin/vigild"), "--version"], capture_output=True, text=True)
