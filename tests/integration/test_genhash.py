@@ -134,3 +134,15 @@ def test_failed_fetch(lab, work, vigil_genhash, name, mode):
     assert theirs.stdout.strip() in ("Connection failed", "Timeout WEB read", "Read error with"), theirs
     assert ours.returncode == 1 and not W.HEX32.search(ours.stdout), ours
     assert ours.stdout == "Connection failed\n" and ours.stderr.strip(), ours
+
+
+def test_decode_chunked_digest(lab, work, servers, vigil_genhash):
+    """vigil-genhash --decode-chunked prints what decode_chunked expects:
+    the decoded body's MD5 (the file's, as md5sum says), where genhash
+    prints the framing's."""
+    a, b, _ = lab.hosts
+    W.Wild(b, work, ("chunked", PORT))
+    assert W.genhash(a, b.ipv4, PORT, "/", "--decode-chunked", tool=vigil_genhash) == W.md5(W.BODY)
+    nginx = W.genhash(a, b.ipv4, 8080, "/chunked/", "-P", "1.1", "--decode-chunked", tool=vigil_genhash)
+    assert nginx == W.file_md5(servers, "chunked/index.html")
+    assert W.genhash(a, b.ipv4, 8080, "/chunked/", "-P", "1.1") != nginx
