@@ -112,8 +112,12 @@ WILD = [
     ("wrong_digest", "changed", ["path /", DIGEST], "", "digest_mismatch", None),
     # keepalived also waits connect_timeout for the reply, then fails
     ("never_answers", "silent", ["path /"], "", "probe_timeout", None),
-    # the handshake completed, the server then reset: not a refused connect
+    # The handshake completed, the server then reset: not a refused connect.
+    # The RST may reach the prober before libcurl has seen the connection
+    # complete; its errno is ECONNRESET then, never ECONNREFUSED (that is the
+    # RST to a SYN), so the reason is the same either way.
     ("reset_on_accept", "reset", ["path /"], "", "probe_failed", None),
+    ("reset_after_request", "resetreq", ["path /"], "", "probe_failed", None),
 ]
 
 

@@ -6,7 +6,8 @@ PID) at teardown:
   a well-behaved page, a body trickled one byte a second, no
   Content-Length (close-delimited), a chunked body, 301 and 503, a body
   that changed (wrong digest), accept and never answer, reset (SO_LINGER 0)
-  on accept; any of them over TLS with a certificate the test made.
+  on accept or once the request is read; any of them over TLS with a
+  certificate the test made.
 - Nginx: nginx with its own -p prefix, pid, error log and conf (never the
   system one), plain and TLS, serving a directory (and a chunked location).
 - PyHttp: python's http.server serving a directory.
@@ -137,9 +138,13 @@ async def reset(r, w):
     w.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     w.transport.abort()
 
+async def reset_after_request(r, w):
+    await request(r)
+    await reset(r, w)
+
 MODES = {"page": page, "changed": changed, "noclen": noclen, "chunked": chunked, "trickle": trickle,
          "301": status(301, "Moved Permanently"), "503": status(503, "Service Unavailable"),
-         "silent": silent, "reset": reset}
+         "silent": silent, "reset": reset, "resetreq": reset_after_request}
 
 def serving(fn):
     async def handle(r, w):
