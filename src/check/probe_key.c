@@ -23,6 +23,8 @@ bool check_probe_shareable(const struct check_probe_who *w)
 
         if (w->ck->type == CHECK_MISC || w->ck->type == CHECK_FILE)
                 return false;
+        /* host blocks are expanded into checkers of their own by validation;
+         * an unvalidated parent still holding them is not a single probe */
         if (w->ck->type == CHECK_SMTP && w->ck->hosts.count)
                 return false;
         return check_probe_target_of(w->vs, w->rs, w->ck, &t) == 0;
@@ -53,7 +55,10 @@ static bool policy_eq(const struct check_policy *a, const struct check_policy *b
 static bool url_eq(const struct conf_url *a, const struct conf_url *b)
 {
         if (!str_eq(a->path, b->path) || !str_eq(a->digest, b->digest) || !str_eq(a->virtualhost, b->virtualhost) ||
-            a->nstatus != b->nstatus)
+            a->nstatus != b->nstatus || !str_eq(a->regex, b->regex) || a->regex_no_match != b->regex_no_match ||
+            a->regex_options != b->regex_options || a->regex_min_offset != b->regex_min_offset ||
+            a->regex_max_offset != b->regex_max_offset || a->regex_stack_start != b->regex_stack_start ||
+            a->regex_stack_max != b->regex_stack_max || a->tls_compliant != b->tls_compliant)
                 return false;
         for (unsigned i = 0; i < a->nstatus && i < 16; i++)
                 if (a->status[i].lo != b->status[i].lo || a->status[i].hi != b->status[i].hi)
@@ -88,7 +93,9 @@ static bool params_eq(const struct check_probe_who *wa, const struct check_probe
         case CHECK_SSL:
                 return urls_eq(a, b) && str_eq(vhost_of(wa), vhost_of(wb)) &&
                        str_eq(a->http_protocol, b->http_protocol) && a->fast_recovery == b->fast_recovery &&
-                       a->enable_sni == b->enable_sni && str_eq(a->sni_name, b->sni_name);
+                       a->enable_sni == b->enable_sni && str_eq(a->sni_name, b->sni_name) &&
+                       a->tls_compliant == b->tls_compliant && a->tls_verify == b->tls_verify &&
+                       a->tls_session_reuse == b->tls_session_reuse && a->decode_chunked == b->decode_chunked;
         case CHECK_SMTP:
                 return str_eq(a->helo_name, b->helo_name);
         case CHECK_DNS:

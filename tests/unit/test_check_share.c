@@ -144,6 +144,17 @@ static void http_parameters_split_a_group(void **state)
         assert_false(shares(HTTP(""), HTTP("   enable_sni")));
         assert_false(shares(HTTP("   sni_name a.example"), HTTP("   sni_name b.example")));
         assert_true(shares(HTTP("   virtualhost www.example"), HTTP("   virtualhost www.example")));
+        /* the regex keywords and the TLS extensions are part of what is probed */
+        assert_false(shares(HTTP_URL("    path /a\n    regex ok"), HTTP_URL("    path /a\n    regex OK")));
+        assert_false(shares(HTTP_URL("    path /a\n    regex ok"), HTTP_URL("    path /a\n    regex ok\n    regex_no_match")));
+        assert_false(shares(HTTP_URL("    path /a\n    regex ok"),
+                            HTTP_URL("    path /a\n    regex ok\n    regex_min_offset 4")));
+        assert_false(shares(HTTP_URL("    path /a\n    regex ok"),
+                            HTTP_URL("    path /a\n    regex ok\n    regex_max_offset 40")));
+        assert_true(shares(HTTP_URL("    path /a\n    regex ok"), HTTP_URL("    path /a\n    regex ok")));
+        assert_false(shares(HTTP(""), HTTP("   tls_verify")));
+        assert_false(shares(HTTP(""), HTTP("   tls_session_reuse")));
+        assert_false(shares(HTTP(""), HTTP("   decode_chunked")));
 }
 
 static void other_types_parameters_split_a_group(void **state)
@@ -176,8 +187,10 @@ static void misc_file_and_smtp_hosts_never_share(void **state)
         done(&p);
         assert_false(shares_full("  FILE_CHECK {\n   track_file f\n  }", "  FILE_CHECK {\n   track_file f\n  }", "", "",
                                  "10.0.1.1 8080"));
-        assert_false(shares("  SMTP_CHECK {\n   host {\n    connect_ip 10.0.1.5\n   }\n  }",
-                            "  SMTP_CHECK {\n   host {\n    connect_ip 10.0.1.5\n   }\n  }"));
+        /* validation expands SMTP host blocks into SMTP_CHECKs of their own
+         * (conf/validate_lvs.c), which share like any other */
+        assert_true(shares("  SMTP_CHECK {\n   host {\n    connect_ip 10.0.1.5\n   }\n  }",
+                           "  SMTP_CHECK {\n   host {\n    connect_ip 10.0.1.5\n   }\n  }"));
 }
 
 int main(void)

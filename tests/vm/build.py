@@ -8,8 +8,8 @@ and an uncompressed cpio skips the rest.
 
 The initramfs holds busybox, kmod (a real modprobe: the kernel's request_module()
 loads schedulers on demand and keepalived runs `modprobe ip_vs` itself), ipvsadm, ip,
-nft, keepalived, vigild and vigilctl, every shared library they link (ldd) or open at
-run time (the LAZYLIB sonames in src/), the modules the scenarios need with their
+nft, keepalived, openssl (the TLS scenarios), vigild and vigilctl, every shared library
+they link (ldd) or open at run time (the LAZYLIB sonames in src/), the modules the scenarios need with their
 dependency closure, tests/vm/init as /init and tests/vm/scenarios/ as /vigil/scenarios.
 
 Extra binaries from the build dir (test tools other layers build, such as the IPVS
@@ -34,7 +34,11 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 TOOLS = ["/usr/bin/busybox", "/usr/bin/kmod", "/usr/sbin/ipvsadm", "/usr/bin/ip",
          "/usr/sbin/nft", "/usr/sbin/keepalived",
          # the DNS server of the DNS_CHECK scenario (53_lvs_dns)
-         "/usr/sbin/dnsmasq"]
+         "/usr/sbin/dnsmasq",
+         # TLS real servers and client for 51_lvs_ssl (s_server -WWW, s_client, req)
+         "/usr/bin/openssl"]
+# Host files copied as they are (openssl reads its config even for `req -subj`).
+FILES = ["/usr/lib/ssl/openssl.cnf"]
 KMOD_LINKS = ["modprobe", "insmod", "rmmod", "lsmod", "depmod", "modinfo"]
 
 # Modules (with their dependency closure) put in the image.  Only BOOT_MODULES are
@@ -317,6 +321,8 @@ def main():
     add_base(img)
     for tool in TOOLS:
         add_with_libs(img, tool)
+    for path in FILES:
+        img.copy(os.path.realpath(path), path)
     for name in KMOD_LINKS:
         img.link("/usr/sbin/" + name, "/usr/bin/kmod")
     img.link("/usr/sbin/ip", "/usr/bin/ip")
