@@ -3,8 +3,7 @@
  * check/probe.h, and print one line per probe as it ends:
  *   VS RS CHECKER result=<check_result_key> exit=N
  * Usage: check_probe_driver [-a] [-n MAX_IN_FLIGHT] [-k N] [-c K] CONFIG
- * -a runs every checker type, also those check_probe_supported() does not
- * name yet, and adds " detail=<the layer's detail>" to each line.
+ * -a adds " detail=<the layer's detail>" to each line.
  * -c K cancels the K-th probe started (checkers in the file's order) from
  * the first probe's callback, whether it waits or runs.
  * -k N closes the prober from the N-th probe's callback: whatever still
@@ -112,10 +111,6 @@ static int start_all(struct check_prober *p, const struct conf *c)
                                 vs_label(vs, l->vs, sizeof(l->vs));
                                 endpoint(&rs->addr, rs->port, l->rs, sizeof(l->rs));
                                 snprintf(l->ck, sizeof(l->ck), "%s#%u", type_names[ck->type], ++i);
-                                if (!all_types && !check_probe_supported(ck->type)) {
-                                        printf("%s %s %s unsupported\n", l->vs, l->rs, l->ck);
-                                        continue;
-                                }
                                 l->index = ++started;
                                 pending++;
                                 if (!(l->run = check_probe_start(p, vs, rs, ck, now_us(), done, l)))

@@ -177,6 +177,13 @@ enum check_result http_curl_result(const struct http_ending *e)
         case CURLE_OK:
                 return CHECK_OK;
         case CURLE_COULDNT_CONNECT:
+                /* a reset instead of the SYN's answer is a refusal; a reset
+                 * (ECONNRESET, not ECONNREFUSED) means the handshake was
+                 * done and the server dropped the connection before curl
+                 * saw it complete: the server accepted, so it is the
+                 * answer that failed */
+                if (e->os_errno == ECONNRESET)
+                        return CHECK_PROBE_FAILED;
                 return e->os_errno ? check_connect_result(e->os_errno, false) : CHECK_CONNECT_REFUSED;
         case CURLE_OPERATION_TIMEDOUT:
                 return e->connected ? CHECK_PROBE_TIMEOUT : CHECK_CONNECT_TIMEOUT;

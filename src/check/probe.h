@@ -50,5 +50,3 @@ void check_probe_cancel(struct check_probe_run *r);
 unsigned check_prober_in_flight(const struct check_prober *p);
 unsigned check_prober_waiting(const struct check_prober *p);
 
-/* check_probe_supported() is in check/probe_addr.h (pure: config-test
- * asks it without the loop). */

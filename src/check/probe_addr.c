@@ -109,8 +109,3 @@ struct check_probe check_misc_result(bool started, bool timed_out, int exit_stat
         }
         return p;
 }
-
-bool check_probe_supported(enum conf_checker_type t)
-{
-        return t == CHECK_TCP || t == CHECK_MISC;
-}

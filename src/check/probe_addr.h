@@ -63,6 +63,3 @@ enum check_result check_connect_result(int err, bool at_call);
  * misc_dynamic never reads a signal number as a weight. */
 struct check_probe check_misc_result(bool started, bool timed_out, int exit_status, int term_signal);
 
-/* Whether this build can run checkers of this type (TCP and MISC in
- * issue 14); config-test warns, naming the checker, for the others. */
-bool check_probe_supported(enum conf_checker_type t);

@@ -16,7 +16,6 @@
 #include "common/log.h"
 #include "conf/fs_posix.h"
 #include "conf/syscheck.h"
-#include "daemon/limits.h"
 #include "daemon/snapfd.h"
 #include "daemon/supervisor.h"
 
@@ -61,10 +60,8 @@ struct conf *load_checked(const struct load_opts *o, struct diag_list *diags, st
         char host[256];
         struct conf *c = load_parse(o, diags, host, sizeof(host), ret_snap);
 
-        if (c) {
+        if (c)
                 conf_check_system(c, diags);
-                conf_report_engine_limits(c, diags);
-        }
         return c;
 }
 
@@ -179,8 +176,6 @@ struct conf *load_snapshot(int fd, int *ret_rc)
         }
         diag_list_init(&diags);
         c = conf_snapshot_parse(snap, getenv_wrapper, &diags);
-        if (c)
-                conf_report_engine_limits(c, &diags);
         c = verdict_for_run(conf_snapshot_path(snap), c, &diags, ret_rc);
         conf_snapshot_free(snap);
         return c;

@@ -231,6 +231,8 @@ static void test_curl_endings(void **state)
         (void)state;
         assert_int_equal(curl_end(CURLE_COULDNT_CONNECT, false, ECONNREFUSED, false), CHECK_CONNECT_REFUSED);
         assert_int_equal(curl_end(CURLE_COULDNT_CONNECT, false, EHOSTUNREACH, false), CHECK_CONNECT_REFUSED);
+        /* accepted, then reset before curl saw the connect complete */
+        assert_int_equal(curl_end(CURLE_COULDNT_CONNECT, false, ECONNRESET, false), CHECK_PROBE_FAILED);
         assert_int_equal(curl_end(CURLE_COULDNT_CONNECT, false, EADDRNOTAVAIL, false), CHECK_ERROR);
         assert_int_equal(curl_end(CURLE_COULDNT_CONNECT, false, 0, true), CHECK_ERROR); /* bind, EMFILE */
         assert_int_equal(curl_end(CURLE_OPERATION_TIMEDOUT, false, 0, false), CHECK_CONNECT_TIMEOUT);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "daemon/limits.h"
 #include "memfs.h"
 
 static struct diag_list d;
@@ -291,65 +290,23 @@ static void test_sorry_server_lvs_method(void **state)
         " real_server 10.0.0.20 80 {\n" checkers " }\n real_server 10.0.0.21 80 {\n" checkers " }\n}\n"
 #define HTTP "  HTTP_GET {\n   url {\n    path /\n   }\n  }\n"
 
-static size_t count_diags(const char *needle)
-{
-        size_t n = 0;
+#define RS_WITH(checkers) \
+        "virtual_server 10.0.0.9 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n" \
+        " real_server 10.0.0.20 80 {\n" checkers " }\n real_server 10.0.0.21 80 {\n" checkers " }\n}\n"
+#define HTTP "  HTTP_GET {\n   url {\n    path /\n   }\n  }\n"
 
-        for (size_t i = 0; i < d.count; i++)
-                n += strstr(d.items[i].msg, needle) != NULL;
-        return n;
-}
-
-static void test_limits_tcp_and_misc_are_run(void **state)
+/* Issue 15: every checker keepalived has (BFD_CHECK aside) is run, so a
+ * configuration using each of them validates without a word. */
+static void test_every_checker_type_validates_clean(void **state)
 {
         (void)state;
-        parse(RS_WITH("  TCP_CHECK {\n  }\n  MISC_CHECK {\n   misc_path /bin/true\n  }\n"));
-        conf_report_engine_limits(c, &d);
+        parse("track_file f {\n file /tmp/vigil-unit-nofile\n weight 0\n}\n"
+              RS_WITH("  TCP_CHECK {\n  }\n  MISC_CHECK {\n   misc_path /bin/true\n  }\n" HTTP
+                      "  SSL_GET {\n   url {\n    path /\n   }\n  }\n  SMTP_CHECK {\n  }\n"
+                      "  DNS_CHECK {\n  }\n  UDP_CHECK {\n  }\n  PING_CHECK {\n  }\n"
+                      "  FILE_CHECK {\n   track_file f\n  }\n"));
         assert_clean();
-        done();
-}
-
-static void test_limits_name_each_checker_once(void **state)
-{
-        const struct diag *x;
-
-        (void)state;
-        parse(RS_WITH("  TCP_CHECK {\n  }\n" HTTP "  PING_CHECK {\n  }\n"));
-        diag_list_free(&d);
-        diag_list_init(&d);
-        conf_report_engine_limits(c, &d);
-        x = find_diag(&d, "HTTP_GET is not in this build yet (LVS part 2): this checker is not run, and its real "
-                          "server counts as alive");
-        assert_non_null(x);
-        assert_int_equal(x->severity, DIAG_WARNING);
-        assert_int_equal(x->pos.line, 8); /* the first HTTP_GET */
-        assert_int_equal(count_diags("HTTP_GET is not in this build yet"), 1);
-        assert_int_equal(count_diags("PING_CHECK is not in this build yet"), 1);
-        assert_int_equal(count_diags("TCP_CHECK"), 0);
-        assert_int_equal(count_diags("LVS blocks are ignored"), 0);
-        assert_int_equal(d.count, 2);
-        assert_int_equal(diag_exit_code(&d), 0);
-        done();
-}
-
-static void test_limits_say_what_is_accepted_but_not_done(void **state)
-{
-        (void)state;
-        parse("global_defs {\n lvs_notify_fifo_script /bin/true\n}\n"
-              "virtual_server 10.0.0.9 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n ha_suspend\n"
-              " persistence_engine sip\n real_server 10.0.0.20 80 {\n  TCP_CHECK {\n  }\n }\n}\n"
-              "virtual_server 10.0.0.10 80 {\n ha_suspend\n real_server 10.0.0.20 80 {\n }\n}\n");
-        diag_list_free(&d);
-        diag_list_init(&d);
-        conf_report_engine_limits(c, &d);
-        /* ha_suspend is done: the checkers follow the address */
-        assert_int_equal(count_diags("ha_suspend is not in this build yet"), 0);
-        /* persistence_engine is done: the service carries it */
-        assert_int_equal(count_diags("persistence_engine is not in this build yet"), 0);
-        /* lvs_notify_fifo_script is done: the check worker runs it */
-        assert_int_equal(count_diags("lvs_notify_fifo_script is not in this build yet"), 0);
-        assert_int_equal(d.count, 0);
-        assert_int_equal(diag_exit_code(&d), 0);
+        assert_int_equal(c->virtual_servers.first->real_servers.first->checkers.count, 9);
         done();
 }
 
@@ -368,9 +325,7 @@ int main(void)
                 cmocka_unit_test(test_tunnel_option_errors),
                 cmocka_unit_test(test_real_server_lvs_method),
                 cmocka_unit_test(test_sorry_server_lvs_method),
-                cmocka_unit_test(test_limits_tcp_and_misc_are_run),
-                cmocka_unit_test(test_limits_name_each_checker_once),
-                cmocka_unit_test(test_limits_say_what_is_accepted_but_not_done),
+                cmocka_unit_test(test_every_checker_type_validates_clean),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
