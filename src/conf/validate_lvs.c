@@ -137,6 +137,23 @@ static void checker_defaults(struct conf_virtual_server *vs, struct conf_real_se
                 ck->http_protocol = "1.0";
 }
 
+/* UDP_CHECK's reply bounds (keepalived-reference.md §1.13): a range that
+ * holds no length fails every check, which keepalived reports as an error
+ * and vigil too; bounds without require_reply are never looked at. */
+static void check_udp(const struct conf_checker *ck, const char *label, struct diag_list *d)
+{
+        if (!ck->require_reply) {
+                if (ck->min_reply_length || ck->max_reply_length != 255)
+                        warn(d, &ck->pos, "virtual_server %s: UDP_CHECK min_reply_length/max_reply_length apply only with require_reply; ignoring them",
+                             label);
+                return;
+        }
+        if (ck->min_reply_length > ck->max_reply_length)
+                diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos,
+                         "virtual_server %s: UDP_CHECK min_reply_length %u > max_reply_length %u: every check would fail",
+                         label, ck->min_reply_length, ck->max_reply_length);
+}
+
 static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struct conf_real_server *rs,
                            const char *label, struct diag_list *d)
 {
@@ -149,6 +166,8 @@ static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struc
                                  label, ck->type == CHECK_HTTP ? "HTTP_GET" : "SSL_GET");
                 if (ck->type == CHECK_FILE && !conf_find_track_file(c, ck->track_file))
                         diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "FILE_CHECK: unknown track_file '%s'", ck->track_file);
+                if (ck->type == CHECK_UDP)
+                        check_udp(ck, label, d);
                 if (ck->bindto.family && ck->bindto.family != ck->connect_ip.family)
                         diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "bindto and the checked address are different families");
                 if (ck->connect_port == 0 && ck->type != CHECK_PING && ck->type != CHECK_MISC &&
