@@ -16,6 +16,7 @@
  * CHECK_ERROR saying why (vigil's side, never the server's). */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,20 @@ static void on_readable(uv_poll_t *h, int status, int events)
         finish_error(r, err);
 }
 
+/* Without IP_RECVERR a connected socket keeps only the "hard" ICMP
+ * errors (port unreachable); host and network unreachable, what a server
+ * gone from its segment gets once ARP or neighbour discovery gives up,
+ * would be dropped. With it the kernel leaves every one as the socket's
+ * pending error. */
+static int want_icmp_errors(int fd, int family)
+{
+        int on = 1;
+
+        if (family == AF_INET6)
+                return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(on));
+        return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
+}
+
 static void fail_at_call(struct check_probe_run *r, const char *what, int err)
 {
         enum check_result res = icmp_error_result(err, true, NULL, 0);
@@ -190,6 +205,11 @@ static int send_echo(struct check_probe_run *r, struct check_probe_target *t, st
 
         if (probe_sock_open(r, t, SOCK_DGRAM, family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) < 0) {
                 explain_refusal(r);
+                probe_report_later(r, CHECK_ERROR);
+                return -1;
+        }
+        if (want_icmp_errors(r->fd, family) < 0) {
+                probe_local_failure(r, "cannot ask for ICMP errors (IP_RECVERR)", errno);
                 probe_report_later(r, CHECK_ERROR);
                 return -1;
         }

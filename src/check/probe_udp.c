@@ -1,16 +1,18 @@
 /* UDP_CHECK: one datagram (payload, else keepalived's 32 filler bytes)
  * from a connected UDP socket, then wait up to connect_timeout, counted
- * from when the probe leaves the prober's queue. Connected, so that the
- * kernel hands an ICMP error about our datagram back to this socket as
- * its pending error (port unreachable: ECONNREFUSED; host unreachable
- * once ARP or neighbour discovery gives up; ...): CHECK_PORT_UNREACHABLE,
- * whether or not require_reply is set. The reply, or the silence, is
+ * from when the probe leaves the prober's queue. Connected, with
+ * IP_RECVERR, so that the kernel hands every ICMP error about our
+ * datagram back to this socket as its pending error (port unreachable:
+ * ECONNREFUSED; host unreachable once ARP or neighbour discovery gives
+ * up: EHOSTUNREACH; ...): CHECK_PORT_UNREACHABLE, whether or not
+ * require_reply is set. The reply, or the silence, is
  * judged by check/udp_match.c; keepalived's default stays: without
  * require_reply, silence is success (doc/checkers/udp.md says what that
  * means for a powered-off server). What fails on this machine's side
  * (socket, bind, no route, a local firewall) is CHECK_ERROR, logged with
  * keepalived's "Rescheduling." wording. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +21,20 @@
 #include "check/probe_addr.h"
 #include "check/probe_internal.h"
 #include "check/udp_match.h"
+
+/* Without IP_RECVERR a connected socket keeps only the "hard" ICMP
+ * errors (port unreachable); host and network unreachable, what a server
+ * gone from its segment gets once ARP or neighbour discovery gives up,
+ * would be dropped. With it the kernel leaves every one as the socket's
+ * pending error. */
+static int want_icmp_errors(int fd, int family)
+{
+        int on = 1;
+
+        if (family == AF_INET6)
+                return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(on));
+        return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
+}
 
 static void fail_at_call(struct check_probe_run *r, const char *what, int err)
 {
@@ -103,6 +119,11 @@ static void udp_start(struct check_probe_run *r)
                 return;
         }
         if (probe_sock_open(r, &t, SOCK_DGRAM, IPPROTO_UDP) < 0) {
+                probe_report_later(r, CHECK_ERROR);
+                return;
+        }
+        if (want_icmp_errors(r->fd, t.dst.ss_family) < 0) {
+                probe_local_failure(r, "cannot ask for ICMP errors (IP_RECVERR)", errno);
                 probe_report_later(r, CHECK_ERROR);
                 return;
         }
