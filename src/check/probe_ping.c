@@ -75,6 +75,15 @@ static int write_range(const char *text)
         return e;
 }
 
+/* "1\t0\n" as the sysctl(8) line users know: "1 0". */
+static void one_line(char *s)
+{
+        s[strcspn(s, "\n")] = 0;
+        for (char *c = s; *c; c++)
+                if (*c == '\t')
+                        *c = ' ';
+}
+
 /* Once per process: take our group into ping_group_range if it is not. */
 static void widen_ping_range_once(void)
 {
@@ -94,9 +103,10 @@ static void widen_ping_range_once(void)
                         log_warn("PING_CHECK: %s holds '%.40s', not a range of groups", PING_GROUP_RANGE, cur);
                 return;
         }
-        cur[strcspn(cur, "\n")] = 0;
-        next[strcspn(next, "\n")] = 0;
-        if ((e = write_range(next)) < 0)
+        e = write_range(next);
+        one_line(cur);
+        one_line(next);
+        if (e < 0)
                 log_warn("PING_CHECK: group %u may not open ping sockets (%s is '%s') and widening it failed (%s)",
                          gid, PING_GROUP_RANGE, cur, strerror(-e));
         else
@@ -112,7 +122,7 @@ static void explain_refusal(struct check_probe_run *r)
 
         if (read_range(cur, sizeof(cur)) < 0 || icmp_ping_range_widen(cur, gid, next, sizeof(next)) != 1)
                 return;
-        cur[strcspn(cur, "\n")] = 0;
+        one_line(cur);
         snprintf(what, sizeof(what), "ping socket refused: group %u is outside net.ipv4.ping_group_range '%s'", gid,
                  cur);
         probe_local_failure(r, what, EACCES);
