@@ -10,6 +10,8 @@ FUZZ_IPC_RUNS ?= 100000
 FUZZ_NL_RUNS ?= 500000
 FUZZ_DIFF_RUNS ?= 8000
 FUZZ_IPVS_RUNS ?= 500000
+FUZZ_UDP_RUNS ?= 2000000
+FUZZ_ICMP_RUNS ?= 1000000
 
 BUILD := build
 ASAN_BUILD := build-asan
@@ -95,6 +97,11 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	mkdir -p $(FUZZ_BUILD)/corpus-ipvs
 	$(FUZZ_BUILD)/tests/fuzz_ipvs -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		$(FUZZ_BUILD)/corpus-ipvs tests/fuzz/corpus/ipvs
+	mkdir -p $(FUZZ_BUILD)/corpus-udp $(FUZZ_BUILD)/corpus-icmp
+	$(FUZZ_BUILD)/tests/fuzz_udp -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+		$(FUZZ_BUILD)/corpus-udp tests/fuzz/corpus/udp
+	$(FUZZ_BUILD)/tests/fuzz_icmp -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+		$(FUZZ_BUILD)/corpus-icmp tests/fuzz/corpus/icmp
 
 # CI fuzzing is reproducible: a fixed seed and a fixed number of runs over the
 # committed corpus (which keeps every input that once failed), so a red build
@@ -120,6 +127,12 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	rm -f $(FUZZ_BUILD)/corpus-ci/*
 	$(FUZZ_BUILD)/tests/fuzz_ipvs -seed=1 -runs=$(FUZZ_IPVS_RUNS) -max_len=4096 -timeout=10 \
 		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/ipvs
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_udp -seed=1 -runs=$(FUZZ_UDP_RUNS) -max_len=1024 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/udp
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_icmp -seed=1 -runs=$(FUZZ_ICMP_RUNS) -max_len=1024 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/icmp
 
 MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5
 
