@@ -146,6 +146,11 @@ static void check_udp(const struct conf_checker *ck, const char *label, struct d
                 if (ck->min_reply_length || ck->max_reply_length != 255)
                         warn(d, &ck->pos, "virtual_server %s: UDP_CHECK min_reply_length/max_reply_length apply only with require_reply; ignoring them",
                              label);
+                /* silence is success: only an ICMP error fails the check, and for
+                 * a host gone from the segment that comes once ARP gives up (~3 s) */
+                if (ck->connect_timeout != TIMER_UNSET && ck->connect_timeout < 4 * SEC)
+                        warn(d, &ck->pos, "virtual_server %s: UDP_CHECK without require_reply and connect_timeout below 4 s: a server gone from the network counts as up (use connect_timeout 4 or more, or require_reply)",
+                             label);
                 return;
         }
         if (ck->min_reply_length > ck->max_reply_length)

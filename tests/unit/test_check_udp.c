@@ -194,7 +194,7 @@ static void test_keywords_parse(void **state)
 
 static void test_keyword_defaults(void **state)
 {
-        struct conf *c = parse(UDP_VS("   connect_timeout 3\n"));
+        struct conf *c = parse(UDP_VS("   connect_timeout 5\n"));
         const struct conf_checker *ck = first_checker(c);
 
         (void)state;
@@ -235,6 +235,19 @@ static void test_bad_hex_and_bounds(void **state)
         diag_list_free(&d);
         c = parse(UDP_VS("   min_reply_length 10\n"));
         assert_true(has_diag(DIAG_WARNING, "apply only with require_reply"));
+        conf_free(c);
+        diag_list_free(&d);
+        /* a powered-off server on the segment shows only once ARP gives up */
+        c = parse(UDP_VS("   connect_timeout 3\n"));
+        assert_true(has_diag(DIAG_WARNING, "UDP_CHECK without require_reply and connect_timeout below 4 s"));
+        conf_free(c);
+        diag_list_free(&d);
+        c = parse(UDP_VS("   connect_timeout 4\n"));
+        assert_int_equal(d.count, 0);
+        conf_free(c);
+        diag_list_free(&d);
+        c = parse(UDP_VS("   connect_timeout 1\n   require_reply\n"));
+        assert_int_equal(d.count, 0);
         conf_free(c);
         diag_list_free(&d);
         c = parse(UDP_VS("   max_reply_length 65536\n"));
