@@ -13,6 +13,8 @@ FUZZ_IPVS_RUNS ?= 500000
 FUZZ_SMTP_RUNS ?= 800000
 FUZZ_DNS_RUNS ?= 2000000
 FUZZ_HTTP_RUNS ?= 1000000
+FUZZ_UDP_RUNS ?= 2000000
+FUZZ_ICMP_RUNS ?= 1000000
 
 BUILD := build
 ASAN_BUILD := build-asan
@@ -106,6 +108,11 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	mkdir -p $(FUZZ_BUILD)/corpus-http
 	$(FUZZ_BUILD)/tests/fuzz_http -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		$(FUZZ_BUILD)/corpus-http tests/fuzz/corpus/http
+	mkdir -p $(FUZZ_BUILD)/corpus-udp $(FUZZ_BUILD)/corpus-icmp
+	$(FUZZ_BUILD)/tests/fuzz_udp -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+		$(FUZZ_BUILD)/corpus-udp tests/fuzz/corpus/udp
+	$(FUZZ_BUILD)/tests/fuzz_icmp -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+		$(FUZZ_BUILD)/corpus-icmp tests/fuzz/corpus/icmp
 
 # CI fuzzing is reproducible: a fixed seed and a fixed number of runs over the
 # committed corpus (which keeps every input that once failed), so a red build
@@ -140,6 +147,12 @@ fuzz-ci: deps $(FUZZ_BUILD)/build.ninja
 	rm -f $(FUZZ_BUILD)/corpus-ci/*
 	$(FUZZ_BUILD)/tests/fuzz_http -seed=1 -runs=$(FUZZ_HTTP_RUNS) -max_len=4096 -timeout=10 \
 		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/http
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_udp -seed=1 -runs=$(FUZZ_UDP_RUNS) -max_len=1024 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/udp
+	rm -f $(FUZZ_BUILD)/corpus-ci/*
+	$(FUZZ_BUILD)/tests/fuzz_icmp -seed=1 -runs=$(FUZZ_ICMP_RUNS) -max_len=1024 -timeout=10 \
+		-rss_limit_mb=1024 $(FUZZ_BUILD)/corpus-ci tests/fuzz/corpus/icmp
 
 MAN_PAGES := doc/man/vigild.8 doc/man/vigilctl.8 doc/man/vigil.conf.5 doc/man/vigil-genhash.1
 

@@ -58,7 +58,8 @@ int check_probe_target_of(const struct conf_virtual_server *vs, const struct con
         ret->timeout = check_connect_timeout_of(vs, rs, ck);
         ret->fwmark = ck->fwmark;
         ret->bind_if = ck->bind_if && *ck->bind_if ? ck->bind_if : NULL;
-        if ((dst->family != AF_INET && dst->family != AF_INET6) || !port)
+        /* PING_CHECK aims at the host: it needs no port */
+        if ((dst->family != AF_INET && dst->family != AF_INET6) || (!port && ck->type != CHECK_PING))
                 return -EDESTADDRREQ;
         ret->dst_len = fill(&ret->dst, dst, dst->family, port);
         ret->dst_link_local = dst->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&dst->u.v6);

@@ -32,7 +32,8 @@ struct check_probe_target {
 /* connect_ip, else the real server's address; connect_port, else the
  * real server's port, else (a NAT real server written without one) the
  * service's port. A fwmark service's real servers have no port, so its
- * checkers need connect_port. -EDESTADDRREQ: no address or no port;
+ * checkers need connect_port (PING_CHECK needs none: its port may be 0).
+ * -EDESTADDRREQ: no address or no port;
  * -EAFNOSUPPORT: bindto is of the other family. */
 int check_probe_target_of(const struct conf_virtual_server *vs, const struct conf_real_server *rs,
                           const struct conf_checker *ck, struct check_probe_target *ret);

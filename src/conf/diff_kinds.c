@@ -179,7 +179,7 @@ static const struct conf_field checker_fields[] = {
         CK(misc_dynamic, CF_BOOL), CK(user, CF_STR), CK(group, CF_STR), CK(dns_type, CF_STR), CK(dns_name, CF_STR),
         CONF_FIELD_N(struct conf_checker, payload, payload_len, CF_BYTES, RS), CK(payload_len, CF_UINT),
         CK(require_reply, CF_BOOL), CONF_FIELD_N(struct conf_checker, reply, reply_len, CF_BYTES, RS),
-        CK(reply_len, CF_UINT), CK(min_reply_length, CF_UINT), CK(max_reply_length, CF_UINT), CK(track_file, CF_STR),
+        CONF_FIELD_N(struct conf_checker, reply_mask, reply_len, CF_BYTES, RS), CK(reply_len, CF_UINT), CK(min_reply_length, CF_UINT), CK(max_reply_length, CF_UINT), CK(track_file, CF_STR),
         CK(file_weight, CF_INT), CK(file_weight_set, CF_BOOL), CK(file_reverse, CF_BOOL),
         CONF_FIELD(struct conf_checker, pos, CF_NONE, NO), CONF_FIELD(struct conf_checker, next, CF_NONE, NO),
 };

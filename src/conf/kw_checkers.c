@@ -449,36 +449,55 @@ const struct kw_table kw_dns_check_table = { "DNS_CHECK", dns_kw };
 
 /* ---- UDP_CHECK ---------------------------------------------------------------------------- */
 
-/* Free-format hex: "Ab12f 3 456" is AB 12 0F 03 45 06; X is a wildcard nibble. */
-static bool read_hex(struct parser *p, const struct conf_line *ln, size_t from, uint8_t **ret, unsigned *ret_len)
+/* One hex digit, or with wildcards an X (x): -1 if neither; 16 for X. */
+static int hex_digit(char c, bool wildcards)
 {
-        uint8_t *buf = arena_alloc(&p->conf->arena, 65536);
-        unsigned n = 0;
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+                return (c | 0x20) - 'a' + 10;
+        return wildcards && (c | 0x20) == 'x' ? 16 : -1;
+}
 
-        for (size_t i = from; i < ln->ntok; i++) {
-                const char *s = ln->tok[i].s;
-                size_t len = strlen(s);
-                for (size_t k = 0; k < len; k += 2) {
-                        char pair[3] = { s[k], k + 1 < len ? s[k + 1] : 0, 0 };
-                        if (!pair[1]) {
-                                pair[1] = pair[0];
-                                pair[0] = '0';
+/* keepalived's free-format hex: each token read two digits a byte, an odd
+ * last digit a byte of its own, so "Ab12f 3 456" is AB 12 0F 03 45 06.
+ * With wildcards (require_reply) an X digit matches any nibble: ret_mask
+ * has its bits set; the data has them 0. */
+static bool read_hex(struct parser *p, const struct conf_line *ln, bool wildcards, uint8_t **ret, uint8_t **ret_mask,
+                     unsigned *ret_len)
+{
+        size_t n = 0;
+        uint8_t *buf, *mask;
+
+        for (size_t i = 1; i < ln->ntok; i++) {
+                for (const char *c = ln->tok[i].s; *c; c++) {
+                        if (hex_digit(*c, wildcards) < 0) {
+                                perr(p, ln, i, "'%s' is not hexadecimal data%s", ln->tok[i].s,
+                                     wildcards ? " (digits and X wildcards)" : "");
+                                return false;
                         }
-                        if (!isxdigit((unsigned char)pair[0]) && pair[0] != 'X' && pair[0] != 'x')
-                                goto bad;
-                        if (!isxdigit((unsigned char)pair[1]) && pair[1] != 'X' && pair[1] != 'x')
-                                goto bad;
-                        if (n >= 65535)
-                                goto bad;
-                        buf[n++] = (uint8_t)strtoul(pair, NULL, 16);
                 }
-                continue;
-bad:
-                perr(p, ln, i, "'%s' is not hexadecimal data", s);
+                n += (strlen(ln->tok[i].s) + 1) / 2;
+        }
+        if (n > 65535) {
+                perr(p, ln, 1, "more than 65535 bytes of data");
                 return false;
         }
+        buf = arena_alloc(&p->conf->arena, n ? n : 1);
+        mask = arena_alloc(&p->conf->arena, n ? n : 1);
+        n = 0;
+        for (size_t i = 1; i < ln->ntok; i++) {
+                const char *s = ln->tok[i].s;
+                for (size_t k = 0, len = strlen(s); k < len; k += 2, n++) {
+                        int hi = k + 1 < len ? hex_digit(s[k], true) : 0, lo = hex_digit(s[k + 1 < len ? k + 1 : k], true);
+                        buf[n] = (uint8_t)((hi & 15) << 4 | (lo & 15));
+                        mask[n] = (uint8_t)((hi == 16 ? 0xf0 : 0) | (lo == 16 ? 0x0f : 0));
+                }
+        }
         *ret = buf;
-        *ret_len = n;
+        if (ret_mask)
+                *ret_mask = mask;
+        *ret_len = (unsigned)n;
         return true;
 }
 
@@ -487,16 +506,17 @@ static void kw_payload(struct parser *p, const struct conf_line *ln, void *obj)
         CK *ck = obj;
 
         if (pargs(p, ln, 1, -1))
-                read_hex(p, ln, 1, &ck->payload, &ck->payload_len);
+                read_hex(p, ln, false, &ck->payload, NULL, &ck->payload_len);
 }
 
+/* require_reply alone: any reply will do; with data, the reply must match it. */
 static void kw_require_reply(struct parser *p, const struct conf_line *ln, void *obj)
 {
         CK *ck = obj;
 
         ck->require_reply = true;
         if (ln->ntok > 1)
-                read_hex(p, ln, 1, &ck->reply, &ck->reply_len);
+                read_hex(p, ln, true, &ck->reply, &ck->reply_mask, &ck->reply_len);
 }
 
 static const struct kw udp_kw[] = {

@@ -411,6 +411,7 @@ struct conf_checker {
         unsigned payload_len;
         bool require_reply;
         uint8_t *reply;
+        uint8_t *reply_mask;       /* per reply byte, the bits an X nibble leaves out */
         unsigned reply_len;
         unsigned min_reply_length, max_reply_length;
         /* FILE_CHECK */

@@ -236,6 +236,28 @@ static void check_http(const struct conf *c, struct conf_checker *ck, const char
                          label);
 }
 
+/* UDP_CHECK's reply bounds (keepalived-reference.md §1.13): a range that
+ * holds no length fails every check, which keepalived reports as an error
+ * and vigil too; bounds without require_reply are never looked at. */
+static void check_udp(const struct conf_checker *ck, const char *label, struct diag_list *d)
+{
+        if (!ck->require_reply) {
+                if (ck->min_reply_length || ck->max_reply_length != 255)
+                        warn(d, &ck->pos, "virtual_server %s: UDP_CHECK min_reply_length/max_reply_length apply only with require_reply; ignoring them",
+                             label);
+                /* silence is success: only an ICMP error fails the check, and for
+                 * a host gone from the segment that comes once ARP gives up (~3 s) */
+                if (ck->connect_timeout != TIMER_UNSET && ck->connect_timeout < 4 * SEC)
+                        warn(d, &ck->pos, "virtual_server %s: UDP_CHECK without require_reply and connect_timeout below 4 s: a server gone from the network counts as up (use connect_timeout 4 or more, or require_reply)",
+                             label);
+                return;
+        }
+        if (ck->min_reply_length > ck->max_reply_length)
+                diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos,
+                         "virtual_server %s: UDP_CHECK min_reply_length %u > max_reply_length %u: every check would fail",
+                         label, ck->min_reply_length, ck->max_reply_length);
+}
+
 static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struct conf_real_server *rs,
                            const char *label, struct diag_list *d)
 {
@@ -247,6 +269,8 @@ static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struc
                 check_http(c, ck, label, d);
                 if (ck->type == CHECK_FILE && !conf_find_track_file(c, ck->track_file))
                         diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "FILE_CHECK: unknown track_file '%s'", ck->track_file);
+                if (ck->type == CHECK_UDP)
+                        check_udp(ck, label, d);
                 if (ck->bindto.family && ck->bindto.family != ck->connect_ip.family)
                         diag_add(d, DIAG_ERROR, DIAG_CONFIG, &ck->pos, "bindto and the checked address are different families");
                 if (ck->connect_port == 0 && ck->type != CHECK_PING && ck->type != CHECK_MISC &&

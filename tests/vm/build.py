@@ -51,7 +51,7 @@ MODULES = ["ip_vs", "ip_vs_rr", "ip_vs_wrr", "ip_vs_lc", "ip_vs_wlc", "ip_vs_fo"
            "nft_reject_inet", "nft_chain_nat", "nft_nat", "nft_compat"]
 
 # Build-dir binaries that go in when they exist (relative to the build dir).
-EXTRAS = ["tests/ipvs_roundtrip"]
+EXTRAS = ["tests/ipvs_roundtrip", "tests/udp_echo"]
 
 
 def sh(*args):
