@@ -3,18 +3,12 @@
 # 192.168.1.77 -> 10.0.1.100, real server 192.168.1.201 -> rs1): VRRP takes the VIP,
 # the DR service appears as written (wrr, persistent 60, rs1 at weight 3, Route) once
 # HTTP_GET passes, the client fetches through the VIP, SIGTERM takes both away.
-# A vigild whose -t says HTTP_GET is not implemented yet (it comes in LVS part 2) runs
-# the seed's own commented-out TCP_CHECK alternative instead.
 . /vigil/lib.sh
 
 LAB_VIP=no lvs_lab DR
 rs_up rs1 8080
 sed -e "s/192\.168\.1\.77/$VIP/g" -e "s/192\.168\.1\.201/$RS1/g" \
   /vigil/configs/001-lvs-dr.conf > /tmp/lvs.conf
-if [ "$DIRECTOR" = vigild ] && in_ns dir vigild -t -f /tmp/lvs.conf 2>&1 | grep -q "HTTP_GET"; then
-  log "vigild -t warns about HTTP_GET: running with TCP_CHECK on port 8080"
-  sed -i -e 's/HTTP_GET {/TCP_CHECK {/' -e '/url {/,/}/d' -e 's/nb_get_retry/retry/' /tmp/lvs.conf
-fi
 grep -v '^ *#' /tmp/lvs.conf
 director_check /tmp/lvs.conf lax
 director_start d1 dir /tmp/lvs.conf
