@@ -370,17 +370,15 @@ def test_tcp_and_misc_checks_get_no_lvs_warning(vigild, tmp_path):
     assert r.stderr.strip().splitlines()[-1].endswith("0 errors, 0 warnings - configuration is valid")
 
 
-def test_http_get_is_named_as_not_run_yet(vigild, tmp_path):
-    """A checker of part 2: one warning at its block, naming it; still valid (0), as keepalived."""
+def test_http_get_is_taken_without_a_word(vigild, tmp_path):
+    """Every checker runs since LVS part 2: HTTP_GET next to TCP_CHECK and
+    MISC_CHECK gets no warning at all, and the file is valid (0), as for
+    keepalived."""
     conf = lvs_conf(tmp_path, TCP_MISC + HTTP + HTTP.replace("path /", "path /health"))
     r = configtest(vigild, conf)
     assert r.returncode == 0 == keepalived_t(conf, tmp_path), r.stderr
-    msg = ("warning: HTTP_GET is not in this build yet (LVS part 2): this checker is not run, "
-           "and its real server counts as alive")
-    lines = [ln for ln in r.stderr.splitlines() if msg in ln]
-    assert lines == [f"{conf}:16:9: {msg}"], r.stderr
-    assert "TCP_CHECK" not in r.stderr and "MISC_CHECK" not in r.stderr
-    assert "LVS blocks are ignored" not in r.stderr
+    assert r.stderr.strip().endswith("0 errors, 0 warnings - configuration is valid"), r.stderr
+    assert model(vigild, conf)["virtual_server"][0]["real_servers"][0]["checkers"][2]["type"] == "HTTP_GET"
 
 
 def test_lvs_dry_run_keyword_warns_that_keepalived_rejects_it(vigild, tmp_path):

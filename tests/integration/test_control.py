@@ -181,9 +181,9 @@ def adverts(cap, src):
 
 
 def test_reload_with_the_same_config_is_hitless(lab, vigild):
-    """Same file: no transition on either node, and the master's adverts
-    keep their 0.1 s cadence through the reload (no gap over one interval
-    plus scheduling slack)."""
+    """Same file: no transition on either node, and no advert of the master
+    is missed through the reload: a missed one shows as a gap of two 0.1 s
+    intervals (a late one, on a loaded machine, as a little over one)."""
     a, b, c = lab.hosts
     da, db = pair(lab, vigild)
     cap = Capture(c, "vrrp")
@@ -199,7 +199,7 @@ def test_reload_with_the_same_config_is_hitless(lab, vigild):
     cap.stop()
     times = adverts(cap, a.ipv4)
     gaps = [t2 - t1 for t1, t2 in zip(times, times[1:])]
-    assert max(gaps) < 0.1 + SLACK, max(gaps)
+    assert max(gaps) < 2 * 0.1, max(gaps)
     assert (da.output().count("Entering"), db.output().count("Entering")) == before
     assert has_addr(a, VIP) and not has_addr(b, VIP)
 
