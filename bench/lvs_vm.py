@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""The LVS benchmark in the VM: keepalived 2.2.7 and vigild in one boot, as ratios.
+
+The guest (tests/vm/bench/bench_lvs.sh) runs both daemons one after the other on the
+same lab and the same files, under qemu TCG: absolute figures mean little, the ratio
+vigild / keepalived within the boot is what is reported.  Parts:
+  tcp    NVS x NRS real servers under TCP_CHECK at delay_loop 1 s: start to every RS
+         in the table, CPU (utime+stime of every process of the daemon) and RSS (sum)
+         over a steady window, open fds, the check start times seen by the servers
+         (interval between two checks of one server, deviation from delay_loop,
+         busiest 10 ms), then a server's death to its removal and its return to its
+         re-add (retry 1, delay_before_retry 1).
+  http   WEB real servers under HTTP_GET at 1 s (bench_rs -H answers).
+  ssl    SSL real servers under SSL_GET at 1 s (openssl s_server -WWW, one per 10
+         real servers: it serves one connection at a time), vigild without and with
+         tls_session_reuse.
+
+    bench/lvs_vm.py                       # 10,000 TCP, 1,000 HTTP, 300 SSL
+    bench/lvs_vm.py --vs 10 --web 200     # a small validation run
+    bench/lvs_vm.py --console FILE        # re-read a saved console, no boot
+    bench/lvs_vm.py --json                # the summary as one JSON line (bench/run)
+"""
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+VM = os.path.join(TOP, "tests", "vm")
+OUT = os.path.join(TOP, "build", "vm")
+GUEST = "bench_lvs"
+
+
+def load_runner():
+    spec = importlib.util.spec_from_file_location("vm_run", os.path.join(VM, "run.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def build(quiet):
+    """bench_rs compiled on the host, then the image with it in /vigil/bin."""
+    os.makedirs(OUT, exist_ok=True)
+    exe = os.path.join(OUT, "bench_rs")
+    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", exe,
+                    os.path.join(VM, "bench", "bench_rs.c")], check=True)
+    p = subprocess.run([sys.executable, os.path.join(VM, "build.py"), "--extra", exe],
+                       capture_output=True, text=True)
+    if p.returncode:
+        sys.exit("lvs_vm: build.py failed:\n" + p.stdout + p.stderr)
+    if not quiet:
+        print(p.stdout.strip(), flush=True)
+
+
+def boot(args):
+    """One boot running the guest benchmark; returns its @@BENCH lines."""
+    runner = load_runner()
+    ns = argparse.Namespace(
+        kernel=os.path.join(OUT, "vmlinux"), initrd=os.path.join(OUT, "initramfs.cpio"),
+        log=args.log, memory=args.memory, timeout=args.timeout,
+        scenario_timeout=args.timeout - 30, run=GUEST,
+        append=["vigil.bench_vs=%d" % args.vs, "vigil.bench_rs=%d" % args.rs,
+                "vigil.bench_web=%d" % args.web, "vigil.bench_ssl=%d" % args.ssl,
+                "vigil.bench_window=%d" % args.window,
+                "vigil.bench_parts=" + args.parts, "vigil.bench_trials=%d" % args.trials])
+    run = runner.Run(args.verbose and not args.json)
+    t0 = time.monotonic()
+    runner.boot(ns, run)
+    rc = run.results.get(GUEST, (None, 0))[0]
+    if rc != 0:
+        lines = run.output.get(GUEST, [])[-60:]
+        sys.exit("lvs_vm: the guest benchmark did not finish (rc %s, %.0f s); its last lines:\n%s"
+                 % (rc, time.monotonic() - t0, "\n".join(lines)))
+    return bench_lines(run.output[GUEST])
+
+
+def bench_lines(lines):
+    out = []
+    for text in lines:
+        i = text.find("@@BENCH ")
+        if i >= 0:
+            out.append(json.loads(text[i + len("@@BENCH "):]))
+    return out
+
+
+def from_console(path):
+    lines = open(path, errors="replace").read().splitlines()
+    return bench_lines(lines)
+
+
+def footprint(row):
+    """CPU % of one core, RSS MB, processes, from the guest's per-process rows."""
+    ticks = sum(p["cpu_ticks"] for p in row["procs"])
+    sec = row["window_ms"] / 1000
+    out = {"cpu_pct": round(100 * ticks / row["hz"] / sec, 2),
+           "rss_mb": round(sum(p["rss_kb"] for p in row["procs"]) / 1024, 1),
+           "guest_busy_pct": row.get("guest_busy_pct"), "processes": len(row["procs"]), "fds": row["fds"],
+           "start_to_all_ms": row["start_to_all_ms"], "in_table_after": row["in_table_after"],
+           "by_process": [{"comm": p["comm"].strip("()"), "cpu_pct": round(100 * p["cpu_ticks"] / row["hz"] / sec, 2),
+                           "rss_mb": round(p["rss_kb"] / 1024, 1)} for p in row["procs"]]}
+    srv = row.get("servers") or {}
+    if "accepts" in srv:
+        out["checks_per_s"] = round(srv["accepts"] / srv["seconds"], 1)
+        out["servers_seen"] = srv["servers_seen"]
+        out["interval_ms"] = srv["interval_ms"]
+        out["deviation_ms"] = srv["deviation_ms"]
+        out["burst"] = round(srv["peak_10ms"] / srv["mean_10ms"], 1) if srv["mean_10ms"] else None
+        out["cpu_ms_per_1000_checks"] = round(out["cpu_pct"] * 10 / (out["checks_per_s"] / 1000), 1) \
+            if out["checks_per_s"] else None
+    if "ssl_server_cpu_pct" in srv:
+        out["ssl_server_cpu_pct"] = srv["ssl_server_cpu_pct"]
+    return out
+
+
+def ratio(a, b):
+    return round(a / b, 3) if b else None
+
+
+def summarize(rows):
+    setup = next((r for r in rows if r["part"] == "setup"), {})
+    parts = {}
+    for r in rows:
+        if r["part"] in ("tcp", "http", "ssl"):
+            parts.setdefault(r["part"], {"n": r["n"]})[r["impl"]] = footprint(r)
+        elif r["part"] == "death":
+            parts.setdefault("death", {})[r["impl"]] = {k: r[k] for k in r if k not in ("part", "impl")}
+    for name, p in parts.items():
+        k = p.get("keepalived")
+        for impl in ("vigild", "vigild+reuse"):
+            if k and impl in p and name != "death":
+                v = p[impl]
+                p.setdefault("ratios", {})[impl] = {
+                    m: ratio(v[m], k[m]) for m in ("cpu_pct", "rss_mb", "fds", "start_to_all_ms",
+                                                   "cpu_ms_per_1000_checks") if v.get(m) is not None and k.get(m)}
+    goals = {}
+    tr = parts.get("tcp", {}).get("ratios", {}).get("vigild", {})
+    if tr:
+        goals["tcp_cpu_le_quarter"] = tr["cpu_pct"] <= 0.25
+        goals["tcp_rss_le_half"] = tr["rss_mb"] <= 0.5
+    sr = parts.get("ssl", {}).get("ratios", {})
+    if "vigild+reuse" in sr:
+        goals["ssl_cpu_le_half"] = sr["vigild+reuse"]["cpu_pct"] <= 0.5
+    return {"setup": setup, "parts": parts, "goals": goals}
+
+
+def show(s):
+    out = ["LVS in the VM (%s; one boot, %s s windows)" % (s["setup"].get("keepalived", "?"),
+                                                          s["setup"].get("window_s", "?"))]
+    for name in ("tcp", "http", "ssl"):
+        p = s["parts"].get(name)
+        if not p:
+            continue
+        out.append("%s, %d real servers:" % (name, p["n"]))
+        for impl in ("keepalived", "vigild", "vigild+reuse"):
+            if impl in p:
+                f = p[impl]
+                out.append("  %-13s cpu %6.2f %%  rss %6.1f MB  fds %5d  start-to-all %6d ms  checks/s %s  "
+                           "interval p50/p99 %s" % (impl, f["cpu_pct"], f["rss_mb"], f["fds"], f["start_to_all_ms"],
+                                                    f.get("checks_per_s", "-"), f.get("interval_ms", "-")))
+        out.append("  ratios: %s" % json.dumps(p.get("ratios", {})))
+    if "death" in s["parts"]:
+        for impl, d in s["parts"]["death"].items():
+            out.append("death: %-10s removal %s ms, re-add %s ms" % (impl, d["removal_ms"], d["readd_ms"]))
+    out.append("goals: %s" % json.dumps(s["goals"]))
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--vs", type=int, default=100, help="TCP_CHECK virtual servers (default 100)")
+    ap.add_argument("--rs", type=int, default=100, help="real servers per virtual server (default 100)")
+    ap.add_argument("--web", type=int, default=1000, help="HTTP_GET real servers (default 1000)")
+    ap.add_argument("--ssl", type=int, default=300, help="SSL_GET real servers, 10 per TLS server (default 300)")
+    ap.add_argument("--window", type=int, default=20, help="steady window, seconds (default 20)")
+    ap.add_argument("--trials", type=int, default=3, help="death/return trials (default 3)")
+    ap.add_argument("--parts", default="tcp,http,ssl")
+    ap.add_argument("--memory", type=int, default=3072, help="guest MiB (default 3072)")
+    ap.add_argument("--timeout", type=int, default=3000, help="whole boot, seconds")
+    ap.add_argument("--log", default=os.path.join(OUT, "bench-console.log"))
+    ap.add_argument("--console", help="parse this saved console log instead of booting")
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--json", action="store_true", help="print the summary as one JSON line")
+    ap.add_argument("-v", "--verbose", action="store_true", help="show the guest's output")
+    args = ap.parse_args()
+    if args.console:
+        rows = from_console(args.console)
+    else:
+        if not args.no_build:
+            build(args.json)
+        rows = boot(args)
+    s = summarize(rows)
+    if not args.json:
+        print(show(s))
+    print(json.dumps({"lvs_vm": s}))
+
+
+if __name__ == "__main__":
+    main()
