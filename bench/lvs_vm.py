@@ -169,6 +169,87 @@ def show(s):
     return "\n".join(out)
 
 
+def _row(label, p, key, fmt="%s"):
+    cells = []
+    for impl in ("keepalived", "vigild", "vigild+reuse"):
+        if impl in p:
+            v = p[impl].get(key)
+            cells.append("-" if v is None else fmt % (v,))
+    return "| %s | %s |" % (label, " | ".join(cells))
+
+
+def _table(name, p):
+    impls = [i for i in ("keepalived", "vigild", "vigild+reuse") if i in p]
+    k = p.get("keepalived", {})
+    head = ["| %s, %s real servers | %s | ratio |" % (name, f"{p['n']:,}", " | ".join(impls)),
+            "|---|" + "---|" * (len(impls) + 1)]
+    rows = []
+    for label, key, fmt in (("CPU, all processes (% of the guest's core)", "cpu_pct", "%.2f"),
+                            ("RSS, sum of the processes (MB)", "rss_mb", "%.1f"),
+                            ("open file descriptors", "fds", "%d"),
+                            ("start to every RS in the table (ms)", "start_to_all_ms", "%d"),
+                            ("checks seen by the servers per second", "checks_per_s", "%.0f"),
+                            ("CPU per 1,000 checks (ms)", "cpu_ms_per_1000_checks", "%.1f"),
+                            ("RS still in the table after the window", "in_table_after", "%d"),
+                            ("guest CPU busy in the window (%)", "guest_busy_pct", "%.1f"),
+                            ("TLS servers' CPU (%)", "ssl_server_cpu_pct", "%.1f")):
+        if not any(p[i].get(key) is not None for i in impls):
+            continue
+        ratios = [ratio(p[i][key], k[key]) if p[i].get(key) is not None and k.get(key) else None
+                  for i in impls if i != "keepalived"]
+        rows.append(_row(label, p, key, fmt)[:-1] + "| %s |" % " / ".join(
+            "-" if r is None else "%.2f" % r for r in ratios))
+    for label, key in (("interval between two checks of one RS, p50 / p99 (ms)", "interval_ms"),
+                       ("its deviation from delay_loop, p50 / p99 (ms)", "deviation_ms")):
+        if any(key in p[i] for i in impls):
+            rows.append("| %s | %s | |" % (label, " | ".join(
+                "%.0f / %.0f" % (p[i][key]["p50"], p[i][key]["p99"]) if key in p[i] else "-" for i in impls)))
+    if any(p[i].get("burst") for i in impls):
+        rows.append("| busiest 10 ms against the mean | %s | |" % " | ".join(
+            "%.1f×" % p[i]["burst"] if p[i].get("burst") else "-" for i in impls))
+    return head + rows
+
+
+def markdown(s):
+    """The LVS section of bench/RESULTS.md and its targets, from a summary."""
+    if not s:
+        return ["Not measured yet: `bench/run --only lvs` (one VM boot, about 15 minutes)."], []
+    setup, parts = s["setup"], s["parts"]
+    out = [f"One boot of the VM layer (qemu TCG, 1 vCPU, {setup.get('mem_kb', 0) // 1024} MiB, kernel "
+           f"{setup.get('kernel', '?')}), {setup.get('keepalived', 'keepalived')} then vigild on the same lab and "
+           f"files, `-C` (checker only), delay_loop 1 s, {setup.get('window_s', '?')} s windows. Under software "
+           "emulation only the ratio vigild / keepalived means something. The servers timestamp every check "
+           "they accept (no tcpdump): `tests/vm/bench/bench_rs.c`.", ""]
+    for name, title in (("tcp", "TCP_CHECK"), ("http", "HTTP_GET"), ("ssl", "SSL_GET")):
+        if name in parts:
+            out += _table(title, parts[name]) + [""]
+    d = parts.get("death")
+    if d:
+        out += ["| a server refuses (nft reset) / accepts again: TCP_CHECK, delay_loop 1 s, retry 1, "
+                "delay_before_retry 1 s | keepalived | vigild |", "|---|---|---|"]
+        for label, key, bound in (("death to removal (ms), promised ≤ delay_loop + retry × delay_before_retry "
+                                   "= 2,000", "removal_ms", 2000),
+                                  ("return to re-add (ms), promised ≤ delay_loop = 1,000", "readd_ms", 1000)):
+            out.append("| %s | %s |" % (label, " | ".join(
+                ", ".join(str(x) for x in d[i][key]) if i in d else "-" for i in ("keepalived", "vigild"))))
+        out.append("")
+    g = s.get("goals", {})
+    yes = lambda ok: "met" if ok else "**missed**"
+    tr = parts.get("tcp", {}).get("ratios", {}).get("vigild", {})
+    sr = parts.get("ssl", {}).get("ratios", {}).get("vigild+reuse", {})
+    targets = []
+    if "tcp_cpu_le_quarter" in g:
+        targets.append(f"- LVS, {parts['tcp']['n']:,} TCP_CHECK: CPU ≤ ¼ of keepalived's: "
+                       f"{yes(g['tcp_cpu_le_quarter'])} ({tr['cpu_pct']:.2f}; per check "
+                       f"{tr.get('cpu_ms_per_1000_checks', 0):.2f})")
+        targets.append(f"- LVS, {parts['tcp']['n']:,} TCP_CHECK: RSS ≤ ½ of keepalived's: "
+                       f"{yes(g['tcp_rss_le_half'])} ({tr['rss_mb']:.2f})")
+    if "ssl_cpu_le_half" in g:
+        targets.append(f"- LVS, {parts['ssl']['n']:,} SSL_GET with tls_session_reuse: CPU ≤ ½ of keepalived's: "
+                       f"{yes(g['ssl_cpu_le_half'])} ({sr['cpu_pct']:.2f}; per check not measured)")
+    return out, targets
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--vs", type=int, default=100, help="TCP_CHECK virtual servers (default 100)")
@@ -195,6 +276,7 @@ def main():
     s = summarize(rows)
     if not args.json:
         print(show(s))
+        print("\n".join(markdown(s)[0] + markdown(s)[1]))
     print(json.dumps({"lvs_vm": s}))
 
 
