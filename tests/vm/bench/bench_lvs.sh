@@ -74,13 +74,13 @@ has_all() { [ "$(in_table "$1")" -ge "$2" ]; }
 has_dest() { grep -q "^  -> $2 " "/proc/$1/net/ip_vs"; }
 lacks_dest() { ! has_dest "$@"; }
 
-# tree PID: "pid comm ticks rss_kb" of PID and its descendants, from /proc.
+# tree PID: "pid comm ticks rss_kb utime stime" of PID and its descendants, from /proc.
 tree() {
   awk -v root="$1" '
-    FNR == 1 { pp[$1] = $4; comm[$1] = $2; t[$1] = $14 + $15; r[$1] = $24 * 4 }
+    FNR == 1 { pp[$1] = $4; comm[$1] = $2; t[$1] = $14 + $15; r[$1] = $24 * 4; u[$1] = $14; k[$1] = $15 }
     END { for (p in pp) { q = p; n = 0
             while (q != "" && q != root && q > 1 && n++ < 10) q = pp[q]
-            if (q == root) print p, comm[p], t[p], r[p] } }' /proc/[0-9]*/stat 2>/dev/null
+            if (q == root) print p, comm[p], t[p], r[p], u[p], k[p] } }' /proc/[0-9]*/stat 2>/dev/null
 }
 fds() {
   n_=0
@@ -146,11 +146,24 @@ steady() {
     srv=$(grep accepts "/tmp/rs.$part.out" | tail -n 1)
     : > "/tmp/rs.$part.out"
   fi
-  procs=$(awk 'NR == FNR { a[$1] = $3; next } { printf "%s{\"pid\": %s, \"comm\": \"%s\", \"cpu_ticks\": %d, \"rss_kb\": %d}", \
-      s, $1, $2, $3 - a[$1], $4; s = ", " }' /tmp/a.tree /tmp/b.tree)
+  procs=$(awk 'NR == FNR { a[$1] = $3; au[$1] = $5; ak[$1] = $6; next }
+      { printf "%s{\"pid\": %s, \"comm\": \"%s\", \"cpu_ticks\": %d, \"rss_kb\": %d, \"utime_ticks\": %d, \"stime_ticks\": %d}",
+        s, $1, $2, $3 - a[$1], $4, $5 - au[$1], $6 - ak[$1]; s = ", " }' /tmp/a.tree /tmp/b.tree)
   emit "{\"part\": \"$part\", \"impl\": \"$tag\", \"n\": $n, \"start_to_all_ms\": $all_ms," \
     "\"window_ms\": $((w1 - w0)), \"guest_busy_pct\": $guest, \"hz\": $HZ, \"fds\": $fd, \"in_table_after\": $kept," \
     "\"procs\": [$procs], \"servers\": $srv}"
+}
+
+# took LIMIT_S CMD...: milliseconds until CMD succeeds (polled every 0.1 s), or -1
+# after LIMIT_S seconds: a saturated guest may be late, and the rest still runs.
+took() {
+  lim_=$(( $1 * 1000 )); shift
+  s_=$(now_ms)
+  while ! "$@" > /dev/null 2>&1; do
+    [ $(( $(now_ms) - s_ )) -ge "$lim_" ] && { echo -1; return; }
+    sleep 0.1
+  done
+  echo $(( $(now_ms) - s_ ))
 }
 
 # deaths IMPL: TRIALS times, the first TCP server refuses (nft reset), its removal
@@ -160,15 +173,16 @@ deaths() {
   i=0; down=""; up=""
   while [ $i -lt "$TRIALS" ]; do
     sleep "0.$((i * 3 + 1))"
-    t0=$(now_ms)
     in_ns rs nft add rule inet b in ip daddr 10.2.0.1 tcp dport 10000 reject with tcp reset
-    wait_until 60 "$1: dead server removed" lacks_dest "$PID" "$d_"
-    down="$down${down:+, }$(( $(now_ms) - t0 ))"
+    ms_=$(took 60 lacks_dest "$PID" "$d_")
+    log "$1: dead server removed after $ms_ ms"
+    down="$down${down:+, }$ms_"
     sleep "0.$((i * 2 + 3))"
-    t0=$(now_ms)
     in_ns rs nft flush chain inet b in
-    wait_until 60 "$1: returned server re-added" has_dest "$PID" "$d_"
-    up="$up${up:+, }$(( $(now_ms) - t0 ))"
+    ms_=$(took 60 has_dest "$PID" "$d_")
+    log "$1: returned server re-added after $ms_ ms"
+    up="$up${up:+, }$ms_"
+    [ "$ms_" = -1 ] && { in_ns dir ipvsadm -Ln -t 10.1.0.1:1000 | head -n 5; tail -n 20 /tmp/d1.log; }
     i=$((i + 1))
   done
   emit "{\"part\": \"death\", \"impl\": \"$1\", \"delay_loop_s\": 1, \"retry\": 1," \
@@ -235,8 +249,12 @@ lab
 emit "{\"part\": \"setup\", \"nvs\": $NVS, \"nrs\": $NRS, \"web\": $NWEB, \"ssl\": $NSSL, \"window_s\": $WIN," \
   "\"kernel\": \"$(uname -r)\", \"mem_kb\": $(awk '/MemTotal/ { print $2 }' /proc/meminfo)," \
   "\"keepalived\": \"$(keepalived --version 2>&1 | head -n 1)\"}"
+# Each part in a subshell: one that fails still leaves the others their boot.
+rc=0
 for p in $(echo "$PARTS" | tr ',' ' '); do
   log "part $p"
-  "part_$p"
+  ( "part_$p" ) || { rc=1; log "part $p failed"; kill -9 $(cat /tmp/d1.pid 2>/dev/null) 2>/dev/null; }
+  in_ns dir ipvsadm -C
 done
 log "benchmark done"
+exit $rc
