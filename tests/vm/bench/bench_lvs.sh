@@ -14,12 +14,13 @@ arg() {  # value of vigil.NAME=VALUE on the kernel command line, or $2
   echo "${v_:-$2}"
 }
 NVS=$(arg bench_vs 10)          # TCP_CHECK virtual servers (NRS real servers each)
+NBIG=$(arg bench_big 100)       # the same at scale, steady window only (part big)
 NRS=$(arg bench_rs 100)         # real servers per virtual server (<= 250)
 NWEB=$(arg bench_web 1000)      # HTTP_GET real servers (NRS per VS)
 NSSL=$(arg bench_ssl 300)       # SSL_GET real servers (NRS per VS, 10 per TLS server)
 WIN=$(arg bench_window 20)      # seconds of the steady window
 WARM=$(arg bench_warmup 5)      # seconds between "all in the table" and the window
-PARTS=$(arg bench_parts tcp,http,ssl)
+PARTS=$(arg bench_parts tcp,big,http,ssl)
 TRIALS=$(arg bench_trials 3)    # death/return trials
 HZ=100
 ulimit -n 65536
@@ -203,6 +204,21 @@ part_tcp() {
   kill "$lp"
 }
 
+# big: TCP_CHECK at NBIG x NRS, the steady window only (at 10,000 the emulated guest
+# saturates, so deaths would time the backlog, not the decision logic).
+part_big() {
+  conf TCP_CHECK "$NBIG" "$NRS" 5000 11000 > /tmp/big.conf
+  nsenter --net=/run/netns/rs /vigil/bin/bench_rs -a 10.2.0.1 -n "$NRS" -p 11000 -m "$NBIG" \
+    > /tmp/rs.big.out 2>&1 &
+  lp=$!
+  for impl in keepalived vigild; do
+    start_daemon "$impl" /tmp/big.conf
+    steady "$impl" big $((NBIG * NRS)) "$lp"
+    stop_daemon
+  done
+  kill "$lp"
+}
+
 part_http() {
   nvs=$((NWEB / NRS))
   conf HTTP_GET "$nvs" "$NRS" 2000 20000 > /tmp/http.conf
@@ -246,7 +262,7 @@ part_ssl() {
 }
 
 lab
-emit "{\"part\": \"setup\", \"nvs\": $NVS, \"nrs\": $NRS, \"web\": $NWEB, \"ssl\": $NSSL, \"window_s\": $WIN," \
+emit "{\"part\": \"setup\", \"nvs\": $NVS, \"nbig\": $NBIG, \"nrs\": $NRS, \"web\": $NWEB, \"ssl\": $NSSL, \"window_s\": $WIN," \
   "\"kernel\": \"$(uname -r)\", \"mem_kb\": $(awk '/MemTotal/ { print $2 }' /proc/meminfo)," \
   "\"keepalived\": \"$(keepalived --version 2>&1 | head -n 1)\"}"
 # Each part in a subshell: one that fails still leaves the others their boot.
