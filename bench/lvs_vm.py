@@ -249,7 +249,7 @@ def bounds(parts):
                    f"keepalived's {k['interval_ms']['p50']:.0f} ms, {v['checks_per_s']:.0f} against "
                    f"{k['checks_per_s']:.0f} checks a second. The extra half second is the emulation's: the same 1,000 "
                    "servers checked by the same vigild on the host (bench_rs in a namespace, dry-run IPVS) came "
-                   "1,001 ms apart (p50; p99 1,007 ms), so under TCG a check's end is seen about 0.5 s late and "
+                   "1,001 ms apart (p50; p99 1,007 ms), so the half second is how much later, under TCG, vigild sees a check end, and "
                    "delay_loop counts from there (src/check/decide.c: next_due = end + delay_loop; keepalived "
                    "keeps its pace).")
     if http and "vigild" in http:
