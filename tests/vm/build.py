@@ -297,6 +297,9 @@ def add_tests(img):
             names += run_names(path, base[:-3])
         mode = 0o755 if base.endswith(".sh") else 0o644
         img.file("/vigil/scenarios/" + base, open(path, "rb").read(), mode)
+    # The benchmark's guest scripts (bench/lvs_vm.py names them; never in the list)
+    for path in sorted(glob.glob(os.path.join(HERE, "bench", "*.sh"))):
+        img.file("/vigil/scenarios/" + os.path.basename(path), open(path, "rb").read(), 0o755)
     # The seeds' LVS-DR configuration, which 46_lvs_seed_dr adapts and runs.
     seed = os.path.join(TOP, "tests", "configs", "001-lvs-dr.conf")
     img.file("/vigil/configs/001-lvs-dr.conf", open(seed, "rb").read())

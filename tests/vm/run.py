@@ -32,6 +32,8 @@ SKIP = 77
 def qemu_command(args):
     cmdline = ["console=ttyS0", "quiet", "loglevel=1", "panic=-1", "vigil.run=" + args.run,
                "vigil.timeout=%d" % args.scenario_timeout]
+    # more vigil.NAME=VALUE words for a scenario to read (bench/lvs_vm.py's parameters)
+    cmdline += getattr(args, "append", [])
     return ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg", "-m", str(args.memory),
             "-smp", "1", "-display", "none", "-monitor", "none", "-serial", "stdio",
             "-nic", "none", "-no-reboot", "-kernel", args.kernel, "-initrd", args.initrd,

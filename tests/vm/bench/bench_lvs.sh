@@ -1,0 +1,276 @@
+# The LVS benchmark in the guest (bench/lvs_vm.py boots it; never part of make check):
+# keepalived and vigild one after the other in the same boot, on the same lab and the
+# same configuration files, so their figures compare as ratios.
+#
+# Lab: namespace dir (the director, a veth to rs, the IPVS table) and rs (the real
+# servers: NRS addresses 10.2.0.1.. on a dummy link, bench_rs listening on one port
+# per virtual server, openssl s_server for SSL_GET).  Virtual servers 10.1.0.1:PORT.
+# Parameters from the kernel command line (vigil.bench_*=...), see arg below.
+# Every result is one line `@@BENCH {json}` on the console, which the host parses.
+. /vigil/lib.sh
+
+arg() {  # value of vigil.NAME=VALUE on the kernel command line, or $2
+  v_=$(tr ' ' '\n' < /proc/cmdline | sed -n "s/^vigil\.$1=//p" | tail -n 1)
+  echo "${v_:-$2}"
+}
+NVS=$(arg bench_vs 10)          # TCP_CHECK virtual servers (NRS real servers each)
+NBIG=$(arg bench_big 100)       # the same at scale, steady window only (part big)
+NRS=$(arg bench_rs 100)         # real servers per virtual server (<= 250)
+NWEB=$(arg bench_web 1000)      # HTTP_GET real servers (NRS per VS)
+NSSL=$(arg bench_ssl 300)       # SSL_GET real servers (NRS per VS, 10 per TLS server)
+WIN=$(arg bench_window 20)      # seconds of the steady window
+WARM=$(arg bench_warmup 5)      # seconds between "all in the table" and the window
+PARTS=$(arg bench_parts tcp,big,http,ssl)
+TRIALS=$(arg bench_trials 3)    # death/return trials
+HZ=100
+ulimit -n 65536
+
+emit() { echo "@@BENCH $*"; }
+
+lab() {
+  ns dir
+  ns rs
+  queue dir link add eth0 type veth peer name eth0 netns rs
+  queue dir addr add 10.9.0.1/24 dev eth0
+  queue dir link set eth0 up
+  queue dir route add 10.2.0.0/16 via 10.9.0.2
+  queue rs addr add 10.9.0.2/24 dev eth0
+  queue rs link set eth0 up
+  queue rs link add d0 type dummy
+  queue rs link set d0 up
+  j=1
+  while [ $j -le "$NRS" ]; do queue rs addr add "10.2.0.$j/32" dev d0; j=$((j + 1)); done
+  lab_apply
+  in_ns rs nft add table inet b || fail "nft table"
+  in_ns rs nft add chain inet b in '{ type filter hook input priority 0; }' || fail "nft chain"
+  log "lab: dir 10.9.0.1 -> rs 10.9.0.2 with 10.2.0.1-$NRS"
+}
+
+# conf CHECKER NVS NRS VSPORT RSPORT [EXTRA [NADDR]]: the configuration, one checker
+# per RS; RS j of VS i is 10.2.0.(j % NADDR + 1) on port RSPORT + i * NRS/NADDR + j / NADDR
+# (NADDR defaults to NRS: one port per virtual server).
+conf() {
+  awk -v kind="$1" -v nvs="$2" -v nrs="$3" -v vp="$4" -v rp="$5" -v extra="$6" -v na="${7:-$3}" 'BEGIN {
+    print "global_defs {\n    router_id bench\n}"
+    for (i = 0; i < nvs; i++) {
+      printf "virtual_server 10.1.0.1 %d {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n", vp + i
+      for (j = 0; j < nrs; j++) {
+        printf "    real_server 10.2.0.%d %d {\n        weight 1\n        %s {\n", j % na + 1, rp + i * (nrs / na) + int(j / na), kind
+        if (kind != "TCP_CHECK")
+          printf "            url {\n                path /index.html\n                status_code 200\n            }\n"
+        if (extra != "")
+          printf "            %s\n", extra
+        printf "            connect_timeout 2\n            retry 1\n            delay_before_retry 1\n        }\n    }\n"
+      }
+      print "}"
+    }
+  }'
+}
+
+# in_table PID: destinations in the IPVS table of PID's namespace (cheaper than
+# ipvsadm -Ln under emulation; the same table).
+in_table() { grep -c '^  -> [0-9A-F]\{8\}:' "/proc/$1/net/ip_vs"; }
+has_all() { [ "$(in_table "$1")" -ge "$2" ]; }
+# has_dest PID HEXADDR:HEXPORT / lacks_dest
+has_dest() { grep -q "^  -> $2 " "/proc/$1/net/ip_vs"; }
+lacks_dest() { ! has_dest "$@"; }
+
+# tree PID: "pid comm ticks rss_kb utime stime" of PID and its descendants, from /proc.
+tree() {
+  awk -v root="$1" '
+    FNR == 1 { pp[$1] = $4; comm[$1] = $2; t[$1] = $14 + $15; r[$1] = $24 * 4; u[$1] = $14; k[$1] = $15 }
+    END { for (p in pp) { q = p; n = 0
+            while (q != "" && q != root && q > 1 && n++ < 10) q = pp[q]
+            if (q == root) print p, comm[p], t[p], r[p], u[p], k[p] } }' /proc/[0-9]*/stat 2>/dev/null
+}
+fds() {
+  n_=0
+  for p_ in $(tree "$1" | awk '{ print $1 }'); do
+    n_=$((n_ + $(ls "/proc/$p_/fd" 2>/dev/null | wc -l)))
+  done
+  echo $n_
+}
+
+# start_daemon IMPL CONF: IMPL (keepalived|vigild) as checker only, in dir; sets PID.
+# Not lib.sh's director_start: its -l -D put every log line on the serial console,
+# which under emulation costs more than the checks being measured.
+start_daemon() {
+  DIRECTOR=$1
+  T_START=$(now_ms)
+  if [ "$1" = vigild ]; then
+    nsenter --net=/run/netns/dir vigild -n -C -f "$2" -p /tmp/d1.pid -r /tmp/d1-vrrp.pid \
+      -c /tmp/d1-check.pid --control-socket=/tmp/d1.sock > /tmp/d1.log 2>&1 &
+  else
+    nsenter --net=/run/netns/dir keepalived -n -C -f "$2" -p /tmp/d1.pid -r /tmp/d1-vrrp.pid \
+      -c /tmp/d1-check.pid > /tmp/d1.log 2>&1 &
+  fi
+  PID=$!
+  log "$1 started (pid $PID) on $2"
+}
+stop_daemon() {  # keepalived takes its time to empty a table of 10,000
+  kill -TERM "$PID"
+  wait_until 300 "$DIRECTOR exited on SIGTERM" dead "$PID"
+  in_ns dir ipvsadm -C
+}
+
+# busy: jiffies the guest's CPU spent not idle, and in all (/proc/stat).
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+
+# steady IMPL PART N LISTENER_PID: start-to-all, then CPU/RSS/fds over WIN seconds.
+# Prints the @@BENCH line; leaves the daemon running.
+steady() {
+  impl=$1; part=$2; n=$3; lp=$4; tag=${5:-$1}
+  start=$T_START
+  wait_until 900 "$tag: all $n destinations in the table" has_all "$PID" "$n"
+  all_ms=$(( $(now_ms) - start ))
+  sleep "$WARM"
+  tree "$PID" > /tmp/a.tree
+  [ -n "$lp" ] && kill -USR1 "$lp"
+  [ -n "$SSLPIDS" ] && cpu0=$(for p in $SSLPIDS; do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | awk '{ s += $1 } END { print s }')
+  b0=$(busy)
+  w0=$(now_ms)
+  sleep "$WIN"
+  tree "$PID" > /tmp/b.tree
+  w1=$(now_ms)
+  b1=$(busy)
+  guest=$(echo "$b0 $b1" | awk '{ printf "%.1f", 100 * ($3 - $1) / ($4 - $2) }')
+  [ -n "$lp" ] && kill -USR2 "$lp"
+  fd=$(fds "$PID")
+  kept=$(in_table "$PID")
+  srv='null'
+  if [ -n "$SSLPIDS" ]; then
+    cpu1=$(for p in $SSLPIDS; do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | awk '{ s += $1 } END { print s }')
+    srv="{\"ssl_server_cpu_pct\": $(awk -v a="$cpu0" -v b="$cpu1" -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", (b - a) * 1000 / w }')}"
+  fi
+  if [ -n "$lp" ]; then
+    wait_until 10 "listener's window report" grep -q accepts "/tmp/rs.$part.out"
+    srv=$(grep accepts "/tmp/rs.$part.out" | tail -n 1)
+    : > "/tmp/rs.$part.out"
+  fi
+  procs=$(awk 'NR == FNR { a[$1] = $3; au[$1] = $5; ak[$1] = $6; next }
+      { printf "%s{\"pid\": %s, \"comm\": \"%s\", \"cpu_ticks\": %d, \"rss_kb\": %d, \"utime_ticks\": %d, \"stime_ticks\": %d}",
+        s, $1, $2, $3 - a[$1], $4, $5 - au[$1], $6 - ak[$1]; s = ", " }' /tmp/a.tree /tmp/b.tree)
+  emit "{\"part\": \"$part\", \"impl\": \"$tag\", \"n\": $n, \"start_to_all_ms\": $all_ms," \
+    "\"window_ms\": $((w1 - w0)), \"guest_busy_pct\": $guest, \"hz\": $HZ, \"fds\": $fd, \"in_table_after\": $kept," \
+    "\"procs\": [$procs], \"servers\": $srv}"
+}
+
+# took LIMIT_S CMD...: milliseconds until CMD succeeds (polled every 0.1 s), or -1
+# after LIMIT_S seconds: a saturated guest may be late, and the rest still runs.
+took() {
+  lim_=$(( $1 * 1000 )); shift
+  s_=$(now_ms)
+  while ! "$@" > /dev/null 2>&1; do
+    [ $(( $(now_ms) - s_ )) -ge "$lim_" ] && { echo -1; return; }
+    sleep 0.1
+  done
+  echo $(( $(now_ms) - s_ ))
+}
+
+# deaths IMPL: TRIALS times, the first TCP server refuses (nft reset), its removal
+# timed; then accepted again, its re-add timed.
+deaths() {
+  d_=0A020001:2710   # 10.2.0.1:10000, first RS of the first virtual server
+  i=0; down=""; up=""
+  while [ $i -lt "$TRIALS" ]; do
+    sleep "0.$((i * 3 + 1))"
+    in_ns rs nft add rule inet b in ip daddr 10.2.0.1 tcp dport 10000 reject with tcp reset
+    ms_=$(took 60 lacks_dest "$PID" "$d_")
+    log "$1: dead server removed after $ms_ ms"
+    down="$down${down:+, }$ms_"
+    sleep "0.$((i * 2 + 3))"
+    in_ns rs nft flush chain inet b in
+    ms_=$(took 60 has_dest "$PID" "$d_")
+    log "$1: returned server re-added after $ms_ ms"
+    up="$up${up:+, }$ms_"
+    [ "$ms_" = -1 ] && { in_ns dir ipvsadm -Ln -t 10.1.0.1:1000 | head -n 5; tail -n 20 /tmp/d1.log; }
+    i=$((i + 1))
+  done
+  emit "{\"part\": \"death\", \"impl\": \"$1\", \"delay_loop_s\": 1, \"retry\": 1," \
+    "\"delay_before_retry_s\": 1, \"removal_ms\": [$down], \"readd_ms\": [$up]}"
+}
+
+part_tcp() {
+  conf TCP_CHECK "$NVS" "$NRS" 1000 10000 > /tmp/tcp.conf
+  nsenter --net=/run/netns/rs /vigil/bin/bench_rs -a 10.2.0.1 -n "$NRS" -p 10000 -m "$NVS" \
+    > /tmp/rs.tcp.out 2>&1 &
+  lp=$!
+  for impl in keepalived vigild; do
+    start_daemon "$impl" /tmp/tcp.conf
+    steady "$impl" tcp $((NVS * NRS)) "$lp"
+    deaths "$impl"
+    stop_daemon
+  done
+  kill "$lp"
+}
+
+# big: TCP_CHECK at NBIG x NRS, the steady window only (at 10,000 the emulated guest
+# saturates, so deaths would time the backlog, not the decision logic).
+part_big() {
+  conf TCP_CHECK "$NBIG" "$NRS" 5000 11000 > /tmp/big.conf
+  nsenter --net=/run/netns/rs /vigil/bin/bench_rs -a 10.2.0.1 -n "$NRS" -p 11000 -m "$NBIG" \
+    > /tmp/rs.big.out 2>&1 &
+  lp=$!
+  for impl in keepalived vigild; do
+    start_daemon "$impl" /tmp/big.conf
+    steady "$impl" big $((NBIG * NRS)) "$lp"
+    stop_daemon
+  done
+  kill "$lp"
+}
+
+part_http() {
+  nvs=$((NWEB / NRS))
+  conf HTTP_GET "$nvs" "$NRS" 2000 20000 > /tmp/http.conf
+  nsenter --net=/run/netns/rs /vigil/bin/bench_rs -H -a 10.2.0.1 -n "$NRS" -p 20000 -m "$nvs" \
+    > /tmp/rs.http.out 2>&1 &
+  lp=$!
+  for impl in keepalived vigild; do
+    start_daemon "$impl" /tmp/http.conf
+    steady "$impl" http "$NWEB" "$lp"
+    stop_daemon
+  done
+  kill "$lp"
+}
+
+# SSL_GET: openssl s_server serves one connection at a time, so each serves 10 real
+# servers (10 addresses on one port) and a virtual server has NRS/10 of them.
+part_ssl() {
+  nvs=$((NSSL / NRS))
+  conf SSL_GET "$nvs" "$NRS" 3000 4430 "" 10 > /tmp/ssl.conf
+  conf SSL_GET "$nvs" "$NRS" 3000 4430 "tls_session_reuse" 10 > /tmp/ssl-reuse.conf
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=rs \
+    -days 2 -keyout /tmp/rs.key -out /tmp/rs.crt > /dev/null 2>&1 || fail "openssl req"
+  mkdir -p /tmp/www && echo ok > /tmp/www/index.html
+  SSLPIDS=""
+  i=0
+  while [ $i -lt $((NSSL / 10)) ]; do
+    nsenter --net=/run/netns/rs sh -c "cd /tmp/www && exec openssl s_server -quiet \
+      -accept $((4430 + i)) -cert /tmp/rs.crt -key /tmp/rs.key -WWW" > /dev/null 2>&1 &
+    SSLPIDS="$SSLPIDS $!"
+    i=$((i + 1))
+  done
+  wait_until 60 "TLS servers listen" listening rs $((4430 + NSSL / 10 - 1))
+  for run in keepalived:/tmp/ssl.conf vigild:/tmp/ssl.conf vigild:/tmp/ssl-reuse.conf; do
+    impl=${run%%:*}; cf=${run#*:}
+    tag=$impl; [ "$cf" = /tmp/ssl-reuse.conf ] && tag=vigild+reuse
+    start_daemon "$impl" "$cf"
+    steady "$impl" ssl "$NSSL" "" "$tag"
+    stop_daemon
+  done
+  SSLPIDS=""
+}
+
+lab
+emit "{\"part\": \"setup\", \"nvs\": $NVS, \"nbig\": $NBIG, \"nrs\": $NRS, \"web\": $NWEB, \"ssl\": $NSSL, \"window_s\": $WIN," \
+  "\"kernel\": \"$(uname -r)\", \"mem_kb\": $(awk '/MemTotal/ { print $2 }' /proc/meminfo)," \
+  "\"keepalived\": \"$(keepalived --version 2>&1 | head -n 1)\"}"
+# Each part in a subshell: one that fails still leaves the others their boot.
+rc=0
+for p in $(echo "$PARTS" | tr ',' ' '); do
+  log "part $p"
+  ( "part_$p" ) || { rc=1; log "part $p failed"; kill -9 $(cat /tmp/d1.pid 2>/dev/null) 2>/dev/null; }
+  in_ns dir ipvsadm -C
+done
+log "benchmark done"
+exit $rc
