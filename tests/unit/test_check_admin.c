@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "check/admin.h"
+#include "check/counters.h"
 
 static const struct check_vs_params params = { .quorum = 1 };
 
@@ -133,6 +134,34 @@ static void test_names(void **state)
         assert_int_equal(check_admin_state_of_name("drained"), CHECK_ADMIN_DRAINED);
 }
 
+/* The kernel's counters are found per service and destination, whatever
+ * order the dump gave them in. */
+static void test_counters_found_by_key(void **state)
+{
+        struct check_dest_counters v[3] = { 0 };
+        struct check_counters c = { v, 3 };
+        struct check_svc svc = { .af = 2, .protocol = 6, .port = 80 };
+        struct check_dest d = { .port = 8080 };
+
+        (void)state;
+        for (int i = 0; i < 3; i++) {
+                v[i].svc = svc;
+                v[i].dest = d;
+                v[i].dest.port = (uint16_t)(8082 - i);
+                v[i].active_conns = (uint32_t)(100 + i);
+        }
+        check_counters_sort(&c);
+        assert_non_null(check_counters_find(&c, &svc, &d));
+        assert_int_equal(check_counters_find(&c, &svc, &d)->active_conns, 102);
+        d.port = 8082;
+        assert_int_equal(check_counters_find(&c, &svc, &d)->active_conns, 100);
+        d.port = 9999;
+        assert_null(check_counters_find(&c, &svc, &d));
+        svc.port = 81;
+        d.port = 8080;
+        assert_null(check_counters_find(&c, &svc, &d));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -142,6 +171,7 @@ int main(void)
                 cmocka_unit_test(test_disable_removes_it),
                 cmocka_unit_test(test_reload_keeps_or_drops_by_identity),
                 cmocka_unit_test(test_names),
+                cmocka_unit_test(test_counters_found_by_key),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
