@@ -793,10 +793,35 @@ json_t *ck_admin_json(const struct check_engine *e)
         return set;
 }
 
+/* The time of the last change of health, kept by a reload: the model it
+ * replaced is the newest retired one. Real servers are matched by name
+ * within their virtual server, by index first (the usual case: same order). */
+static void carry_changes(struct ck_vs *v, const struct ck_vs *ov, size_t on)
+{
+        const struct ck_vs *o = NULL;
+
+        for (size_t j = 0; j < on && !o; j++)
+                if (!strcmp(ov[j].name, v->name))
+                        o = &ov[j];
+        for (size_t r = 0; o && r < v->nrs; r++) {
+                const struct ck_rs *m = r < o->nrs && !strcmp(o->rs[r].name, v->rs[r].name) ? &o->rs[r] : NULL;
+                for (size_t k = 0; !m && k < o->nrs; k++)
+                        if (!strcmp(o->rs[k].name, v->rs[r].name))
+                                m = &o->rs[k];
+                if (m && !v->rs[r].seen) {
+                        v->rs[r].seen = m->seen;
+                        v->rs[r].seen_alive = m->seen_alive;
+                        v->rs[r].last_change = m->last_change;
+                }
+        }
+}
+
 void ck_admin_attach(struct check_engine *e)
 {
         if (!e->admin_loaded)
                 admin_load(e);
+        for (size_t i = 0; e->retired && i < e->nvs; i++)
+                carry_changes(&e->vs[i], e->retired->vs, e->retired->nvs);
         if (check_admin_prune(&e->admin, admin_exists, admin_dropped, e) && wctl_attached(&e->ctl))
                 wctl_send(&e->ctl, json_pack("{s:o}", "lvs_admin", ck_admin_json(e)));
         for (size_t i = 0; i < e->nvs; i++)

@@ -112,11 +112,13 @@ def test_override_kept_across_reload_and_dropped_when_removed(lab, vigild):
     d, b, c = two_up(lab, vigild)
     d.ctl("drain", VS, b.ipv4)
     assert wait_for(lambda: count(d, edit(b, 0)) == 1, 5), dry_lines(d)
+    changed = rs_of(d, b)["last_change"]
     with open(d.conf, "a") as f:
         f.write("\n")
     d.ctl("reload")
     assert d.wait_log("Reloaded: 1 virtual server"), d.output()
     assert rs_of(d, b)["admin"] == "drained"
+    assert rs_of(d, b)["last_change"] == changed  # the reload kept its health and its time
     assert count(d, edit(b, 1)) == 0, dry_lines(d)
     with open(d.conf, "w") as f:
         f.write(vs_conf([c]))
