@@ -166,6 +166,8 @@ static json_t *cmd_admin(void *ctx, json_t *msg)
         struct ck_vs *v;
         struct ck_rs *rs;
 
+        if (e->shutdown_until)
+                return refused(json_string("the health checker is stopping"));
         if (!vq || !rq)
                 return refused(json_sprintf("%s takes \"vs\" and \"rs\": a virtual server and one of its real servers",
                                             cmd));
