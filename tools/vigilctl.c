@@ -32,6 +32,8 @@ static json_t *req_plain(const struct ctl *c);
 static json_t *req_show(const struct ctl *c);
 static json_t *req_name(const struct ctl *c);
 static json_t *req_events(const struct ctl *c);
+static json_t *req_admin(const struct ctl *c);
+static int ans_admin(const struct ctl *c, FILE *in, json_t *ans);
 static json_t *req_reload(const struct ctl *c);
 static int ans_status(const struct ctl *c, FILE *in, json_t *ans);
 static int ans_show(const struct ctl *c, FILE *in, json_t *ans);
@@ -44,8 +46,14 @@ static const struct command commands[] = {
         { "status", "status", "instances: state, priorities, VIPs, master, last transition,\n"
           "why FAULT or lowered; sync groups",
           0, 0, req_plain, ans_status },
-        { "show", "show instance NAME", "timers, every counter, trackers with runs and last result", 0, 2, req_show,
-          ans_show },
+        { "show", "show instance NAME | vs NAME", "timers, every counter, trackers with runs and last result;\n"
+          "vs: one virtual server (\"[10.0.0.1]:tcp:80\", \"10.0.0.1:80\",\n"
+          "\"fwmark 1\", a group) and its real servers", 0, 2, req_show, ans_show },
+        { "drain", "drain VS RS", "weight 0 in IPVS: no new connections, the existing finish;\n"
+          "kept across reloads and restarts until enabled", 0, 2, req_admin, ans_admin },
+        { "enable", "enable VS RS", "back to the state its checks give (undrain: the same)", 0, 2, req_admin, ans_admin },
+        { "undrain", "undrain VS RS", "the same as enable", 0, 2, req_admin, ans_admin },
+        { "disable", "disable VS RS", "out of the IPVS table whatever its checks say", 0, 2, req_admin, ans_admin },
         { "events", "events [-n N | --since SEQ] [--count K]",
           "the ordered stream of transitions and tracker changes;\n"
           "first the last N kept (or every one after SEQ); exit after K",
@@ -104,7 +112,13 @@ static json_t *req_plain(const struct ctl *c)
 
 static json_t *req_show(const struct ctl *c)
 {
-        return json_pack("{s:s,s:i,s:s}", "cmd", "show", "id", 1, "name", c->args[1]);
+        return json_pack("{s:s,s:i,s:s}", "cmd", strcmp(c->args[0], "vs") ? "show" : "show-vs", "id", 1, "name",
+                         c->args[1]);
+}
+
+static json_t *req_admin(const struct ctl *c)
+{
+        return json_pack("{s:s,s:i,s:s,s:s}", "cmd", c->cmd->name, "id", 1, "vs", c->args[0], "rs", c->args[1]);
 }
 
 static json_t *req_name(const struct ctl *c)
@@ -214,7 +228,17 @@ static int ans_show(const struct ctl *c, FILE *in, json_t *ans)
         (void)in;
         if (c->json)
                 return print_json(ans, JSON_INDENT(2));
-        return refused(ans) ? 1 : print_instance(ans);
+        if (refused(ans))
+                return 1;
+        return json_object_get(ans, "virtual_server") ? print_vs(ans) : print_instance(ans);
+}
+
+static int ans_admin(const struct ctl *c, FILE *in, json_t *ans)
+{
+        (void)in;
+        if (c->json)
+                return print_json(ans, JSON_INDENT(2));
+        return refused(ans) ? 1 : print_admin(ans);
 }
 
 static int ans_reload(const struct ctl *c, FILE *in, json_t *ans)
@@ -340,8 +364,8 @@ static int parse(int argc, char **argv, struct ctl *c)
         if (c->nargs != c->cmd->nargs)
                 return usage_error(c->nargs > c->cmd->nargs ? "too many operands for '%s'" : "missing operand for '%s'",
                                    c->cmd->synopsis);
-        if (c->cmd->nargs == 2 && strcmp(c->args[0], "instance"))
-                return usage_error("show what? (show instance NAME), not '%s'", c->args[0]);
+        if (!strcmp(c->cmd->name, "show") && strcmp(c->args[0], "instance") && strcmp(c->args[0], "vs"))
+                return usage_error("show what? (show instance NAME, show vs NAME), not '%s'", c->args[0]);
         return 0;
 }
 

@@ -26,4 +26,8 @@ struct ctl {
 int print_status(json_t *ans);
 int print_instance(json_t *ans);
 int print_reload(json_t *ans);
+int print_vs(json_t *ans);
+int print_admin(json_t *ans);
+/* The check worker's virtual servers in `status`. */
+void print_virtual_servers(json_t *check);
 void print_event(json_t *ev);

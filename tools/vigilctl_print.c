@@ -217,6 +217,7 @@ int print_status(json_t *ans)
         json_t *st = json_object_get(ans, "status"), *w = json_object_get(ans, "worker");
 
         if (!json_is_object(st)) {
+                print_virtual_servers(json_object_get(ans, "check"));
                 printf("no status yet (VRRP worker %s)\n",
                        json_is_true(json_object_get(w, "running")) ? "starting" : "not running");
                 return 0;
@@ -224,6 +225,7 @@ int print_status(json_t *ans)
         print_instances(json_object_get(st, "instances"));
         print_groups(json_object_get(st, "groups"));
         print_interfaces(json_object_get(st, "interfaces"));
+        print_virtual_servers(json_object_get(ans, "check"));
         printf("worker pid %lld, restarts %lld\n", num(w, "pid"), num(w, "restarts"));
         print_last_reload(json_object_get(ans, "reload"));
         return 0;
@@ -361,6 +363,9 @@ void print_event(json_t *ev)
         } else if (!strcmp(kind, "demote") || !strcmp(kind, "promote")) {
                 printf("%lld %s %s %s by the operator\n", num(ev, "seq"), when, str(ev, "name"),
                        !strcmp(kind, "demote") ? "demoted" : "promoted");
+        } else if (!strcmp(kind, "rs_admin")) {
+                printf("%lld %s %s real server %s of VS %s by the operator: now %s\n", num(ev, "seq"), when,
+                       str(ev, "action"), str(ev, "rs"), str(ev, "vs"), str(ev, "admin"));
         } else if (!strcmp(kind, "reload")) {
                 printf("%lld %s reload %s\n", num(ev, "seq"), when,
                        json_is_true(json_object_get(ev, "ok")) ? "validated, applying"

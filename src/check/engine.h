@@ -21,6 +21,7 @@ struct check_conf_loader {
 
 struct check_table;
 struct check_changes;
+struct check_counters;
 
 /* The IPVS table as the engine sees it: lb/ (netlink or the dry run)
  * behind check/table.h's structs. check/ and lb/ are sibling layers, so
@@ -38,6 +39,9 @@ struct check_ipvs_ops {
         /* lvs_timeouts, seconds; 0 leaves one as it is */
         int (*set_timeouts)(void *ctx, uint32_t tcp, uint32_t tcpfin, uint32_t udp);
         unsigned long (*failed)(void *ctx);     /* refused requests, ever */
+        /* The kernel's per-destination counters (check/counters.h), sorted;
+         * -EOPNOTSUPP for the dry run, which has none. May be NULL. */
+        int (*counters)(void *ctx, struct check_counters *ret);
         void *ctx;
 };
 

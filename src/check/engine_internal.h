@@ -10,6 +10,8 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "check/admin.h"
+#include "check/counters.h"
 #include "check/decide.h"
 #include "check/engine.h"
 #include "check/probe.h"
@@ -71,6 +73,9 @@ struct ck_rs {
         bool has_dyn;                   /* MISC_CHECK's dynamic weight */
         int64_t dyn_weight;
         char name[CK_NAME_MAX];         /* "[10.0.0.2]:tcp:80" */
+        enum check_admin_state admin;   /* the operator's override (check/admin.h) */
+        bool seen, seen_alive;          /* for last_change: the health the pool last had */
+        int64_t last_change;            /* wall clock, µs: when its health last changed */
         struct script_cmd up, down;
         struct notify_queue nq;
 };
@@ -140,6 +145,10 @@ struct check_engine {
         struct addrtab addrs;
         pid_t sup_pid;
         bool sup_gone;
+        struct check_admin admin;       /* the operator's overrides, by identity */
+        bool admin_loaded;              /* from VIGIL_LVS_ADMIN_ENV, once */
+        struct check_counters kc;       /* the kernel's counters, read for a status */
+        bool kc_ok;
         int exit_code;
 };
 
@@ -159,6 +168,17 @@ void ck_vs_omega(struct ck_vs *v);
 void ck_vs_resume_checks(struct ck_vs *v, int64_t now);
 /* stop the checkers and close their timers (the loop frees them) */
 void ck_model_close(struct ck_vs *vs, size_t n);
+
+/* The operator's overrides (sched.c, their own functions): */
+/* the set on the model (at start and after a reload): loaded once from
+ * the supervisor's copy, pruned of what the configuration removed */
+void ck_admin_attach(struct check_engine *e);
+/* an override on a real server's pool input, and its health's time */
+void ck_admin_fill(struct ck_rs *rs, struct check_rs_input *in);
+/* set one, re-decide its pool and apply the table now */
+int ck_admin_apply(struct ck_rs *rs, enum check_admin_state st);
+/* the set as the supervisor keeps it: [[state, vs, rs], ...] */
+json_t *ck_admin_json(const struct check_engine *e);
 
 /* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
 void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);

@@ -13,7 +13,7 @@ static int64_t weight_sum(const struct check_rs_input *rs, size_t n)
         int64_t sum = 0;
 
         for (size_t i = 0; i < n; i++)
-                if (rs[i].alive && !rs[i].drained)
+                if (rs[i].alive && !rs[i].drained && !rs[i].disabled)
                         sum += check_rs_weight(rs[i].weight);
         return sum;
 }
@@ -40,6 +40,8 @@ static void place(const struct check_vs_params *p, const struct check_rs_input *
                 bool serving = rs[i].alive && !r->sorry_active;
 
                 out[i] = (struct check_rs_output){ 0 };
+                if (rs[i].disabled)
+                        continue;
                 if (serving) {
                         /* A drained server stays in the table so its
                          * connections finish; it only takes no new ones. */

@@ -17,6 +17,8 @@
  *   server at weight 1; without one the pool stays as health has it;
  * - a real server out of service is removed from the table, or kept at
  *   weight 0 with inhibit_on_failure;
+ * - one the operator disabled (check/admin.h) is out of the table and
+ *   adds nothing, whatever its health and inhibit_on_failure;
  * - a sorry server not in use is removed, or kept at weight 0 with
  *   sorry_server_inhibit.
  * Q and H are taken as conf/validate_lvs.c leaves them (Q reduced to the
@@ -37,6 +39,7 @@ struct check_rs_input {
         int64_t weight;                 /* configured, or MISC_CHECK's dynamic weight */
         bool inhibit_on_failure;
         bool drained;                   /* operator drain: weight 0, not counted */
+        bool disabled;                  /* operator disable: out of the table, not counted */
 };
 
 struct check_rs_output {

@@ -59,33 +59,96 @@ static json_t *latency_json(const struct check_engine *e)
         return o;
 }
 
-static json_t *rs_json(const struct ck_vs *v, size_t r)
+/* The checker whose last result speaks for the real server: the first
+ * that failed, else the latest. */
+static const struct ck_checker *last_of(const struct ck_rs *rs)
+{
+        const struct ck_checker *last = NULL;
+
+        for (size_t k = 0; k < rs->nck; k++) {
+                const struct ck_checker *ck = &rs->ck[k];
+                if (!ck->has_last)
+                        continue;
+                if (!last || (ck->last != CHECK_OK && last->last == CHECK_OK) ||
+                    (ck->last_time > last->last_time && (ck->last != CHECK_OK) == (last->last != CHECK_OK)))
+                        last = ck;
+        }
+        return last;
+}
+
+/* A real server's counters summed over its virtual server's services
+ * (a group has several); null when the kernel gave none (dry run). */
+static json_t *kernel_json(const struct check_engine *e, const struct ck_vs *v, size_t r)
+{
+        struct check_dest_counters sum = { 0 };
+        bool any = false;
+
+        if (!e->kc_ok)
+                return json_null();
+        for (size_t i = 0; i < v->nsvcs; i++) {
+                struct check_dest want = v->dests[r];
+                const struct check_dest_counters *c;
+                if (v->svcs[i].fwmark)
+                        want.port = 0;
+                else if (!want.port || want.fwd == CHECK_FWD_DR || want.fwd == CHECK_FWD_TUN)
+                        want.port = v->svcs[i].port;
+                if (!(c = check_counters_find(&e->kc, &v->svcs[i], &want)))
+                        continue;
+                any = true;
+                sum.active_conns += c->active_conns, sum.inact_conns += c->inact_conns;
+                sum.persist_conns += c->persist_conns, sum.conns += c->conns, sum.inpkts += c->inpkts;
+                sum.outpkts += c->outpkts, sum.inbytes += c->inbytes, sum.outbytes += c->outbytes;
+                sum.cps += c->cps, sum.inbps += c->inbps, sum.outbps += c->outbps;
+        }
+        if (!any)
+                return json_null();
+        return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "active_conns", (json_int_t)sum.active_conns,
+                         "inact_conns", (json_int_t)sum.inact_conns, "persist_conns", (json_int_t)sum.persist_conns,
+                         "conns", (json_int_t)sum.conns, "inpkts", (json_int_t)sum.inpkts, "outpkts",
+                         (json_int_t)sum.outpkts, "inbytes", (json_int_t)sum.inbytes, "outbytes",
+                         (json_int_t)sum.outbytes, "cps", (json_int_t)sum.cps, "inbps", (json_int_t)sum.inbps, "outbps",
+                         (json_int_t)sum.outbps);
+}
+
+static void rs_last_json(const struct ck_rs *rs, json_t *o)
+{
+        const struct ck_checker *l = last_of(rs);
+
+        json_object_set_new(o, "last_result", l ? json_string(check_result_key(l->last)) : json_null());
+        json_object_set_new(o, "last_detail", l && l->last_detail[0] ? json_string(l->last_detail) : json_null());
+        json_object_set_new(o, "latency", l ? json_real((double)l->last_latency / 1e6) : json_null());
+        json_object_set_new(o, "last_check", l ? json_real((double)l->last_time / 1e6) : json_null());
+        json_object_set_new(o, "last_change", rs->seen ? json_real((double)rs->last_change / 1e6) : json_null());
+}
+
+static json_t *rs_json(const struct check_engine *e, const struct ck_vs *v, size_t r)
 {
         const struct ck_rs *rs = &v->rs[r];
         char a[INET6_ADDRSTRLEN];
-        json_t *cks = json_array();
-        const char *last = NULL;
+        json_t *cks = json_array(), *o;
+        bool in_table = v->out[r].in_table && !v->pool.sorry_active;
 
-        for (size_t k = 0; k < rs->nck; k++) {
+        for (size_t k = 0; k < rs->nck; k++)
                 json_array_append_new(cks, checker_json(&rs->ck[k]));
-                if (rs->ck[k].has_last && (!last || rs->ck[k].last != CHECK_OK))
-                        last = check_result_key(rs->ck[k].last);
-        }
-        return json_pack("{s:s,s:s,s:i,s:s,s:b,s:I,s:I,s:b,s:o,s:o}", "name", rs->name, "address",
-                         conf_ip_str(&rs->c->addr, a, sizeof(a)), "port", rs->c->port, "health", rs_health(rs),
-                         "alive", rs->num_failed == 0, "weight", (json_int_t)v->in[r].weight, "table_weight",
-                         (json_int_t)v->out[r].weight, "in_table", v->out[r].in_table && !v->pool.sorry_active,
-                         "last_result", last ? json_string(last) : json_null(), "checkers", cks);
+        o = json_pack("{s:s,s:s,s:i,s:s,s:b,s:I,s:I,s:I,s:b,s:s,s:o}", "name", rs->name, "address",
+                      conf_ip_str(&rs->c->addr, a, sizeof(a)), "port", rs->c->port, "health", rs_health(rs), "alive",
+                      rs->num_failed == 0, "configured_weight", (json_int_t)rs->c->weight, "weight",
+                      (json_int_t)v->in[r].weight, "table_weight", (json_int_t)v->out[r].weight, "in_table", in_table,
+                      "admin", check_admin_state_name(rs->admin), "checkers", cks);
+        json_object_set_new(o, "effective_weight", in_table ? json_integer((json_int_t)v->out[r].weight) : json_null());
+        rs_last_json(rs, o);
+        json_object_set_new(o, "kernel", kernel_json(e, v, r));
+        return o;
 }
 
-static json_t *vs_json(const struct ck_vs *v)
+static json_t *vs_json(const struct check_engine *e, const struct ck_vs *v)
 {
         json_t *rss = json_array(), *svcs = json_array();
         char buf[96], a[INET6_ADDRSTRLEN];
         json_t *o;
 
         for (size_t r = 0; r < v->nrs; r++)
-                json_array_append_new(rss, rs_json(v, r));
+                json_array_append_new(rss, rs_json(e, v, r));
         for (size_t i = 0; i < v->nsvcs; i++)
                 json_array_append_new(svcs, json_string(ck_svc_str(&v->svcs[i], buf, sizeof(buf))));
         o = json_pack("{s:s,s:o,s:s,s:I,s:i,s:i,s:b,s:b,s:o}", "name", v->name, "services", svcs, "quorum_state",
@@ -95,6 +158,7 @@ static json_t *vs_json(const struct ck_vs *v)
                       "real_servers", rss);
         json_object_set_new(o, "ha_suspend", json_boolean(v->c->ha_suspend));
         json_object_set_new(o, "suspended", json_boolean(v->suspended));
+        json_object_set_new(o, "group", v->c->kind == VS_GROUP && v->c->group ? json_string(v->c->group) : json_null());
         if (v->params.has_sorry_server) {
                 snprintf(buf, sizeof(buf), "[%s]:%u", conf_ip_str(&v->sorry.addr, a, sizeof(a)), v->sorry.port);
                 json_object_set_new(o, "sorry_server", json_string(buf));
@@ -107,11 +171,11 @@ json_t *ck_status(const struct check_engine *e)
         json_t *vss = json_array(), *res = json_object();
 
         for (size_t i = 0; i < e->nvs; i++)
-                json_array_append_new(vss, vs_json(&e->vs[i]));
+                json_array_append_new(vss, vs_json(e, &e->vs[i]));
         for (int r = 0; r < CHECK_RESULT_COUNT; r++)
                 json_object_set_new(res, check_result_key((enum check_result)r), json_integer((json_int_t)e->results[r]));
-        return json_pack("{s:o,s:o,s:{s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i,s:I,s:I,s:o}}", "virtual_servers", vss,
-                         "checks", res, "ipvs", "dry_run", e->opts.dry_run, "batches", (json_int_t)e->batches,
+        return json_pack("{s:o,s:o,s:{s:b,s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i,s:I,s:I,s:o}}", "virtual_servers", vss,
+                         "checks", res, "ipvs", "dry_run", e->opts.dry_run, "kernel_counters", e->kc_ok, "batches", (json_int_t)e->batches,
                          "changes", (json_int_t)e->changes, "refused", (json_int_t)e->refused, "services",
                          (json_int_t)e->current.n, "probes", "in_flight",
                          e->prober ? (int)check_prober_in_flight(e->prober) : 0, "waiting",

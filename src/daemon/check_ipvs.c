@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/counters.h"
 #include "check/table.h"
 #include "common/log.h"
 #include "daemon/check_lbmap.h"
@@ -137,10 +138,72 @@ static unsigned long failed(void *ctx)
         return ipvs ? ipvs_failed(ipvs) : 0;
 }
 
+/* ---- the kernel's counters (check/counters.h) ----------------------------------------------- */
+
+struct counters_ctx {
+        struct check_counters *c;
+        struct check_svc svc;
+        int err;
+};
+
+static void on_counted_dest(void *ctx, const struct lb_dest_entry *e)
+{
+        struct counters_ctx *d = ctx;
+        struct check_dest_counters *n = realloc(d->c->v, (d->c->n + 1) * sizeof(*n));
+
+        if (!n) {
+                d->err = -ENOMEM;
+                return;
+        }
+        d->c->v = n;
+        n = &n[d->c->n++];
+        *n = (struct check_dest_counters){ .svc = d->svc, .active_conns = e->active_conns,
+                                           .inact_conns = e->inact_conns, .persist_conns = e->persist_conns,
+                                           .conns = e->stats.conns, .inpkts = e->stats.inpkts,
+                                           .outpkts = e->stats.outpkts, .inbytes = e->stats.inbytes,
+                                           .outbytes = e->stats.outbytes, .cps = e->stats.cps,
+                                           .inpps = e->stats.inpps, .outpps = e->stats.outpps,
+                                           .inbps = e->stats.inbps, .outbps = e->stats.outbps };
+        check_dest_of_lb(&e->dest, &n->dest);
+}
+
+/* The services (the table's dump), then each one's destinations with
+ * their counters; the dry run has none to give. */
+static int counters(void *ctx, struct check_counters *ret)
+{
+        struct check_table t = { 0 };
+        struct dump_ctx d0 = { &t, 0 };
+        int r;
+
+        (void)ctx;
+        memset(ret, 0, sizeof(*ret));
+        if (!ipvs || ipvs_is_dry_run(ipvs))
+                return -EOPNOTSUPP;
+        if ((r = ipvs_dump_services(ipvs, on_service, &d0, NULL)) < 0 || d0.err < 0) {
+                check_table_free(&t);
+                return r < 0 ? r : d0.err;
+        }
+        for (size_t i = 0; i < t.n && r >= 0; i++) {
+                struct lb_service key;
+                struct counters_ctx d = { ret, t.svcs[i].svc, 0 };
+                check_lb_service_of(&t.svcs[i].svc, &key);
+                r = ipvs_dump_dests(ipvs, &key.key, on_counted_dest, &d, NULL);
+                if (r >= 0 && d.err < 0)
+                        r = d.err;
+        }
+        check_table_free(&t);
+        if (r < 0) {
+                check_counters_free(ret);
+                return r;
+        }
+        check_counters_sort(ret);
+        return 0;
+}
+
 const struct check_ipvs_ops *check_ipvs_backend(void)
 {
         static const struct check_ipvs_ops ops = { .open = open_backend, .close = close_backend, .dump = dump, .apply = apply,
-                                                   .flush = flush, .set_timeouts = set_timeouts, .failed = failed };;
+                                                   .flush = flush, .set_timeouts = set_timeouts, .failed = failed, .counters = counters };
 
         return &ops;
 }

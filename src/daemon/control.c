@@ -33,7 +33,9 @@ static const struct route {
         { "status", TO_ALL, ROUTE_QUERY },   { "dump", TO_ALL, ROUTE_QUERY },
         { "show", TO_VRRP, ROUTE_QUERY },    { "demote", TO_VRRP, ROUTE_FORWARD },
         { "promote", TO_VRRP, ROUTE_FORWARD }, { "drain", TO_CHECK, ROUTE_FORWARD },
-        { "undrain", TO_CHECK, ROUTE_FORWARD }, { "reload", TO_ALL, ROUTE_RELOAD },
+        { "undrain", TO_CHECK, ROUTE_FORWARD }, { "enable", TO_CHECK, ROUTE_FORWARD },
+        { "disable", TO_CHECK, ROUTE_FORWARD }, { "show-vs", TO_CHECK, ROUTE_QUERY },
+        { "reload", TO_ALL, ROUTE_RELOAD },
         { "events", 0, ROUTE_EVENTS },
 };
 
@@ -99,6 +101,8 @@ json_t *local_answer(struct sup *s, json_t *req)
 
         if (!strcmp(json_string_value(json_object_get(req, "cmd")), "show"))
                 return show_answer(s, req);
+        if (!strcmp(json_string_value(json_object_get(req, "cmd")), "show-vs"))
+                return lvs_show_vs(s, req);
         out = answer(json_object_get(req, "id"), true);
         json_object_set(out, "status", s->slot[WK_VRRP].status ? s->slot[WK_VRRP].status : json_null());
         for (int k = 0; k < WK_COUNT; k++)

@@ -80,7 +80,7 @@ struct worker_slot {
         struct { unsigned instances, master, backup, fault; } counts;
         struct leftovers *leftovers;    /* of the running configuration; NULL for none */
         const struct pidfile *pidfile;  /* names the running worker; NULL for none */
-        char *env_extra;                /* VRRP: the demoted instances, as VIGIL_DEMOTED_ENV=... */
+        char *env_extra;                /* VRRP: the demoted instances, as VIGIL_DEMOTED_ENV=...; check: the overrides */
 };
 
 struct sup {
@@ -161,6 +161,13 @@ void fanout_done(struct fanout *f);
 /* status/show/dump from the slots' fresh statuses (or without). */
 json_t *local_answer(struct sup *s, json_t *req);
 json_t *answer(json_t *id, bool ok);
+
+/* lvs_admin.c: the check worker's overrides, kept for its successor */
+void lvs_admin_keep(struct worker_slot *w, json_t *set);
+/* an inherited VIGIL_LVS_ADMIN_ENV=..., never passed on */
+bool lvs_admin_env(const char *env);
+/* show-vs: one virtual server of the check worker's status */
+json_t *lvs_show_vs(struct sup *s, json_t *req);
 
 /* events_ring.c */
 void events_broadcast(struct sup *s, json_t *ev);

@@ -223,6 +223,8 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
                 on_heartbeat(w, st);
         } else if ((st = json_object_get(msg, "demoted"))) {
                 keep_demoted(w, st);
+        } else if ((st = json_object_get(msg, "lvs_admin"))) {
+                lvs_admin_keep(w, st);
         } else if (json_object_get(msg, "event")) {
                 json_t *ev = json_deep_copy(msg);
                 events_broadcast(w->s, ev);
@@ -358,7 +360,8 @@ static char **worker_env(const struct worker_slot *w)
                 return NULL;
         for (size_t i = 0; i < n; i++) /* ours only: not one inherited */
                 if (strncmp(environ[i], VIGIL_DEMOTED_ENV "=", sizeof(VIGIL_DEMOTED_ENV)) &&
-                    strncmp(environ[i], VIGIL_WORKER_RESTARTS_ENV "=", sizeof(VIGIL_WORKER_RESTARTS_ENV)))
+                    strncmp(environ[i], VIGIL_WORKER_RESTARTS_ENV "=", sizeof(VIGIL_WORKER_RESTARTS_ENV)) &&
+                    !lvs_admin_env(environ[i]))
                         env[k++] = environ[i];
         snprintf(pid, sizeof(pid), "%s=%d", VIGIL_SUPERVISOR_PID_ENV, (int)getpid());
         snprintf(mode[w - w->s->slot], sizeof(mode[0]), "%s=%s", VIGIL_WORKER_ENV, w->kind->name);
