@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check/alert_text.h"
 #include "check/conf_map.h"
 #include "check/engine_internal.h"
 #include "check/file_rule.h"
@@ -17,6 +18,7 @@
 #include "check/probe_key.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "worker/smtp.h"
 
 /* xorshift64*: the warmup spread needs no more than a uniform draw. */
 uint32_t ck_random(struct check_engine *e)
@@ -336,6 +338,31 @@ void ck_vs_fill_inputs(struct ck_vs *v)
         }
 }
 
+/* smtp_alert for the quorum: the virtual server's own, else the global
+ * one, else off (reference §1.14); real servers' is resolved by
+ * conf/validate_lvs.c. */
+static void vs_mail(const struct ck_vs *v, bool up)
+{
+        const struct conf *c = v->e->conf;
+        struct check_alert a;
+
+        if (v->c->smtp_alert >= 0 ? !v->c->smtp_alert : c->global.smtp_alert <= 0)
+                return;
+        check_alert_quorum(&a, v->name, up, v->params.quorum, v->params.hysteresis, (long long)v->pool.threshold,
+                           (long long)v->pool.weight_sum);
+        smtp_alert_send_text(&v->e->loop, c, a.subject, a.body);
+}
+
+static void rs_mail(const struct ck_rs *rs, enum conf_checker_type by, bool up)
+{
+        struct check_alert a;
+
+        if (rs->c->smtp_alert <= 0)
+                return;
+        check_alert_rs(&a, rs->name, rs->vs->name, by, up);
+        smtp_alert_send_text(&rs->vs->e->loop, rs->vs->e->conf, a.subject, a.body);
+}
+
 static void run_script(struct notify_queue *q, const struct script_cmd *sc)
 {
         if (sc->argv)
@@ -357,11 +384,13 @@ void ck_vs_refresh(struct ck_vs *v, bool log_it)
                          (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
                 run_script(&v->nq, &v->qup);
                 ck_fifo_write(v->e, NOTIFY_VS, v->name, true);
+                vs_mail(v, true);
         } else if (v->pool.change == CHECK_WENT_DOWN) {
                 log_info("Lost quorum %u-%u=%lld > %lld for VS %s", v->params.quorum, v->params.hysteresis,
                          (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
                 run_script(&v->nq, &v->qdown);
                 ck_fifo_write(v->e, NOTIFY_VS, v->name, false);
+                vs_mail(v, false);
         }
         if (v->pool.sorry_active != sorry_was && v->params.has_sorry_server) {
                 char a[INET6_ADDRSTRLEN];
@@ -464,7 +493,9 @@ static void log_checker(const struct ck_checker *ck, const struct check_decision
         }
 }
 
-static void rs_transition(struct ck_rs *rs, enum check_change ch)
+/* by: the type of the checker whose change moved the real server (its
+ * mail names it, as keepalived's). */
+static void rs_transition(struct ck_rs *rs, enum check_change ch, enum conf_checker_type by)
 {
         struct ck_vs *v = rs->vs;
         bool inhibit = rs->c->inhibit_on_failure > 0;
@@ -480,6 +511,7 @@ static void rs_transition(struct ck_rs *rs, enum check_change ch)
                 snprintf(both, sizeof(both), "%s %s", rs->name, v->name);
                 ck_fifo_write(v->e, NOTIFY_RS, both, ch == CHECK_WENT_UP);
         }
+        rs_mail(rs, by, ch == CHECK_WENT_UP);
         ck_vs_refresh(v, true);
         ck_table_changed(v->e);
 }
@@ -518,7 +550,7 @@ void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t
         log_checker(ck, &d);
         apply_weight(ck->rs, &d);
         if (d.change != CHECK_SAME)
-                rs_transition(ck->rs, check_rs_apply(&ck->rs->num_failed, d.change));
+                rs_transition(ck->rs, check_rs_apply(&ck->rs->num_failed, d.change), ck->c->type);
 }
 
 /* One probe's result, fed to each of its users that still runs (a
