@@ -73,6 +73,9 @@ struct ck_rs {
         char name[CK_NAME_MAX];         /* "[10.0.0.2]:tcp:80" */
         struct script_cmd up, down;
         struct notify_queue nq;
+        /* for the metrics: results fed to its checkers, and their probes' latency (µs) */
+        uint64_t results[CHECK_RESULT_COUNT];
+        uint64_t latency_sum, latency_count;
 };
 
 struct ck_vs {

@@ -530,6 +530,15 @@ static void apply_weight(struct ck_rs *rs, const struct check_decision *d)
         }
 }
 
+/* The real server's series (check/metrics.c): its checkers' results by
+ * name, and the latency of the probes that fed them. */
+static void ck_rs_count(struct ck_rs *rs, const struct check_decision *d, const struct check_probe *p)
+{
+        rs->results[d->result < CHECK_RESULT_COUNT ? d->result : CHECK_ERROR]++;
+        rs->latency_sum += p->latency > 0 ? (uint64_t)p->latency : 0;
+        rs->latency_count++;
+}
+
 void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now)
 {
         struct check_engine *e = ck->rs->vs->e;
@@ -547,6 +556,7 @@ void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t
         ck->last_latency = p->latency;
         snprintf(ck->last_detail, sizeof(ck->last_detail), "%s", p->detail);
         e->results[d.result < CHECK_RESULT_COUNT ? d.result : CHECK_ERROR]++;
+        ck_rs_count(ck->rs, &d, p);
         log_checker(ck, &d);
         apply_weight(ck->rs, &d);
         if (d.change != CHECK_SAME)

@@ -59,6 +59,23 @@ static json_t *latency_json(const struct check_engine *e)
         return o;
 }
 
+/* The metrics' per real server fields (check/metrics.c): the configured
+ * weight, the results fed by name (those seen only: 10,000 servers times
+ * every result would be mostly zeros) and the probes' latency. */
+static void rs_counters_json(const struct ck_rs *rs, json_t *o)
+{
+        json_t *res = json_object();
+
+        for (int r = 0; r < CHECK_RESULT_COUNT; r++)
+                if (rs->results[r])
+                        json_object_set_new(res, check_result_key((enum check_result)r),
+                                            json_integer((json_int_t)rs->results[r]));
+        json_object_set_new(o, "configured_weight", json_integer((json_int_t)rs->c->weight));
+        json_object_set_new(o, "results", res);
+        json_object_set_new(o, "latency", json_pack("{s:f,s:I}", "sum", (double)rs->latency_sum / 1e6, "count",
+                                                    (json_int_t)rs->latency_count));
+}
+
 static json_t *rs_json(const struct ck_vs *v, size_t r)
 {
         const struct ck_rs *rs = &v->rs[r];
@@ -71,11 +88,13 @@ static json_t *rs_json(const struct ck_vs *v, size_t r)
                 if (rs->ck[k].has_last && (!last || rs->ck[k].last != CHECK_OK))
                         last = check_result_key(rs->ck[k].last);
         }
-        return json_pack("{s:s,s:s,s:i,s:s,s:b,s:I,s:I,s:b,s:o,s:o}", "name", rs->name, "address",
+        json_t *o = json_pack("{s:s,s:s,s:i,s:s,s:b,s:I,s:I,s:b,s:o,s:o}", "name", rs->name, "address",
                          conf_ip_str(&rs->c->addr, a, sizeof(a)), "port", rs->c->port, "health", rs_health(rs),
                          "alive", rs->num_failed == 0, "weight", (json_int_t)v->in[r].weight, "table_weight",
                          (json_int_t)v->out[r].weight, "in_table", v->out[r].in_table && !v->pool.sorry_active,
                          "last_result", last ? json_string(last) : json_null(), "checkers", cks);
+        rs_counters_json(rs, o);
+        return o;
 }
 
 static json_t *vs_json(const struct ck_vs *v)
