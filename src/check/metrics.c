@@ -96,7 +96,7 @@ static void rs_checks(struct prom_out *o, json_t *vss)
         json_array_foreach(vss, i, v) {
                 esc(s_of(v, "name"), vs, sizeof(vs));
                 json_array_foreach(json_object_get(v, "real_servers"), k, r) {
-                        json_t *lat = json_object_get(r, "latency");
+                        json_t *lat = json_object_get(r, "check_latency");
                         esc(s_of(r, "name"), rs, sizeof(rs));
                         prom_put(o, "vigil_lvs_real_server_check_latency_seconds_sum{vs=\"%s\",rs=\"%s\"} %.6f\n", vs, rs,
                                  json_number_value(json_object_get(lat, "sum")));
@@ -128,6 +128,45 @@ static void probe_series(struct prom_out *o, json_t *probes)
         }
 }
 
+/* keepalived-exporter's protocol label: the number (6, 17, 132), read
+ * from the virtual server's name ("[10.0.0.1]:tcp:80"); 0 for a fwmark or
+ * group service, which has none. */
+static int proto_of(const char *vs)
+{
+        const char *p = strstr(vs, "]:");
+
+        if (!p)
+                return 0;
+        p += 2;
+        return !strncmp(p, "tcp:", 4) ? 6 : !strncmp(p, "udp:", 4) ? 17 : !strncmp(p, "sctp:", 5) ? 132 : 0;
+}
+
+/* The kernel's counters of each destination (status "kernel", absent in
+ * the dry run), under keepalived-exporter's names and labels: vip is the
+ * service ("10.0.0.1:80", "FWM 1"; a group's virtual server name), addr
+ * the destination's address:port. */
+static void rs_kernel(struct prom_out *o, json_t *vss, const char *metric, const char *help, const char *key)
+{
+        char vip[LABEL_MAX], addr[LABEL_MAX], tmp[LABEL_MAX];
+        size_t i, k;
+        json_t *v, *r, *svcs;
+
+        prom_help(o, metric, "counter", help);
+        json_array_foreach(vss, i, v) {
+                svcs = json_object_get(v, "services");
+                esc(json_array_size(svcs) == 1 ? json_string_value(json_array_get(svcs, 0)) : s_of(v, "name"), vip,
+                    sizeof(vip));
+                json_array_foreach(json_object_get(v, "real_servers"), k, r) {
+                        json_t *kc = json_object_get(r, "kernel");
+                        if (!json_is_object(kc))
+                                continue;
+                        snprintf(tmp, sizeof(tmp), "%s:%lld", s_of(r, "address"), i_of(r, "port"));
+                        prom_put(o, "%s{vip=\"%s\",addr=\"%s\",proto=\"%d\"} %lld\n", metric, vip,
+                                 esc(tmp, addr, sizeof(addr)), proto_of(s_of(v, "name")), i_of(kc, key));
+                }
+        }
+}
+
 static void rs_series(struct prom_out *o, json_t *vss)
 {
         rs_gauge(o, vss, "vigil_lvs_real_server_up", "1 while no checker of the real server is failed.", "alive");
@@ -139,6 +178,11 @@ static void rs_series(struct prom_out *o, json_t *vss)
         rs_gauge(o, vss, "vigil_lvs_real_server_effective_weight",
                  "The configured weight as MISC_CHECK's dynamic weight and track_file change it.", "weight");
         rs_checks(o, vss);
+        rs_kernel(o, vss, "keepalived_lvs_rs_conn", "Connections the kernel scheduled to the real server.", "conns");
+        rs_kernel(o, vss, "keepalived_lvs_rs_in_packets", "Packets in to the real server.", "inpkts");
+        rs_kernel(o, vss, "keepalived_lvs_rs_out_packets", "Packets out of the real server.", "outpkts");
+        rs_kernel(o, vss, "keepalived_lvs_rs_in_bytes", "Bytes in to the real server.", "inbytes");
+        rs_kernel(o, vss, "keepalived_lvs_rs_out_bytes", "Bytes out of the real server.", "outbytes");
 }
 
 void check_metrics_render(struct prom_out *o, json_t *status)

@@ -72,7 +72,7 @@ static void rs_counters_json(const struct ck_rs *rs, json_t *o)
                                             json_integer((json_int_t)rs->results[r]));
         json_object_set_new(o, "configured_weight", json_integer((json_int_t)rs->c->weight));
         json_object_set_new(o, "results", res);
-        json_object_set_new(o, "latency", json_pack("{s:f,s:I}", "sum", (double)rs->latency_sum / 1e6, "count",
+        json_object_set_new(o, "check_latency", json_pack("{s:f,s:I}", "sum", (double)rs->latency_sum / 1e6, "count",
                                                     (json_int_t)rs->latency_count));
 }
 

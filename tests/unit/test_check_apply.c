@@ -245,7 +245,7 @@ static void test_real_server_series_from_the_status(void **state)
                                 "\"alive_weight\":0,\"sorry_server_in_use\":true,\"real_servers\":["
                                 "{\"name\":\"[10.0.1.2]:tcp:80\",\"alive\":false,\"in_table\":false,\"table_weight\":0,"
                                 "\"weight\":5,\"configured_weight\":3,\"results\":{\"ok\":4,\"connect_refused\":2},"
-                                "\"latency\":{\"sum\":0.5,\"count\":6}}]}],"
+                                "\"check_latency\":{\"sum\":0.5,\"count\":6}}]}],"
                                 "\"checks\":{},\"ipvs\":{\"changes\":0,\"refused\":0}}",
                                 0, NULL);
         struct prom_out o = { 0 };
@@ -275,6 +275,35 @@ static void test_real_server_series_from_the_status(void **state)
         json_decref(st);
 }
 
+/* The kernel's counters (status "kernel", null in the dry run) under
+ * keepalived-exporter's names; a real server without them has none. */
+static void test_kernel_counters_under_the_exporter_names(void **state)
+{
+        json_t *st = json_loads("{\"virtual_servers\":[{\"name\":\"[10.0.0.1]:tcp:80\",\"services\":[\"10.0.0.1:80\"],"
+                                "\"real_servers\":[{\"name\":\"[10.0.1.2]:tcp:8080\",\"address\":\"10.0.1.2\",\"port\":8080,"
+                                "\"kernel\":{\"conns\":7,\"inpkts\":70,\"outpkts\":60,\"inbytes\":7000,\"outbytes\":6000}},"
+                                "{\"name\":\"[10.0.1.3]:tcp:8080\",\"address\":\"10.0.1.3\",\"port\":8080,\"kernel\":null}]},"
+                                "{\"name\":\"FWM 5\",\"services\":[\"FWM 5\"],\"real_servers\":[{\"name\":\"[10.0.1.2]:tcp:0\","
+                                "\"address\":\"10.0.1.2\",\"port\":0,\"kernel\":{\"conns\":1}}]}],"
+                                "\"checks\":{},\"ipvs\":{}}",
+                                0, NULL);
+        struct prom_out o = { 0 };
+
+        (void)state;
+        assert_non_null(st);
+        check_metrics_render(&o, st);
+        assert_non_null(strstr(o.buf, "# TYPE keepalived_lvs_rs_conn counter\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_conn{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 7\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_in_packets{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 70\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_out_packets{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 60\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_in_bytes{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 7000\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_out_bytes{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 6000\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_conn{vip=\"FWM 5\",addr=\"10.0.1.2:0\",proto=\"0\"} 1\n"));
+        assert_null(strstr(o.buf, "addr=\"10.0.1.3:8080\""));
+        free(o.buf);
+        json_decref(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -287,6 +316,7 @@ int main(void)
                 cmocka_unit_test(test_metrics_from_the_status),
                 cmocka_unit_test(test_probe_metrics_from_the_status),
                 cmocka_unit_test(test_real_server_series_from_the_status),
+                cmocka_unit_test(test_kernel_counters_under_the_exporter_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
