@@ -32,3 +32,12 @@ void check_alert_quorum(struct check_alert *a, const char *vs, bool up, unsigned
         snprintf(a->body, sizeof(a->body), "=> %s %u+%u=%lld <= %lld <=", up ? "Gained quorum" : "Lost quorum", quorum,
                  hysteresis, threshold, weight_sum);
 }
+
+void check_alert_shutdown(struct check_alert *a, const char *rs, const char *vs)
+{
+        if (rs)
+                snprintf(a->subject, sizeof(a->subject), "Realserver %s of virtual server %s - DOWN", rs, vs);
+        else
+                snprintf(a->subject, sizeof(a->subject), "Virtualserver %s - DOWN", vs);
+        snprintf(a->body, sizeof(a->body), "=> Shutting down <=");
+}

@@ -27,3 +27,7 @@ void check_alert_rs(struct check_alert *a, const char *rs, const char *vs, enum 
  * and "<=" in both directions included). */
 void check_alert_quorum(struct check_alert *a, const char *vs, bool up, unsigned quorum, unsigned hysteresis,
                         long long threshold, long long weight_sum);
+
+/* Stopping with omega: "Realserver RS of virtual server VS - DOWN" (rs
+ * set) or "Virtualserver VS - DOWN", "=> Shutting down <=". */
+void check_alert_shutdown(struct check_alert *a, const char *rs, const char *vs);

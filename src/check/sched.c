@@ -338,15 +338,29 @@ void ck_vs_fill_inputs(struct ck_vs *v)
         }
 }
 
+/* "RS [10.0.0.2]:tcp:80 [10.0.0.1]:tcp:80 UP": the real server's name, then its virtual server's. */
+static void ck_fifo_write_rs(const struct ck_rs *rs, bool up)
+{
+        char both[2 * CK_NAME_MAX + 2];
+
+        snprintf(both, sizeof(both), "%s %s", rs->name, rs->vs->name);
+        ck_fifo_write(rs->vs->e, NOTIFY_RS, both, up);
+}
+
 /* smtp_alert for the quorum: the virtual server's own, else the global
  * one, else off (reference §1.14); real servers' is resolved by
  * conf/validate_lvs.c. */
+static bool vs_mails(const struct ck_vs *v)
+{
+        return v->c->smtp_alert >= 0 ? v->c->smtp_alert > 0 : v->e->conf->global.smtp_alert > 0;
+}
+
 static void vs_mail(const struct ck_vs *v, bool up)
 {
         const struct conf *c = v->e->conf;
         struct check_alert a;
 
-        if (v->c->smtp_alert >= 0 ? !v->c->smtp_alert : c->global.smtp_alert <= 0)
+        if (!vs_mails(v))
                 return;
         check_alert_quorum(&a, v->name, up, v->params.quorum, v->params.hysteresis, (long long)v->pool.threshold,
                            (long long)v->pool.weight_sum);
@@ -400,16 +414,33 @@ void ck_vs_refresh(struct ck_vs *v, bool log_it)
         }
 }
 
-/* Stopping with omega: quorum_down and the alive real servers' notify_down. */
+/* Stopping with omega, as keepalived: each alive real server's
+ * notify_down, FIFO line and mail, then the quorum's. */
 void ck_vs_omega(struct ck_vs *v)
 {
+        struct check_alert a;
+
         ck_vs_fill_inputs(v);
         check_vs_stop(&v->params, v->pool.quorum_up, v->in, v->nrs, v->out, &v->pool);
-        if (v->pool.run_quorum_down)
-                run_script(&v->nq, &v->qdown);
-        for (size_t r = 0; r < v->nrs; r++)
-                if (v->out[r].notify_down)
-                        run_script(&v->rs[r].nq, &v->rs[r].down);
+        for (size_t r = 0; r < v->nrs; r++) {
+                struct ck_rs *rs = &v->rs[r];
+                if (!v->out[r].notify_down)
+                        continue;
+                run_script(&rs->nq, &rs->down);
+                ck_fifo_write_rs(rs, false);
+                if (rs->c->smtp_alert > 0) {
+                        check_alert_shutdown(&a, rs->name, v->name);
+                        smtp_alert_send_text(&v->e->loop, v->e->conf, a.subject, a.body);
+                }
+        }
+        if (!v->pool.run_quorum_down)
+                return;
+        run_script(&v->nq, &v->qdown);
+        ck_fifo_write(v->e, NOTIFY_VS, v->name, false);
+        if (vs_mails(v)) {
+                check_alert_shutdown(&a, NULL, v->name);
+                smtp_alert_send_text(&v->e->loop, v->e->conf, a.subject, a.body);
+        }
 }
 
 /* ---- checkers ----------------------------------------------------------------------------- */
@@ -506,11 +537,7 @@ static void rs_transition(struct ck_rs *rs, enum check_change ch, enum conf_chec
                                                                 : (inhibit ? "Disabling" : "Removing"),
                  rs->name, ch == CHECK_WENT_UP ? "to" : "from", v->name);
         run_script(&rs->nq, ch == CHECK_WENT_UP ? &rs->up : &rs->down);
-        {
-                char both[2 * CK_NAME_MAX + 2];
-                snprintf(both, sizeof(both), "%s %s", rs->name, v->name);
-                ck_fifo_write(v->e, NOTIFY_RS, both, ch == CHECK_WENT_UP);
-        }
+        ck_fifo_write_rs(rs, ch == CHECK_WENT_UP);
         rs_mail(rs, by, ch == CHECK_WENT_UP);
         ck_vs_refresh(v, true);
         ck_table_changed(v->e);

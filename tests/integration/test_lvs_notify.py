@@ -151,3 +151,34 @@ def test_smtp_alert_for_a_real_server_and_the_quorum(lab, vigild, tmp_path):
         assert len(subjects()) == 4, subjects()
     finally:
         smtpd.terminate()
+
+
+def test_omega_stop_writes_the_down_lines_and_mails(lab, vigild, tmp_path):
+    """omega: at stop each alive real server and the quorum go DOWN in the
+    FIFO (real servers first, as keepalived) and by mail, "=> Shutting
+    down <=", before the worker exits."""
+    a, b, c = lab.hosts
+    fifo, mbox = tmp_path / "lvs.fifo", str(tmp_path / "maildir")
+    smtpd = c.spawn("/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"{c.ipv4}:2525",
+                    "-c", "aiosmtpd.handlers.Mailbox", mbox)
+    try:
+        assert wait_for(lambda: ":2525" in c.run("ss", "-ltn").stdout, 10), "aiosmtpd did not start"
+        mail = (f"  notification_email {{\n    ops@example.test\n  }}\n  smtp_server {c.ipv4} 2525\n"
+                f"  smtp_connect_timeout 5\n  lvs_notify_fifo {fifo}\n")
+        listen(b)
+        d = start(a, vigild, conf([b], globals_=mail, vs_extra="  omega\n  smtp_alert\n"))
+        r = FifoReader(fifo)
+        try:
+            assert wait_for(lambda: d.ctl("status", "-j", check=False).returncode == 0, 5)
+            d.stop()
+            assert r.lines() == b"".join(x.encode() + b"\n\0" for x in (rs_line(b, "DOWN"), f"VS {VS} DOWN")), \
+                (r.got, d.output())
+        finally:
+            r.close()
+        want = {f"[lb-a] Realserver [{b.ipv4}]:tcp:8080 of virtual server {VS} - DOWN",
+                f"[lb-a] Virtualserver {VS} - DOWN"}
+        msgs = lambda: {m["Subject"]: m for m in mailbox.Maildir(mbox)} if os.path.isdir(mbox) else {}  # noqa: E731
+        assert wait_for(lambda: want <= set(msgs()), 10), (list(msgs()), d.output())
+        assert all("=> Shutting down <=" in m.get_payload() for m in msgs().values())
+    finally:
+        smtpd.terminate()

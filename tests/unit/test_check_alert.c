@@ -54,6 +54,19 @@ static void test_quorum_mail_has_keepalived_arithmetic(void **state)
         assert_string_equal(a.body, "=> Lost quorum 2+1=1 <= 0 <=");
 }
 
+static void test_omega_stop_mails_say_shutting_down(void **state)
+{
+        struct check_alert a;
+
+        (void)state;
+        check_alert_shutdown(&a, "[10.0.0.2]:tcp:80", "[10.0.0.1]:tcp:80");
+        assert_string_equal(a.subject, "Realserver [10.0.0.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN");
+        assert_string_equal(a.body, "=> Shutting down <=");
+        check_alert_shutdown(&a, NULL, "FWM 1");
+        assert_string_equal(a.subject, "Virtualserver FWM 1 - DOWN");
+        assert_string_equal(a.body, "=> Shutting down <=");
+}
+
 static void assert_fifo(enum notify_kind kind, const char *name, const char *st, const char *want)
 {
         struct notify_object o = { kind, name };
@@ -85,6 +98,7 @@ int main(void)
                 cmocka_unit_test(test_real_server_mail_names_both_servers_and_the_checker),
                 cmocka_unit_test(test_checker_words_follow_keepalived),
                 cmocka_unit_test(test_quorum_mail_has_keepalived_arithmetic),
+                cmocka_unit_test(test_omega_stop_mails_say_shutting_down),
                 cmocka_unit_test(test_fifo_lines_for_every_kind_of_virtual_server),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
