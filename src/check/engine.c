@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/spawn.h"
+#include "worker/smtp.h"
 
 #define STOP_SCRIPTS_WAIT_US (2 * 1000000LL) /* omega's scripts get this long at stop */
 
@@ -250,7 +251,8 @@ static void on_shutdown_tick(uv_timer_t *h)
 {
         struct check_engine *e = h->data;
 
-        if (!ck_model_idle(e->vs, e->nvs) && mono_usec() < e->shutdown_until)
+        /* omega's scripts and mails get their time */
+        if ((!ck_model_idle(e->vs, e->nvs) || smtp_alert_pending()) && mono_usec() < e->shutdown_until)
                 return;
         spawn_terminate_all();
         uv_stop(&e->loop);

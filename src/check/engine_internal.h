@@ -78,6 +78,9 @@ struct ck_rs {
         int64_t last_change;            /* wall clock, µs: when its health last changed */
         struct script_cmd up, down;
         struct notify_queue nq;
+        /* for the metrics: results fed to its checkers, and their probes' latency (µs) */
+        uint64_t results[CHECK_RESULT_COUNT];
+        uint64_t latency_sum, latency_count;
 };
 
 struct ck_vs {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check/alert_text.h"
 #include "check/conf_map.h"
 #include "check/engine_internal.h"
 #include "check/file_rule.h"
@@ -17,6 +18,7 @@
 #include "check/probe_key.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "worker/smtp.h"
 
 /* xorshift64*: the warmup spread needs no more than a uniform draw. */
 uint32_t ck_random(struct check_engine *e)
@@ -337,6 +339,45 @@ void ck_vs_fill_inputs(struct ck_vs *v)
         }
 }
 
+/* "RS [10.0.0.2]:tcp:80 [10.0.0.1]:tcp:80 UP": the real server's name, then its virtual server's. */
+static void ck_fifo_write_rs(const struct ck_rs *rs, bool up)
+{
+        char both[2 * CK_NAME_MAX + 2];
+
+        snprintf(both, sizeof(both), "%s %s", rs->name, rs->vs->name);
+        ck_fifo_write(rs->vs->e, NOTIFY_RS, both, up);
+}
+
+/* smtp_alert for the quorum: the virtual server's own, else the global
+ * one, else off (reference §1.14); real servers' is resolved by
+ * conf/validate_lvs.c. */
+static bool vs_mails(const struct ck_vs *v)
+{
+        return v->c->smtp_alert >= 0 ? v->c->smtp_alert > 0 : v->e->conf->global.smtp_alert > 0;
+}
+
+static void vs_mail(const struct ck_vs *v, bool up)
+{
+        const struct conf *c = v->e->conf;
+        struct check_alert a;
+
+        if (!vs_mails(v))
+                return;
+        check_alert_quorum(&a, v->name, up, v->params.quorum, v->params.hysteresis, (long long)v->pool.threshold,
+                           (long long)v->pool.weight_sum);
+        smtp_alert_send_text(&v->e->loop, c, a.subject, a.body);
+}
+
+static void rs_mail(const struct ck_rs *rs, enum conf_checker_type by, bool up)
+{
+        struct check_alert a;
+
+        if (rs->c->smtp_alert <= 0)
+                return;
+        check_alert_rs(&a, rs->name, rs->vs->name, by, up);
+        smtp_alert_send_text(&rs->vs->e->loop, rs->vs->e->conf, a.subject, a.body);
+}
+
 static void run_script(struct notify_queue *q, const struct script_cmd *sc)
 {
         if (sc->argv)
@@ -358,11 +399,13 @@ void ck_vs_refresh(struct ck_vs *v, bool log_it)
                          (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
                 run_script(&v->nq, &v->qup);
                 ck_fifo_write(v->e, NOTIFY_VS, v->name, true);
+                vs_mail(v, true);
         } else if (v->pool.change == CHECK_WENT_DOWN) {
                 log_info("Lost quorum %u-%u=%lld > %lld for VS %s", v->params.quorum, v->params.hysteresis,
                          (long long)v->pool.threshold, (long long)v->pool.weight_sum, v->name);
                 run_script(&v->nq, &v->qdown);
                 ck_fifo_write(v->e, NOTIFY_VS, v->name, false);
+                vs_mail(v, false);
         }
         if (v->pool.sorry_active != sorry_was && v->params.has_sorry_server) {
                 char a[INET6_ADDRSTRLEN];
@@ -372,16 +415,33 @@ void ck_vs_refresh(struct ck_vs *v, bool log_it)
         }
 }
 
-/* Stopping with omega: quorum_down and the alive real servers' notify_down. */
+/* Stopping with omega, as keepalived: each alive real server's
+ * notify_down, FIFO line and mail, then the quorum's. */
 void ck_vs_omega(struct ck_vs *v)
 {
+        struct check_alert a;
+
         ck_vs_fill_inputs(v);
         check_vs_stop(&v->params, v->pool.quorum_up, v->in, v->nrs, v->out, &v->pool);
-        if (v->pool.run_quorum_down)
-                run_script(&v->nq, &v->qdown);
-        for (size_t r = 0; r < v->nrs; r++)
-                if (v->out[r].notify_down)
-                        run_script(&v->rs[r].nq, &v->rs[r].down);
+        for (size_t r = 0; r < v->nrs; r++) {
+                struct ck_rs *rs = &v->rs[r];
+                if (!v->out[r].notify_down)
+                        continue;
+                run_script(&rs->nq, &rs->down);
+                ck_fifo_write_rs(rs, false);
+                if (rs->c->smtp_alert > 0) {
+                        check_alert_shutdown(&a, rs->name, v->name);
+                        smtp_alert_send_text(&v->e->loop, v->e->conf, a.subject, a.body);
+                }
+        }
+        if (!v->pool.run_quorum_down)
+                return;
+        run_script(&v->nq, &v->qdown);
+        ck_fifo_write(v->e, NOTIFY_VS, v->name, false);
+        if (vs_mails(v)) {
+                check_alert_shutdown(&a, NULL, v->name);
+                smtp_alert_send_text(&v->e->loop, v->e->conf, a.subject, a.body);
+        }
 }
 
 /* ---- checkers ----------------------------------------------------------------------------- */
@@ -465,7 +525,9 @@ static void log_checker(const struct ck_checker *ck, const struct check_decision
         }
 }
 
-static void rs_transition(struct ck_rs *rs, enum check_change ch)
+/* by: the type of the checker whose change moved the real server (its
+ * mail names it, as keepalived's). */
+static void rs_transition(struct ck_rs *rs, enum check_change ch, enum conf_checker_type by)
 {
         struct ck_vs *v = rs->vs;
         bool inhibit = rs->c->inhibit_on_failure > 0;
@@ -476,11 +538,8 @@ static void rs_transition(struct ck_rs *rs, enum check_change ch)
                                                                 : (inhibit ? "Disabling" : "Removing"),
                  rs->name, ch == CHECK_WENT_UP ? "to" : "from", v->name);
         run_script(&rs->nq, ch == CHECK_WENT_UP ? &rs->up : &rs->down);
-        {
-                char both[2 * CK_NAME_MAX + 2];
-                snprintf(both, sizeof(both), "%s %s", rs->name, v->name);
-                ck_fifo_write(v->e, NOTIFY_RS, both, ch == CHECK_WENT_UP);
-        }
+        ck_fifo_write_rs(rs, ch == CHECK_WENT_UP);
+        rs_mail(rs, by, ch == CHECK_WENT_UP);
         ck_vs_refresh(v, true);
         ck_table_changed(v->e);
 }
@@ -497,6 +556,15 @@ static void apply_weight(struct ck_rs *rs, const struct check_decision *d)
                 ck_vs_refresh(rs->vs, true);
                 ck_table_changed(rs->vs->e);
         }
+}
+
+/* The real server's series (check/metrics.c): its checkers' results by
+ * name, and the latency of the probes that fed them. */
+static void ck_rs_count(struct ck_rs *rs, const struct check_decision *d, const struct check_probe *p)
+{
+        rs->results[d->result < CHECK_RESULT_COUNT ? d->result : CHECK_ERROR]++;
+        rs->latency_sum += p->latency > 0 ? (uint64_t)p->latency : 0;
+        rs->latency_count++;
 }
 
 void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now)
@@ -516,10 +584,11 @@ void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t
         ck->last_latency = p->latency;
         snprintf(ck->last_detail, sizeof(ck->last_detail), "%s", p->detail);
         e->results[d.result < CHECK_RESULT_COUNT ? d.result : CHECK_ERROR]++;
+        ck_rs_count(ck->rs, &d, p);
         log_checker(ck, &d);
         apply_weight(ck->rs, &d);
         if (d.change != CHECK_SAME)
-                rs_transition(ck->rs, check_rs_apply(&ck->rs->num_failed, d.change));
+                rs_transition(ck->rs, check_rs_apply(&ck->rs->num_failed, d.change), ck->c->type);
 }
 
 /* One probe's result, fed to each of its users that still runs (a

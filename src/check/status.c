@@ -121,6 +121,22 @@ static void rs_last_json(const struct ck_rs *rs, json_t *o)
         json_object_set_new(o, "last_change", rs->seen ? json_real((double)rs->last_change / 1e6) : json_null());
 }
 
+/* The metrics' per real server fields (check/metrics.c):
+ * the results fed by name (those seen only: 10,000 servers times
+ * every result would be mostly zeros) and the probes' latency. */
+static void rs_counters_json(const struct ck_rs *rs, json_t *o)
+{
+        json_t *res = json_object();
+
+        for (int r = 0; r < CHECK_RESULT_COUNT; r++)
+                if (rs->results[r])
+                        json_object_set_new(res, check_result_key((enum check_result)r),
+                                            json_integer((json_int_t)rs->results[r]));
+        json_object_set_new(o, "results", res);
+        json_object_set_new(o, "check_latency", json_pack("{s:f,s:I}", "sum", (double)rs->latency_sum / 1e6, "count",
+                                                    (json_int_t)rs->latency_count));
+}
+
 static json_t *rs_json(const struct check_engine *e, const struct ck_vs *v, size_t r)
 {
         const struct ck_rs *rs = &v->rs[r];
@@ -138,6 +154,7 @@ static json_t *rs_json(const struct check_engine *e, const struct ck_vs *v, size
         json_object_set_new(o, "effective_weight", in_table ? json_integer((json_int_t)v->out[r].weight) : json_null());
         rs_last_json(rs, o);
         json_object_set_new(o, "kernel", kernel_json(e, v, r));
+        rs_counters_json(rs, o);
         return o;
 }
 

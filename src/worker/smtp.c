@@ -102,15 +102,14 @@ static const char *what_it_means(const char *state)
         return "has stopped";
 }
 
-static void compose(struct mail *m, const struct conf *c, const struct notify_object *o, const char *state,
-                    const char *host)
+/* The headers and the text of one mail: "[router_id] subject" (router_id
+ * defaults to the host's name, as keepalived's). */
+static void compose_text(struct mail *m, const struct conf *c, const char *rid, const char *subject, const char *body)
 {
-        const char *kind = notify_kind_title(o->kind), *name = o->name;
         char date[64], to[512] = "";
         const struct conf_strlist_item *r;
         time_t now = time(NULL);
         struct tm tm;
-        const char *rid = c->global.router_id ? c->global.router_id : host;
 
         strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", localtime_r(&now, &tm));
         CONF_FOREACH(r, &c->global.notification_email) {
@@ -118,28 +117,36 @@ static void compose(struct mail *m, const struct conf *c, const struct notify_ob
                         strncat(to, ", ", sizeof(to) - strlen(to) - 1);
                 strncat(to, r->value, sizeof(to) - strlen(to) - 1);
         }
-        m->len = (size_t)snprintf(m->text, sizeof(m->text),
-                                  "Date: %s\r\nFrom: %s\r\nTo: %s\r\n"
-                                  "Subject: [%s] VRRP %s %s - Entering %s state\r\n\r\n"
-                                  "VRRP %s %s on %s %s (state %s).\r\n",
-                                  date, m->from, to, rid, kind, name, state, kind, name, rid,
-                                  what_it_means(state), state);
+        m->len = (size_t)snprintf(m->text, sizeof(m->text), "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: [%s] %s\r\n\r\n%s\r\n",
+                                  date, m->from, to, rid, subject, body);
         if (m->len >= sizeof(m->text))
                 m->len = sizeof(m->text) - 1;
 }
 
-void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const struct notify_object *o, const char *state)
+static void compose(struct mail *m, const struct conf *c, const struct notify_object *o, const char *state,
+                    const char *rid)
+{
+        const char *kind = notify_kind_title(o->kind), *name = o->name;
+        char subject[384], body[512];
+
+        snprintf(subject, sizeof(subject), "VRRP %s %s - Entering %s state", kind, name, state);
+        snprintf(body, sizeof(body), "VRRP %s %s on %s %s (state %s).", kind, name, rid, what_it_means(state), state);
+        compose_text(m, c, rid, subject, body);
+}
+
+/* A mail to notification_email through smtp_server, or NULL when none is
+ * configured; host: this host's name. */
+static struct mail *mail_new(const struct conf *c, char *host, size_t hsize)
 {
         const struct conf_strlist_item *r;
         struct mail *m;
-        char host[128] = "localhost";
 
         if (!c->global.smtp_server || !c->global.notification_email.count || !smtp_alert_global_init())
-                return;
+                return NULL;
         m = calloc(1, sizeof(*m));
         if (!m)
-                return;
-        gethostname(host, sizeof(host) - 1);
+                return NULL;
+        gethostname(host, hsize - 1);
         snprintf(m->url, sizeof(m->url), "smtp://%s:%u/%s", c->global.smtp_server, c->global.smtp_server_port,
                  c->global.smtp_helo_name ? c->global.smtp_helo_name : host);
         if (c->global.notification_email_from)
@@ -152,7 +159,28 @@ void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const struct notify_
         m->connect_timeout_s = (long)(c->global.smtp_connect_timeout / 1000000);
         if (m->connect_timeout_s < 1)
                 m->connect_timeout_s = 1;
-        compose(m, c, o, state, host);
+        return m;
+}
+
+void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const struct notify_object *o, const char *state)
+{
+        char host[128] = "localhost";
+        struct mail *m = mail_new(c, host, sizeof(host));
+
+        if (!m)
+                return;
+        compose(m, c, o, state, c->global.router_id ? c->global.router_id : host);
+        deliver(loop, m);
+}
+
+void smtp_alert_send_text(uv_loop_t *loop, const struct conf *c, const char *subject, const char *body)
+{
+        char host[128] = "localhost";
+        struct mail *m = mail_new(c, host, sizeof(host));
+
+        if (!m)
+                return;
+        compose_text(m, c, c->global.router_id ? c->global.router_id : host, subject, body);
         deliver(loop, m);
 }
 

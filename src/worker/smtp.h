@@ -13,6 +13,10 @@
 /* About o (its kind titles the mail: "VRRP Instance VI_1"); state "MASTER",
  * "BACKUP", "FAULT", "STOP". */
 void smtp_alert_send(uv_loop_t *loop, const struct conf *c, const struct notify_object *o, const char *state);
+/* A mail whose subject and text the caller words (the checker's, in
+ * keepalived's words: check/alert_text.h); the subject is prefixed with
+ * "[router_id] " as every alert's. */
+void smtp_alert_send_text(uv_loop_t *loop, const struct conf *c, const char *subject, const char *body);
 /* Mails still being delivered. */
 unsigned smtp_alert_pending(void);
 /* Load and set up libcurl (on the loop thread); smtp_alert_send() calls it

@@ -236,6 +236,74 @@ static void test_metrics_from_the_status(void **state)
         json_decref(st);
 }
 
+/* Per real server: configured and effective weight, results by name and
+ * the probes' latency summary; label values escaped; every series after
+ * its family's # TYPE line. */
+static void test_real_server_series_from_the_status(void **state)
+{
+        json_t *st = json_loads("{\"virtual_servers\":[{\"name\":\"[g\\\\1\\\"x]:80\",\"quorum_state\":\"down\","
+                                "\"alive_weight\":0,\"sorry_server_in_use\":true,\"real_servers\":["
+                                "{\"name\":\"[10.0.1.2]:tcp:80\",\"alive\":false,\"in_table\":false,\"table_weight\":0,"
+                                "\"weight\":5,\"configured_weight\":3,\"results\":{\"ok\":4,\"connect_refused\":2},"
+                                "\"check_latency\":{\"sum\":0.5,\"count\":6}}]}],"
+                                "\"checks\":{},\"ipvs\":{\"changes\":0,\"refused\":0}}",
+                                0, NULL);
+        struct prom_out o = { 0 };
+        const char *vs = "vs=\"[g\\\\1\\\"x]:80\",rs=\"[10.0.1.2]:tcp:80\"";
+        char want[256];
+
+        (void)state;
+        assert_non_null(st);
+        check_metrics_render(&o, st);
+        snprintf(want, sizeof(want), "vigil_lvs_real_server_configured_weight{%s} 3\n", vs);
+        assert_non_null(strstr(o.buf, want));
+        snprintf(want, sizeof(want), "vigil_lvs_real_server_dynamic_weight{%s} 5\n", vs);
+        assert_non_null(strstr(o.buf, want));
+        snprintf(want, sizeof(want), "vigil_lvs_real_server_check_results_total{%s,result=\"connect_refused\"} 2\n", vs);
+        assert_non_null(strstr(o.buf, want));
+        snprintf(want, sizeof(want), "vigil_lvs_real_server_check_latency_seconds_sum{%s} 0.500000\n", vs);
+        assert_non_null(strstr(o.buf, want));
+        snprintf(want, sizeof(want), "vigil_lvs_real_server_check_latency_seconds_count{%s} 6\n", vs);
+        assert_non_null(strstr(o.buf, want));
+        assert_non_null(strstr(o.buf, "vigil_lvs_virtual_server_quorum_up{vs=\"[g\\\\1\\\"x]:80\"} 0\n"));
+        assert_non_null(strstr(o.buf, "vigil_lvs_sorry_server_active{vs=\"[g\\\\1\\\"x]:80\"} 1\n"));
+        assert_non_null(strstr(o.buf, "# TYPE vigil_lvs_real_server_check_results_total counter\n"));
+        assert_non_null(strstr(o.buf, "# TYPE vigil_lvs_real_server_check_latency_seconds summary\n"));
+        assert_true(strstr(o.buf, "# TYPE vigil_lvs_real_server_check_results_total counter\n") <
+                    strstr(o.buf, "vigil_lvs_real_server_check_results_total{"));
+        free(o.buf);
+        json_decref(st);
+}
+
+/* The kernel's counters (status "kernel", null in the dry run) under
+ * keepalived-exporter's names; a real server without them has none. */
+static void test_kernel_counters_under_the_exporter_names(void **state)
+{
+        json_t *st = json_loads("{\"virtual_servers\":[{\"name\":\"[10.0.0.1]:tcp:80\",\"services\":[\"10.0.0.1:80\"],"
+                                "\"real_servers\":[{\"name\":\"[10.0.1.2]:tcp:8080\",\"address\":\"10.0.1.2\",\"port\":8080,"
+                                "\"kernel\":{\"conns\":7,\"inpkts\":70,\"outpkts\":60,\"inbytes\":7000,\"outbytes\":6000}},"
+                                "{\"name\":\"[10.0.1.3]:tcp:8080\",\"address\":\"10.0.1.3\",\"port\":8080,\"kernel\":null}]},"
+                                "{\"name\":\"FWM 5\",\"services\":[\"FWM 5\"],\"real_servers\":[{\"name\":\"[10.0.1.2]:tcp:0\","
+                                "\"address\":\"10.0.1.2\",\"port\":0,\"kernel\":{\"conns\":1}}]}],"
+                                "\"checks\":{},\"ipvs\":{}}",
+                                0, NULL);
+        struct prom_out o = { 0 };
+
+        (void)state;
+        assert_non_null(st);
+        check_metrics_render(&o, st);
+        assert_non_null(strstr(o.buf, "# TYPE keepalived_lvs_rs_conn counter\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_conn{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 7\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_in_packets{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 70\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_out_packets{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 60\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_in_bytes{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 7000\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_out_bytes{vip=\"10.0.0.1:80\",addr=\"10.0.1.2:8080\",proto=\"6\"} 6000\n"));
+        assert_non_null(strstr(o.buf, "keepalived_lvs_rs_conn{vip=\"FWM 5\",addr=\"10.0.1.2:0\",proto=\"0\"} 1\n"));
+        assert_null(strstr(o.buf, "addr=\"10.0.1.3:8080\""));
+        free(o.buf);
+        json_decref(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -247,6 +315,8 @@ int main(void)
                 cmocka_unit_test(test_a_dump_reads_back_equal),
                 cmocka_unit_test(test_metrics_from_the_status),
                 cmocka_unit_test(test_probe_metrics_from_the_status),
+                cmocka_unit_test(test_real_server_series_from_the_status),
+                cmocka_unit_test(test_kernel_counters_under_the_exporter_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
