@@ -24,20 +24,35 @@ const struct check_drift_counters *check_drift_counters(void)
         return &counters;
 }
 
+/* "TCP 10.0.0.1:80", "FWM 5" */
+static void svc_str(const struct check_svc *s, char *out, size_t n)
+{
+        char ip[INET6_ADDRSTRLEN] = "";
+
+        if (s->fwmark) {
+                snprintf(out, n, "FWM %" PRIu32, s->fwmark);
+                return;
+        }
+        inet_ntop(s->addr.family, &s->addr.u, ip, sizeof(ip));
+        snprintf(out, n, s->af == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, s->port);
+}
+
 static void log_op(const struct check_op *op)
 {
-        char svc[INET6_ADDRSTRLEN] = "", dest[INET6_ADDRSTRLEN] = "";
+        char svc[INET6_ADDRSTRLEN + 16], ip[INET6_ADDRSTRLEN] = "";
         bool on_dest = op->kind == CHECK_OP_ADD_DEST || op->kind == CHECK_OP_SET_DEST || op->kind == CHECK_OP_DEL_DEST;
 
-        if (!op->svc.fwmark)
-                inet_ntop(op->svc.addr.family, &op->svc.addr.u, svc, sizeof(svc));
-        if (on_dest)
-                inet_ntop(op->dest.addr.family, &op->dest.addr.u, dest, sizeof(dest));
-        if (op->svc.fwmark)
-                snprintf(svc, sizeof(svc), "FWM %" PRIu32, op->svc.fwmark);
-        log_warn("IPVS drift: the kernel's table was changed outside vigil; repairing: %s %s%s%u%s%s%s%u",
-                 check_op_name(op->kind), svc, op->svc.fwmark ? "" : ":", op->svc.fwmark ? 0 : op->svc.port,
-                 on_dest ? " -> " : "", dest, on_dest ? ":" : "", on_dest ? op->dest.port : 0);
+        svc_str(&op->svc, svc, sizeof(svc));
+        if (!on_dest) {
+                log_warn("IPVS drift: the kernel's table was changed outside vigil; repairing: %s %s",
+                         check_op_name(op->kind), svc);
+                return;
+        }
+        inet_ntop(op->dest.addr.family, &op->dest.addr.u, ip, sizeof(ip));
+        log_warn(op->dest.addr.family == AF_INET6
+                         ? "IPVS drift: the kernel's table was changed outside vigil; repairing: %s %s -> [%s]:%u"
+                         : "IPVS drift: the kernel's table was changed outside vigil; repairing: %s %s -> %s:%u",
+                 check_op_name(op->kind), svc, ip, op->dest.port);
 }
 
 static void check_once(struct check_engine *e)
