@@ -6,7 +6,7 @@ instance it follows changes state (read from its "IPVS (dry run): ..."
 lines), and the IPVS sysctls are written when the check worker opens
 IPVS. Drift repair needs a table someone else can change: tested in the
 VM (tests/vm/scenarios/62_lvs_drift.sh)."""
-import os
+import json
 import subprocess
 
 from lab import wait_for
@@ -44,6 +44,12 @@ def test_keywords_accepted_at_config_test(vigild, tmp_path):
     assert "lvs_sync_daemon_interface against a vrrp is deprecated" in r.stderr
     assert "already been specified as eth0 - ignoring" in r.stderr
     assert "not implemented" not in r.stderr and "not supported" not in r.stderr, r.stderr
+    r = subprocess.run([vigild, "--dump-config", "-f", str(p)], capture_output=True, text=True, timeout=10)
+    g = json.loads(r.stdout)["global_defs"]
+    assert g["lvs_sync_daemon"] == {"interface": "eth0", "instance": "VI_1", "syncid": 7, "maxlen": 0,
+                                    "port": 8849, "ttl": 0, "group": None}, g
+    assert g["lvs_expire_nodest_conn"] is True and g["lvs_expire_quiescent_template"] is True
+    assert g["lvs_drift_check"] == 5
 
 
 def test_sync_daemon_follows_the_vrrp_instance(lab, vigild):
