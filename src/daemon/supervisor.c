@@ -189,7 +189,8 @@ static void adopt_config(struct sup *s, const struct conf *c)
         choose_workers(s, c, false);
         configure_metrics(s, c->global.metrics_listen);
         workers_prune_demoted(s, c);
-        lvs_syncd_configure(c, s->o->dry_run || c->global.lvs_dry_run);
+        if (!s->o->check_only) /* -C: no VRRP to follow, as keepalived -C */
+                lvs_syncd_configure(c, s->o->dry_run || c->global.lvs_dry_run);
 }
 
 /* A reload in the event history: whether the file validated (the worker's
@@ -359,7 +360,8 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c, int snapfd)
                          strerror(-r));
         choose_workers(&s, c, true);
         configure_metrics(&s, c->global.metrics_listen);
-        lvs_syncd_configure(c, o->dry_run || c->global.lvs_dry_run);
+        if (!o->check_only)
+                lvs_syncd_configure(c, o->dry_run || c->global.lvs_dry_run);
         conf_free(c); /* what runs is in the snapshot; what is kept, in the slots */
         malloc_trim(0);
         start_watchdog(&s);
