@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check/drift.h"
 #include "check/engine_internal.h"
 #include "common/clock.h"
 #include "common/log.h"
@@ -387,6 +388,7 @@ static int engine_init(struct check_engine *e, uv_signal_t *dumps)
                 log_err("health checker cannot open IPVS: %s", strerror(-r));
                 return r;
         }
+        ck_drift_start(e); /* lvs_expire_* sysctls, lvs_drift_check */
         return 0;
 }
 

@@ -136,6 +136,16 @@ static json_t *notify_json(const struct conf_notify *n)
                          "notify_master_rx_lower_pri", script_json(&n->master_rx_lower_pri));
 }
 
+/* null when none; 0 for the kernel's default of an option */
+static json_t *lvs_syncd_json(const struct conf_lvs_syncd *d)
+{
+        if (!d->ifname)
+                return json_null();
+        return json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o}", "interface", d->ifname, "instance", d->instance,
+                         "syncid", (int)d->syncid, "maxlen", (int)d->maxlen, "port", (int)d->port, "ttl", (int)d->ttl,
+                         "group", ip_json(&d->group));
+}
+
 static json_t *global_json(const struct conf_global *g)
 {
         json_t *o = json_object();
@@ -169,6 +179,12 @@ static json_t *global_json(const struct conf_global *g)
                                                            "tcpfin", (json_int_t)g->lvs_timeout_tcpfin, "udp",
                                                            (json_int_t)g->lvs_timeout_udp));
         json_object_set_new(o, "lvs_dry_run", json_boolean(g->lvs_dry_run));
+        json_object_set_new(o, "lvs_sync_daemon", lvs_syncd_json(&g->lvs_syncd));
+        json_object_set_new(o, "lvs_expire_nodest_conn",
+                            g->lvs_expire_nodest_conn_set ? json_boolean(g->lvs_expire_nodest_conn) : json_null());
+        json_object_set_new(o, "lvs_expire_quiescent_template", g->lvs_expire_quiescent_template_set
+                                    ? json_boolean(g->lvs_expire_quiescent_template) : json_null());
+        json_object_set_new(o, "lvs_drift_check", seconds(g->lvs_drift_check));
         json_object_set_new(o, "rs_init_notifies", json_boolean(g->rs_init_notifies));
         return o;
 }

@@ -1,5 +1,7 @@
 /* global_defs { ... } */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -200,6 +202,106 @@ static void kw_lvs_flush_onstop(struct parser *p, const struct conf_line *ln, vo
         g->lvs_flush_onstop = CONF_FLUSH_ONSTOP_VS;
 }
 
+/* A number in keepalived's range for the option, else false. */
+static bool syncd_number(const char *s, int64_t lo, int64_t hi, unsigned *ret)
+{
+        char *end;
+        long long v;
+
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (errno || end == s || *end || v < lo || v > hi)
+                return false;
+        *ret = (unsigned)v;
+        return true;
+}
+
+static bool is_multicast(const struct conf_ip *ip)
+{
+        if (ip->family == AF_INET)
+                return (ntohl(ip->u.v4.s_addr) >> 28) == 0xe;
+        return ip->u.v6.s6_addr[0] == 0xff;
+}
+
+static void syncd_group(struct parser *p, const struct conf_line *ln, size_t i, struct conf_lvs_syncd *d)
+{
+        struct conf_ip ip;
+
+        if (!read_ip(p, ln, i, &ip))
+                return;
+        if (!is_multicast(&ip)) {
+                pwarn(p, ln, i, "lvs_sync_daemon group address %s is not multicast - ignoring", ln->tok[i].s);
+                return;
+        }
+        d->group = ip;
+}
+
+/* The options after IF [[inst] VI]: a value out of keepalived's range is
+ * ignored with its warning (an id out of range: the VRID), as keepalived
+ * does. Returns false on a line to drop. */
+static bool syncd_options(struct parser *p, const struct conf_line *ln, size_t i, struct conf_lvs_syncd *d)
+{
+        static const char *const opts[] = { "id", "maxlen", "port", "ttl", "group" };
+        static const int64_t lo[] = { 0, 1, 1, 1 }, hi[] = { 255, 65507, 65535, 255 };
+        unsigned *field[] = { &d->syncid, &d->maxlen, &d->port, &d->ttl };
+        int k;
+
+        for (; i < ln->ntok; i += 2) {
+                if (!read_choice(p, ln, i, opts, 5, false, &k))
+                        return false;
+                if (i + 1 >= ln->ntok) {
+                        perr(p, ln, i + 1, "lvs_sync_daemon %s needs a value", opts[k]);
+                        return false;
+                }
+                if (k == 4)
+                        syncd_group(p, ln, i + 1, d);
+                else if (syncd_number(ln->tok[i + 1].s, lo[k], hi[k], field[k]))
+                        d->syncid_set |= k == 0;
+                else if (k == 0)
+                        pwarn(p, ln, i + 1, "Invalid syncid (%s) - defaulting to vrid", ln->tok[i + 1].s);
+                else
+                        pwarn(p, ln, i + 1, "Invalid lvs_sync_daemon %s (%s) - ignoring", opts[k], ln->tok[i + 1].s);
+        }
+        return true;
+}
+
+static bool is_syncd_option(const char *s, const char *const *opts)
+{
+        for (size_t k = 0; k < 5; k++)
+                if (!strcmp(s, opts[k]))
+                        return true;
+        return false;
+}
+
+/* lvs_sync_daemon IF [[inst] VI] [id N] [maxlen N] [port N] [ttl N] [group IP] */
+static void kw_lvs_sync_daemon(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        static const char *const opts[] = { "id", "maxlen", "port", "ttl", "group" };
+        G *g = obj;
+        struct conf_lvs_syncd d = { 0 };
+        size_t i = 2;
+
+        if (!pargs(p, ln, 1, -1))
+                return;
+        if (g->lvs_syncd.ifname) {
+                pwarn(p, ln, 1, "lvs_sync_daemon has already been specified as %s - ignoring", g->lvs_syncd.ifname);
+                return;
+        }
+        if (strlen(ln->tok[1].s) >= 16) {
+                perr(p, ln, 1, "lvs_sync_daemon interface name '%s' is too long", ln->tok[1].s);
+                return;
+        }
+        d.ifname = arena_strdup(&p->conf->arena, ln->tok[1].s);
+        d.pos = ln->pos;
+        if (i < ln->ntok && !strcmp(ln->tok[i].s, "inst"))
+                i++;
+        /* after "inst" the next word is the instance whatever it is */
+        if (i < ln->ntok && (i == 3 || !is_syncd_option(ln->tok[i].s, opts)))
+                d.instance = arena_strdup(&p->conf->arena, ln->tok[i++].s);
+        if (syncd_options(p, ln, i, &d))
+                g->lvs_syncd = d;
+}
+
 static const struct kw global_kw[] = {
         KW_FN("metrics_listen", kw_metrics_listen),
         KW_T("router_id", T_STRING, G, router_id, 0, 0),
@@ -284,7 +386,14 @@ static const struct kw global_kw[] = {
         KW_NS("nftables_ipvs_priority", "keepalived's nftables rules for IPVS are not implemented"),
         KW_NS("nftables_ipvs_start_fwmark", "keepalived's nftables rules for IPVS are not implemented"),
         KW_NS("fifo_write_vrrp_states_on_reload", NULL),
-        KW_NS("lvs_sync_daemon", "IPVS connection synchronisation is not implemented"),
+        KW_FN("lvs_sync_daemon", kw_lvs_sync_daemon),
+        { .name = "lvs_expire_nodest_conn", .kind = KW_VALUE, .type = T_BOOL, .off = offsetof(G, lvs_expire_nodest_conn),
+          .set_off = offsetof(G, lvs_expire_nodest_conn_set), .fn = kw_takeover_extension },
+        { .name = "lvs_expire_quiescent_template", .kind = KW_VALUE, .type = T_BOOL,
+          .off = offsetof(G, lvs_expire_quiescent_template), .set_off = offsetof(G, lvs_expire_quiescent_template_set),
+          .fn = kw_takeover_extension },
+        { .name = "lvs_drift_check", .kind = KW_VALUE, .type = T_TIMER, .off = offsetof(G, lvs_drift_check),
+          .set_off = -1, .min = SEC, .max = 86400 * SEC, .fn = kw_takeover_extension },
         KW_NS("process_names", NULL),
         KW_NS("process_name", NULL),
         KW_NS("vrrp_process_name", NULL),

@@ -336,9 +336,30 @@ static void kw_debug(struct parser *p, const struct conf_line *ln, void *obj)
         pwarn(p, ln, 0, "'debug' has no effect (as in keepalived); use 'vigild -D' for detailed logs");
 }
 
+/* The deprecated form of global_defs' lvs_sync_daemon IF VI: the global
+ * sync daemon on IF, following this instance (keepalived's warnings). */
 static void kw_lvs_sync_daemon_interface(struct parser *p, const struct conf_line *ln, void *obj)
 {
-        pwarn(p, ln, 0, "'lvs_sync_daemon_interface' is deprecated, and the IPVS sync daemon is not supported yet; ignoring it");
+        struct conf_vrrp_instance *vi = obj;
+        struct conf_lvs_syncd *d = &p->conf->global.lvs_syncd;
+
+        if (!pargs(p, ln, 1, 1))
+                return;
+        pwarn(p, ln, 0, "(%s) Specifying lvs_sync_daemon_interface against a vrrp is deprecated. Please use global lvs_sync_daemon",
+              vi->name);
+        if (d->ifname) {
+                pwarn(p, ln, 1, "(%s) lvs_sync_daemon_interface has already been specified as %s - ignoring", vi->name,
+                      d->ifname);
+                return;
+        }
+        if (strlen(ln->tok[1].s) >= 16) {
+                perr(p, ln, 1, "lvs_sync_daemon_interface name '%s' is too long", ln->tok[1].s);
+                return;
+        }
+        vi->lvs_sync_daemon_interface = arena_strdup(&p->conf->arena, ln->tok[1].s);
+        d->ifname = vi->lvs_sync_daemon_interface;
+        d->instance = vi->name;
+        d->pos = ln->pos;
 }
 
 /* vigil's extension: said at config-test time (keepalived rejects it). */

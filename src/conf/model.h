@@ -162,6 +162,24 @@ struct conf_global {
         uint32_t lvs_timeout_tcp, lvs_timeout_tcpfin, lvs_timeout_udp;
         bool lvs_timeouts_set;
         bool lvs_dry_run;               /* vigil extension: record IPVS changes, make none */
+        /* lvs_sync_daemon IF [[inst] VI] [id N] [maxlen N] [port N] [ttl N]
+         * [group IP] (or an instance's deprecated lvs_sync_daemon_interface):
+         * the kernel's connection-sync daemon, master while the instance is */
+        struct conf_lvs_syncd {
+                const char *ifname;     /* NULL: none */
+                const char *instance;   /* the VRRP instance it follows */
+                unsigned syncid;        /* with syncid_set; else the instance's VRID */
+                bool syncid_set;
+                unsigned maxlen, port, ttl; /* 0: the kernel's default (MTU, 8848, 1) */
+                struct conf_ip group;   /* family 0: 224.0.0.81 */
+                struct conf_pos pos;
+        } lvs_syncd;
+        /* vigil extensions: /proc/sys/net/ipv4/vs/expire_nodest_conn and
+         * expire_quiescent_template, written when the check worker opens
+         * IPVS (only those set) */
+        bool lvs_expire_nodest_conn, lvs_expire_nodest_conn_set;
+        bool lvs_expire_quiescent_template, lvs_expire_quiescent_template_set;
+        int64_t lvs_drift_check;        /* vigil extension, us: re-read and repair the table; 0: off */
         bool rs_init_notifies;          /* notify_up/down for each real server's first state */
         bool enable_traps;
         const char *metrics_listen;     /* vigil extension: Prometheus ADDR:PORT */

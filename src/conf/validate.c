@@ -468,4 +468,5 @@ void conf_validate(struct conf *c, const struct conf_parse_opts *opts, struct di
         validate_sync_groups(c, d);
         validate_vrid_unique(c, d);
         validate_lvs(c, d);
+        validate_lvs_syncd(c, d);
 }

@@ -15,3 +15,6 @@ void validate_vrid_unique(struct conf *c, struct diag_list *d);
 void validate_vrrp_scripts(struct conf *c, struct diag_list *d);
 void validate_strict(struct conf *c, struct conf_vrrp_instance *vi, struct diag_list *d);
 void validate_lvs(struct conf *c, struct diag_list *d);
+/* lvs_sync_daemon: its instance exists (else it is cleared, as keepalived
+ * does), the sync id defaults to the instance's VRID. */
+void validate_lvs_syncd(struct conf *c, struct diag_list *d);

@@ -362,3 +362,25 @@ void validate_lvs(struct conf *c, struct diag_list *d)
                 prev = vs;
         }
 }
+
+void validate_lvs_syncd(struct conf *c, struct diag_list *d)
+{
+        struct conf_lvs_syncd *s = &c->global.lvs_syncd;
+        const struct conf_vrrp_instance *vi;
+
+        if (!s->ifname)
+                return;
+        if (!s->instance) {
+                warn(d, &s->pos, "lvs_sync_daemon names no vrrp instance to follow - clearing lvs_syncd config");
+                *s = (struct conf_lvs_syncd){ 0 };
+                return;
+        }
+        if (!(vi = conf_find_instance(c, s->instance))) {
+                warn(d, &s->pos, "Unable to find vrrp instance %s for lvs_sync_daemon - clearing lvs_syncd config",
+                     s->instance);
+                *s = (struct conf_lvs_syncd){ 0 };
+                return;
+        }
+        if (!s->syncid_set)
+                s->syncid = vi->virtual_router_id;
+}

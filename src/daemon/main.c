@@ -414,7 +414,7 @@ static int run(const struct options *o, char **argv)
         struct supervisor_opts so = { .argv = argv, .config_file = o->lo.config_file, .pid_file = pid_file,
                                       .control_path = o->control_path, .validate = load_validate_for_reload,
                                       .validate_ctx = &o->lo, .dont_respawn = o->dont_respawn,
-                                      .vrrp_only = o->vrrp_only, .check_only = o->check_only,
+                                      .vrrp_only = o->vrrp_only, .check_only = o->check_only, .dry_run = o->dry_run,
                                       .vrrp_pid = &vrrp_pf, .check_pid = &check_pf };
         struct conf_snapshot *snap = NULL;
         struct conf *c;

@@ -5,6 +5,7 @@
  * configuration is dropped once what it keeps of it (leftovers, the
  * snapshot for respawns, the metrics address) is taken. */
 #include "daemon/supervisor.h"
+#include "daemon/lvs_syncd.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -188,6 +189,8 @@ static void adopt_config(struct sup *s, const struct conf *c)
         choose_workers(s, c, false);
         configure_metrics(s, c->global.metrics_listen);
         workers_prune_demoted(s, c);
+        if (!s->o->check_only) /* -C: no VRRP to follow, as keepalived -C */
+                lvs_syncd_configure(c, s->o->dry_run || c->global.lvs_dry_run);
 }
 
 /* A reload in the event history: whether the file validated (the worker's
@@ -357,11 +360,14 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c, int snapfd)
                          strerror(-r));
         choose_workers(&s, c, true);
         configure_metrics(&s, c->global.metrics_listen);
+        if (!o->check_only)
+                lvs_syncd_configure(c, o->dry_run || c->global.lvs_dry_run);
         conf_free(c); /* what runs is in the snapshot; what is kept, in the slots */
         malloc_trim(0);
         start_watchdog(&s);
         workers_start_wanted(&s);
         uv_run(&s.loop, UV_RUN_DEFAULT);
+        lvs_syncd_stop();
         metrics_stop(s.metrics);
         free(s.metrics_listen);
         control_close(&s);

@@ -17,6 +17,7 @@ struct supervisor_opts {
         const char *control_path;
         bool dont_respawn;              /* -R: exit when the worker dies */
         bool vrrp_only, check_only;     /* -P, -C: which workers run */
+        bool dry_run;                   /* --dry-run: lvs_sync_daemon logs, makes no request */
         const struct pidfile *vrrp_pid; /* locked by main; holds the worker's pid while it runs */
         const struct pidfile *check_pid; /* -c: the health checker's, likewise */
         /* validate a config file for reload: returns the diagnostics as a

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "daemon/leftovers.h"
+#include "daemon/lvs_syncd.h"
 #include "daemon/orphans.h"
 #include "daemon/snapfd.h"
 #include "daemon/sup_internal.h"
@@ -227,6 +228,7 @@ static void on_worker_msg(void *ctx, struct ipc *ch, json_t *msg)
                 lvs_admin_keep(w, st);
         } else if (json_object_get(msg, "event")) {
                 json_t *ev = json_deep_copy(msg);
+                lvs_syncd_on_event(msg);
                 events_broadcast(w->s, ev);
                 json_decref(ev);
         }
@@ -330,6 +332,8 @@ static void on_worker_exit(uv_process_t *p, int64_t status, int signo)
         /* it may have died without cleaning up: take its addresses off
          * before a peer takes over, so that no address is on two nodes */
         leftovers_remove(w->leftovers);
+        if (w == &s->slot[WK_VRRP])
+                lvs_syncd_vrrp_gone();
         sup_refresh_metrics(s);
         if (!may_restart(w, status, signo)) {
                 uv_stop(&s->loop);

@@ -1,4 +1,5 @@
 #include "lb/ipvs_internal.h"
+#include "lb/ipvs_daemon_msg.h"
 #include "lb/ipvs_msg.h"
 #include "lb/ipvs_text.h"
 
@@ -504,4 +505,55 @@ int ipvs_get_timeouts(struct ipvs *ipvs, struct lb_timeouts *ret)
 const char *ipvs_dry_run_line(const struct ipvs *ipvs, size_t i)
 {
         return ipvs->dry ? ipvs_dry_line(ipvs->dry, i) : NULL;
+}
+
+/* ---- the connection-sync daemon --------------------------------------------------------------- */
+
+static void ignore_cb(const struct nlmsghdr *nlh, void *data)
+{
+        (void)nlh;
+        (void)data;
+}
+
+int ipvs_sync_daemon(struct ipvs *ipvs, bool start, const struct lb_sync_daemon *d)
+{
+        char buf[IPVS_MSG_MAX] __attribute__((aligned(4)));
+        char what[160];
+        struct nlmsghdr *nlh;
+        int r;
+
+        lb_sync_daemon_str(d, what, sizeof(what));
+        if (ipvs->dry) {
+                log_info("IPVS (dry run): %s sync daemon %s", start ? "start" : "stop", what);
+                return 0;
+        }
+        if ((r = ipvs_msg_daemon(buf, ipvs->nl->family, start, d, &nlh)) < 0)
+                return r;
+        return request(ipvs->nl, nlh, ignore_cb, NULL);
+}
+
+struct daemons_ctx {
+        uint16_t family;
+        ipvs_daemon_cb cb;
+        void *ctx;
+};
+
+static void daemon_cb(const struct nlmsghdr *nlh, void *data)
+{
+        struct daemons_ctx *dc = data;
+        struct lb_sync_daemon d;
+
+        if (ipvs_parse_daemon(nlh, dc->family, &d) == 0)
+                dc->cb(dc->ctx, &d);
+}
+
+int ipvs_dump_daemons(struct ipvs *ipvs, ipvs_daemon_cb cb, void *ctx)
+{
+        char buf[IPVS_MSG_MAX] __attribute__((aligned(4)));
+        struct daemons_ctx dc = { .cb = cb, .ctx = ctx };
+
+        if (ipvs->dry)
+                return 0;
+        dc.family = ipvs->nl->family;
+        return request(ipvs->nl, ipvs_msg_dump_daemons(buf, dc.family), daemon_cb, &dc);
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lb/ipvs_daemon_msg.h"
 #include "lb/ipvs_model.h"
 
 struct ipvs;
@@ -70,3 +71,13 @@ int ipvs_get_timeouts(struct ipvs *ipvs, struct lb_timeouts *ret);
 /* The dry run's record, one line per change made, oldest first
  * (lb/ipvs_text.h's lb_change_str); NULL past the end or for netlink. */
 const char *ipvs_dry_run_line(const struct ipvs *ipvs, size_t i);
+
+/* The kernel's connection-sync daemon (lvs_sync_daemon): start (or stop)
+ * the master or backup thread set d names; a blocking request answered
+ * by the kernel's -errno (-EEXIST: that state already runs, -ESRCH: it
+ * does not). The dry run logs "IPVS (dry run): start sync daemon master
+ * on eth0 syncid 51" and succeeds. */
+int ipvs_sync_daemon(struct ipvs *ipvs, bool start, const struct lb_sync_daemon *d);
+typedef void (*ipvs_daemon_cb)(void *ctx, const struct lb_sync_daemon *d);
+/* The daemons running (none for the dry run). */
+int ipvs_dump_daemons(struct ipvs *ipvs, ipvs_daemon_cb cb, void *ctx);
