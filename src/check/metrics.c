@@ -185,6 +185,22 @@ static void rs_series(struct prom_out *o, json_t *vss)
         rs_kernel(o, vss, "keepalived_lvs_rs_out_bytes", "Bytes out of the real server.", "outbytes");
 }
 
+/* lvs_drift_check: the table reads compared, and what was repaired, by
+ * what someone else had done to it. */
+static void drift_series(struct prom_out *o, json_t *drift)
+{
+        json_t *rep = json_object_get(drift, "repaired"), *n;
+        const char *key;
+
+        if (!drift)
+                return;
+        prom_help(o, "vigil_lvs_ipvs_drift_checks_total", "counter", "Reads of the kernel's IPVS table compared with the wanted one (lvs_drift_check).");
+        prom_put(o, "vigil_lvs_ipvs_drift_checks_total %lld\n", (long long)json_integer_value(json_object_get(drift, "checks")));
+        prom_help(o, "vigil_lvs_ipvs_drift_repairs_total", "counter", "Entries of the kernel's IPVS table repaired, by what had drifted.");
+        json_object_foreach(rep, key, n)
+                prom_put(o, "vigil_lvs_ipvs_drift_repairs_total{drift=\"%s\"} %lld\n", key, (long long)json_integer_value(n));
+}
+
 void check_metrics_render(struct prom_out *o, json_t *status)
 {
         json_t *vss = json_object_get(status, "virtual_servers");
@@ -206,4 +222,5 @@ void check_metrics_render(struct prom_out *o, json_t *status)
         prom_put(o, "vigil_lvs_ipvs_changes_total %lld\n", (long long)json_integer_value(json_object_get(ipvs, "changes")));
         prom_help(o, "vigil_lvs_ipvs_refused_total", "counter", "IPVS changes the kernel refused.");
         prom_put(o, "vigil_lvs_ipvs_refused_total %lld\n", (long long)json_integer_value(json_object_get(ipvs, "refused")));
+        drift_series(o, json_object_get(ipvs, "drift"));
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/drift.h"
 #include "check/engine_internal.h"
 
 const char *ck_svc_str(const struct check_svc *s, char *buf, size_t size)
@@ -183,21 +184,36 @@ static json_t *vs_json(const struct check_engine *e, const struct ck_vs *v)
         return o;
 }
 
+/* lvs_drift_check's findings (check/drift.h): what someone else changed. */
+static json_t *drift_json(void)
+{
+        const struct check_drift_counters *c = check_drift_counters();
+
+        return json_pack("{s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I}}", "checks", (json_int_t)c->checks, "drifted",
+                         (json_int_t)c->drifted, "failed", (json_int_t)c->failed, "repaired", "service_missing",
+                         (json_int_t)c->svc_missing, "service_changed", (json_int_t)c->svc_changed, "service_foreign",
+                         (json_int_t)c->svc_foreign, "destination_missing", (json_int_t)c->dest_missing,
+                         "destination_changed", (json_int_t)c->dest_changed, "destination_foreign",
+                         (json_int_t)c->dest_foreign);
+}
+
 json_t *ck_status(const struct check_engine *e)
 {
-        json_t *vss = json_array(), *res = json_object();
+        json_t *vss = json_array(), *res = json_object(), *out;
 
         for (size_t i = 0; i < e->nvs; i++)
                 json_array_append_new(vss, vs_json(e, &e->vs[i]));
         for (int r = 0; r < CHECK_RESULT_COUNT; r++)
                 json_object_set_new(res, check_result_key((enum check_result)r), json_integer((json_int_t)e->results[r]));
-        return json_pack("{s:o,s:o,s:{s:b,s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i,s:I,s:I,s:o}}", "virtual_servers", vss,
+        out = json_pack("{s:o,s:o,s:{s:b,s:b,s:I,s:I,s:I,s:I},s:{s:i,s:i,s:I,s:I,s:o}}", "virtual_servers", vss,
                          "checks", res, "ipvs", "dry_run", e->opts.dry_run, "kernel_counters", e->kc_ok, "batches", (json_int_t)e->batches,
                          "changes", (json_int_t)e->changes, "refused", (json_int_t)e->refused, "services",
                          (json_int_t)e->current.n, "probes", "in_flight",
                          e->prober ? (int)check_prober_in_flight(e->prober) : 0, "waiting",
                          e->prober ? (int)check_prober_waiting(e->prober) : 0, "run", (json_int_t)e->probes_run,
                          "results_fed", (json_int_t)e->results_fed, "latency", latency_json(e));
+        json_object_set_new(json_object_get(out, "ipvs"), "drift", drift_json());
+        return out;
 }
 
 json_t *ck_summary(const struct check_engine *e)

@@ -304,6 +304,25 @@ static void test_kernel_counters_under_the_exporter_names(void **state)
         json_decref(st);
 }
 
+/* lvs_drift_check's counters (status ipvs.drift) under their names. */
+static void test_drift_series_from_the_status(void **state)
+{
+        json_t *st = json_loads("{\"virtual_servers\":[],\"checks\":{},\"ipvs\":{\"changes\":0,\"refused\":0,"
+                                "\"drift\":{\"checks\":12,\"drifted\":2,\"failed\":0,\"repaired\":"
+                                "{\"destination_missing\":1,\"destination_changed\":3}}}}",
+                                0, NULL);
+        struct prom_out o = { 0 };
+
+        (void)state;
+        assert_non_null(st);
+        check_metrics_render(&o, st);
+        assert_non_null(strstr(o.buf, "# TYPE vigil_lvs_ipvs_drift_checks_total counter\nvigil_lvs_ipvs_drift_checks_total 12\n"));
+        assert_non_null(strstr(o.buf, "vigil_lvs_ipvs_drift_repairs_total{drift=\"destination_missing\"} 1\n"));
+        assert_non_null(strstr(o.buf, "vigil_lvs_ipvs_drift_repairs_total{drift=\"destination_changed\"} 3\n"));
+        free(o.buf);
+        json_decref(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -317,6 +336,7 @@ int main(void)
                 cmocka_unit_test(test_probe_metrics_from_the_status),
                 cmocka_unit_test(test_real_server_series_from_the_status),
                 cmocka_unit_test(test_kernel_counters_under_the_exporter_names),
+                cmocka_unit_test(test_drift_series_from_the_status),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
