@@ -97,7 +97,7 @@ def run(args):
     conf = os.path.join(work, "keepalived.conf")
     with open(conf, "w") as f:
         f.write(config(args.vs, args.rs))
-    cmd = [VIGILD, "-n", "-l", "-C", "--dry-run", "-f", conf, "-p", f"{work}/main.pid",
+    cmd = [VIGILD, "-n", "-l", "-D", "-C", "--dry-run", "-f", conf, "-p", f"{work}/main.pid",
            "-r", f"{work}/vrrp.pid", "-c", f"{work}/check.pid", "--control-socket", f"{work}/ctl.sock"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     log = Log(proc)
@@ -123,6 +123,7 @@ def run(args):
         while log.pump(0.5):
             pass
         ipvs = [s for _, s in log.lines[first:] if "IPVS (dry run):" in s]
+        phases = [s.split(": ", 1)[1] for _, s in log.lines[first:] if re.search(r": reload: ", s)]
         return {
             "config": {"virtual_servers": args.vs, "real_servers": args.rs, "checker": "TCP_CHECK"},
             "vigil": {
@@ -134,6 +135,7 @@ def run(args):
                 "kernel_change_lines": ipvs[:10],
                 "real_servers_kept": kept,
                 "all_kept": all(k == args.rs for k in kept),
+                "phases_last_reload": phases[-3:],
             },
             "keepalived": {"ran": False, "why": "needs ip_vs, absent on the host: the VM benchmark compares both"},
             "goal_reload_s": 0.1,

@@ -232,6 +232,7 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
 {
         struct conf *nc = NULL;
         int fd = -1;
+        int64_t t0 = mono_usec();
         json_t *diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd);
         json_t *id = req ? json_object_get(req, "id") : NULL;
         bool ok = nc != NULL;
@@ -241,6 +242,7 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
         s->reload.last_time = wall_usec();
         s->reload.last_ok = ok;
         reload_event(s, ok);
+        log_debug("reload: validation took %.1f ms", (double)(mono_usec() - t0) / 1e3);
         if (ok) {
                 adopt_config(s, nc);
                 conf_free(nc);
