@@ -92,6 +92,29 @@ class Log:
             self.pump(left)
 
 
+def cpu_s(root):
+    """User+system seconds of root and its children (the supervisor and its worker)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    pids = [root] + [int(p) for p in os.listdir("/proc") if p.isdigit() and ppid(p) == root]
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                rest = f.read().rsplit(")", 1)[1].split()
+            total += int(rest[11]) + int(rest[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / tick
+
+
+def ppid(p):
+    try:
+        with open(f"/proc/{p}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def run(args):
     work = tempfile.mkdtemp(prefix="lvs-reload-")
     conf = os.path.join(work, "keepalived.conf")
@@ -110,13 +133,15 @@ def run(args):
             return adds[0] >= args.rs
         log.wait(all_added, 300)
         started = time.monotonic() - t0
-        times, kept, first = [], [], len(log.lines)
+        times, cpus, kept, first = [], [], [], len(log.lines)
         for _ in range(args.reloads):
             mark = len(log.lines)
+            c = cpu_s(proc.pid)
             t = time.monotonic()
             os.kill(proc.pid, signal.SIGHUP)
             i = log.wait(lambda s: "Reloaded:" in s, 120, mark)
             times.append(log.lines[i][0] - t)
+            cpus.append(cpu_s(proc.pid) - c)
             m = re.search(r"\((\d+) kept their state\)", log.lines[i][1])
             kept.append(int(m.group(1)) if m else None)
         # one more reload as a barrier: every line of the last one has been logged
@@ -131,6 +156,8 @@ def run(args):
                 "reloads": args.reloads,
                 "reload_s": {"median": round(statistics.median(times), 4), "min": round(min(times), 4),
                              "max": round(max(times), 4), "all": [round(x, 4) for x in times]},
+                "reload_cpu_s": {"median": round(statistics.median(cpus), 3), "all": [round(x, 3) for x in cpus]},
+                "load_average": os.getloadavg()[0],
                 "kernel_changes_after_reload": len(ipvs),
                 "kernel_change_lines": ipvs[:10],
                 "real_servers_kept": kept,
@@ -166,7 +193,8 @@ def main():
     r = v["reload_s"]
     print(f"lvs_reload: {args.vs} VS / {args.rs} RS, start to all RS {v['start_to_all_rs_s']} s; "
           f"{args.reloads} reloads of the same file: median {r['median']} s (min {r['min']}, max {r['max']}; "
-          f"goal <= 0.1 s, keepalived 2.3.0 publishes 0.24 s); kernel changes {v['kernel_changes_after_reload']} "
+          f"goal <= 0.1 s, keepalived 2.3.0 publishes 0.24 s; CPU per reload {v['reload_cpu_s']['median']} s, "
+          f"load {v['load_average']:.1f}); kernel changes {v['kernel_changes_after_reload']} "
           f"(0 expected); RS kept {v['real_servers_kept']}; keepalived: not run on the host (no ip_vs), "
           "the VM benchmark compares both", file=sys.stderr)
     return 0 if v["kernel_changes_after_reload"] == 0 and v["all_kept"] else 1

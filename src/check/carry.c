@@ -11,13 +11,17 @@
 struct slot {
         uint64_t hash;          /* 0: empty */
         size_t idx;
-        bool taken;
 };
 
+/* The hash tables are built at the first lookup by name: a reload of the
+ * same file finds everything where it was (check_carry_take_at). */
 struct check_carry_index {
         const struct check_carry_id *ids;
+        size_t n;
+        bool *taken;
         struct slot *rs, *vs;   /* open addressing, size a power of two */
         size_t mask;
+        bool built, failed;
 };
 
 /* FNV-1a over both names: the hash spreads, equality decides. */
@@ -42,28 +46,43 @@ static void put(struct slot *tab, size_t mask, uint64_t h, size_t idx)
 
         while (tab[i].hash)
                 i = (i + 1) & mask;
-        tab[i] = (struct slot){ h, idx, false };
+        tab[i] = (struct slot){ h, idx };
 }
 
 struct check_carry_index *check_carry_index_new(const struct check_carry_id *ids, size_t n)
 {
         struct check_carry_index *ix = calloc(1, sizeof(*ix));
-        size_t size = 16;
 
-        while (size < 2 * n)
-                size *= 2;
-        if (!ix || !(ix->rs = calloc(size, sizeof(*ix->rs))) || !(ix->vs = calloc(size, sizeof(*ix->vs)))) {
+        if (!ix || !(ix->taken = calloc(n ? n : 1, sizeof(*ix->taken)))) {
                 check_carry_index_free(ix);
                 return NULL;
         }
         ix->ids = ids;
+        ix->n = n;
+        return ix;
+}
+
+static bool build(struct check_carry_index *ix)
+{
+        const struct check_carry_id *ids = ix->ids;
+        size_t size = 16, n = ix->n;
+
+        if (ix->built || ix->failed)
+                return ix->built;
+        while (size < 2 * n)
+                size *= 2;
+        if (!(ix->rs = calloc(size, sizeof(*ix->rs))) || !(ix->vs = calloc(size, sizeof(*ix->vs)))) {
+                ix->failed = true; /* what is not where it was restarts */
+                return false;
+        }
         ix->mask = size - 1;
+        ix->built = true;
         for (size_t i = 0; i < n; i++) {
                 put(ix->rs, ix->mask, hash_of(ids[i].vs, ids[i].rs), i);
                 if (!i || strcmp(ids[i - 1].vs, ids[i].vs)) /* one entry per run of a VS's servers suffices */
                         put(ix->vs, ix->mask, hash_of(ids[i].vs, NULL), i);
         }
-        return ix;
+        return true;
 }
 
 void check_carry_index_free(struct check_carry_index *ix)
@@ -72,28 +91,38 @@ void check_carry_index_free(struct check_carry_index *ix)
                 return;
         free(ix->rs);
         free(ix->vs);
+        free(ix->taken);
         free(ix);
+}
+
+bool check_carry_take_at(struct check_carry_index *ix, size_t at, const struct check_carry_id *id)
+{
+        if (at >= ix->n || ix->taken[at] || strcmp(ix->ids[at].rs, id->rs) || strcmp(ix->ids[at].vs, id->vs))
+                return false;
+        ix->taken[at] = true;
+        return true;
 }
 
 ssize_t check_carry_take(struct check_carry_index *ix, const struct check_carry_id *id)
 {
         uint64_t h = hash_of(id->vs, id->rs);
 
+        if (!build(ix))
+                return -1;
         for (size_t i = h & ix->mask; ix->rs[i].hash; i = (i + 1) & ix->mask) {
-                struct slot *s = &ix->rs[i];
-                const struct check_carry_id *o = &ix->ids[s->idx];
-                if (s->hash != h || s->taken || strcmp(o->rs, id->rs) || strcmp(o->vs, id->vs))
-                        continue;
-                s->taken = true;
-                return (ssize_t)s->idx;
+                const struct slot *s = &ix->rs[i];
+                if (s->hash == h && check_carry_take_at(ix, s->idx, id))
+                        return (ssize_t)s->idx;
         }
         return -1;
 }
 
-ssize_t check_carry_find_vs(const struct check_carry_index *ix, const char *vs)
+ssize_t check_carry_find_vs(struct check_carry_index *ix, const char *vs)
 {
         uint64_t h = hash_of(vs, NULL);
 
+        if (!build(ix))
+                return -1;
         for (size_t i = h & ix->mask; ix->vs[i].hash; i = (i + 1) & ix->mask)
                 if (ix->vs[i].hash == h && !strcmp(ix->ids[ix->vs[i].idx].vs, vs))
                         return (ssize_t)ix->vs[i].idx;

@@ -7,7 +7,8 @@
  *   "[group]:port": address, port and protocol, fwmark or group); a real
  *   server is its name within its virtual server (address and port).
  * - The lookups hash the identities: a reload of n real servers costs
- *   O(n), never the O(n²) of comparing every pair.
+ *   O(n), never the O(n²) of comparing every pair; a server found where
+ *   it was (the same file) costs no hash at all.
  * - A checker is carried when an old checker of the same real server is
  *   the same probe on the same schedule (check_probe_key_equal's key, or
  *   for MISC_CHECK and FILE_CHECK their own parameters); each old checker
@@ -37,9 +38,13 @@ void check_carry_index_free(struct check_carry_index *ix);
  * server is given once: a second identical id (a duplicate) gets -1. */
 ssize_t check_carry_take(struct check_carry_index *ix, const struct check_carry_id *id);
 
+/* Whether the old id at is id and not yet given: it is given. The cheap
+ * first try of a reload that moved nothing (no hashing at all). */
+bool check_carry_take_at(struct check_carry_index *ix, size_t at, const struct check_carry_id *id);
+
 /* The index of an id of the virtual server vs (any of its real
  * servers'), or -1 if none was indexed. */
-ssize_t check_carry_find_vs(const struct check_carry_index *ix, const char *vs);
+ssize_t check_carry_find_vs(struct check_carry_index *ix, const char *vs);
 
 /* Whether old and new are the same checker: the same probe (or script,
  * or file) on the same schedule. */

@@ -710,6 +710,8 @@ struct carry_ref {
 struct carry_old {
         struct check_carry_id *ids;
         struct carry_ref *refs;
+        size_t n;
+        size_t *first;          /* per old VS, the index of its first id */
         struct check_carry_index *ix;
 };
 
@@ -718,6 +720,7 @@ static void old_free(struct carry_old *o)
         check_carry_index_free(o->ix);
         free(o->ids);
         free(o->refs);
+        free(o->first);
 }
 
 /* The old model's real servers by identity. */
@@ -729,9 +732,11 @@ static int old_index(const struct ck_vs *ov, size_t on, struct carry_old *ret)
                 total += ov[v].nrs ? ov[v].nrs : 1;
         ret->ids = calloc(total, sizeof(*ret->ids));
         ret->refs = calloc(total, sizeof(*ret->refs));
-        if (!ret->ids || !ret->refs)
+        ret->first = calloc(on ? on : 1, sizeof(*ret->first));
+        if (!ret->ids || !ret->refs || !ret->first)
                 return -ENOMEM;
         for (size_t v = 0; v < on; v++) {
+                ret->first[v] = i;
                 if (!ov[v].nrs) { /* a VS without real servers still has a pool to carry */
                         ret->refs[i] = (struct carry_ref){ &ov[v], NULL };
                         ret->ids[i++] = (struct check_carry_id){ ov[v].name, "" };
@@ -741,6 +746,7 @@ static int old_index(const struct ck_vs *ov, size_t on, struct carry_old *ret)
                         ret->ids[i++] = (struct check_carry_id){ ov[v].name, ov[v].rs[r].name };
                 }
         }
+        ret->n = i;
         ret->ix = check_carry_index_new(ret->ids, i);
         return ret->ix ? 0 : -ENOMEM;
 }
@@ -765,18 +771,25 @@ long ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t 
                 old_free(&o);
                 return -ENOMEM;
         }
-        for (size_t i = 0; i < nn; i++) {
-                ssize_t at = check_carry_find_vs(o.ix, nv[i].name);
+        for (size_t i = 0, cur = 0; i < nn; i++) {
+                ssize_t at = cur < o.n && !strcmp(o.ids[cur].vs, nv[i].name) ? (ssize_t)cur
+                                                                            : check_carry_find_vs(o.ix, nv[i].name);
+                const struct ck_vs *ovs;
+                size_t base;
                 if (at < 0)
                         continue; /* a new virtual server */
-                carry_pool(&nv[i], o.refs[at].vs);
-                old_kept[o.refs[at].vs - ov] = true;
+                ovs = o.refs[at].vs;
+                base = o.first[ovs - ov];
+                carry_pool(&nv[i], ovs);
+                old_kept[ovs - ov] = true;
                 for (size_t r = 0; r < nv[i].nrs; r++) {
                         struct check_carry_id id = { nv[i].name, nv[i].rs[r].name };
-                        ssize_t w = check_carry_take(o.ix, &id);
+                        ssize_t w = check_carry_take_at(o.ix, base + r, &id) ? (ssize_t)(base + r)
+                                                                             : check_carry_take(o.ix, &id);
                         if (w >= 0 && o.refs[w].rs)
                                 kept += carry_rs(&nv[i].rs[r], o.refs[w].rs);
                 }
+                cur = base + (ovs->nrs ? ovs->nrs : 1); /* where the next one was, if nothing moved */
         }
         old_free(&o);
         return kept;
