@@ -575,17 +575,24 @@ void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
                                 group_arm(v->rs[r].ck[k].grp, now);
 }
 
+/* The kernel's service of v in the table a restarted worker adopted, or
+ * NULL: looked up once per virtual server, not per real server (37,000
+ * servers times 2,300 services would be a quadratic start). */
+static const struct check_table_svc *adopted_svc(const struct check_engine *e, const struct ck_vs *v)
+{
+        for (size_t i = 0; v->nsvcs && i < e->current.n; i++)
+                if (!check_svc_key_cmp(&e->current.svcs[i].svc, &v->svcs[0]))
+                        return &e->current.svcs[i];
+        return NULL;
+}
+
 /* A restarted worker's view of a real server from the table it adopted:
  * 1 serving (a destination with a weight), 0 not, -1 the kernel has no
  * service of the virtual server (start as configured). */
-static int adopted_health(const struct check_engine *e, const struct ck_vs *v, size_t r)
+static int adopted_health(const struct check_table_svc *ts, const struct ck_vs *v, size_t r)
 {
-        const struct check_table_svc *ts = NULL;
         struct check_dest want;
 
-        for (size_t i = 0; v->nsvcs && i < e->current.n && !ts; i++)
-                if (!check_svc_key_cmp(&e->current.svcs[i].svc, &v->svcs[0]))
-                        ts = &e->current.svcs[i];
         if (!ts)
                 return -1;
         want = v->dests[r];
@@ -608,9 +615,11 @@ void ck_model_start(struct check_engine *e, int64_t now)
 {
         for (size_t i = 0; i < e->nvs; i++) {
                 struct ck_vs *v = &e->vs[i];
+                bool adopting = e->opts.restarted && !v->started;
+                const struct check_table_svc *ts = adopting ? adopted_svc(e, v) : NULL;
                 for (size_t r = 0; r < v->nrs; r++) {
                         struct ck_rs *rs = &v->rs[r];
-                        int adopted = e->opts.restarted && !v->started ? adopted_health(e, v, r) : -1;
+                        int adopted = adopting ? adopted_health(ts, v, r) : -1;
                         for (size_t k = 0; k < rs->nck; k++) {
                                 struct ck_checker *ck = &rs->ck[k];
                                 struct check_policy pol = ck->pol;
@@ -676,7 +685,7 @@ static void carry_checker(struct ck_checker *nc, const struct ck_checker *oc)
  * start afresh (ck_model_start). Returns whether all of them were kept. */
 static bool carry_rs(struct ck_rs *n, const struct ck_rs *o)
 {
-        struct check_probe_who ow[CARRY_MAX_CK], nw[CARRY_MAX_CK];
+        struct check_probe_who ow[CARRY_MAX_CK] = { 0 }, nw[CARRY_MAX_CK] = { 0 };
         ssize_t map[CARRY_MAX_CK];
         size_t on = o->nck < CARRY_MAX_CK ? o->nck : CARRY_MAX_CK, nn = n->nck < CARRY_MAX_CK ? n->nck : CARRY_MAX_CK;
         size_t carried;
