@@ -84,11 +84,6 @@ void *arena_alloc(struct arena *a, size_t size)
         return p;
 }
 
-void *arena_alloc_uninit(struct arena *a, size_t size)
-{
-        return carve(a, size, alignof(max_align_t));
-}
-
 void *arena_calloc(struct arena *a, size_t n, size_t size)
 {
         if (size && n > SIZE_MAX / size) {

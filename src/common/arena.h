@@ -24,8 +24,6 @@ void arena_free(struct arena *a);
 /* Zeroed memory; aborts on allocation failure (configs are small and a
  * half-built config is of no use to anybody). */
 void *arena_alloc(struct arena *a, size_t size);
-/* Like arena_alloc, not zeroed: for what the caller writes in full. */
-void *arena_alloc_uninit(struct arena *a, size_t size);
 void *arena_calloc(struct arena *a, size_t n, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

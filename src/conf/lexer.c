@@ -352,11 +352,8 @@ static void emit_logical(struct lexer *lx, const char *s, const int *cols, size_
         ln->pos = lx->pos;
         ln->pos.col = cols[0];
         ln->text = arena_strndup(lx->scratch, s, n);
-        int *c = arena_alloc_uninit(lx->scratch, (n + 1) * sizeof(int)); /* all of it written below */
-        memcpy(c, cols, n * sizeof(int));
-        c[n] = n ? cols[n - 1] + 1 : 1;
-        ln->cols = c;
-        if (lex_tokenize(lx, ln) && ln->ntok > 0)
+        ln->end_col = cols[n - 1] + 1;
+        if (lex_tokenize(lx, ln, cols) && ln->ntok > 0)
                 out->count++;
 }
 
@@ -536,6 +533,6 @@ struct conf_pos conf_line_pos(const struct conf_line *ln, size_t i)
         if (i < ln->ntok)
                 p.col = ln->tok[i].col;
         else
-                p.col = ln->cols[strlen(ln->text)];
+                p.col = ln->end_col;
         return p;
 }
