@@ -220,10 +220,7 @@ static struct ck_vs *swap_model(struct check_engine *e, struct conf *nc, size_t 
         return nv;
 }
 
-/* Switch to nc: the real servers whose identity and checkers are the
- * same keep their state; the table diff goes out as one batch, removing
- * the services no longer configured. The phases' times are logged with
- * -D (the reload's cost at scale, bench/lvs_reload.py). */
+/* This thread's CPU time: the loop's share of a reload. */
 static int64_t cpu_usec(void)
 {
         struct timespec ts;
@@ -232,6 +229,10 @@ static int64_t cpu_usec(void)
         return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Switch to nc: the real servers whose identity and checkers are the
+ * same keep their state; the table diff goes out as one batch, removing
+ * the services no longer configured. The phases' times are logged with
+ * -D (the reload's cost at scale, bench/lvs_reload.py). */
 int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
 {
         int64_t t0 = mono_usec(), c0 = cpu_usec(), t1, t2;
