@@ -213,7 +213,7 @@ static struct ck_vs *swap_model(struct check_engine *e, struct conf *nc, size_t 
                 free(old_kept);
                 return NULL; /* the timers close with the loop; the model leaks no further */
         }
-        ck_model_stop_checks(e->vs, e->nvs);
+        ck_model_close(e->vs, e->nvs); /* its checks stop: nothing more feeds it */
         omega_removed(e->vs, e->nvs, old_kept);
         free(old_kept);
         *ret_n = nn;
@@ -247,7 +247,6 @@ int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
                 return -ENOMEM;
         }
         t1 = mono_usec();
-        ck_model_close(e->vs, e->nvs);
         *old = (struct ck_model){ e->vs, e->nvs, e->conf, e->retired };
         e->retired = old;
         e->vs = nv;
