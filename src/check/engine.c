@@ -190,6 +190,14 @@ static void free_retired(struct check_engine *e, bool all)
         }
 }
 
+/* The model a reload retired has its timers closing: it is freed from
+ * the next loop turn on, once libuv has done with them (and after the
+ * reload's reply: its cost is no part of the reload's). */
+static void on_free_soon(uv_timer_t *t)
+{
+        free_retired(t->data, false);
+}
+
 /* A virtual server a reload removes stops as at shutdown: with omega its
  * down scripts run (their queues live on in the retired model). */
 static void omega_removed(struct ck_vs *ov, size_t on, const bool *kept)
@@ -262,7 +270,7 @@ int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
         t2 = mono_usec();
         uv_timer_stop(&e->apply_soon); /* this batch has what a pending one would */
         ck_table_apply(e, &e->current);
-        free_retired(e, false);
+        uv_timer_start(&e->free_soon, on_free_soon, 0, 0);
         for (size_t i = 0; i < nn; i++)
                 rs_total += nv[i].nrs;
         *ret_report = json_pack("{s:i,s:i,s:i,s:I,s:I}", "virtual_servers", (int)nn, "real_servers", (int)rs_total,
@@ -409,6 +417,8 @@ static int engine_init(struct check_engine *e, uv_signal_t *dumps)
         e->apply_soon.data = e;
         uv_timer_init(&e->loop, &e->shutdown);
         e->shutdown.data = e;
+        uv_timer_init(&e->loop, &e->free_soon);
+        e->free_soon.data = e;
         start_signals(e, dumps);
         fifos_open(e);
         if ((r = check_prober_open(&e->loop, e->conf, 0, &e->prober)) < 0)

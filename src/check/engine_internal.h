@@ -114,6 +114,7 @@ struct check_engine {
         struct ck_vs *vs;
         size_t nvs;
         struct ck_model *retired;
+        uv_timer_t free_soon;           /* frees the retired models once their timers have closed */
         struct check_prober *prober;
         bool ipvs_open;
         struct check_table current;     /* what the kernel has, as far as we know */

@@ -245,10 +245,8 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
         log_debug("reload: validation took %.1f ms", (double)(mono_usec() - t0) / 1e3);
         if (ok) {
                 adopt_config(s, nc);
-                conf_free(nc);
                 close(s->snapfd); /* a respawned worker runs what was validated last */
                 s->snapfd = fd;
-                malloc_trim(0); /* a large file's parse leaves holes in the heap */
         } else {
                 s->reload.failed++;
                 log_err("reload: %s has errors; the running configuration stays", s->o->config_file);
@@ -268,6 +266,10 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
         }
         if (ok)
                 workers_start_wanted(s); /* a kind the file did not have before */
+        /* freed once the workers have the snapshot: its cost is not theirs to wait for */
+        conf_free(nc);
+        if (ok)
+                malloc_trim(0); /* a large file's parse leaves holes in the heap */
         if (!diags)
                 return;
         if (cl) {
