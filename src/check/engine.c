@@ -8,6 +8,7 @@
 #include "check/engine.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,38 +192,71 @@ static void free_retired(struct check_engine *e, bool all)
         }
 }
 
+/* The model a reload retired has its timers closing: it is freed from
+ * the next loop turn on, once libuv has done with them (and after the
+ * reload's reply: its cost is no part of the reload's). */
+static void on_free_soon(uv_timer_t *t)
+{
+        free_retired(t->data, false);
+}
+
 /* A virtual server a reload removes stops as at shutdown: with omega its
  * down scripts run (their queues live on in the retired model). */
-static void omega_removed(struct ck_vs *ov, size_t on, const struct ck_vs *nv, size_t nn)
+static void omega_removed(struct ck_vs *ov, size_t on, const bool *kept)
 {
-        for (size_t i = 0; i < on; i++) {
-                bool kept = false;
-                for (size_t j = 0; j < nn && !kept; j++)
-                        kept = !strcmp(ov[i].name, nv[j].name);
-                if (!kept && ov[i].params.omega)
+        for (size_t i = 0; i < on; i++)
+                if (!kept[i] && ov[i].params.omega)
                         ck_vs_omega(&ov[i]);
+}
+
+/* The new model from nc, with the state of what the old one has by
+ * identity carried over: NULL if there is no memory for it. */
+static struct ck_vs *swap_model(struct check_engine *e, struct conf *nc, size_t *ret_n, long *ret_kept)
+{
+        struct ck_vs *nv = NULL;
+        size_t nn = 0;
+        bool *old_kept = calloc(e->nvs ? e->nvs : 1, sizeof(*old_kept));
+
+        if (!old_kept || ck_model_build(e, nc, &nv, &nn) < 0 ||
+            (*ret_kept = ck_model_carry(nv, nn, e->vs, e->nvs, old_kept)) < 0) {
+                ck_model_close(nv, nn);
+                free(old_kept);
+                return NULL; /* the timers close with the loop; the model leaks no further */
         }
+        ck_model_close(e->vs, e->nvs); /* its checks stop: nothing more feeds it */
+        omega_removed(e->vs, e->nvs, old_kept);
+        free(old_kept);
+        *ret_n = nn;
+        return nv;
+}
+
+/* This thread's CPU time: the loop's share of a reload. */
+static int64_t cpu_usec(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Switch to nc: the real servers whose identity and checkers are the
  * same keep their state; the table diff goes out as one batch, removing
- * the services no longer configured. */
+ * the services no longer configured. The phases' times are logged with
+ * -D (the reload's cost at scale, bench/lvs_reload.py). */
 int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
 {
-        struct ck_vs *nv = NULL;
-        size_t nn = 0, rs_total = 0;
+        int64_t t0 = mono_usec(), c0 = cpu_usec(), t1, t2;
         struct ck_model *old = calloc(1, sizeof(*old));
-        unsigned kept;
+        size_t nn = 0, rs_total = 0;
+        uint64_t batches = e->batches, changes = e->changes;
+        long kept = 0;
+        struct ck_vs *nv = old ? swap_model(e, nc, &nn, &kept) : NULL;
 
-        if (!old || ck_model_build(e, nc, &nv, &nn) < 0) {
-                ck_model_close(nv, nn);
+        if (!nv) {
                 free(old);
-                return -ENOMEM; /* the timers close with the loop; the model leaks no further */
+                return -ENOMEM;
         }
-        ck_model_stop_checks(e->vs, e->nvs);
-        omega_removed(e->vs, e->nvs, nv, nn);
-        kept = ck_model_carry(nv, nn, e->vs, e->nvs);
-        ck_model_close(e->vs, e->nvs);
+        t1 = mono_usec();
         *old = (struct ck_model){ e->vs, e->nvs, e->conf, e->retired };
         e->retired = old;
         e->vs = nv;
@@ -235,14 +269,22 @@ int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report)
         ck_model_start(e, mono_usec());
         ck_files_refresh(e);
         ck_suspend_sync(e);
+        t2 = mono_usec();
+        uv_timer_stop(&e->apply_soon); /* this batch has what a pending one would */
         ck_table_apply(e, &e->current);
-        free_retired(e, false);
+        uv_timer_start(&e->free_soon, on_free_soon, 0, 0);
         for (size_t i = 0; i < nn; i++)
                 rs_total += nv[i].nrs;
-        *ret_report = json_pack("{s:i,s:i,s:i}", "virtual_servers", (int)nn, "real_servers", (int)rs_total,
-                                "real_servers_kept", (int)kept);
-        log_info("Reloaded: %zu virtual server%s, %zu real server%s (%u kept their state)", nn, nn == 1 ? "" : "s",
-                 rs_total, rs_total == 1 ? "" : "s", kept);
+        *ret_report = json_pack("{s:i,s:i,s:i,s:I,s:I}", "virtual_servers", (int)nn, "real_servers", (int)rs_total,
+                                "real_servers_kept", (int)kept, "ipvs_batches", (json_int_t)(e->batches - batches),
+                                "ipvs_changes", (json_int_t)(e->changes - changes));
+        log_info("Reloaded: %zu virtual server%s, %zu real server%s (%ld kept their state); IPVS: %" PRIu64
+                 " change%s in %" PRIu64 " batch%s",
+                 nn, nn == 1 ? "" : "s", rs_total, rs_total == 1 ? "" : "s", kept, e->changes - changes,
+                 e->changes - changes == 1 ? "" : "s", e->batches - batches, e->batches - batches == 1 ? "" : "es");
+        log_debug("reload: model and carry %.1f ms, start %.1f ms, table %.1f ms; %.1f ms of CPU on the loop",
+                  (double)(t1 - t0) / 1e3, (double)(t2 - t1) / 1e3, (double)(mono_usec() - t2) / 1e3,
+                  (double)(cpu_usec() - c0) / 1e3);
         return 0;
 }
 
@@ -378,6 +420,8 @@ static int engine_init(struct check_engine *e, uv_signal_t *dumps)
         e->apply_soon.data = e;
         uv_timer_init(&e->loop, &e->shutdown);
         e->shutdown.data = e;
+        uv_timer_init(&e->loop, &e->free_soon);
+        e->free_soon.data = e;
         start_signals(e, dumps);
         fifos_open(e);
         if ((r = check_prober_open(&e->loop, e->conf, 0, &e->prober)) < 0)

@@ -122,6 +122,7 @@ struct check_engine {
         struct ck_vs *vs;
         size_t nvs;
         struct ck_model *retired;
+        uv_timer_t free_soon;           /* frees the retired models once their timers have closed */
         struct check_prober *prober;
         bool ipvs_open;
         struct check_table current;     /* what the kernel has, as far as we know */
@@ -164,8 +165,10 @@ void ck_model_stop_checks(struct ck_vs *vs, size_t n);
 void ck_vs_refresh(struct ck_vs *v, bool log_it);
 void ck_vs_fill_inputs(struct ck_vs *v);
 bool ck_model_idle(const struct ck_vs *vs, size_t n);
-/* keep the state of the real servers and checkers a reload left unchanged */
-unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on);
+/* keep the state of the real servers and checkers a reload left unchanged,
+ * matched by identity (check/carry.h): how many real servers kept all of
+ * it, or -ENOMEM; old_kept[i]: the new model has the old ov[i] */
+long ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on, bool *old_kept);
 void ck_vs_omega(struct ck_vs *v);
 /* every checker of v due now (ha_suspend resumes) */
 void ck_vs_resume_checks(struct ck_vs *v, int64_t now);

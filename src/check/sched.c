@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "check/alert_text.h"
+#include "check/carry.h"
 #include "check/conf_map.h"
 #include "check/engine_internal.h"
 #include "check/file_rule.h"
@@ -647,17 +648,24 @@ void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
                                 group_arm(v->rs[r].ck[k].grp, now);
 }
 
+/* The kernel's service of v in the table a restarted worker adopted, or
+ * NULL: looked up once per virtual server, not per real server (37,000
+ * servers times 2,300 services would be a quadratic start). */
+static const struct check_table_svc *adopted_svc(const struct check_engine *e, const struct ck_vs *v)
+{
+        for (size_t i = 0; v->nsvcs && i < e->current.n; i++)
+                if (!check_svc_key_cmp(&e->current.svcs[i].svc, &v->svcs[0]))
+                        return &e->current.svcs[i];
+        return NULL;
+}
+
 /* A restarted worker's view of a real server from the table it adopted:
  * 1 serving (a destination with a weight), 0 not, -1 the kernel has no
  * service of the virtual server (start as configured). */
-static int adopted_health(const struct check_engine *e, const struct ck_vs *v, size_t r)
+static int adopted_health(const struct check_table_svc *ts, const struct ck_vs *v, size_t r)
 {
-        const struct check_table_svc *ts = NULL;
         struct check_dest want;
 
-        for (size_t i = 0; v->nsvcs && i < e->current.n && !ts; i++)
-                if (!check_svc_key_cmp(&e->current.svcs[i].svc, &v->svcs[0]))
-                        ts = &e->current.svcs[i];
         if (!ts)
                 return -1;
         want = v->dests[r];
@@ -682,9 +690,11 @@ void ck_model_start(struct check_engine *e, int64_t now)
         ck_admin_attach(e);
         for (size_t i = 0; i < e->nvs; i++) {
                 struct ck_vs *v = &e->vs[i];
+                bool adopting = e->opts.restarted && !v->started;
+                const struct check_table_svc *ts = adopting ? adopted_svc(e, v) : NULL;
                 for (size_t r = 0; r < v->nrs; r++) {
                         struct ck_rs *rs = &v->rs[r];
-                        int adopted = e->opts.restarted && !v->started ? adopted_health(e, v, r) : -1;
+                        int adopted = adopting ? adopted_health(ts, v, r) : -1;
                         for (size_t k = 0; k < rs->nck; k++) {
                                 struct ck_checker *ck = &rs->ck[k];
                                 struct check_policy pol = ck->pol;
@@ -720,79 +730,155 @@ void ck_model_start(struct check_engine *e, int64_t now)
 
 /* ---- reload ------------------------------------------------------------------------------- */
 
-static bool same_checker(const struct conf_checker *a, const struct conf_checker *b)
+/* What belongs to a real server rather than to its checkers follows its
+ * identity across a reload, whatever its checkers did: its history for
+ * the metrics (results by reason, latency), so that counters never go
+ * back. (The operator's drain/disable is re-applied by name from the
+ * worker's override set, check/admin.h, when the new model is built.)
+ * Called for every real server found in the old model. */
+static void carry_operator(struct ck_rs *n, const struct ck_rs *o)
 {
-        struct check_policy pa = check_policy_of(a), pb = check_policy_of(b);
-
-        return a->type == b->type && a->connect_port == b->connect_port &&
-               conf_ip_equal(&a->connect_ip, &b->connect_ip) && a->fwmark == b->fwmark &&
-               pa.retry == pb.retry && pa.delay_before_retry == pb.delay_before_retry &&
-               pa.delay_loop == pb.delay_loop && pa.alpha == pb.alpha && pa.misc_dynamic == pb.misc_dynamic &&
-               a->connect_timeout == b->connect_timeout && a->misc_timeout == b->misc_timeout &&
-               !strcmp(a->misc_path.cmdline ? a->misc_path.cmdline : "", b->misc_path.cmdline ? b->misc_path.cmdline : "") &&
-               !strcmp(a->track_file ? a->track_file : "", b->track_file ? b->track_file : "");
+        memcpy(n->results, o->results, sizeof(n->results));
+        n->latency_sum = o->latency_sum;
+        n->latency_count = o->latency_count;
 }
 
-static const struct ck_rs *find_rs(const struct ck_vs *ov, size_t on, const struct ck_vs *nv,
-                                   const struct ck_rs *nrs)
+static void carry_checker(struct ck_checker *nc, const struct ck_checker *oc)
 {
-        for (size_t i = 0; i < on; i++) {
-                if (strcmp(ov[i].name, nv->name))
-                        continue;
-                for (size_t r = 0; r < ov[i].nrs; r++)
-                        if (!strcmp(ov[i].rs[r].name, nrs->name))
-                                return &ov[i].rs[r];
-        }
-        return NULL;
+        nc->st = oc->st;
+        nc->due = oc->due; /* one whose probe was in flight (due passed) runs again at once */
+        nc->started = true; /* ck_model_start leaves it as it is */
+        nc->has_last = oc->has_last;
+        nc->last = oc->last;
+        nc->last_time = oc->last_time;
+        nc->last_latency = oc->last_latency;
+        nc->file_value = oc->file_value;
+        nc->file_delta = oc->file_delta;
+        memcpy(nc->last_detail, oc->last_detail, sizeof(nc->last_detail));
 }
 
-/* A checker whose probe was in flight (its due time passed) runs again
- * at once. */
+#define CARRY_MAX_CK 16 /* checkers per real server compared pairwise; past that they restart */
+
+/* The checkers of n that o has unchanged keep their state; the others
+ * start afresh (ck_model_start). Returns whether all of them were kept. */
 static bool carry_rs(struct ck_rs *n, const struct ck_rs *o)
 {
-        if (n->nck != o->nck)
-                return false;
-        for (size_t k = 0; k < n->nck; k++)
-                if (!same_checker(n->ck[k].c, o->ck[k].c))
-                        return false;
-        n->num_failed = o->num_failed;
-        n->has_dyn = o->has_dyn;
-        n->dyn_weight = o->dyn_weight;
-        for (size_t k = 0; k < n->nck; k++) {
-                const struct ck_checker *oc = &o->ck[k];
-                struct ck_checker *nc = &n->ck[k];
-                nc->st = oc->st;
-                nc->due = oc->due;
-                nc->started = true; /* ck_model_start leaves it as it is */
-                nc->has_last = oc->has_last;
-                nc->last = oc->last;
-                nc->last_time = oc->last_time;
-                nc->last_latency = oc->last_latency;
-                nc->file_value = oc->file_value;
-                nc->file_delta = oc->file_delta;
-                memcpy(nc->last_detail, oc->last_detail, sizeof(nc->last_detail));
+        struct check_probe_who ow[CARRY_MAX_CK] = { 0 }, nw[CARRY_MAX_CK] = { 0 };
+        ssize_t map[CARRY_MAX_CK];
+        size_t on = o->nck < CARRY_MAX_CK ? o->nck : CARRY_MAX_CK, nn = n->nck < CARRY_MAX_CK ? n->nck : CARRY_MAX_CK;
+        size_t carried;
+        bool dyn = false;
+
+        carry_operator(n, o);
+        for (size_t k = 0; k < on; k++)
+                ow[k] = who_of(&o->ck[k]);
+        for (size_t k = 0; k < nn; k++)
+                nw[k] = who_of(&n->ck[k]);
+        carried = check_carry_checkers(ow, on, nw, nn, map);
+        n->num_failed = 0; /* the carried ones' failures; ck_model_start adds the new ones' */
+        for (size_t k = 0; k < nn; k++) {
+                if (map[k] < 0)
+                        continue;
+                carry_checker(&n->ck[k], &o->ck[map[k]]);
+                n->num_failed += check_state_failed(n->ck[k].st.state);
+                dyn |= n->ck[k].pol.misc_dynamic;
         }
-        return true;
+        n->has_dyn = dyn && o->has_dyn;
+        n->dyn_weight = o->dyn_weight;
+        return carried == n->nck && carried == o->nck;
 }
 
-/* Returns how many real servers kept their state. A checker whose probe
- * was in flight runs again at once. */
-unsigned ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on)
-{
-        unsigned kept = 0;
+/* Where an id of the old model's index points. */
+struct carry_ref {
+        const struct ck_vs *vs;
+        const struct ck_rs *rs; /* NULL: the id of a VS without real servers */
+};
 
-        for (size_t i = 0; i < nn; i++) {
-                for (size_t r = 0; r < nv[i].nrs; r++) {
-                        const struct ck_rs *o = find_rs(ov, on, &nv[i], &nv[i].rs[r]);
-                        kept += o && carry_rs(&nv[i].rs[r], o);
+struct carry_old {
+        struct check_carry_id *ids;
+        struct carry_ref *refs;
+        size_t n;
+        size_t *first;          /* per old VS, the index of its first id */
+        struct check_carry_index *ix;
+};
+
+static void old_free(struct carry_old *o)
+{
+        check_carry_index_free(o->ix);
+        free(o->ids);
+        free(o->refs);
+        free(o->first);
+}
+
+/* The old model's real servers by identity. */
+static int old_index(const struct ck_vs *ov, size_t on, struct carry_old *ret)
+{
+        size_t total = 1, i = 0;
+
+        for (size_t v = 0; v < on; v++)
+                total += ov[v].nrs ? ov[v].nrs : 1;
+        ret->ids = calloc(total, sizeof(*ret->ids));
+        ret->refs = calloc(total, sizeof(*ret->refs));
+        ret->first = calloc(on ? on : 1, sizeof(*ret->first));
+        if (!ret->ids || !ret->refs || !ret->first)
+                return -ENOMEM;
+        for (size_t v = 0; v < on; v++) {
+                ret->first[v] = i;
+                if (!ov[v].nrs) { /* a VS without real servers still has a pool to carry */
+                        ret->refs[i] = (struct carry_ref){ &ov[v], NULL };
+                        ret->ids[i++] = (struct check_carry_id){ ov[v].name, "" };
                 }
-                for (size_t j = 0; j < on; j++)
-                        if (!strcmp(ov[j].name, nv[i].name)) {
-                                nv[i].pool = ov[j].pool;
-                                nv[i].started = true;
-                                nv[i].suspended = ov[j].suspended; /* said once, not at each reload */
-                        }
+                for (size_t r = 0; r < ov[v].nrs; r++) {
+                        ret->refs[i] = (struct carry_ref){ &ov[v], &ov[v].rs[r] };
+                        ret->ids[i++] = (struct check_carry_id){ ov[v].name, ov[v].rs[r].name };
+                }
         }
+        ret->n = i;
+        ret->ix = check_carry_index_new(ret->ids, i);
+        return ret->ix ? 0 : -ENOMEM;
+}
+
+static void carry_pool(struct ck_vs *n, const struct ck_vs *o)
+{
+        n->pool = o->pool;
+        n->started = true;
+        n->suspended = o->suspended; /* said once, not at each reload */
+}
+
+/* Returns how many real servers kept their state (all their checkers),
+ * or -ENOMEM (nothing carried: every server starts afresh). old_kept (on
+ * entries) says which old virtual servers the new model has. */
+long ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t on, bool *old_kept)
+{
+        struct carry_old o = { 0 };
+        long kept = 0;
+
+        memset(old_kept, 0, on * sizeof(*old_kept));
+        if (old_index(ov, on, &o) < 0) {
+                old_free(&o);
+                return -ENOMEM;
+        }
+        for (size_t i = 0, cur = 0; i < nn; i++) {
+                ssize_t at = cur < o.n && !strcmp(o.ids[cur].vs, nv[i].name) ? (ssize_t)cur
+                                                                            : check_carry_find_vs(o.ix, nv[i].name);
+                const struct ck_vs *ovs;
+                size_t base;
+                if (at < 0)
+                        continue; /* a new virtual server */
+                ovs = o.refs[at].vs;
+                base = o.first[ovs - ov];
+                carry_pool(&nv[i], ovs);
+                old_kept[ovs - ov] = true;
+                for (size_t r = 0; r < nv[i].nrs; r++) {
+                        struct check_carry_id id = { nv[i].name, nv[i].rs[r].name };
+                        ssize_t w = check_carry_take_at(o.ix, base + r, &id) ? (ssize_t)(base + r)
+                                                                             : check_carry_take(o.ix, &id);
+                        if (w >= 0 && o.refs[w].rs)
+                                kept += carry_rs(&nv[i].rs[r], o.refs[w].rs);
+                }
+                cur = base + (ovs->nrs ? ovs->nrs : 1); /* where the next one was, if nothing moved */
+        }
+        old_free(&o);
         return kept;
 }
 

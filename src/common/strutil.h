@@ -14,4 +14,8 @@ size_t str_edit_distance(const char *a, const char *b, size_t limit);
 const char *str_closest(const char *word, const char *const *candidates, size_t n);
 
 bool str_has_prefix(const char *s, const char *prefix);
-bool str_is_blank_char(char c);
+/* Inline: the lexer asks it of every byte of the configuration. */
+static inline bool str_is_blank_char(char c)
+{
+        return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' || c == '\n';
+}

@@ -37,9 +37,12 @@ static void ltext_reserve(struct ltext *t, size_t extra)
         t->cap = cap;
 }
 
+/* The lexer pushes every byte of a large file: the reserve is a call
+ * only when the buffer grows. */
 void ltext_push(struct ltext *t, char c, int col)
 {
-        ltext_reserve(t, 1);
+        if (t->len + 2 > t->cap)
+                ltext_reserve(t, 1);
         t->s[t->len] = c;
         t->col[t->len] = col;
         t->len++;
@@ -56,10 +59,10 @@ void ltext_from(struct ltext *t, const char *s, size_t n, const int *cols)
 {
         t->len = 0;
         ltext_reserve(t, n);
-        for (size_t i = 0; i < n; i++)
-                ltext_push(t, s[i], cols[i]);
-        if (n == 0)
-                t->s[0] = '\0';
+        memcpy(t->s, s, n);
+        memcpy(t->col, cols, n * sizeof(*cols));
+        t->len = n;
+        t->s[n] = '\0';
 }
 
 static void lex_diag(struct lexer *lx, enum diag_severity sev, int col, const char *fmt, va_list ap)
@@ -349,11 +352,8 @@ static void emit_logical(struct lexer *lx, const char *s, const int *cols, size_
         ln->pos = lx->pos;
         ln->pos.col = cols[0];
         ln->text = arena_strndup(lx->scratch, s, n);
-        int *c = arena_calloc(lx->scratch, n + 1, sizeof(int));
-        memcpy(c, cols, n * sizeof(int));
-        c[n] = n ? cols[n - 1] + 1 : 1;
-        ln->cols = c;
-        if (lex_tokenize(lx, ln) && ln->ntok > 0)
+        ln->end_col = cols[n - 1] + 1;
+        if (lex_tokenize(lx, ln, cols) && ln->ntok > 0)
                 out->count++;
 }
 
@@ -390,36 +390,37 @@ static bool include_loop(const struct lex_file *f, const char *path)
         return false;
 }
 
-static void lex_physical_line(struct lexer *lx, const char *line, size_t n)
+/* raw and clean are the caller's buffers, reused from line to line (an
+ * included file's lines have their own: lex_process may read one). */
+static void lex_physical_line(struct lexer *lx, const char *line, size_t n, struct ltext *raw, struct ltext *clean)
 {
-        struct ltext raw, clean;
         int col = 0;
 
-        ltext_init(&raw);
-        ltext_init(&clean);
+        raw->len = 0;
+        ltext_reserve(raw, n);
         /* a byte's column is 1 + the number of characters before it */
         for (size_t i = 0; i < n; i++) {
                 if (((unsigned char)line[i] & 0xC0) != 0x80)
                         col++;
-                ltext_push(&raw, line[i], col ? col : 1);
+                raw->s[i] = line[i];
+                raw->col[i] = col ? col : 1;
         }
-        if (raw.len == 0) {
-                ltext_push(&raw, '\0', 1);
-                raw.len = 0;
+        raw->len = n;
+        raw->s[n] = '\0';
+        if (lex_decomment(lx, raw, clean)) {
+                if (!(lx->capturing && lex_continue_definition(lx, clean)) && clean->len)
+                        lex_process(lx, clean, 0);
         }
-        if (lex_decomment(lx, &raw, &clean)) {
-                if (!(lx->capturing && lex_continue_definition(lx, &clean)) && clean.len)
-                        lex_process(lx, &clean, 0);
-        }
-        ltext_free(&raw);
-        ltext_free(&clean);
 }
 
 static void lex_buffer(struct lexer *lx, const char *data, size_t len)
 {
         size_t start = 0;
         int lineno = 0;
+        struct ltext raw, clean;
 
+        ltext_init(&raw);
+        ltext_init(&clean);
         while (start < len) {
                 const char *nl = memchr(data + start, '\n', len - start);
                 size_t end = nl ? (size_t)(nl - data) : len;
@@ -434,9 +435,11 @@ static void lex_buffer(struct lexer *lx, const char *data, size_t len)
                 if (memchr(data + start, '\0', n))
                         lex_warning(lx, 0, "line contains a NUL byte - ignoring it");
                 else
-                        lex_physical_line(lx, data + start, n);
+                        lex_physical_line(lx, data + start, n, &raw, &clean);
                 start = end + 1;
         }
+        ltext_free(&raw);
+        ltext_free(&clean);
         if (lx->capturing)
                 lex_end_definition(lx);
 }
@@ -530,6 +533,6 @@ struct conf_pos conf_line_pos(const struct conf_line *ln, size_t i)
         if (i < ln->ntok)
                 p.col = ln->tok[i].col;
         else
-                p.col = ln->cols[strlen(ln->text)];
+                p.col = ln->end_col;
         return p;
 }

@@ -43,7 +43,8 @@ struct conf_token {
 struct conf_line {
         struct conf_pos pos;   /* where the line starts in the source */
         const char *text;      /* decommented, substituted text of the logical line */
-        const int *cols;       /* source column of each byte of text */
+        int end_col;           /* source column just past the text (the columns of its bytes are
+                                * the lexer's only while it tokenizes: they would be 4x the text) */
         size_t ntok;
         struct conf_token *tok;
 };

@@ -75,4 +75,4 @@ void lex_free_definitions(struct lexer *lx);
 void lex_emit(struct lexer *lx, const struct ltext *t, int depth);
 
 /* Split a logical line into tokens (ordinary keyword rules). */
-bool lex_tokenize(struct lexer *lx, struct conf_line *ln);
+bool lex_tokenize(struct lexer *lx, struct conf_line *ln, const int *cols);

@@ -157,8 +157,9 @@ void kw_read_typed(struct parser *p, const struct kw *k, const struct conf_line 
 
 static const struct kw *kw_lookup(const struct kw_table *t, const char *name)
 {
+        /* the first byte first: a large file looks up a keyword per line */
         for (const struct kw *k = t->kw; k->name; k++)
-                if (!strcmp(k->name, name))
+                if (k->name[0] == name[0] && !strcmp(k->name, name))
                         return k;
         return NULL;
 }

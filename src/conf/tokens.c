@@ -9,11 +9,13 @@
 
 /* Ordinary lines: blanks separate; a token that starts with '"' runs to the
  * next '"' and is kept verbatim; a '"' inside an unquoted token ends it. */
-bool lex_tokenize(struct lexer *lx, struct conf_line *ln)
+bool lex_tokenize(struct lexer *lx, struct conf_line *ln, const int *cols)
 {
         const char *s = ln->text;
         size_t len = strlen(s), i = 0, n = 0, cap = 8;
-        struct conf_token *tok = arena_calloc(lx->scratch, cap, sizeof(*tok));
+        /* most lines have a token or two: they are gathered here, and the
+         * line keeps exactly as many as it has */
+        struct conf_token local[8], *tok = local;
 
         while (i < len) {
                 size_t start;
@@ -35,7 +37,7 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln)
                         const char *close = strchr(s + i + 1, '"');
                         if (!close) {
                                 struct conf_pos p = ln->pos;
-                                p.col = ln->cols[i];
+                                p.col = cols[i];
                                 diag_add(lx->diags, DIAG_ERROR, DIAG_CONFIG, &p, "unmatched quote");
                                 break;
                         }
@@ -47,9 +49,13 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln)
                         tok[n].s = arena_strndup(lx->scratch, s + start, i - start);
                 }
                 tok[n].off = start;
-                tok[n].col = ln->cols[start];
+                tok[n].col = cols[start];
                 tok[n].quoted = quoted;
                 n++;
+        }
+        if (tok == local) {
+                tok = arena_calloc(lx->scratch, n ? n : 1, sizeof(*tok));
+                memcpy(tok, local, n * sizeof(*tok));
         }
         ln->tok = tok;
         ln->ntok = n;

@@ -235,6 +235,7 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
 {
         struct conf *nc = NULL;
         int fd = -1;
+        int64_t t0 = mono_usec();
         json_t *diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd);
         json_t *id = req ? json_object_get(req, "id") : NULL;
         bool ok = nc != NULL;
@@ -244,12 +245,11 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
         s->reload.last_time = wall_usec();
         s->reload.last_ok = ok;
         reload_event(s, ok);
+        log_debug("reload: validation took %.1f ms", (double)(mono_usec() - t0) / 1e3);
         if (ok) {
                 adopt_config(s, nc);
-                conf_free(nc);
                 close(s->snapfd); /* a respawned worker runs what was validated last */
                 s->snapfd = fd;
-                malloc_trim(0); /* a large file's parse leaves holes in the heap */
         } else {
                 s->reload.failed++;
                 log_err("reload: %s has errors; the running configuration stays", s->o->config_file);
@@ -269,6 +269,10 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
         }
         if (ok)
                 workers_start_wanted(s); /* a kind the file did not have before */
+        /* freed once the workers have the snapshot: its cost is not theirs to wait for */
+        conf_free(nc);
+        if (ok)
+                malloc_trim(0); /* a large file's parse leaves holes in the heap */
         if (!diags)
                 return;
         if (cl) {
