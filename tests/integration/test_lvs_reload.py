@@ -36,6 +36,13 @@ def servers(d):
             for r in vs["real_servers"]}
 
 
+def results(d):
+    """Per real server address: the results fed to its checkers, by reason
+    (what the metrics count)."""
+    vs = status(d)["check"]["virtual_servers"][0]
+    return {r["address"]: r["results"] for r in vs["real_servers"]}
+
+
 def checked(d, n):
     """Every checker of the n real servers has a result."""
     s = servers(d)
@@ -66,9 +73,15 @@ def test_an_unchanged_file_changes_nothing_and_keeps_every_state(lab, vigild):
     assert wait_for(lambda: checked(d, 2) and count(d, del_dest(c)) == 1, 10), d.output()
     before = servers(d)
     assert before[b.ipv4][0] == "up" and before[c.ipv4][0] == "down", before
+    counted = results(d)
+    assert counted[b.ipv4].get("success", 0) >= 1 and counted[c.ipv4].get("connect_refused", 0) >= 1, counted
     lines, changes, batches = reload(d, text, kept=2)
     assert (lines, changes, batches) == ([], 0, 0), lines
     assert servers(d) == before
+    # the metrics' history is the server's: no counter goes back
+    after = results(d)
+    for addr, by_reason in counted.items():
+        assert all(after[addr].get(k, 0) >= n for k, n in by_reason.items()), (counted, after)
     # a second reload of the same file: still nothing
     lines, changes, _ = reload(d, text, kept=2)
     assert (lines, changes) == ([], 0), lines
