@@ -196,7 +196,7 @@ def main():
         return 0
     res = run(args)
     v = res["vigil"]
-    print(json.dumps(res, indent=2))
+    print(json.dumps(res))  # one line: bench/run reads the last line that is a JSON document
     r = v["reload_s"]
     print(f"lvs_reload: {args.vs} VS / {args.rs} RS, start to all RS {v['start_to_all_rs_s']} s; "
           f"{args.reloads} reloads of the same file: median {r['median']} s (min {r['min']}, max {r['max']}; "
