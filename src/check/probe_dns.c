@@ -152,16 +152,11 @@ static void dns_start(struct check_probe_run *r)
         int e = check_probe_target_of(r->vs, r->rs, r->ck, &t);
 
         if (e < 0) {
-                probe_local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
-                                                          : "no address or port to check (connect_port?)", -e);
-                probe_report_later(r, CHECK_ERROR);
+                probe_target_failed(r, e);
                 return;
         }
-        if (!(q = calloc(1, sizeof(*q)))) {
-                probe_local_failure(r, "out of memory", ENOMEM);
-                probe_report_later(r, CHECK_ERROR);
+        if (!(q = probe_priv_new(r, sizeof(*q))))
                 return;
-        }
         r->priv = q;
         q->id = random_id();
         if ((res = dns_send(r, &t)) != CHECK_OK)

@@ -164,9 +164,7 @@ static void http_start(struct check_probe_run *r)
         r->priv = hr;
         hr->r = r;
         if ((e = check_probe_target_of(r->vs, r->rs, r->ck, &hr->t)) < 0) {
-                probe_local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
-                                                          : "no address or port to check (connect_port?)", -e);
-                probe_report_later(r, CHECK_ERROR);
+                probe_target_failed(r, e);
                 return;
         }
         hr->deadline = now_us(r) + hr->t.timeout;

@@ -84,5 +84,16 @@ int probe_poll_start(struct check_probe_run *r, int events, uv_poll_cb cb);
 /* Arm the whole probe's timeout from now (not from the loop's last
  * wake-up). */
 void probe_timeout_start(struct check_probe_run *r, int64_t usec, uv_timer_cb cb);
+/* check_probe_target_of failed with err: logged as vigil's side and
+ * reported (CHECK_ERROR) on the next loop turn. */
+void probe_target_failed(struct check_probe_run *r, int err);
+/* A zeroed state of size bytes for a probe, or NULL once "out of memory"
+ * is logged and CHECK_ERROR reported. */
+void *probe_priv_new(struct check_probe_run *r, size_t size);
+/* Datagram probes (UDP, PING): keep every ICMP error as the connected
+ * socket's pending error (IP_RECVERR), and report a connect()/send()
+ * that failed at the call. */
+int probe_want_icmp_errors(int fd, int family);
+void probe_fail_at_call(struct check_probe_run *r, const char *what, int err);
 /* Close r->poll and r->fd, whichever are open. */
 void probe_sock_close(struct check_probe_run *r);

@@ -183,29 +183,6 @@ static void on_readable(uv_poll_t *h, int status, int events)
         finish_error(r, err);
 }
 
-/* Without IP_RECVERR a connected socket keeps only the "hard" ICMP
- * errors (port unreachable); host and network unreachable, what a server
- * gone from its segment gets once ARP or neighbour discovery gives up,
- * would be dropped. With it the kernel leaves every one as the socket's
- * pending error. */
-static int want_icmp_errors(int fd, int family)
-{
-        int on = 1;
-
-        if (family == AF_INET6)
-                return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(on));
-        return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
-}
-
-static void fail_at_call(struct check_probe_run *r, const char *what, int err)
-{
-        enum check_result res = icmp_error_result(err, true, NULL, 0);
-
-        if (res == CHECK_ERROR)
-                probe_local_failure(r, what, err);
-        probe_report_later(r, res);
-}
-
 /* Socket, connect, send; 0 once the request is out. */
 static int send_echo(struct check_probe_run *r, struct check_probe_target *t, struct ping_state *st)
 {
@@ -218,18 +195,18 @@ static int send_echo(struct check_probe_run *r, struct check_probe_target *t, st
                 probe_report_later(r, CHECK_ERROR);
                 return -1;
         }
-        if (want_icmp_errors(r->fd, family) < 0) {
+        if (probe_want_icmp_errors(r->fd, family) < 0) {
                 probe_local_failure(r, "cannot ask for ICMP errors (IP_RECVERR)", errno);
                 probe_report_later(r, CHECK_ERROR);
                 return -1;
         }
         if (connect(r->fd, (struct sockaddr *)&t->dst, t->dst_len) < 0) {
-                fail_at_call(r, "connect failed", errno);
+                probe_fail_at_call(r, "connect failed", errno);
                 return -1;
         }
         n = icmp_echo_build(family, st->seq, st->data, sizeof(st->data), pkt, sizeof(pkt));
         if (send(r->fd, pkt, n, 0) < 0) {
-                fail_at_call(r, "send failed", errno);
+                probe_fail_at_call(r, "send failed", errno);
                 return -1;
         }
         return 0;
@@ -242,16 +219,11 @@ static void ping_start(struct check_probe_run *r)
         int e = check_probe_target_of(r->vs, r->rs, r->ck, &t);
 
         if (e < 0) {
-                probe_local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
-                                                          : "no address to check", -e);
-                probe_report_later(r, CHECK_ERROR);
+                probe_target_failed(r, e);
                 return;
         }
-        if (!(st = calloc(1, sizeof(*st)))) {
-                probe_local_failure(r, "out of memory", ENOMEM);
-                probe_report_later(r, CHECK_ERROR);
+        if (!(st = probe_priv_new(r, sizeof(*st))))
                 return;
-        }
         r->priv = st;
         st->family = t.dst.ss_family;
         /* when it left the queue tells this probe's echo from an earlier one's */

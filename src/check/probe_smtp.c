@@ -214,16 +214,11 @@ static void smtp_start(struct check_probe_run *r)
         int e = check_probe_target_of(r->vs, r->rs, r->ck, &t);
 
         if (e < 0) {
-                probe_local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
-                                                          : "no address or port to check (connect_port?)", -e);
-                probe_report_later(r, CHECK_ERROR);
+                probe_target_failed(r, e);
                 return;
         }
-        if (!(s = calloc(1, sizeof(*s)))) {
-                probe_local_failure(r, "out of memory", ENOMEM);
-                probe_report_later(r, CHECK_ERROR);
+        if (!(s = probe_priv_new(r, sizeof(*s))))
                 return;
-        }
         r->priv = s;
         smtp_dialog_init(&s->d, r->ck->helo_name);
         /* CHECK_OK here only means under way: the ending comes from the loop */

@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check/icmp_echo.h"
 #include "check/probe_addr.h"
 #include "check/probe_internal.h"
 #include "common/addr.h"
@@ -142,4 +144,47 @@ void probe_sock_close(struct check_probe_run *r)
                 close(r->fd);
                 r->fd = -1;
         }
+}
+
+void probe_target_failed(struct check_probe_run *r, int err)
+{
+        probe_local_failure(r, err == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
+                               : r->ck->type == CHECK_PING ? "no address to check"
+                                                           : "no address or port to check (connect_port?)",
+                            -err);
+        probe_report_later(r, CHECK_ERROR);
+}
+
+void *probe_priv_new(struct check_probe_run *r, size_t size)
+{
+        void *p = calloc(1, size);
+
+        if (!p) {
+                probe_local_failure(r, "out of memory", ENOMEM);
+                probe_report_later(r, CHECK_ERROR);
+        }
+        return p;
+}
+
+/* Without IP_RECVERR a connected socket keeps only the "hard" ICMP
+ * errors (port unreachable); host and network unreachable, what a server
+ * gone from its segment gets once ARP or neighbour discovery gives up,
+ * would be dropped. With it the kernel leaves every one as the socket's
+ * pending error. */
+int probe_want_icmp_errors(int fd, int family)
+{
+        int on = 1;
+
+        if (family == AF_INET6)
+                return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(on));
+        return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
+}
+
+void probe_fail_at_call(struct check_probe_run *r, const char *what, int err)
+{
+        enum check_result res = icmp_error_result(err, true, NULL, 0);
+
+        if (res == CHECK_ERROR)
+                probe_local_failure(r, what, err);
+        probe_report_later(r, res);
 }

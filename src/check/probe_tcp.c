@@ -53,9 +53,7 @@ static void tcp_start(struct check_probe_run *r)
         int e = check_probe_target_of(r->vs, r->rs, r->ck, &t);
 
         if (e < 0) {
-                probe_local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
-                                                          : "no address or port to check (connect_port?)", -e);
-                probe_report_later(r, CHECK_ERROR);
+                probe_target_failed(r, e);
                 return;
         }
         if (probe_sock_open(r, &t, SOCK_STREAM, IPPROTO_TCP) < 0) {

@@ -22,29 +22,6 @@
 #include "check/probe_internal.h"
 #include "check/udp_match.h"
 
-/* Without IP_RECVERR a connected socket keeps only the "hard" ICMP
- * errors (port unreachable); host and network unreachable, what a server
- * gone from its segment gets once ARP or neighbour discovery gives up,
- * would be dropped. With it the kernel leaves every one as the socket's
- * pending error. */
-static int want_icmp_errors(int fd, int family)
-{
-        int on = 1;
-
-        if (family == AF_INET6)
-                return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(on));
-        return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
-}
-
-static void fail_at_call(struct check_probe_run *r, const char *what, int err)
-{
-        enum check_result res = icmp_error_result(err, true, NULL, 0);
-
-        if (res == CHECK_ERROR)
-                probe_local_failure(r, what, err);
-        probe_report_later(r, res);
-}
-
 static void on_timeout(uv_timer_t *t)
 {
         struct check_probe_run *r = t->data;
@@ -113,26 +90,24 @@ static void udp_start(struct check_probe_run *r)
         int e = check_probe_target_of(r->vs, r->rs, r->ck, &t);
 
         if (e < 0) {
-                probe_local_failure(r, e == -EAFNOSUPPORT ? "bindto is not of the checked address's family"
-                                                          : "no address or port to check (connect_port?)", -e);
-                probe_report_later(r, CHECK_ERROR);
+                probe_target_failed(r, e);
                 return;
         }
         if (probe_sock_open(r, &t, SOCK_DGRAM, IPPROTO_UDP) < 0) {
                 probe_report_later(r, CHECK_ERROR);
                 return;
         }
-        if (want_icmp_errors(r->fd, t.dst.ss_family) < 0) {
+        if (probe_want_icmp_errors(r->fd, t.dst.ss_family) < 0) {
                 probe_local_failure(r, "cannot ask for ICMP errors (IP_RECVERR)", errno);
                 probe_report_later(r, CHECK_ERROR);
                 return;
         }
         if (connect(r->fd, (struct sockaddr *)&t.dst, t.dst_len) < 0) {
-                fail_at_call(r, "connect failed", errno);
+                probe_fail_at_call(r, "connect failed", errno);
                 return;
         }
         if (send(r->fd, payload, plen, 0) < 0) {
-                fail_at_call(r, "send failed", errno);
+                probe_fail_at_call(r, "send failed", errno);
                 return;
         }
         if ((e = probe_poll_start(r, UV_READABLE, on_readable)) < 0) {
