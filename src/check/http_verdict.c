@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "check/probe_addr.h"
+#include "common/regex_api.h"
 
 int http_body_begin(struct http_body *b, const struct conf_url *u, const struct http_hash_ops *hash,
                     bool always_digest, bool sha256)
@@ -83,40 +81,43 @@ bool http_status_ok(const struct conf_url *u, long status)
         return false;
 }
 
-static void jit(pcre2_code *re, const struct conf_url *u, pcre2_match_context *mctx, pcre2_jit_stack **stack)
+static void jit(const struct pcre2_api *re2, pcre2_code *re, const struct conf_url *u, pcre2_match_context *mctx,
+                pcre2_jit_stack **stack)
 {
-        if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+        if (re2->jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
                 return;
-        if (u->regex_stack_max && (*stack = pcre2_jit_stack_create(u->regex_stack_start, u->regex_stack_max, NULL)))
-                pcre2_jit_stack_assign(mctx, NULL, *stack);
+        if (u->regex_stack_max && (*stack = re2->jit_stack_create(u->regex_stack_start, u->regex_stack_max, NULL)))
+                re2->jit_stack_assign(mctx, NULL, *stack);
 }
 
 /* The leftmost match decides: if it starts after regex_max_offset, no
  * match starts early enough. */
-static bool regex_matches(const struct conf_url *u, pcre2_code *re, const uint8_t *body, size_t len)
+static bool regex_matches(const struct pcre2_api *re2, const struct conf_url *u, pcre2_code *re, const uint8_t *body,
+                          size_t len)
 {
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-        pcre2_match_context *mctx = pcre2_match_context_create(NULL);
+        pcre2_match_data *md = re2->match_data_create_from_pattern(re, NULL);
+        pcre2_match_context *mctx = re2->match_context_create(NULL);
         pcre2_jit_stack *stack = NULL;
         bool matched = false;
         int rc;
 
         if (md && mctx && u->regex_min_offset <= len) {
-                jit(re, u, mctx, &stack);
+                jit(re2, re, u, mctx, &stack);
                 if (u->regex_max_offset && (u->regex_options & PCRE2_USE_OFFSET_LIMIT))
-                        pcre2_set_offset_limit(mctx, u->regex_max_offset);
-                rc = pcre2_match(re, body ? body : (const uint8_t *)"", len, u->regex_min_offset, 0, md, mctx);
+                        re2->set_offset_limit(mctx, u->regex_max_offset);
+                rc = re2->match(re, body ? body : (const uint8_t *)"", len, u->regex_min_offset, 0, md, mctx);
                 matched = rc >= 0 &&
-                          (!u->regex_max_offset || pcre2_get_ovector_pointer(md)[0] <= u->regex_max_offset);
+                          (!u->regex_max_offset || re2->get_ovector_pointer(md)[0] <= u->regex_max_offset);
         }
-        pcre2_jit_stack_free(stack);
-        pcre2_match_context_free(mctx);
-        pcre2_match_data_free(md);
+        re2->jit_stack_free(stack);
+        re2->match_context_free(mctx);
+        re2->match_data_free(md);
         return matched;
 }
 
 bool http_regex_passes(const struct conf_url *u, const uint8_t *body, size_t len)
 {
+        const struct pcre2_api *re2;
         int err;
         PCRE2_SIZE off;
         pcre2_code *re;
@@ -124,11 +125,15 @@ bool http_regex_passes(const struct conf_url *u, const uint8_t *body, size_t len
 
         if (!u->regex)
                 return true;
-        re = pcre2_compile((PCRE2_SPTR)u->regex, PCRE2_ZERO_TERMINATED, u->regex_options, &err, &off, NULL);
+        /* the parser loaded the library to compile the regex: NULL here
+         * only if it vanished since, and then the check cannot pass */
+        if (!(re2 = pcre2_api()))
+                return false;
+        re = re2->compile((PCRE2_SPTR)u->regex, PCRE2_ZERO_TERMINATED, u->regex_options, &err, &off, NULL);
         if (!re)
                 return false;
-        matched = regex_matches(u, re, body, len);
-        pcre2_code_free(re);
+        matched = regex_matches(re2, u, re, body, len);
+        re2->code_free(re);
         return matched != u->regex_no_match;
 }
 

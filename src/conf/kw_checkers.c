@@ -6,9 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/regex_api.h"
 #include "common/strutil.h"
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "conf/kw_common.h"
 #include "conf/parser.h"
@@ -243,6 +242,7 @@ static void kw_regex_stack(struct parser *p, const struct conf_line *ln, void *o
  * at load; the check would otherwise fail forever for a typo. */
 static void check_regex(struct parser *p, struct conf_url *u)
 {
+        const struct pcre2_api *re2 = u->regex ? pcre2_api() : NULL;
         int err;
         PCRE2_SIZE off;
         pcre2_code *re;
@@ -250,12 +250,18 @@ static void check_regex(struct parser *p, struct conf_url *u)
 
         if (!u->regex)
                 return;
-        re = pcre2_compile((PCRE2_SPTR)u->regex, PCRE2_ZERO_TERMINATED, u->regex_options, &err, &off, NULL);
-        if (re) {
-                pcre2_code_free(re);
+        if (!re2) {
+                pdiag_at(p, DIAG_ERROR, DIAG_CONFIG, &u->pos, "url regex '%s' needs PCRE2 (libpcre2-8), which cannot be loaded",
+                         u->regex);
+                u->regex = NULL;
                 return;
         }
-        pcre2_get_error_message(err, msg, sizeof(msg));
+        re = re2->compile((PCRE2_SPTR)u->regex, PCRE2_ZERO_TERMINATED, u->regex_options, &err, &off, NULL);
+        if (re) {
+                re2->code_free(re);
+                return;
+        }
+        re2->get_error_message(err, msg, sizeof(msg));
         pdiag_at(p, DIAG_ERROR, DIAG_CONFIG, &u->pos, "url regex '%s' does not compile at offset %zu: %s",
                  u->regex, (size_t)off, (const char *)msg);
         u->regex = NULL;

@@ -142,3 +142,22 @@ def test_reload_worker_never_opens_the_configuration(lab, vigild):
     assert f"/proc/{d.pid('main')}/fd/" in text, text
     inst = status(d)["status"]["instances"][0]
     assert inst["base_priority"] == 120, inst
+
+
+def mapped_libraries(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return {os.path.basename(line.split()[-1]) for line in f if ".so" in line}
+
+
+def test_vrrp_only_daemon_maps_no_optional_library(lab, vigild):
+    """PCRE2, libcurl and libcrypto are opened when a configuration needs
+    them (a url regex, an HTTP check or SMTP alert, AH): a VRRP-only daemon
+    pays for none of them, in either process."""
+    a, _, _ = lab.hosts
+    d = Daemon(a, vigild, instance(prio=150))
+    assert wait_for(lambda: has_addr(a, VIP), 3), d.output()
+    for pid in (d.pid("main") or d.proc.pid, d.pid("vrrp")):
+        libs = mapped_libraries(pid)
+        assert any(n.startswith("libc.so") for n in libs), libs
+        optional = {n for n in libs if n.startswith(("libpcre2", "libcurl", "libcrypto", "libssl"))}
+        assert optional == set(), (pid, optional)
