@@ -429,7 +429,7 @@ def main():
     ap.add_argument("--parts", default="tcp,big,http,ssl,reload")
     ap.add_argument("--reload-vs", type=int, default=2300, help="part reload: virtual servers (default 2300)")
     ap.add_argument("--reload-rs", type=int, default=37000, help="part reload: real servers (default 37000)")
-    ap.add_argument("--reload-cap", type=int, default=300, help="part reload: seconds per wait (default 300)")
+    ap.add_argument("--reload-cap", type=int, default=400, help="part reload: seconds per wait (default 400)")
     ap.add_argument("--memory", type=int, default=3072, help="guest MiB (default 3072)")
     ap.add_argument("--timeout", type=int, default=3000, help="whole boot, seconds")
     ap.add_argument("--log", default=os.path.join(OUT, "bench-console.log"))
