@@ -238,6 +238,18 @@ def reload_table(p):
             "its service's list, so even a delete+add of the same values changes the text. \"Applied\" is the "
             "moment the daemon's processes stopped using CPU (no jiffy for 2 s, polled every 0.2 s): the same "
             "measure for both, as keepalived logs no end of reload.", ""]
+    full = [r for r in p["runs"] if (r["n_vs"], r["n"]) == sizes[0]] if sizes else []
+    wall = {r["impl"]: r for r in full if r.get("reload_ms", -1) >= 0}
+    if "vigild" in wall and "keepalived" in wall:
+        v, k = wall["vigild"], wall["keepalived"]
+        out += [f"Of the time to quiet, the processes used the CPU {100 * v['reload_cpu_ms'] / v['reload_ms']:.0f} % "
+                f"(vigild) and {100 * k['reload_cpu_ms'] / k['reload_ms']:.0f} % (keepalived). That time ends at the "
+                "last jiffy charged to the daemon, so a stray jiffy (a heartbeat, a timer) within 2 s of the last one "
+                "pushes it later, and the guest's one CPU is shared with the poll itself (a few execs every "
+                "0.2 s under emulation): the CPU of the reload is the steadier figure of the two. The start "
+                "to every RS in the table is the other half of the picture: keepalived adds its destinations "
+                f"at {k['n'] / (k['start_to_all_ms'] / 1000):,.0f} a second here, vigild at "
+                f"{v['n'] / (v['start_to_all_ms'] / 1000):,.0f}.", ""]
     return out
 
 
