@@ -8,6 +8,7 @@ the kernel's). Put back before that, it is a normal server again with its
 state; a whole virtual server removed goes at once; without the keyword a
 removed server is one delete (test_lvs_reload.py)."""
 import json
+import subprocess
 
 from lab import wait_for
 from test_check_worker import VIP, add_dest, count, del_dest, dry_lines, listen, start, status
@@ -88,3 +89,19 @@ def test_zero_keeps_keepalived_behaviour(lab, vigild):
     lines, _, _ = reload(d, conf([rs_block(b)], extra=extra), kept=1)
     assert lines == [del_dest(c)], lines
     assert leaving(d) == []
+
+
+def test_config_test_says_both_keywords_are_vigil_extensions(vigild, tmp_path):
+    conf = tmp_path / "drain.conf"
+    conf.write_text("global_defs {\n    lvs_drain_on_remove 30\n}\n"
+                    f"virtual_server {VIP} 80 {{\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n"
+                    "    drain_on_remove 2.5\n    real_server 10.0.0.2 80 {\n        weight 1\n    }\n}\n")
+    r = subprocess.run([vigild, "-t", "-f", str(conf)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert f"{conf}:2:5: warning: lvs_drain_on_remove is a vigil extension: keepalived does not accept this file" \
+        in r.stderr, r.stderr
+    assert f"{conf}:8:5: warning: drain_on_remove is a vigil extension: keepalived does not accept this file" \
+        in r.stderr, r.stderr
+    conf.write_text(conf.read_text().replace("drain_on_remove 2.5", "drain_on_remove -1"))
+    r = subprocess.run([vigild, "-t", "-f", str(conf)], capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0 and "drain_on_remove" in r.stderr, r.stderr
