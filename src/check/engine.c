@@ -202,6 +202,13 @@ static void on_free_soon(uv_timer_t *t)
         free_retired(t->data, false);
 }
 
+/* A retired model that only a leaving server held (drain_on_remove) is
+ * freed once that server has left. */
+void ck_retired_sweep_soon(struct check_engine *e)
+{
+        uv_timer_start(&e->free_soon, on_free_soon, 0, 0);
+}
+
 /* A virtual server a reload removes stops as at shutdown: with omega its
  * down scripts run (their queues live on in the retired model). */
 static void omega_removed(struct ck_vs *ov, size_t on, const bool *kept)

@@ -217,6 +217,7 @@ void ck_suspend_close(struct check_engine *e);
 void ck_table_changed(struct check_engine *e);
 int ck_table_apply(struct check_engine *e, const struct check_table *release);
 int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report);
+void ck_retired_sweep_soon(struct check_engine *e);
 
 /* leaving_run.c: drain_on_remove (check/leaving.h) */
 void ck_leaving_init(struct check_engine *e);

@@ -191,8 +191,10 @@ static void on_tick(uv_timer_t *t)
                 changed = true;
         }
         check_counters_free(&kc);
-        if (changed)
+        if (changed) {
                 ck_table_changed(e);
+                ck_retired_sweep_soon(e); /* the model a gone server held can go too */
+        }
         arm(e);
 }
 
