@@ -16,11 +16,19 @@ vigild / keepalived within the boot is what is reported.  Parts:
   ssl    SSL real servers under SSL_GET at 1 s (openssl s_server -WWW, one per 10
          real servers: it serves one connection at a time), vigild without and with
          tls_session_reuse.
+  reload RELOAD_VS virtual servers / RELOAD_RS real servers (2,300 / 37,000), no
+         checkers: start to every RS in the table, then SIGHUP with the same file:
+         the time until the daemon's processes are quiet again, the kernel changes
+         the reload made (counted in the kernel by ftrace on IPVS's two change
+         entry points; `ipvsadm -Sn` before and after as a second witness) and the
+         RS left unchanged. Each wait is capped (RELOAD_CAP s, reported as "> N s");
+         when keepalived's is cut, both daemons run again at a tenth, said so.
 
     bench/lvs_vm.py                       # 1,000 + 10,000 TCP, 1,000 HTTP, 300 SSL
     bench/lvs_vm.py --big 10 --web 200    # a small validation run
     bench/lvs_vm.py --console FILE        # re-read a saved console, no boot
     bench/lvs_vm.py --json                # the summary as one JSON line (bench/run)
+    bench/lvs_vm.py --parts reload        # the reload part alone
 """
 import argparse
 import importlib.util
@@ -68,7 +76,9 @@ def boot(args):
         append=["vigil.bench_vs=%d" % args.vs, "vigil.bench_big=%d" % args.big, "vigil.bench_rs=%d" % args.rs,
                 "vigil.bench_web=%d" % args.web, "vigil.bench_ssl=%d" % args.ssl,
                 "vigil.bench_window=%d" % args.window,
-                "vigil.bench_parts=" + args.parts, "vigil.bench_trials=%d" % args.trials])
+                "vigil.bench_parts=" + args.parts, "vigil.bench_trials=%d" % args.trials,
+                "vigil.bench_reload_vs=%d" % args.reload_vs, "vigil.bench_reload_rs=%d" % args.reload_rs,
+                "vigil.bench_reload_cap=%d" % args.reload_cap])
     run = runner.Run(args.verbose and not args.json)
     t0 = time.monotonic()
     runner.boot(ns, run)
@@ -137,7 +147,11 @@ def summarize(rows):
             parts.setdefault(r["part"], {"n": r["n"]})[r["impl"]] = footprint(r)
         elif r["part"] == "death":
             parts.setdefault("death", {})[r["impl"]] = {k: r[k] for k in r if k not in ("part", "impl")}
+        elif r["part"] == "reload":
+            parts.setdefault("reload", {"runs": []})["runs"].append({k: r[k] for k in r if k != "part"})
     for name, p in parts.items():
+        if name == "reload":
+            continue
         k = p.get("keepalived")
         for impl in ("vigild", "vigild+reuse"):
             if k and impl in p and name != "death":
@@ -153,7 +167,90 @@ def summarize(rows):
     sr = parts.get("ssl", {}).get("ratios", {})
     if "vigild+reuse" in sr:
         goals["ssl_cpu_le_half"] = sr["vigild+reuse"]["cpu_pct"] <= 0.5
+    full = reload_full_vigild(parts)
+    if full:
+        goals["reload_zero_kernel_changes"] = full.get("kernel_changes") == 0 and full.get("sn_diff_lines") == 0 \
+            and full.get("rs_unchanged") == full["n"]
     return {"setup": setup, "parts": parts, "goals": goals}
+
+
+def reload_full_vigild(parts):
+    """vigild's reload run at the full size (the first of its runs)."""
+    runs = parts.get("reload", {}).get("runs", [])
+    return next((r for r in runs if r["impl"] == "vigild"), None)
+
+
+def _ms(v, cap):
+    """A capped wait: "> N s" when it was cut."""
+    if v is None:
+        return "-"
+    return "> %d s" % cap if v < 0 else f"{v:,}"
+
+
+def reload_table(p):
+    """One table per size the reload part ran at (the full one, and a tenth when
+    keepalived's wait was cut)."""
+    sizes = []
+    for r in p["runs"]:
+        if (r["n_vs"], r["n"]) not in sizes:
+            sizes.append((r["n_vs"], r["n"]))
+    full = sizes[0] if sizes else None
+    out = []
+    for nvs, n in sizes:
+        by = {r["impl"]: r for r in p["runs"] if (r["n_vs"], r["n"]) == (nvs, n)}
+        impls = [i for i in ("keepalived", "vigild") if i in by]
+        note = "" if (nvs, n) == full else " (a tenth: keepalived's wait was cut at the full size)"
+        out += ["| reload of the same file (SIGHUP), %s VS / %s RS, no checkers%s | %s | ratio |"
+                % (f"{nvs:,}", f"{n:,}", note, " | ".join(impls)), "|---|" + "---|" * (len(impls) + 1)]
+        k, v = by.get("keepalived"), by.get("vigild")
+
+        def row(label, key, fmt=lambda r, x: "-" if x is None else f"{x:,}", ratio_ok=False):
+            cells = [fmt(by[i], by[i].get(key)) for i in impls]
+            rt = ""
+            kv, vv = (k or {}).get(key), (v or {}).get(key)
+            if ratio_ok and kv is not None and vv is not None and vv >= 0 and kv > 0:
+                rt = "%.3f" % (vv / kv)
+            elif ratio_ok and kv is not None and vv is not None and vv >= 0 and kv < 0 and key.endswith("_ms"):
+                rt = "< %.3f" % (vv / (k["cap_s"] * 1000))   # keepalived's wait was cut at the cap
+            out.append("| %s | %s | %s |" % (label, " | ".join(cells), rt))
+        row("start to every RS in the table (ms)", "start_to_all_ms", lambda r, x: _ms(x, r["cap_s"]), True)
+        row("IPVS change requests at start (ftrace; services + destinations)", "start_changes")
+        row("SIGHUP to the reload applied: the processes quiet again (ms)", "reload_ms",
+            lambda r, x: _ms(x, r["cap_s"]) if r.get("start_to_all_ms", -1) >= 0 else "not reached", True)
+        row("CPU of the reload, all processes (ms)", "reload_cpu_ms",
+            lambda r, x: "-" if r.get("reload_ms") is None or r["reload_ms"] < 0 and not x else f"{x:,}", True)
+        row("kernel changes made by the reload (ftrace: IPVS change requests)", "kernel_changes",
+            lambda r, x: "-" if x is None else ("lost (trace buffer)" if x < 0 else
+                                               (f"≥ {x:,} (cut at the cap)" if r["reload_ms"] < 0 else f"{x:,}")))
+        row("`ipvsadm -Sn` lines that differ, before / after (order included)", "sn_diff_lines")
+        row("RS unchanged in the table after the reload", "rs_unchanged",
+            lambda r, x: "-" if x is None else f"{x:,} of {r['n']:,}")
+        if v and v.get("daemon_says"):
+            out.append("| vigild's own line | - | %s | |" % v["daemon_says"].replace("|", "/") if k else
+                       "| vigild's own line | %s | |" % v["daemon_says"].replace("|", "/"))
+        out.append("")
+    out += ["The kernel's changes are counted in the kernel, for both daemons alike: ftrace's function tracer on "
+            "IPVS's two entry points for a change request, `ip_vs_genl_set_cmd` (generic netlink: new, set, delete "
+            "of a service or destination) and `do_ip_vs_set_ctl` (the older setsockopt interface), from SIGHUP "
+            "until the processes are quiet; reads and dumps go elsewhere and are not counted. The count at start "
+            "(every service and destination added once) shows the counter sees every request. `ipvsadm -Sn` "
+            "before and after is the second witness: a destination deleted and added again moves to the head of "
+            "its service's list, so even a delete+add of the same values changes the text. \"Applied\" is the "
+            "moment the daemon's processes stopped using CPU (no jiffy for 2 s, polled every 0.2 s): the same "
+            "measure for both, as keepalived logs no end of reload.", ""]
+    full = [r for r in p["runs"] if (r["n_vs"], r["n"]) == sizes[0]] if sizes else []
+    wall = {r["impl"]: r for r in full if r.get("reload_ms", -1) >= 0}
+    if "vigild" in wall and "keepalived" in wall:
+        v, k = wall["vigild"], wall["keepalived"]
+        out += [f"Of the time to quiet, the processes used the CPU {100 * v['reload_cpu_ms'] / v['reload_ms']:.0f} % "
+                f"(vigild) and {100 * k['reload_cpu_ms'] / k['reload_ms']:.0f} % (keepalived). That time ends at the "
+                "last jiffy charged to the daemon, so a stray jiffy (a heartbeat, a timer) within 2 s of the last one "
+                "pushes it later, and the guest's one CPU is shared with the poll itself (a few execs every "
+                "0.2 s under emulation): the CPU of the reload is the steadier figure of the two. The start "
+                "to every RS in the table is the other half of the picture: keepalived adds its destinations "
+                f"at {k['n'] / (k['start_to_all_ms'] / 1000):,.0f} a second here, vigild at "
+                f"{v['n'] / (v['start_to_all_ms'] / 1000):,.0f}.", ""]
+    return out
 
 
 def show(s):
@@ -174,6 +271,12 @@ def show(s):
     if "death" in s["parts"]:
         for impl, d in s["parts"]["death"].items():
             out.append("death: %-10s removal %s ms, re-add %s ms" % (impl, d["removal_ms"], d["readd_ms"]))
+    for r in s["parts"].get("reload", {}).get("runs", []):
+        out.append("reload: %-10s %d VS / %d RS: start-to-all %s ms, reload %s ms (cap %d s), cpu %s ms, kernel "
+                   "changes %s (start %s), ipvsadm -Sn diff %s, unchanged %s" % (
+                       r["impl"], r["n_vs"], r["n"], r["start_to_all_ms"], r["reload_ms"], r["cap_s"],
+                       r["reload_cpu_ms"], r["kernel_changes"], r["start_changes"], r["sn_diff_lines"],
+                       r["rs_unchanged"]))
     out.append("goals: %s" % json.dumps(s["goals"]))
     return "\n".join(out)
 
@@ -286,6 +389,11 @@ def markdown(s):
     for name, title in (("big", "TCP_CHECK"), ("tcp", "TCP_CHECK"), ("http", "HTTP_GET"), ("ssl", "SSL_GET")):
         if name in parts:
             out += _table(title, parts[name]) + [""]
+    if "reload" in parts:
+        if parts["reload"].get("date"):
+            out += [f"Reload part measured {parts['reload']['date']} UTC in a boot of its own "
+                    "(`bench/run --only lvs --lvs-parts reload`).", ""]
+        out += reload_table(parts["reload"])
     d = parts.get("death")
     if d:
         out += ["| a server refuses (nft reset) / accepts again: TCP_CHECK, delay_loop 1 s, retry 1, "
@@ -309,6 +417,12 @@ def markdown(s):
                        f"{tr.get('cpu_ms_per_1000_checks', 0):.2f})")
         targets.append(f"- LVS, {big['n']:,} TCP_CHECK: RSS ≤ ½ of keepalived's: "
                        f"{yes(g['tcp_rss_le_half'])} ({tr['rss_mb']:.2f})")
+    full = reload_full_vigild(parts)
+    if "reload_zero_kernel_changes" in g:
+        targets.append(f"- LVS, reload of the same file at {full['n_vs']:,} VS / {full['n']:,} RS in the VM: zero "
+                       f"kernel changes, every RS kept: {yes(g['reload_zero_kernel_changes'])} "
+                       f"({full['kernel_changes']} IPVS change requests, {full['rs_unchanged']:,} of "
+                       f"{full['n']:,} RS unchanged)")
     if "ssl_cpu_le_half" in g:
         targets.append(f"- LVS, {parts['ssl']['n']:,} SSL_GET with tls_session_reuse: CPU ≤ ½ of keepalived's: "
                        f"{yes(g['ssl_cpu_le_half'])} ({sr['cpu_pct']:.2f}; per check not measured)")
@@ -324,7 +438,10 @@ def main():
     ap.add_argument("--ssl", type=int, default=300, help="SSL_GET real servers, 10 per TLS server (default 300)")
     ap.add_argument("--window", type=int, default=20, help="steady window, seconds (default 20)")
     ap.add_argument("--trials", type=int, default=3, help="death/return trials (default 3)")
-    ap.add_argument("--parts", default="tcp,big,http,ssl")
+    ap.add_argument("--parts", default="tcp,big,http,ssl,reload")
+    ap.add_argument("--reload-vs", type=int, default=2300, help="part reload: virtual servers (default 2300)")
+    ap.add_argument("--reload-rs", type=int, default=37000, help="part reload: real servers (default 37000)")
+    ap.add_argument("--reload-cap", type=int, default=400, help="part reload: seconds per wait (default 400)")
     ap.add_argument("--memory", type=int, default=3072, help="guest MiB (default 3072)")
     ap.add_argument("--timeout", type=int, default=3000, help="whole boot, seconds")
     ap.add_argument("--log", default=os.path.join(OUT, "bench-console.log"))

@@ -65,6 +65,21 @@ static void print_rs(json_t *rs, bool dry_run)
                changed, kern);
 }
 
+/* drain_on_remove: the servers a reload removed, at weight 0 until their
+ * connections end (doc/lvs/drain-on-remove.md). */
+static void print_leaving(json_t *list, bool dry_run)
+{
+        json_t *l;
+        size_t i;
+        char kern[160];
+
+        json_array_foreach(list, i, l) {
+                kernel_cell(json_object_get(l, "kernel"), dry_run, kern, sizeof(kern));
+                printf("  %-28s %-7s %-8s %-9s %-8s deleted in %.0fs at the latest; %s\n", s_of(l, "name"), "-",
+                       "leaving", "-/0", "in", json_number_value(json_object_get(l, "deadline_in")), kern);
+        }
+}
+
 static void print_one_vs(json_t *vs, bool dry_run)
 {
         json_t *rs;
@@ -79,6 +94,7 @@ static void print_one_vs(json_t *vs, bool dry_run)
                "IPVS", "LAST RESULT", "LATENCY", "CHANGED", "KERNEL");
         json_array_foreach(json_object_get(vs, "real_servers"), i, rs)
                 print_rs(rs, dry_run);
+        print_leaving(json_object_get(vs, "leaving"), dry_run);
 }
 
 static bool dry_run_of(json_t *ipvs)

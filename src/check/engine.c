@@ -68,6 +68,8 @@ int ck_table_apply(struct check_engine *e, const struct check_table *release)
         int r = desired_table(e, &want);
 
         if (r >= 0)
+                r = ck_leaving_extend(e, &want);
+        if (r >= 0)
                 r = check_table_diff(&e->current, &want, release, &ch);
         if (r < 0) {
                 log_err("IPVS: no memory for the change set; retrying");
@@ -181,7 +183,7 @@ static void free_retired(struct check_engine *e, bool all)
 {
         for (struct ck_model **pp = &e->retired; *pp;) {
                 struct ck_model *m = *pp;
-                if (!all && !ck_model_idle(m->vs, m->nvs)) {
+                if (!all && (!ck_model_idle(m->vs, m->nvs) || ck_leaving_holds(e, m->vs))) {
                         pp = &m->next;
                         continue;
                 }
@@ -198,6 +200,13 @@ static void free_retired(struct check_engine *e, bool all)
 static void on_free_soon(uv_timer_t *t)
 {
         free_retired(t->data, false);
+}
+
+/* A retired model that only a leaving server held (drain_on_remove) is
+ * freed once that server has left. */
+void ck_retired_sweep_soon(struct check_engine *e)
+{
+        uv_timer_start(&e->free_soon, on_free_soon, 0, 0);
 }
 
 /* A virtual server a reload removes stops as at shutdown: with omega its
@@ -223,6 +232,7 @@ static struct ck_vs *swap_model(struct check_engine *e, struct conf *nc, size_t 
                 free(old_kept);
                 return NULL; /* the timers close with the loop; the model leaks no further */
         }
+        ck_leaving_reload(e, nc, nv, nn); /* drain_on_remove: before the old model closes */
         ck_model_close(e->vs, e->nvs); /* its checks stop: nothing more feeds it */
         omega_removed(e->vs, e->nvs, old_kept);
         free(old_kept);
@@ -392,6 +402,7 @@ static void engine_free(struct check_engine *e)
                 e->opts.ipvs->close(e->opts.ipvs->ctx);
         check_table_free(&e->current);
         script_cmd_free(&e->fifo_script);
+        ck_leaving_free(e);
 }
 
 /* notify_fifo (shared with the VRRP worker) and lvs_notify_fifo. */
@@ -422,6 +433,7 @@ static int engine_init(struct check_engine *e, uv_signal_t *dumps)
         e->shutdown.data = e;
         uv_timer_init(&e->loop, &e->free_soon);
         e->free_soon.data = e;
+        ck_leaving_init(e);
         start_signals(e, dumps);
         fifos_open(e);
         if ((r = check_prober_open(&e->loop, e->conf, 0, &e->prober)) < 0)

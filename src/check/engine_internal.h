@@ -13,6 +13,7 @@
 #include "check/admin.h"
 #include "check/counters.h"
 #include "check/decide.h"
+#include "check/leaving.h"
 #include "check/engine.h"
 #include "check/probe.h"
 #include "check/quorum.h"
@@ -153,6 +154,8 @@ struct check_engine {
         bool admin_loaded;              /* from VIGIL_LVS_ADMIN_ENV, once */
         struct check_counters kc;       /* the kernel's counters, read for a status */
         bool kc_ok;
+        struct check_leaving_set leaving;       /* drain_on_remove: removed, still in IPVS at weight 0 */
+        uv_timer_t leave_timer;
         int exit_code;
 };
 
@@ -214,6 +217,22 @@ void ck_suspend_close(struct check_engine *e);
 void ck_table_changed(struct check_engine *e);
 int ck_table_apply(struct check_engine *e, const struct check_table *release);
 int ck_engine_swap(struct check_engine *e, struct conf *nc, json_t **ret_report);
+void ck_retired_sweep_soon(struct check_engine *e);
+
+/* leaving_run.c: drain_on_remove (check/leaving.h) */
+void ck_leaving_init(struct check_engine *e);
+/* At a reload, before the old model (e->vs) closes: the servers nc removes
+ * from a VS that drains start leaving; those put back are carried back. */
+void ck_leaving_reload(struct check_engine *e, const struct conf *nc, struct ck_vs *nv, size_t nn);
+/* The leaving servers added to the desired table, at weight 0. */
+int ck_leaving_extend(const struct check_engine *e, struct check_table *want);
+/* Whether a leaving server still points into the retired model. */
+bool ck_leaving_holds(const struct check_engine *e, const struct ck_vs *model);
+json_t *ck_leaving_json(const struct check_engine *e, const struct ck_vs *v);
+void ck_leaving_free(struct check_engine *e);
+/* sched.c: what a real server of the old model gives the same one of the
+ * new (its checkers' state, its history); whether all its checkers were kept */
+bool ck_rs_carry(struct ck_rs *n, const struct ck_rs *o);
 
 /* ctl.c */
 void ck_ctl_attach(struct check_engine *e, int fd);

@@ -885,6 +885,11 @@ long ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t 
         return kept;
 }
 
+bool ck_rs_carry(struct ck_rs *n, const struct ck_rs *o)
+{
+        return carry_rs(n, o);
+}
+
 void ck_model_close(struct ck_vs *vs, size_t n)
 {
         ck_model_stop_checks(vs, n);

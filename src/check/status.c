@@ -176,6 +176,7 @@ static json_t *vs_json(const struct check_engine *e, const struct ck_vs *v)
                       "real_servers", rss);
         json_object_set_new(o, "ha_suspend", json_boolean(v->c->ha_suspend));
         json_object_set_new(o, "suspended", json_boolean(v->suspended));
+        json_object_set_new(o, "leaving", ck_leaving_json(e, v));
         json_object_set_new(o, "group", v->c->kind == VS_GROUP && v->c->group ? json_string(v->c->group) : json_null());
         if (v->params.has_sorry_server) {
                 snprintf(buf, sizeof(buf), "[%s]:%u", conf_ip_str(&v->sorry.addr, a, sizeof(a)), v->sorry.port);

@@ -272,7 +272,7 @@ static const struct conf_field vs_fields[] = {
         VS(sorry_server_port, CF_U16, UP), VS(sorry_server_inhibit, CF_BOOL, UP),
         VS(sorry_server_lvs_method, CF_STR, UP), VS(sorry_tun.type, CF_U8, UP), VS(sorry_tun.port, CF_U16, UP),
         VS(sorry_tun.flags, CF_U16, UP), VS(ha_suspend, CF_BOOL, UP),
-        VS(smtp_alert, CF_INT, UP), VS(weight, CF_I64, UP),
+        VS(smtp_alert, CF_INT, UP), VS(weight, CF_I64, UP), VS(drain_on_remove, CF_I64, UP),
         /* the defaults of its checkers */
         VS(delay_loop, CF_I64, RS), VS(connect_timeout, CF_I64, RS), VS(delay_before_retry, CF_I64, RS),
         VS(warmup, CF_I64, RS), VS(retry, CF_I64, RS), VS(alpha, CF_BOOL, RS), VS(omega, CF_BOOL, UP),

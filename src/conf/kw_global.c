@@ -394,6 +394,8 @@ static const struct kw global_kw[] = {
           .fn = kw_takeover_extension },
         { .name = "lvs_drift_check", .kind = KW_VALUE, .type = T_TIMER, .off = offsetof(G, lvs_drift_check),
           .set_off = -1, .min = SEC, .max = 86400 * SEC, .fn = kw_takeover_extension },
+        { .name = "lvs_drain_on_remove", .kind = KW_VALUE, .type = T_TIMER, .off = offsetof(G, lvs_drain_on_remove),
+          .set_off = -1, .min = 0, .max = 86400 * SEC, .fn = kw_takeover_extension },
         KW_NS("process_names", NULL),
         KW_NS("process_name", NULL),
         KW_NS("vrrp_process_name", NULL),

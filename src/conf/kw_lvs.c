@@ -144,6 +144,7 @@ void *kw_open_virtual_server(struct parser *p, const struct conf_line *ln, void 
         vs->quorum = 1;
         vs->smtp_alert = -1;
         vs->weight = 1;
+        vs->drain_on_remove = TIMER_UNSET;
         vs->pos = ppos(p, ln, 1);
         if (ln->ntok < 2) {
                 perr(p, ln, 1, "virtual_server needs IP [PORT], 'fwmark N' or 'group NAME'");
@@ -386,6 +387,13 @@ static void *open_real_server(struct parser *p, const struct conf_line *ln, void
         return rs;
 }
 
+/* drain_on_remove: said at config-test time, because keepalived rejects it. */
+static void kw_vs_extension(struct parser *p, const struct conf_line *ln, void *obj)
+{
+        (void)obj;
+        pwarn(p, ln, 0, "%s is a vigil extension: keepalived does not accept this file", ln->tok[0].s);
+}
+
 static const struct kw vs_kw[] = {
         KW_FN("lb_algo", kw_lb_algo),
         KW_FN("lvs_sched", kw_lb_algo),
@@ -425,6 +433,8 @@ static const struct kw vs_kw[] = {
         KW_T("smtp_alert", T_TRIBOOL, VSV, smtp_alert, 0, 0),
         KW_T("weight", T_I64, VSV, weight, 1, 2147483647),
         KW_NS("snmp_name", "vigil has no SNMP agent"),
+        { .name = "drain_on_remove", .kind = KW_VALUE, .type = T_TIMER, .off = offsetof(VSV, drain_on_remove),
+          .set_off = -1, .min = 0, .max = 86400 * SEC, .fn = kw_vs_extension },
         KW_BLOCK("real_server", &kw_rs_table, open_real_server, NULL),
         KW_END,
 };

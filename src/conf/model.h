@@ -180,6 +180,7 @@ struct conf_global {
         bool lvs_expire_nodest_conn, lvs_expire_nodest_conn_set;
         bool lvs_expire_quiescent_template, lvs_expire_quiescent_template_set;
         int64_t lvs_drift_check;        /* vigil extension, us: re-read and repair the table; 0: off */
+        int64_t lvs_drain_on_remove;    /* vigil extension, us: every VS's drain_on_remove default; 0: off */
         bool rs_init_notifies;          /* notify_up/down for each real server's first state */
         bool enable_traps;
         const char *metrics_listen;     /* vigil extension: Prometheus ADDR:PORT */
@@ -514,6 +515,7 @@ struct conf_virtual_server {
         int smtp_alert;
         int64_t weight;
         const char *ip_family;
+        int64_t drain_on_remove;        /* vigil extension, us: a removed RS drains first; TIMER_UNSET: global's */
         CONF_LIST(struct conf_real_server) real_servers;
         struct conf_pos pos;
         struct conf_virtual_server *next;

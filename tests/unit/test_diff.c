@@ -150,7 +150,7 @@ static void test_every_field_of_the_other_kinds_is_classified(void **state)
         check_every_field(&conf_diff_track_process, c->track_processes.first, sizeof(struct conf_track_process), 15);
         check_every_field(&conf_diff_sync_group, c->sync_groups.first, sizeof(struct conf_sync_group), 12);
         assert_non_null(c->virtual_servers.first);
-        check_every_field(&conf_diff_virtual_server, c->virtual_servers.first, sizeof(struct conf_virtual_server), 47);
+        check_every_field(&conf_diff_virtual_server, c->virtual_servers.first, sizeof(struct conf_virtual_server), 48);
         check_every_field(&conf_diff_real_server, c->virtual_servers.first->real_servers.first,
                           sizeof(struct conf_real_server), 24);
         conf_free(c);

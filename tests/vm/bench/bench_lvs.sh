@@ -22,6 +22,9 @@ WIN=$(arg bench_window 20)      # seconds of the steady window
 WARM=$(arg bench_warmup 5)      # seconds between "all in the table" and the window
 PARTS=$(arg bench_parts tcp,big,http,ssl)
 TRIALS=$(arg bench_trials 3)    # death/return trials
+RVS=$(arg bench_reload_vs 2300)     # part reload: virtual servers
+RRS=$(arg bench_reload_rs 37000)    # ... and real servers in all (no checkers)
+RCAP=$(arg bench_reload_cap 400)    # seconds any one wait of part reload may take
 HZ=100
 ulimit -n 65536
 
@@ -259,6 +262,135 @@ part_ssl() {
     stop_daemon
   done
   SSLPIDS=""
+}
+
+# ---- part reload: the same file reloaded at RVS virtual servers / RRS real servers ----
+
+# reload_conf NVS NRS: NVS virtual servers 10.1.0.1:(1000+i), NRS real servers in all
+# (NRS/NVS each, the first NRS%NVS one more), no checker: every one is up and stays so.
+reload_conf() {
+  awk -v nvs="$1" -v nrs="$2" 'BEGIN {
+    print "global_defs {\n    router_id bench\n}"
+    per = int(nrs / nvs); extra = nrs - per * nvs
+    for (i = 0; i < nvs; i++) {
+      printf "virtual_server 10.1.0.1 %d {\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n", 1000 + i
+      n = per + (i < extra)
+      for (j = 0; j < n; j++)
+        printf "    real_server 10.2.%d.%d 80 {\n        weight 1\n    }\n", int(j / 250), j % 250 + 1
+      print "}"
+    }
+  }'
+}
+
+# ticks PID: CPU jiffies of PID and its descendants.
+ticks() { tree "$1" | awk '{ s += $3 } END { print s + 0 }'; }
+
+# quiet PID LIMIT_S: waits until PID's processes have used no CPU for 2 s (polled
+# every 0.2 s); prints "MS TICKS": ms from the call to the last jiffy they used and
+# the jiffies used, or "-1 TICKS" after LIMIT_S.
+quiet() {
+  q0=$(now_ms); last=$q0; t0_=$(ticks "$1"); tl=$t0_
+  while :; do
+    sleep 0.2
+    n_=$(now_ms); t_=$(ticks "$1")
+    [ "$t_" != "$tl" ] && { tl=$t_; last=$n_; }
+    [ $((n_ - last)) -ge 2000 ] && { echo "$((last - q0)) $((tl - t0_))"; return; }
+    [ $((n_ - q0)) -ge $(($2 * 1000)) ] && { echo "-1 $((tl - t0_))"; return; }
+  done
+}
+
+# The kernel's changes, counted in the kernel: ftrace's function tracer on the two
+# entry points of every IPVS change request, generic netlink (ip_vs_genl_set_cmd:
+# NEW/SET/DEL of services and destinations) and the old setsockopt interface
+# (do_ip_vs_set_ctl); reads and dumps go elsewhere.  TRACE is empty without tracefs.
+TRACE=/sys/kernel/tracing
+trace_setup() {
+  in_ns dir ipvsadm -Ln > /dev/null  # ip_vs loaded: its functions can be named
+  mount -t tracefs nodev "$TRACE" 2>/dev/null
+  if echo ip_vs_genl_set_cmd > "$TRACE/set_ftrace_filter" 2>/dev/null &&
+     { echo do_ip_vs_set_ctl >> "$TRACE/set_ftrace_filter" 2>/dev/null || true; } &&
+     echo 16384 > "$TRACE/buffer_size_kb" && echo function > "$TRACE/current_tracer"; then
+    echo 0 > "$TRACE/tracing_on"
+    log "counting IPVS change requests with ftrace: $(cat "$TRACE/set_ftrace_filter" | tr '\n' ' ')"
+  else
+    log "no ftrace here: kernel changes are told by ipvsadm -Sn before/after only"
+    TRACE=""
+  fi
+}
+trace_start() { [ -n "$TRACE" ] && { : > "$TRACE/trace"; echo 1 > "$TRACE/tracing_on"; }; }
+# trace_count: requests since trace_start (null without ftrace; -1 if the buffer lost
+# some: "entries-in-buffer/entries-written: IN/WRITTEN" differ).
+trace_count() {
+  [ -z "$TRACE" ] && { echo null; return; }
+  echo 0 > "$TRACE/tracing_on"
+  head -n 5 "$TRACE/trace" | awk '/entries-in-buffer/ { split($3, a, "/"); if (a[1] != a[2]) lost = 1 }
+    END { exit lost }' || { echo -1; return; }
+  grep -c 'ip_vs_genl_set_cmd\|do_ip_vs_set_ctl' "$TRACE/trace"
+}
+
+# reload_run IMPL NVS NRS TAG: start, every RS in the table, quiet; `ipvsadm -Sn`;
+# SIGHUP; quiet again (the reload applied); `ipvsadm -Sn` again. One @@BENCH line.
+reload_run() {
+  impl=$1 nvs=$2 nrs=$3 tag=$4
+  reload_conf "$nvs" "$nrs" > /tmp/reload.conf
+  trace_start
+  DIRECTOR=$impl
+  T_START=$(now_ms)
+  if [ "$impl" = vigild ]; then
+    # -l: vigild's few lines go to /tmp/d1.log (its "Reloaded:" line is quoted)
+    nsenter --net=/run/netns/dir vigild -n -l -C -f /tmp/reload.conf -p /tmp/d1.pid -r /tmp/d1-vrrp.pid \
+      -c /tmp/d1-check.pid --control-socket=/tmp/d1.sock > /tmp/d1.log 2>&1 &
+  else
+    # no -l: keepalived's -l writes a line per VS and RS to the serial console
+    nsenter --net=/run/netns/dir keepalived -n -C -f /tmp/reload.conf -p /tmp/d1.pid -r /tmp/d1-vrrp.pid \
+      -c /tmp/d1-check.pid > /tmp/d1.log 2>&1 &
+  fi
+  PID=$!
+  log "$impl started (pid $PID): $nvs virtual servers, $nrs real servers"
+  all_ms=$(took "$RCAP" has_all "$PID" "$nrs")
+  [ "$all_ms" != -1 ] && all_ms=$(( $(now_ms) - T_START ))
+  set -- $(quiet "$PID" "$RCAP"); settle_ms=$1
+  start_changes=$(trace_count)
+  log "$impl: start to all $all_ms ms, quiet $settle_ms ms later; $start_changes change requests"
+  rms=-1 rticks=0 changes=null sn_diff=null kept=null after_n=$(in_table "$PID") reloaded=null
+  if [ "$all_ms" != -1 ] && [ "$settle_ms" != -1 ]; then
+    in_ns dir ipvsadm -Sn > /tmp/sn.before
+    trace_start
+    kill -HUP "$PID"
+    set -- $(quiet "$PID" "$RCAP"); rms=$1 rticks=$2
+    changes=$(trace_count)
+    in_ns dir ipvsadm -Sn > /tmp/sn.after
+    sn_diff=$(diff /tmp/sn.before /tmp/sn.after | grep -c '^[<>]')
+    kept=$(awk 'NR == FNR { b[$0] = 1; next } /^-a / && ($0 in b) { n++ } END { print n + 0 }' /tmp/sn.before /tmp/sn.after)
+    after_n=$(grep -c '^-a ' /tmp/sn.after)
+    reloaded=$(grep -o 'Reloaded: .*' /tmp/d1.log | tail -n 1 | sed 's/"/\\"/g')
+    [ -n "$reloaded" ] && reloaded="\"$reloaded\"" || reloaded=null
+    log "$impl: reload quiet after $rms ms ($rticks jiffies), $changes change requests, ipvsadm -Sn diff $sn_diff lines"
+  fi
+  emit "{\"part\": \"reload\", \"impl\": \"$tag\", \"n_vs\": $nvs, \"n\": $nrs, \"cap_s\": $RCAP," \
+    "\"start_to_all_ms\": $all_ms, \"start_changes\": $start_changes, \"reload_ms\": $rms," \
+    "\"reload_cpu_ms\": $((rticks * 1000 / HZ)), \"kernel_changes\": $changes, \"sn_diff_lines\": $sn_diff," \
+    "\"rs_unchanged\": $kept, \"rs_in_table_after\": $after_n, \"method\": \"${TRACE:+ftrace}\"," \
+    "\"daemon_says\": $reloaded}"
+  kill -TERM "$PID"
+  took "$RCAP" dead "$PID" > /dev/null
+  alive "$PID" && kill -9 $(tree "$PID" | awk '{ print $1 }') 2>/dev/null
+  wait_until 30 "$impl gone" dead "$PID"
+  in_ns dir ipvsadm -C
+  REACHED=$([ "$rms" != -1 ] && echo yes || echo no)
+}
+
+# vigild first (its figures are there even if keepalived's wait is cut); keepalived
+# at the same size, and if its wait was cut, both again at a tenth (said so).
+part_reload() {
+  trace_setup
+  reload_run vigild "$RVS" "$RRS" vigild
+  reload_run keepalived "$RVS" "$RRS" keepalived
+  if [ "$REACHED" = no ]; then
+    log "keepalived did not finish within ${RCAP} s at $RRS: both again at a tenth"
+    reload_run keepalived $((RVS / 10)) $((RRS / 10)) keepalived
+    reload_run vigild $((RVS / 10)) $((RRS / 10)) vigild
+  fi
 }
 
 lab
