@@ -75,6 +75,19 @@ static void script_of(const struct conf *c, const struct conf_script *s, const c
 
 /* ---- building ----------------------------------------------------------------------------- */
 
+/* notify_up / notify_down, allocated only for a real server that has one. */
+static int rs_scripts(struct ck_vs *v, const struct conf *c, const struct conf_real_server *crs, struct ck_rs *rs)
+{
+        if (!crs->notify_up.cmdline && !crs->notify_down.cmdline)
+                return 0;
+        if (!(rs->sc = calloc(1, sizeof(*rs->sc))))
+                return -ENOMEM;
+        notify_queue_init(&rs->sc->nq, &v->e->loop);
+        script_of(c, &crs->notify_up, "notify_up", &rs->sc->up);
+        script_of(c, &crs->notify_down, "notify_down", &rs->sc->down);
+        return 0;
+}
+
 static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_real_server *crs, struct ck_rs *rs)
 {
         const struct conf_checker *ck;
@@ -82,10 +95,8 @@ static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_rea
 
         rs->vs = v;
         rs->c = crs;
-        rs_name(v, crs, rs->name, sizeof(rs->name));
-        notify_queue_init(&rs->nq, &v->e->loop);
-        script_of(c, &crs->notify_up, "notify_up", &rs->up);
-        script_of(c, &crs->notify_down, "notify_down", &rs->down);
+        if (rs_scripts(v, c, crs, rs) < 0)
+                return -ENOMEM;
         rs->ck = calloc(crs->checkers.count ? crs->checkers.count : 1, sizeof(*rs->ck));
         if (!rs->ck)
                 return -ENOMEM;
@@ -99,6 +110,29 @@ static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_rea
                         k->pol = (struct check_policy){ .delay_loop = CHECK_DEFAULT_DELAY_LOOP };
         }
         rs->nck = i;
+        return 0;
+}
+
+/* The real servers' names in one block (a name is ~20 bytes; a buffer
+ * of CK_NAME_MAX in each would be 100 more per server). */
+static int rs_names_build(struct ck_vs *v)
+{
+        char buf[CK_NAME_MAX];
+        const struct conf_real_server *crs;
+        size_t total = 0, i = 0;
+
+        CONF_FOREACH(crs, &v->c->real_servers) {
+                rs_name(v, crs, buf, sizeof(buf));
+                total += strlen(buf) + 1;
+        }
+        if (!(v->rs_names = malloc(total ? total : 1)))
+                return -ENOMEM;
+        total = 0;
+        CONF_FOREACH(crs, &v->c->real_servers) {
+                rs_name(v, crs, v->rs_names + total, CK_NAME_MAX);
+                v->rs[i++].name = v->rs_names + total;
+                total += strlen(v->rs_names + total) + 1;
+        }
         return 0;
 }
 
@@ -121,7 +155,7 @@ static int vs_build(struct check_engine *e, const struct conf *c, const struct c
         v->in = calloc(v->nrs ? v->nrs : 1, sizeof(*v->in));
         v->out = calloc(v->nrs ? v->nrs : 1, sizeof(*v->out));
         v->dests = calloc(v->nrs ? v->nrs : 1, sizeof(*v->dests));
-        if (!v->svcs || !v->rs || !v->in || !v->out || !v->dests)
+        if (!v->svcs || !v->rs || !v->in || !v->out || !v->dests || rs_names_build(v) < 0)
                 return -ENOMEM;
         v->nsvcs = check_vs_svcs(c, cvs, v->svcs, n);
         if (cvs->has_sorry_server)
@@ -141,16 +175,32 @@ static struct check_probe_who who_of(const struct ck_checker *ck)
         return (struct check_probe_who){ ck->rs->vs->c, ck->rs->c, ck->c };
 }
 
+/* The first user is the lead, pointed to in place: most groups have one
+ * user only, and an array of one pointer would cost 32 bytes each. */
 static int group_add(struct ck_group *g, struct ck_checker *ck)
 {
-        struct ck_checker **u = realloc(g->users, (g->nusers + 1) * sizeof(*u));
+        struct ck_checker **u;
 
-        if (!u)
-                return -ENOMEM;
-        g->users = u;
+        if (g->nusers == 0 && ck == g->lead) {
+                g->users = &g->lead;
+        } else {
+                u = g->users == &g->lead ? NULL : g->users;
+                if (!(u = realloc(u, (g->nusers + 1) * sizeof(*u))))
+                        return -ENOMEM;
+                if (g->users == &g->lead)
+                        u[0] = g->lead;
+                g->users = u;
+        }
         g->users[g->nusers++] = ck;
         ck->grp = g;
         return 0;
+}
+
+static void group_free(struct ck_group *g)
+{
+        if (g->users != &g->lead)
+                free(g->users);
+        free(g);
 }
 
 static int group_new(struct check_engine *e, struct ck_checker *ck)
@@ -266,15 +316,19 @@ void ck_model_free(struct ck_vs *vs, size_t n)
 {
         for (size_t i = 0; vs && i < n; i++) {
                 for (size_t r = 0; r < vs[i].nrs; r++) {
-                        for (size_t k = 0; k < vs[i].rs[r].nck; k++)
-                                if (vs[i].rs[r].ck[k].owns_grp) {
-                                        free(vs[i].rs[r].ck[k].grp->users);
-                                        free(vs[i].rs[r].ck[k].grp);
-                                }
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++) {
+                                if (vs[i].rs[r].ck[k].owns_grp)
+                                        group_free(vs[i].rs[r].ck[k].grp);
+                                free(vs[i].rs[r].ck[k].last_detail);
+                        }
                         free(vs[i].rs[r].ck);
-                        script_cmd_free(&vs[i].rs[r].up);
-                        script_cmd_free(&vs[i].rs[r].down);
+                        if (vs[i].rs[r].sc) {
+                                script_cmd_free(&vs[i].rs[r].sc->up);
+                                script_cmd_free(&vs[i].rs[r].sc->down);
+                                free(vs[i].rs[r].sc);
+                        }
                 }
+                free(vs[i].rs_names);
                 script_cmd_free(&vs[i].qup);
                 script_cmd_free(&vs[i].qdown);
                 free(vs[i].svcs);
@@ -303,7 +357,7 @@ bool ck_model_idle(const struct ck_vs *vs, size_t n)
                 if (vs[i].nq.running || vs[i].nq.head)
                         return false;
                 for (size_t r = 0; r < vs[i].nrs; r++)
-                        if (vs[i].rs[r].nq.running || vs[i].rs[r].nq.head)
+                        if (vs[i].rs[r].sc && (vs[i].rs[r].sc->nq.running || vs[i].rs[r].sc->nq.head))
                                 return false;
         }
         return true;
@@ -385,6 +439,12 @@ static void run_script(struct notify_queue *q, const struct script_cmd *sc)
                 notify_queue_push(q, sc, NULL);
 }
 
+static void rs_script(struct ck_rs *rs, bool up)
+{
+        if (rs->sc)
+                run_script(&rs->sc->nq, up ? &rs->sc->up : &rs->sc->down);
+}
+
 /* Re-decide the pool after a change of health or weight: the quorum's
  * transition is logged and its script queued; the table follows later. */
 void ck_vs_refresh(struct ck_vs *v, bool log_it)
@@ -428,7 +488,7 @@ void ck_vs_omega(struct ck_vs *v)
                 struct ck_rs *rs = &v->rs[r];
                 if (!v->out[r].notify_down)
                         continue;
-                run_script(&rs->nq, &rs->down);
+                rs_script(rs, false);
                 ck_fifo_write_rs(rs, false);
                 if (rs->c->smtp_alert > 0) {
                         check_alert_shutdown(&a, rs->name, v->name);
@@ -481,7 +541,7 @@ static void group_settle(struct ck_group *g, int64_t now)
  * the probe said when it said something. */
 static const char *reason(const struct check_decision *d, const struct ck_checker *ck, char *buf, size_t size)
 {
-        if (ck->last_detail[0])
+        if (ck->last_detail)
                 snprintf(buf, size, "%s: %s", check_result_name(d->result), ck->last_detail);
         else
                 snprintf(buf, size, "%s", check_result_name(d->result));
@@ -522,7 +582,7 @@ static void log_checker(const struct ck_checker *ck, const struct check_decision
                 log_failure(ck, d);
         } else if (d->result == CHECK_ERROR) {
                 log_warn("%s for %s could not run (vigil's side%s%s, not the server's); rescheduling", type, rs,
-                         ck->last_detail[0] ? ": " : "", ck->last_detail);
+                         ck->last_detail ? ": " : "", ck_detail(ck));
         }
 }
 
@@ -538,7 +598,7 @@ static void rs_transition(struct ck_rs *rs, enum check_change ch, enum conf_chec
         log_info("%s service %s %s VS %s", ch == CHECK_WENT_UP ? (inhibit ? "Enabling" : "Adding")
                                                                 : (inhibit ? "Disabling" : "Removing"),
                  rs->name, ch == CHECK_WENT_UP ? "to" : "from", v->name);
-        run_script(&rs->nq, ch == CHECK_WENT_UP ? &rs->up : &rs->down);
+        rs_script(rs, ch == CHECK_WENT_UP);
         ck_fifo_write_rs(rs, ch == CHECK_WENT_UP);
         rs_mail(rs, by, ch == CHECK_WENT_UP);
         ck_vs_refresh(v, true);
@@ -568,6 +628,21 @@ static void ck_rs_count(struct ck_rs *rs, const struct check_decision *d, const 
         rs->latency_count++;
 }
 
+const char *ck_detail(const struct ck_checker *ck)
+{
+        return ck->last_detail ? ck->last_detail : "";
+}
+
+/* Kept as it is when the same text comes again (a server failing the same
+ * way every second allocates nothing). Out of memory: no detail. */
+void ck_set_detail(struct ck_checker *ck, const char *s)
+{
+        if (s && s[0] && ck->last_detail && !strcmp(ck->last_detail, s))
+                return;
+        free(ck->last_detail);
+        ck->last_detail = s && s[0] ? strdup(s) : NULL;
+}
+
 void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now)
 {
         struct check_engine *e = ck->rs->vs->e;
@@ -583,7 +658,7 @@ void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t
         ck->last = d.result;
         ck->last_time = wall_usec();
         ck->last_latency = p->latency;
-        snprintf(ck->last_detail, sizeof(ck->last_detail), "%s", p->detail);
+        ck_set_detail(ck, p->detail);
         e->results[d.result < CHECK_RESULT_COUNT ? d.result : CHECK_ERROR]++;
         ck_rs_count(ck->rs, &d, p);
         log_checker(ck, &d);
@@ -716,7 +791,7 @@ void ck_model_start(struct check_engine *e, int64_t now)
                         check_vs_start(&v->params, v->in, v->nrs, v->out, &v->pool);
                         for (size_t r = 0; r < v->nrs; r++)
                                 if (v->out[r].notify_up)
-                                        run_script(&v->rs[r].nq, &v->rs[r].up);
+                                        rs_script(&v->rs[r], true);
                 } else
                         ck_vs_refresh(v, true);
                 v->started = true;
@@ -757,7 +832,7 @@ static void carry_checker(struct ck_checker *nc, const struct ck_checker *oc)
         nc->last_latency = oc->last_latency;
         nc->file_value = oc->file_value;
         nc->file_delta = oc->file_delta;
-        memcpy(nc->last_detail, oc->last_detail, sizeof(nc->last_detail));
+        ck_set_detail(nc, oc->last_detail);
 }
 
 #define CARRY_MAX_CK 16 /* checkers per real server compared pairwise; past that they restart */

@@ -38,7 +38,7 @@ static json_t *checker_json(const struct ck_checker *ck)
                               ck->grp ? (int)ck->grp->nusers : 1);
 
         json_object_set_new(o, "last_result", ck->has_last ? json_string(check_result_key(ck->last)) : json_null());
-        json_object_set_new(o, "last_detail", ck->has_last && ck->last_detail[0] ? json_string(ck->last_detail)
+        json_object_set_new(o, "last_detail", ck->has_last && ck->last_detail ? json_string(ck->last_detail)
                                                                                   : json_null());
         json_object_set_new(o, "last_latency", ck->has_last ? json_real((double)ck->last_latency / 1e6) : json_null());
         json_object_set_new(o, "last_time", ck->has_last ? json_real((double)ck->last_time / 1e6) : json_null());
@@ -116,7 +116,7 @@ static void rs_last_json(const struct ck_rs *rs, json_t *o)
         const struct ck_checker *l = last_of(rs);
 
         json_object_set_new(o, "last_result", l ? json_string(check_result_key(l->last)) : json_null());
-        json_object_set_new(o, "last_detail", l && l->last_detail[0] ? json_string(l->last_detail) : json_null());
+        json_object_set_new(o, "last_detail", l && l->last_detail ? json_string(l->last_detail) : json_null());
         json_object_set_new(o, "latency", l ? json_real((double)l->last_latency / 1e6) : json_null());
         json_object_set_new(o, "last_check", l ? json_real((double)l->last_time / 1e6) : json_null());
         json_object_set_new(o, "last_change", rs->seen ? json_real((double)rs->last_change / 1e6) : json_null());
