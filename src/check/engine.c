@@ -384,6 +384,7 @@ static void engine_free(struct check_engine *e)
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
+        ck_timers_free(&e->timers);
         ck_suspend_close(e);
         ck_files_free(e);
         ck_model_free(e->vs, e->nvs);
@@ -422,6 +423,7 @@ static int engine_init(struct check_engine *e, uv_signal_t *dumps)
         e->shutdown.data = e;
         uv_timer_init(&e->loop, &e->free_soon);
         e->free_soon.data = e;
+        ck_timers_init(&e->timers, &e->loop);
         start_signals(e, dumps);
         fifos_open(e);
         if ((r = check_prober_open(&e->loop, e->conf, 0, &e->prober)) < 0)

@@ -17,6 +17,7 @@
 #include "check/probe.h"
 #include "check/quorum.h"
 #include "check/table.h"
+#include "common/heap.h"
 #include "conf/model.h"
 #include "net/addrtab.h"
 #include "worker/ctl.h"
@@ -41,9 +42,21 @@ struct ck_group {
         struct check_engine *e;
         struct ck_checker *lead;        /* the probe reads its models */
         struct ck_checker **users;      /* &lead while it is the only one (no allocation) */
-        size_t nusers;
-        uv_timer_t timer;
         struct check_probe_run *run;    /* the probe in flight */
+        struct heap_node timer;         /* in e->timers while armed (group_timer.c) */
+        uint32_t nusers;
+        bool timer_due;                 /* taken out as due, to fire in this turn */
+};
+
+/* The groups' deadlines behind one libuv timer (group_timer.c). */
+struct ck_timers {
+        uv_timer_t tick;
+        struct heap heap;
+        int64_t armed;                  /* ms the tick is armed for; INT64_MAX: none */
+        uint32_t seq;                   /* arming order within a millisecond */
+        bool firing;
+        struct ck_group **fire;         /* the groups due in this turn */
+        size_t nfire, cap;
 };
 
 struct ck_checker {
@@ -134,6 +147,7 @@ struct check_engine {
         struct ck_model *retired;
         uv_timer_t free_soon;           /* frees the retired models once their timers have closed */
         struct check_prober *prober;
+        struct ck_timers timers;        /* the probe groups' */
         bool ipvs_open;
         struct check_table current;     /* what the kernel has, as far as we know */
         uv_timer_t apply_soon;
@@ -206,6 +220,18 @@ void ck_set_detail(struct ck_checker *ck, const char *s);
 /* One checker fed one result at now: its decision, log lines and
  * transitions; its next due time is stored. */
 void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now);
+
+/* group_timer.c: a group's timer, libuv's semantics (ms from the loop's
+ * time; starting again replaces the deadline) without a handle each */
+void ck_timers_init(struct ck_timers *t, uv_loop_t *loop);
+/* After the loop has closed the tick (uv_walk at the engine's end). */
+void ck_timers_free(struct ck_timers *t);
+void ck_timers_tick(uv_timer_t *h);
+void ck_group_timer_init(struct ck_group *g);
+void ck_group_timer_start(struct ck_group *g, uint64_t ms);
+void ck_group_timer_stop(struct ck_group *g);
+/* sched.c: a group's deadline has come (start its probe) */
+void ck_group_due(struct ck_group *g);
 
 /* file_check.c: FILE_CHECK's files, watched on the loop */
 /* Read every FILE_CHECK's file and watch its directory; at_start: the

@@ -211,13 +211,12 @@ static int group_new(struct check_engine *e, struct ck_checker *ck)
                 return -ENOMEM;
         g->e = e;
         g->lead = ck;
-        uv_timer_init(&e->loop, &g->timer);
-        g->timer.data = g;
+        ck_group_timer_init(g);
         ck->owns_grp = true;
         if (group_add(g, ck) < 0) {
                 ck->owns_grp = false;
                 ck->grp = NULL;
-                uv_close((uv_handle_t *)&g->timer, NULL); /* the loop drops it before the model */
+                free(g);
                 return -ENOMEM;
         }
         return 0;
@@ -287,11 +286,6 @@ int ck_model_build(struct check_engine *e, const struct conf *c, struct ck_vs **
         return ck_groups_build(e, vs, i);
 }
 
-static void timer_closed(uv_handle_t *h)
-{
-        (void)h;
-}
-
 /* A group with no user left to feed stops; one that still has some
  * keeps its probe. */
 static void group_settle(struct ck_group *g, int64_t now);
@@ -346,8 +340,8 @@ static void close_timers(struct ck_vs *vs, size_t n)
                 for (size_t r = 0; r < vs[i].nrs; r++)
                         for (size_t k = 0; k < vs[i].rs[r].nck; k++) {
                                 struct ck_checker *ck = &vs[i].rs[r].ck[k];
-                                if (ck->owns_grp && !uv_is_closing((uv_handle_t *)&ck->grp->timer))
-                                        uv_close((uv_handle_t *)&ck->grp->timer, timer_closed);
+                                if (ck->owns_grp)
+                                        ck_group_timer_stop(ck->grp);
                         }
 }
 
@@ -507,8 +501,6 @@ void ck_vs_omega(struct ck_vs *v)
 
 /* ---- checkers ----------------------------------------------------------------------------- */
 
-static void on_due(uv_timer_t *t);
-
 static void group_arm(struct ck_group *g, int64_t now)
 {
         int64_t due = INT64_MAX;
@@ -517,10 +509,10 @@ static void group_arm(struct ck_group *g, int64_t now)
                 if (!g->users[i]->paused && g->users[i]->due < due)
                         due = g->users[i]->due;
         if (due == INT64_MAX) {
-                uv_timer_stop(&g->timer);
+                ck_group_timer_stop(g);
                 return;
         }
-        uv_timer_start(&g->timer, on_due, (uint64_t)(due > now ? (due - now + 999) / 1000 : 0), 0);
+        ck_group_timer_start(g, (uint64_t)(due > now ? (due - now + 999) / 1000 : 0));
 }
 
 static void group_settle(struct ck_group *g, int64_t now)
@@ -695,9 +687,8 @@ static void on_result(void *ctx, const struct check_probe *p)
          * and the table's apply sends one (engine.c), the period the rest */
 }
 
-static void on_due(uv_timer_t *t)
+void ck_group_due(struct ck_group *g)
 {
-        struct ck_group *g = t->data;
         const struct ck_checker *lead = g->lead;
         int64_t now = mono_usec();
 
@@ -705,7 +696,7 @@ static void on_due(uv_timer_t *t)
                 return;
         g->run = check_probe_start(g->e->prober, lead->rs->vs->c, lead->rs->c, lead->c, now, on_result, g);
         if (!g->run) /* no memory: try again in a second */
-                uv_timer_start(&g->timer, on_due, 1000, 0);
+                ck_group_timer_start(g, 1000);
 }
 
 void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
