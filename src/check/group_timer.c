@@ -19,7 +19,11 @@ static struct ck_group *group_of(struct heap_node *n)
         return (struct ck_group *)((char *)n - offsetof(struct ck_group, timer));
 }
 
-static void arm_tick(struct ck_timers *t, uv_loop_t *loop)
+/* min_ms: 1 from the tick itself, so that a group armed again for now by
+ * its own callback runs on the next turn of the loop (libuv 1.44 would
+ * run a 0 ms timer started in a timer callback again at once, for ever
+ * if it keeps doing so). */
+static void arm_tick(struct ck_timers *t, uv_loop_t *loop, int64_t min_ms)
 {
         struct heap_node *top = heap_top(&t->heap);
         int64_t at, now = (int64_t)uv_now(loop);
@@ -33,7 +37,7 @@ static void arm_tick(struct ck_timers *t, uv_loop_t *loop)
         if (at == t->armed && uv_is_active((uv_handle_t *)&t->tick))
                 return;
         t->armed = at;
-        uv_timer_start(&t->tick, ck_timers_tick, (uint64_t)(at > now ? at - now : 0), 0);
+        uv_timer_start(&t->tick, ck_timers_tick, (uint64_t)(at - now > min_ms ? at - now : min_ms), 0);
 }
 
 /* What is due fires after the whole set is taken out, so that a group
@@ -77,7 +81,7 @@ void ck_timers_tick(uv_timer_t *h)
                 }
         t->firing = false;
         t->nfire = 0;
-        arm_tick(t, loop);
+        arm_tick(t, loop, 1);
 }
 
 void ck_timers_init(struct ck_timers *t, uv_loop_t *loop)
@@ -116,7 +120,7 @@ void ck_group_timer_start(struct ck_group *g, uint64_t ms)
                 return;
         }
         if (!t->firing)
-                arm_tick(t, &g->e->loop);
+                arm_tick(t, &g->e->loop, 0);
 }
 
 void ck_group_timer_stop(struct ck_group *g)
