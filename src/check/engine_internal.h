@@ -96,8 +96,12 @@ struct ck_rs {
         struct ck_rs_scripts *sc;       /* NULL: neither script */
         int64_t dyn_weight;             /* MISC_CHECK's dynamic weight, with has_dyn */
         int64_t last_change;            /* wall clock, µs: when its health last changed */
-        /* for the metrics: results fed to its checkers, and their probes' latency (µs) */
-        uint64_t results[CHECK_RESULT_COUNT];
+        /* for the metrics: results fed to its checkers (ck_rs_results), and
+         * their probes' latency (µs); the counts of the results other than
+         * CHECK_OK are allocated at the first of them (a healthy server
+         * never has one: 120 bytes saved at each) */
+        uint64_t results_ok;
+        uint64_t *results_other;        /* CHECK_RESULT_COUNT, or NULL: all 0 */
         uint64_t latency_sum, latency_count;
         uint32_t num_failed;
         enum check_admin_state admin;   /* the operator's override (check/admin.h) */
@@ -212,6 +216,12 @@ json_t *ck_admin_json(const struct check_engine *e);
 
 /* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
 void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);
+
+/* How many results r its checkers were fed. */
+static inline uint64_t ck_rs_results(const struct ck_rs *rs, enum check_result r)
+{
+        return r == CHECK_OK ? rs->results_ok : rs->results_other ? rs->results_other[r] : 0;
+}
 
 /* The checker's last detail, "" for none; set from s ("" or NULL: none). */
 const char *ck_detail(const struct ck_checker *ck);

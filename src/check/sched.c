@@ -316,6 +316,7 @@ void ck_model_free(struct ck_vs *vs, size_t n)
                                 free(vs[i].rs[r].ck[k].last_detail);
                         }
                         free(vs[i].rs[r].ck);
+                        free(vs[i].rs[r].results_other);
                         if (vs[i].rs[r].sc) {
                                 script_cmd_free(&vs[i].rs[r].sc->up);
                                 script_cmd_free(&vs[i].rs[r].sc->down);
@@ -615,7 +616,12 @@ static void apply_weight(struct ck_rs *rs, const struct check_decision *d)
  * name, and the latency of the probes that fed them. */
 static void ck_rs_count(struct ck_rs *rs, const struct check_decision *d, const struct check_probe *p)
 {
-        rs->results[d->result < CHECK_RESULT_COUNT ? d->result : CHECK_ERROR]++;
+        enum check_result r = d->result < CHECK_RESULT_COUNT ? d->result : CHECK_ERROR;
+
+        if (r == CHECK_OK)
+                rs->results_ok++;
+        else if (rs->results_other || (rs->results_other = calloc(CHECK_RESULT_COUNT, sizeof(uint64_t))))
+                rs->results_other[r]++; /* (no memory: this one is not counted) */
         rs->latency_sum += p->latency > 0 ? (uint64_t)p->latency : 0;
         rs->latency_count++;
 }
@@ -801,15 +807,22 @@ void ck_model_start(struct check_engine *e, int64_t now)
  * the metrics (results by reason, latency), so that counters never go
  * back, and when its health last changed. (The operator's drain/disable is re-applied by name from the
  * worker's override set, check/admin.h, when the new model is built.)
- * Called for every real server found in the old model. */
-static void carry_operator(struct ck_rs *n, const struct ck_rs *o)
+ * Called for every real server found in the old model; -ENOMEM fails the
+ * reload (the old model is left as it was). */
+static int carry_operator(struct ck_rs *n, const struct ck_rs *o)
 {
         n->seen = o->seen;
         n->seen_alive = o->seen_alive;
         n->last_change = o->last_change;
-        memcpy(n->results, o->results, sizeof(n->results));
+        n->results_ok = o->results_ok;
+        if (o->results_other) {
+                if (!n->results_other && !(n->results_other = calloc(CHECK_RESULT_COUNT, sizeof(uint64_t))))
+                        return -ENOMEM;
+                memcpy(n->results_other, o->results_other, CHECK_RESULT_COUNT * sizeof(uint64_t));
+        }
         n->latency_sum = o->latency_sum;
         n->latency_count = o->latency_count;
+        return 0;
 }
 
 static void carry_checker(struct ck_checker *nc, const struct ck_checker *oc)
@@ -829,8 +842,9 @@ static void carry_checker(struct ck_checker *nc, const struct ck_checker *oc)
 #define CARRY_MAX_CK 16 /* checkers per real server compared pairwise; past that they restart */
 
 /* The checkers of n that o has unchanged keep their state; the others
- * start afresh (ck_model_start). Returns whether all of them were kept. */
-static bool carry_rs(struct ck_rs *n, const struct ck_rs *o)
+ * start afresh (ck_model_start). Returns whether all of them were kept
+ * (1 or 0), or -ENOMEM. */
+static int carry_rs(struct ck_rs *n, const struct ck_rs *o)
 {
         struct check_probe_who ow[CARRY_MAX_CK] = { 0 }, nw[CARRY_MAX_CK] = { 0 };
         ssize_t map[CARRY_MAX_CK];
@@ -838,7 +852,8 @@ static bool carry_rs(struct ck_rs *n, const struct ck_rs *o)
         size_t carried;
         bool dyn = false;
 
-        carry_operator(n, o);
+        if (carry_operator(n, o) < 0)
+                return -ENOMEM;
         for (size_t k = 0; k < on; k++)
                 ow[k] = who_of(&o->ck[k]);
         for (size_t k = 0; k < nn; k++)
@@ -942,8 +957,12 @@ long ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t 
                         struct check_carry_id id = { nv[i].name, nv[i].rs[r].name };
                         ssize_t w = check_carry_take_at(o.ix, base + r, &id) ? (ssize_t)(base + r)
                                                                              : check_carry_take(o.ix, &id);
-                        if (w >= 0 && o.refs[w].rs)
-                                kept += carry_rs(&nv[i].rs[r], o.refs[w].rs);
+                        int c = w >= 0 && o.refs[w].rs ? carry_rs(&nv[i].rs[r], o.refs[w].rs) : 0;
+                        if (c < 0) {
+                                old_free(&o);
+                                return -ENOMEM;
+                        }
+                        kept += c;
                 }
                 cur = base + (ovs->nrs ? ovs->nrs : 1); /* where the next one was, if nothing moved */
         }

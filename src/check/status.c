@@ -130,9 +130,9 @@ static void rs_counters_json(const struct ck_rs *rs, json_t *o)
         json_t *res = json_object();
 
         for (int r = 0; r < CHECK_RESULT_COUNT; r++)
-                if (rs->results[r])
+                if (ck_rs_results(rs, (enum check_result)r))
                         json_object_set_new(res, check_result_key((enum check_result)r),
-                                            json_integer((json_int_t)rs->results[r]));
+                                            json_integer((json_int_t)ck_rs_results(rs, (enum check_result)r)));
         json_object_set_new(o, "results", res);
         json_object_set_new(o, "check_latency", json_pack("{s:f,s:I}", "sum", (double)rs->latency_sum / 1e6, "count",
                                                     (json_int_t)rs->latency_count));
