@@ -55,6 +55,7 @@ struct ck_timers {
         int64_t armed;                  /* ms the tick is armed for; INT64_MAX: none */
         uint32_t seq;                   /* arming order within a millisecond */
         bool firing;
+        bool armed_now;                 /* a group armed for now while firing */
         struct ck_group **fire;         /* the groups due in this turn */
         size_t nfire, cap;
 };

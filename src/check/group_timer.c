@@ -19,10 +19,11 @@ static struct ck_group *group_of(struct heap_node *n)
         return (struct ck_group *)((char *)n - offsetof(struct ck_group, timer));
 }
 
-/* min_ms: 1 from the tick itself, so that a group armed again for now by
- * its own callback runs on the next turn of the loop (libuv 1.44 would
- * run a 0 ms timer started in a timer callback again at once, for ever
- * if it keeps doing so). */
+/* min_ms: 1 when a callback of this tick armed a group for now, so that
+ * it runs on the next turn of the loop (libuv 1.44 would run a 0 ms timer
+ * started in a timer callback again at once, for ever if it keeps doing
+ * so); otherwise what became due while the tick ran fires at once, as
+ * libuv's own timers would. */
 static void arm_tick(struct ck_timers *t, uv_loop_t *loop, int64_t min_ms)
 {
         struct heap_node *top = heap_top(&t->heap);
@@ -81,7 +82,8 @@ void ck_timers_tick(uv_timer_t *h)
                 }
         t->firing = false;
         t->nfire = 0;
-        arm_tick(t, loop, 1);
+        arm_tick(t, loop, t->armed_now ? 1 : 0);
+        t->armed_now = false;
 }
 
 void ck_timers_init(struct ck_timers *t, uv_loop_t *loop)
@@ -121,6 +123,8 @@ void ck_group_timer_start(struct ck_group *g, uint64_t ms)
         }
         if (!t->firing)
                 arm_tick(t, &g->e->loop, 0);
+        else if (ms == 0)
+                t->armed_now = true;
 }
 
 void ck_group_timer_stop(struct ck_group *g)
