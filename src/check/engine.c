@@ -27,21 +27,33 @@
 
 /* ---- the table ------------------------------------------------------------------------------ */
 
+/* The destinations as configured are built for the computation only
+ * (the table keeps its own copy). */
 static int desired_table(struct check_engine *e, struct check_table *ret)
 {
         struct check_vs_model *m = calloc(e->nvs ? e->nvs : 1, sizeof(*m));
+        struct check_dest *dests;
+        size_t total = 1, at = 0;
         int r;
 
-        if (!m)
+        for (size_t i = 0; i < e->nvs; i++)
+                total += e->vs[i].nrs;
+        if (!m || !(dests = calloc(total, sizeof(*dests)))) {
+                free(m);
                 return -ENOMEM;
+        }
         for (size_t i = 0; i < e->nvs; i++) {
                 struct ck_vs *v = &e->vs[i];
-                m[i] = (struct check_vs_model){ .svcs = v->svcs, .nsvcs = v->nsvcs, .rs = v->dests,
+                for (size_t k = 0; k < v->nrs; k++)
+                        dests[at + k] = ck_rs_dest(&v->rs[k]);
+                m[i] = (struct check_vs_model){ .svcs = v->svcs, .nsvcs = v->nsvcs, .rs = dests + at,
                                                 .rs_out = v->out, .nrs = v->nrs,
                                                 .has_sorry_server = v->params.has_sorry_server,
                                                 .sorry = v->sorry, .pool = &v->pool };
+                at += v->nrs;
         }
         r = check_table_build(m, e->nvs, ret);
+        free(dests);
         free(m);
         return r;
 }

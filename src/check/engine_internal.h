@@ -121,7 +121,6 @@ struct ck_vs {
         struct check_vs_params params;
         struct check_rs_input *in;      /* nrs each, for check/quorum.h */
         struct check_rs_output *out;
-        struct check_dest *dests;
         struct check_dest sorry;
         struct check_vs_result pool;
         bool started;
@@ -217,6 +216,10 @@ json_t *ck_admin_json(const struct check_engine *e);
 
 /* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
 void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);
+
+/* Its destination as configured (built when needed: kept for each real
+ * server it was 56 bytes). */
+struct check_dest ck_rs_dest(const struct ck_rs *rs);
 
 /* How many results r its checkers were fed. */
 static inline uint64_t ck_rs_results(const struct ck_rs *rs, enum check_result r)

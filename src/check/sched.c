@@ -154,14 +154,12 @@ static int vs_build(struct check_engine *e, const struct conf *c, const struct c
         v->rs = calloc(v->nrs ? v->nrs : 1, sizeof(*v->rs));
         v->in = calloc(v->nrs ? v->nrs : 1, sizeof(*v->in));
         v->out = calloc(v->nrs ? v->nrs : 1, sizeof(*v->out));
-        v->dests = calloc(v->nrs ? v->nrs : 1, sizeof(*v->dests));
-        if (!v->svcs || !v->rs || !v->in || !v->out || !v->dests || rs_names_build(v) < 0)
+        if (!v->svcs || !v->rs || !v->in || !v->out || rs_names_build(v) < 0)
                 return -ENOMEM;
         v->nsvcs = check_vs_svcs(c, cvs, v->svcs, n);
         if (cvs->has_sorry_server)
                 v->sorry = check_sorry_dest_of(cvs);
         CONF_FOREACH(crs, &cvs->real_servers) {
-                v->dests[i] = check_dest_of(cvs, crs);
                 if (rs_build(v, c, crs, &v->rs[i++]) < 0)
                         return -ENOMEM;
         }
@@ -330,7 +328,6 @@ void ck_model_free(struct ck_vs *vs, size_t n)
                 free(vs[i].rs);
                 free(vs[i].in);
                 free(vs[i].out);
-                free(vs[i].dests);
         }
         free(vs);
 }
@@ -626,6 +623,11 @@ static void ck_rs_count(struct ck_rs *rs, const struct check_decision *d, const 
         rs->latency_count++;
 }
 
+struct check_dest ck_rs_dest(const struct ck_rs *rs)
+{
+        return check_dest_of(rs->vs->c, rs->c);
+}
+
 const char *ck_detail(const struct ck_checker *ck)
 {
         return ck->last_detail ? ck->last_detail : "";
@@ -740,7 +742,7 @@ static int adopted_health(const struct check_table_svc *ts, const struct ck_vs *
 
         if (!ts)
                 return -1;
-        want = v->dests[r];
+        want = ck_rs_dest(&v->rs[r]);
         if (v->svcs[0].fwmark)
                 want.port = 0;
         else if (!want.port || want.fwd == CHECK_FWD_DR || want.fwd == CHECK_FWD_TUN)

@@ -87,7 +87,7 @@ static json_t *kernel_json(const struct check_engine *e, const struct ck_vs *v, 
         if (!e->kc_ok)
                 return json_null();
         for (size_t i = 0; i < v->nsvcs; i++) {
-                struct check_dest want = v->dests[r];
+                struct check_dest want = ck_rs_dest(&v->rs[r]);
                 const struct check_dest_counters *c;
                 if (v->svcs[i].fwmark)
                         want.port = 0;
