@@ -27,21 +27,33 @@
 
 /* ---- the table ------------------------------------------------------------------------------ */
 
+/* The destinations as configured are built for the computation only
+ * (the table keeps its own copy). */
 static int desired_table(struct check_engine *e, struct check_table *ret)
 {
         struct check_vs_model *m = calloc(e->nvs ? e->nvs : 1, sizeof(*m));
+        struct check_dest *dests;
+        size_t total = 1, at = 0;
         int r;
 
-        if (!m)
+        for (size_t i = 0; i < e->nvs; i++)
+                total += e->vs[i].nrs;
+        if (!m || !(dests = calloc(total, sizeof(*dests)))) {
+                free(m);
                 return -ENOMEM;
+        }
         for (size_t i = 0; i < e->nvs; i++) {
                 struct ck_vs *v = &e->vs[i];
-                m[i] = (struct check_vs_model){ .svcs = v->svcs, .nsvcs = v->nsvcs, .rs = v->dests,
+                for (size_t k = 0; k < v->nrs; k++)
+                        dests[at + k] = ck_rs_dest(&v->rs[k]);
+                m[i] = (struct check_vs_model){ .svcs = v->svcs, .nsvcs = v->nsvcs, .rs = dests + at,
                                                 .rs_out = v->out, .nrs = v->nrs,
                                                 .has_sorry_server = v->params.has_sorry_server,
                                                 .sorry = v->sorry, .pool = &v->pool };
+                at += v->nrs;
         }
         r = check_table_build(m, e->nvs, ret);
+        free(dests);
         free(m);
         return r;
 }
@@ -394,6 +406,7 @@ static void engine_free(struct check_engine *e)
         uv_walk(&e->loop, close_cb, NULL);
         uv_run(&e->loop, UV_RUN_DEFAULT);
         uv_loop_close(&e->loop);
+        ck_timers_free(&e->timers);
         ck_suspend_close(e);
         ck_files_free(e);
         ck_model_free(e->vs, e->nvs);
@@ -434,6 +447,7 @@ static int engine_init(struct check_engine *e, uv_signal_t *dumps)
         uv_timer_init(&e->loop, &e->free_soon);
         e->free_soon.data = e;
         ck_leaving_init(e);
+        ck_timers_init(&e->timers, &e->loop);
         start_signals(e, dumps);
         fifos_open(e);
         if ((r = check_prober_open(&e->loop, e->conf, 0, &e->prober)) < 0)

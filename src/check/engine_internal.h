@@ -18,6 +18,7 @@
 #include "check/probe.h"
 #include "check/quorum.h"
 #include "check/table.h"
+#include "common/heap.h"
 #include "conf/model.h"
 #include "net/addrtab.h"
 #include "worker/ctl.h"
@@ -34,35 +35,58 @@ struct ck_vs;
 struct check_engine;
 
 /* The probe that one or more checkers share (check/probe_key.h): one
- * timer, one probe in flight, its result fed to each user in turn. */
+ * timer, one probe in flight, its result fed to each user in turn. At
+ * 10,000 real servers every byte here counts 10,000 times (issue 16's
+ * memory goal, doc/lvs/memory.md): the fields are ordered to leave no
+ * padding, and what most servers never use lives out of line. */
 struct ck_group {
         struct check_engine *e;
         struct ck_checker *lead;        /* the probe reads its models */
-        struct ck_checker **users;
-        size_t nusers;
-        uv_timer_t timer;
+        struct ck_checker **users;      /* &lead while it is the only one (no allocation) */
         struct check_probe_run *run;    /* the probe in flight */
+        struct heap_node timer;         /* in e->timers while armed (group_timer.c) */
+        uint32_t nusers;
+        bool timer_due;                 /* taken out as due, to fire in this turn */
+};
+
+/* The groups' deadlines behind one libuv timer (group_timer.c). */
+struct ck_timers {
+        uv_timer_t tick;
+        struct heap heap;
+        int64_t armed;                  /* ms the tick is armed for; INT64_MAX: none */
+        uint32_t seq;                   /* arming order within a millisecond */
+        bool firing;
+        bool armed_now;                 /* a group armed for now while firing */
+        struct ck_group **fire;         /* the groups due in this turn */
+        size_t nfire, cap;
 };
 
 struct ck_checker {
         struct ck_rs *rs;
         const struct conf_checker *c;
+        struct ck_group *grp;           /* NULL for FILE_CHECK, which has no probe */
+        char *last_detail;              /* what the last probe said (owned); NULL: nothing */
         struct check_policy pol;
         struct check_status st;
-        struct ck_group *grp;           /* NULL for FILE_CHECK, which has no probe */
-        bool owns_grp;                  /* frees grp with the model */
-        bool paused;                    /* its VS is suspended, or its model stopped */
         int64_t due;                    /* monotonic µs: when it wants its next probe */
-        bool has_last;
-        enum check_result last;
         int64_t last_time;              /* wall clock, µs */
         int64_t last_latency;           /* µs */
-        char last_detail[CHECK_DETAIL_MAX];
-        bool started;                   /* has its status (start, or carried by a reload) */
         /* FILE_CHECK (check/file_check.c) */
-        int file_wd;                    /* the watch of its file's directory; <0: none */
         long file_value;
         int64_t file_delta;             /* added to the real server's weight while not down */
+        int file_wd;                    /* the watch of its file's directory; <0: none */
+        uint8_t last;                   /* enum check_result, valid with has_last */
+        bool has_last;
+        bool owns_grp;                  /* frees grp with the model */
+        bool paused;                    /* its VS is suspended, or its model stopped */
+        bool started;                   /* has its status (start, or carried by a reload) */
+};
+
+/* notify_up / notify_down and the queue that runs them in order: only
+ * for the real servers that have one of the two. */
+struct ck_rs_scripts {
+        struct script_cmd up, down;
+        struct notify_queue nq;
 };
 
 struct ck_rs {
@@ -70,18 +94,21 @@ struct ck_rs {
         const struct conf_real_server *c;
         struct ck_checker *ck;
         size_t nck;
-        uint32_t num_failed;
-        bool has_dyn;                   /* MISC_CHECK's dynamic weight */
-        int64_t dyn_weight;
-        char name[CK_NAME_MAX];         /* "[10.0.0.2]:tcp:80" */
-        enum check_admin_state admin;   /* the operator's override (check/admin.h) */
-        bool seen, seen_alive;          /* for last_change: the health the pool last had */
+        const char *name;               /* "[10.0.0.2]:tcp:80", in its VS's names */
+        struct ck_rs_scripts *sc;       /* NULL: neither script */
+        int64_t dyn_weight;             /* MISC_CHECK's dynamic weight, with has_dyn */
         int64_t last_change;            /* wall clock, µs: when its health last changed */
-        struct script_cmd up, down;
-        struct notify_queue nq;
-        /* for the metrics: results fed to its checkers, and their probes' latency (µs) */
-        uint64_t results[CHECK_RESULT_COUNT];
+        /* for the metrics: results fed to its checkers (ck_rs_results), and
+         * their probes' latency (µs); the counts of the results other than
+         * CHECK_OK are allocated at the first of them (a healthy server
+         * never has one: 120 bytes saved at each) */
+        uint64_t results_ok;
+        uint64_t *results_other;        /* CHECK_RESULT_COUNT, or NULL: all 0 */
         uint64_t latency_sum, latency_count;
+        uint32_t num_failed;
+        enum check_admin_state admin;   /* the operator's override (check/admin.h) */
+        bool has_dyn;
+        bool seen, seen_alive;          /* for last_change: the health the pool last had */
 };
 
 struct ck_vs {
@@ -91,10 +118,10 @@ struct ck_vs {
         size_t nsvcs;
         struct ck_rs *rs;
         size_t nrs;
+        char *rs_names;                 /* every real server's name, end to end */
         struct check_vs_params params;
         struct check_rs_input *in;      /* nrs each, for check/quorum.h */
         struct check_rs_output *out;
-        struct check_dest *dests;
         struct check_dest sorry;
         struct check_vs_result pool;
         bool started;
@@ -125,6 +152,7 @@ struct check_engine {
         struct ck_model *retired;
         uv_timer_t free_soon;           /* frees the retired models once their timers have closed */
         struct check_prober *prober;
+        struct ck_timers timers;        /* the probe groups' */
         bool ipvs_open;
         struct check_table current;     /* what the kernel has, as far as we know */
         uv_timer_t apply_soon;
@@ -192,9 +220,35 @@ json_t *ck_admin_json(const struct check_engine *e);
 /* A transition's FIFO line (reference §6.9) in each open notify FIFO. */
 void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *name, bool up);
 
+/* Its destination as configured (built when needed: kept for each real
+ * server it was 56 bytes). */
+struct check_dest ck_rs_dest(const struct ck_rs *rs);
+
+/* How many results r its checkers were fed. */
+static inline uint64_t ck_rs_results(const struct ck_rs *rs, enum check_result r)
+{
+        return r == CHECK_OK ? rs->results_ok : rs->results_other ? rs->results_other[r] : 0;
+}
+
+/* The checker's last detail, "" for none; set from s ("" or NULL: none). */
+const char *ck_detail(const struct ck_checker *ck);
+void ck_set_detail(struct ck_checker *ck, const char *s);
+
 /* One checker fed one result at now: its decision, log lines and
  * transitions; its next due time is stored. */
 void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now);
+
+/* group_timer.c: a group's timer, libuv's semantics (ms from the loop's
+ * time; starting again replaces the deadline) without a handle each */
+void ck_timers_init(struct ck_timers *t, uv_loop_t *loop);
+/* After the loop has closed the tick (uv_walk at the engine's end). */
+void ck_timers_free(struct ck_timers *t);
+void ck_timers_tick(uv_timer_t *h);
+void ck_group_timer_init(struct ck_group *g);
+void ck_group_timer_start(struct ck_group *g, uint64_t ms);
+void ck_group_timer_stop(struct ck_group *g);
+/* sched.c: a group's deadline has come (start its probe) */
+void ck_group_due(struct ck_group *g);
 
 /* file_check.c: FILE_CHECK's files, watched on the loop */
 /* Read every FILE_CHECK's file and watch its directory; at_start: the

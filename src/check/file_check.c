@@ -66,7 +66,7 @@ void ck_file_eval(struct ck_checker *ck, bool apply)
                 ck->has_last = true;
                 ck->last = p.result;
                 ck->last_time = wall_usec();
-                snprintf(ck->last_detail, sizeof(ck->last_detail), "%s", p.detail);
+                ck_set_detail(ck, p.detail);
                 return;
         }
         log_info("FILE_CHECK for %s: %s", ck->rs->name, p.detail);

@@ -101,7 +101,7 @@ static void reload_leaving(struct check_engine *e, struct new_index *x)
 static void start_leaving(struct check_engine *e, const struct ck_vs *ov, size_t r, int64_t drain)
 {
         const struct ck_rs *rs = &ov->rs[r];
-        struct check_leaving l = { .svcs = ov->svcs, .nsvcs = ov->nsvcs, .dest = ov->dests[r],
+        struct check_leaving l = { .svcs = ov->svcs, .nsvcs = ov->nsvcs, .dest = ck_rs_dest(rs),
                                    .since = wall_usec(), .deadline = mono_usec() + drain,
                                    .held = e->vs, .old_rs = rs };
 

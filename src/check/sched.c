@@ -75,6 +75,19 @@ static void script_of(const struct conf *c, const struct conf_script *s, const c
 
 /* ---- building ----------------------------------------------------------------------------- */
 
+/* notify_up / notify_down, allocated only for a real server that has one. */
+static int rs_scripts(struct ck_vs *v, const struct conf *c, const struct conf_real_server *crs, struct ck_rs *rs)
+{
+        if (!crs->notify_up.cmdline && !crs->notify_down.cmdline)
+                return 0;
+        if (!(rs->sc = calloc(1, sizeof(*rs->sc))))
+                return -ENOMEM;
+        notify_queue_init(&rs->sc->nq, &v->e->loop);
+        script_of(c, &crs->notify_up, "notify_up", &rs->sc->up);
+        script_of(c, &crs->notify_down, "notify_down", &rs->sc->down);
+        return 0;
+}
+
 static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_real_server *crs, struct ck_rs *rs)
 {
         const struct conf_checker *ck;
@@ -82,10 +95,8 @@ static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_rea
 
         rs->vs = v;
         rs->c = crs;
-        rs_name(v, crs, rs->name, sizeof(rs->name));
-        notify_queue_init(&rs->nq, &v->e->loop);
-        script_of(c, &crs->notify_up, "notify_up", &rs->up);
-        script_of(c, &crs->notify_down, "notify_down", &rs->down);
+        if (rs_scripts(v, c, crs, rs) < 0)
+                return -ENOMEM;
         rs->ck = calloc(crs->checkers.count ? crs->checkers.count : 1, sizeof(*rs->ck));
         if (!rs->ck)
                 return -ENOMEM;
@@ -99,6 +110,29 @@ static int rs_build(struct ck_vs *v, const struct conf *c, const struct conf_rea
                         k->pol = (struct check_policy){ .delay_loop = CHECK_DEFAULT_DELAY_LOOP };
         }
         rs->nck = i;
+        return 0;
+}
+
+/* The real servers' names in one block (a name is ~20 bytes; a buffer
+ * of CK_NAME_MAX in each would be 100 more per server). */
+static int rs_names_build(struct ck_vs *v)
+{
+        char buf[CK_NAME_MAX];
+        const struct conf_real_server *crs;
+        size_t total = 0, i = 0;
+
+        CONF_FOREACH(crs, &v->c->real_servers) {
+                rs_name(v, crs, buf, sizeof(buf));
+                total += strlen(buf) + 1;
+        }
+        if (!(v->rs_names = malloc(total ? total : 1)))
+                return -ENOMEM;
+        total = 0;
+        CONF_FOREACH(crs, &v->c->real_servers) {
+                rs_name(v, crs, v->rs_names + total, CK_NAME_MAX);
+                v->rs[i++].name = v->rs_names + total;
+                total += strlen(v->rs_names + total) + 1;
+        }
         return 0;
 }
 
@@ -120,14 +154,12 @@ static int vs_build(struct check_engine *e, const struct conf *c, const struct c
         v->rs = calloc(v->nrs ? v->nrs : 1, sizeof(*v->rs));
         v->in = calloc(v->nrs ? v->nrs : 1, sizeof(*v->in));
         v->out = calloc(v->nrs ? v->nrs : 1, sizeof(*v->out));
-        v->dests = calloc(v->nrs ? v->nrs : 1, sizeof(*v->dests));
-        if (!v->svcs || !v->rs || !v->in || !v->out || !v->dests)
+        if (!v->svcs || !v->rs || !v->in || !v->out || rs_names_build(v) < 0)
                 return -ENOMEM;
         v->nsvcs = check_vs_svcs(c, cvs, v->svcs, n);
         if (cvs->has_sorry_server)
                 v->sorry = check_sorry_dest_of(cvs);
         CONF_FOREACH(crs, &cvs->real_servers) {
-                v->dests[i] = check_dest_of(cvs, crs);
                 if (rs_build(v, c, crs, &v->rs[i++]) < 0)
                         return -ENOMEM;
         }
@@ -141,16 +173,32 @@ static struct check_probe_who who_of(const struct ck_checker *ck)
         return (struct check_probe_who){ ck->rs->vs->c, ck->rs->c, ck->c };
 }
 
+/* The first user is the lead, pointed to in place: most groups have one
+ * user only, and an array of one pointer would cost 32 bytes each. */
 static int group_add(struct ck_group *g, struct ck_checker *ck)
 {
-        struct ck_checker **u = realloc(g->users, (g->nusers + 1) * sizeof(*u));
+        struct ck_checker **u;
 
-        if (!u)
-                return -ENOMEM;
-        g->users = u;
+        if (g->nusers == 0 && ck == g->lead) {
+                g->users = &g->lead;
+        } else {
+                u = g->users == &g->lead ? NULL : g->users;
+                if (!(u = realloc(u, (g->nusers + 1) * sizeof(*u))))
+                        return -ENOMEM;
+                if (g->users == &g->lead)
+                        u[0] = g->lead;
+                g->users = u;
+        }
         g->users[g->nusers++] = ck;
         ck->grp = g;
         return 0;
+}
+
+static void group_free(struct ck_group *g)
+{
+        if (g->users != &g->lead)
+                free(g->users);
+        free(g);
 }
 
 static int group_new(struct check_engine *e, struct ck_checker *ck)
@@ -161,13 +209,12 @@ static int group_new(struct check_engine *e, struct ck_checker *ck)
                 return -ENOMEM;
         g->e = e;
         g->lead = ck;
-        uv_timer_init(&e->loop, &g->timer);
-        g->timer.data = g;
+        ck_group_timer_init(g);
         ck->owns_grp = true;
         if (group_add(g, ck) < 0) {
                 ck->owns_grp = false;
                 ck->grp = NULL;
-                uv_close((uv_handle_t *)&g->timer, NULL); /* the loop drops it before the model */
+                free(g);
                 return -ENOMEM;
         }
         return 0;
@@ -237,11 +284,6 @@ int ck_model_build(struct check_engine *e, const struct conf *c, struct ck_vs **
         return ck_groups_build(e, vs, i);
 }
 
-static void timer_closed(uv_handle_t *h)
-{
-        (void)h;
-}
-
 /* A group with no user left to feed stops; one that still has some
  * keeps its probe. */
 static void group_settle(struct ck_group *g, int64_t now);
@@ -266,22 +308,26 @@ void ck_model_free(struct ck_vs *vs, size_t n)
 {
         for (size_t i = 0; vs && i < n; i++) {
                 for (size_t r = 0; r < vs[i].nrs; r++) {
-                        for (size_t k = 0; k < vs[i].rs[r].nck; k++)
-                                if (vs[i].rs[r].ck[k].owns_grp) {
-                                        free(vs[i].rs[r].ck[k].grp->users);
-                                        free(vs[i].rs[r].ck[k].grp);
-                                }
+                        for (size_t k = 0; k < vs[i].rs[r].nck; k++) {
+                                if (vs[i].rs[r].ck[k].owns_grp)
+                                        group_free(vs[i].rs[r].ck[k].grp);
+                                free(vs[i].rs[r].ck[k].last_detail);
+                        }
                         free(vs[i].rs[r].ck);
-                        script_cmd_free(&vs[i].rs[r].up);
-                        script_cmd_free(&vs[i].rs[r].down);
+                        free(vs[i].rs[r].results_other);
+                        if (vs[i].rs[r].sc) {
+                                script_cmd_free(&vs[i].rs[r].sc->up);
+                                script_cmd_free(&vs[i].rs[r].sc->down);
+                                free(vs[i].rs[r].sc);
+                        }
                 }
+                free(vs[i].rs_names);
                 script_cmd_free(&vs[i].qup);
                 script_cmd_free(&vs[i].qdown);
                 free(vs[i].svcs);
                 free(vs[i].rs);
                 free(vs[i].in);
                 free(vs[i].out);
-                free(vs[i].dests);
         }
         free(vs);
 }
@@ -292,8 +338,8 @@ static void close_timers(struct ck_vs *vs, size_t n)
                 for (size_t r = 0; r < vs[i].nrs; r++)
                         for (size_t k = 0; k < vs[i].rs[r].nck; k++) {
                                 struct ck_checker *ck = &vs[i].rs[r].ck[k];
-                                if (ck->owns_grp && !uv_is_closing((uv_handle_t *)&ck->grp->timer))
-                                        uv_close((uv_handle_t *)&ck->grp->timer, timer_closed);
+                                if (ck->owns_grp)
+                                        ck_group_timer_stop(ck->grp);
                         }
 }
 
@@ -303,7 +349,7 @@ bool ck_model_idle(const struct ck_vs *vs, size_t n)
                 if (vs[i].nq.running || vs[i].nq.head)
                         return false;
                 for (size_t r = 0; r < vs[i].nrs; r++)
-                        if (vs[i].rs[r].nq.running || vs[i].rs[r].nq.head)
+                        if (vs[i].rs[r].sc && (vs[i].rs[r].sc->nq.running || vs[i].rs[r].sc->nq.head))
                                 return false;
         }
         return true;
@@ -385,6 +431,12 @@ static void run_script(struct notify_queue *q, const struct script_cmd *sc)
                 notify_queue_push(q, sc, NULL);
 }
 
+static void rs_script(struct ck_rs *rs, bool up)
+{
+        if (rs->sc)
+                run_script(&rs->sc->nq, up ? &rs->sc->up : &rs->sc->down);
+}
+
 /* Re-decide the pool after a change of health or weight: the quorum's
  * transition is logged and its script queued; the table follows later. */
 void ck_vs_refresh(struct ck_vs *v, bool log_it)
@@ -428,7 +480,7 @@ void ck_vs_omega(struct ck_vs *v)
                 struct ck_rs *rs = &v->rs[r];
                 if (!v->out[r].notify_down)
                         continue;
-                run_script(&rs->nq, &rs->down);
+                rs_script(rs, false);
                 ck_fifo_write_rs(rs, false);
                 if (rs->c->smtp_alert > 0) {
                         check_alert_shutdown(&a, rs->name, v->name);
@@ -447,8 +499,6 @@ void ck_vs_omega(struct ck_vs *v)
 
 /* ---- checkers ----------------------------------------------------------------------------- */
 
-static void on_due(uv_timer_t *t);
-
 static void group_arm(struct ck_group *g, int64_t now)
 {
         int64_t due = INT64_MAX;
@@ -457,10 +507,10 @@ static void group_arm(struct ck_group *g, int64_t now)
                 if (!g->users[i]->paused && g->users[i]->due < due)
                         due = g->users[i]->due;
         if (due == INT64_MAX) {
-                uv_timer_stop(&g->timer);
+                ck_group_timer_stop(g);
                 return;
         }
-        uv_timer_start(&g->timer, on_due, (uint64_t)(due > now ? (due - now + 999) / 1000 : 0), 0);
+        ck_group_timer_start(g, (uint64_t)(due > now ? (due - now + 999) / 1000 : 0));
 }
 
 static void group_settle(struct ck_group *g, int64_t now)
@@ -481,7 +531,7 @@ static void group_settle(struct ck_group *g, int64_t now)
  * the probe said when it said something. */
 static const char *reason(const struct check_decision *d, const struct ck_checker *ck, char *buf, size_t size)
 {
-        if (ck->last_detail[0])
+        if (ck->last_detail)
                 snprintf(buf, size, "%s: %s", check_result_name(d->result), ck->last_detail);
         else
                 snprintf(buf, size, "%s", check_result_name(d->result));
@@ -522,7 +572,7 @@ static void log_checker(const struct ck_checker *ck, const struct check_decision
                 log_failure(ck, d);
         } else if (d->result == CHECK_ERROR) {
                 log_warn("%s for %s could not run (vigil's side%s%s, not the server's); rescheduling", type, rs,
-                         ck->last_detail[0] ? ": " : "", ck->last_detail);
+                         ck->last_detail ? ": " : "", ck_detail(ck));
         }
 }
 
@@ -538,7 +588,7 @@ static void rs_transition(struct ck_rs *rs, enum check_change ch, enum conf_chec
         log_info("%s service %s %s VS %s", ch == CHECK_WENT_UP ? (inhibit ? "Enabling" : "Adding")
                                                                 : (inhibit ? "Disabling" : "Removing"),
                  rs->name, ch == CHECK_WENT_UP ? "to" : "from", v->name);
-        run_script(&rs->nq, ch == CHECK_WENT_UP ? &rs->up : &rs->down);
+        rs_script(rs, ch == CHECK_WENT_UP);
         ck_fifo_write_rs(rs, ch == CHECK_WENT_UP);
         rs_mail(rs, by, ch == CHECK_WENT_UP);
         ck_vs_refresh(v, true);
@@ -563,9 +613,34 @@ static void apply_weight(struct ck_rs *rs, const struct check_decision *d)
  * name, and the latency of the probes that fed them. */
 static void ck_rs_count(struct ck_rs *rs, const struct check_decision *d, const struct check_probe *p)
 {
-        rs->results[d->result < CHECK_RESULT_COUNT ? d->result : CHECK_ERROR]++;
+        enum check_result r = d->result < CHECK_RESULT_COUNT ? d->result : CHECK_ERROR;
+
+        if (r == CHECK_OK)
+                rs->results_ok++;
+        else if (rs->results_other || (rs->results_other = calloc(CHECK_RESULT_COUNT, sizeof(uint64_t))))
+                rs->results_other[r]++; /* (no memory: this one is not counted) */
         rs->latency_sum += p->latency > 0 ? (uint64_t)p->latency : 0;
         rs->latency_count++;
+}
+
+struct check_dest ck_rs_dest(const struct ck_rs *rs)
+{
+        return check_dest_of(rs->vs->c, rs->c);
+}
+
+const char *ck_detail(const struct ck_checker *ck)
+{
+        return ck->last_detail ? ck->last_detail : "";
+}
+
+/* Kept as it is when the same text comes again (a server failing the same
+ * way every second allocates nothing). Out of memory: no detail. */
+void ck_set_detail(struct ck_checker *ck, const char *s)
+{
+        if (s && s[0] && ck->last_detail && !strcmp(ck->last_detail, s))
+                return;
+        free(ck->last_detail);
+        ck->last_detail = s && s[0] ? strdup(s) : NULL;
 }
 
 void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t now)
@@ -583,7 +658,7 @@ void ck_checker_feed(struct ck_checker *ck, const struct check_probe *p, int64_t
         ck->last = d.result;
         ck->last_time = wall_usec();
         ck->last_latency = p->latency;
-        snprintf(ck->last_detail, sizeof(ck->last_detail), "%s", p->detail);
+        ck_set_detail(ck, p->detail);
         e->results[d.result < CHECK_RESULT_COUNT ? d.result : CHECK_ERROR]++;
         ck_rs_count(ck->rs, &d, p);
         log_checker(ck, &d);
@@ -620,9 +695,8 @@ static void on_result(void *ctx, const struct check_probe *p)
          * and the table's apply sends one (engine.c), the period the rest */
 }
 
-static void on_due(uv_timer_t *t)
+void ck_group_due(struct ck_group *g)
 {
-        struct ck_group *g = t->data;
         const struct ck_checker *lead = g->lead;
         int64_t now = mono_usec();
 
@@ -630,7 +704,7 @@ static void on_due(uv_timer_t *t)
                 return;
         g->run = check_probe_start(g->e->prober, lead->rs->vs->c, lead->rs->c, lead->c, now, on_result, g);
         if (!g->run) /* no memory: try again in a second */
-                uv_timer_start(&g->timer, on_due, 1000, 0);
+                ck_group_timer_start(g, 1000);
 }
 
 void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
@@ -668,7 +742,7 @@ static int adopted_health(const struct check_table_svc *ts, const struct ck_vs *
 
         if (!ts)
                 return -1;
-        want = v->dests[r];
+        want = ck_rs_dest(&v->rs[r]);
         if (v->svcs[0].fwmark)
                 want.port = 0;
         else if (!want.port || want.fwd == CHECK_FWD_DR || want.fwd == CHECK_FWD_TUN)
@@ -716,7 +790,7 @@ void ck_model_start(struct check_engine *e, int64_t now)
                         check_vs_start(&v->params, v->in, v->nrs, v->out, &v->pool);
                         for (size_t r = 0; r < v->nrs; r++)
                                 if (v->out[r].notify_up)
-                                        run_script(&v->rs[r].nq, &v->rs[r].up);
+                                        rs_script(&v->rs[r], true);
                 } else
                         ck_vs_refresh(v, true);
                 v->started = true;
@@ -735,15 +809,22 @@ void ck_model_start(struct check_engine *e, int64_t now)
  * the metrics (results by reason, latency), so that counters never go
  * back, and when its health last changed. (The operator's drain/disable is re-applied by name from the
  * worker's override set, check/admin.h, when the new model is built.)
- * Called for every real server found in the old model. */
-static void carry_operator(struct ck_rs *n, const struct ck_rs *o)
+ * Called for every real server found in the old model; -ENOMEM fails the
+ * reload (the old model is left as it was). */
+static int carry_operator(struct ck_rs *n, const struct ck_rs *o)
 {
         n->seen = o->seen;
         n->seen_alive = o->seen_alive;
         n->last_change = o->last_change;
-        memcpy(n->results, o->results, sizeof(n->results));
+        n->results_ok = o->results_ok;
+        if (o->results_other) {
+                if (!n->results_other && !(n->results_other = calloc(CHECK_RESULT_COUNT, sizeof(uint64_t))))
+                        return -ENOMEM;
+                memcpy(n->results_other, o->results_other, CHECK_RESULT_COUNT * sizeof(uint64_t));
+        }
         n->latency_sum = o->latency_sum;
         n->latency_count = o->latency_count;
+        return 0;
 }
 
 static void carry_checker(struct ck_checker *nc, const struct ck_checker *oc)
@@ -757,14 +838,15 @@ static void carry_checker(struct ck_checker *nc, const struct ck_checker *oc)
         nc->last_latency = oc->last_latency;
         nc->file_value = oc->file_value;
         nc->file_delta = oc->file_delta;
-        memcpy(nc->last_detail, oc->last_detail, sizeof(nc->last_detail));
+        ck_set_detail(nc, oc->last_detail);
 }
 
 #define CARRY_MAX_CK 16 /* checkers per real server compared pairwise; past that they restart */
 
 /* The checkers of n that o has unchanged keep their state; the others
- * start afresh (ck_model_start). Returns whether all of them were kept. */
-static bool carry_rs(struct ck_rs *n, const struct ck_rs *o)
+ * start afresh (ck_model_start). Returns whether all of them were kept
+ * (1 or 0), or -ENOMEM. */
+static int carry_rs(struct ck_rs *n, const struct ck_rs *o)
 {
         struct check_probe_who ow[CARRY_MAX_CK] = { 0 }, nw[CARRY_MAX_CK] = { 0 };
         ssize_t map[CARRY_MAX_CK];
@@ -772,7 +854,8 @@ static bool carry_rs(struct ck_rs *n, const struct ck_rs *o)
         size_t carried;
         bool dyn = false;
 
-        carry_operator(n, o);
+        if (carry_operator(n, o) < 0)
+                return -ENOMEM;
         for (size_t k = 0; k < on; k++)
                 ow[k] = who_of(&o->ck[k]);
         for (size_t k = 0; k < nn; k++)
@@ -876,8 +959,12 @@ long ck_model_carry(struct ck_vs *nv, size_t nn, const struct ck_vs *ov, size_t 
                         struct check_carry_id id = { nv[i].name, nv[i].rs[r].name };
                         ssize_t w = check_carry_take_at(o.ix, base + r, &id) ? (ssize_t)(base + r)
                                                                              : check_carry_take(o.ix, &id);
-                        if (w >= 0 && o.refs[w].rs)
-                                kept += carry_rs(&nv[i].rs[r], o.refs[w].rs);
+                        int c = w >= 0 && o.refs[w].rs ? carry_rs(&nv[i].rs[r], o.refs[w].rs) : 0;
+                        if (c < 0) {
+                                old_free(&o);
+                                return -ENOMEM;
+                        }
+                        kept += c;
                 }
                 cur = base + (ovs->nrs ? ovs->nrs : 1); /* where the next one was, if nothing moved */
         }

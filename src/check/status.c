@@ -38,7 +38,7 @@ static json_t *checker_json(const struct ck_checker *ck)
                               ck->grp ? (int)ck->grp->nusers : 1);
 
         json_object_set_new(o, "last_result", ck->has_last ? json_string(check_result_key(ck->last)) : json_null());
-        json_object_set_new(o, "last_detail", ck->has_last && ck->last_detail[0] ? json_string(ck->last_detail)
+        json_object_set_new(o, "last_detail", ck->has_last && ck->last_detail ? json_string(ck->last_detail)
                                                                                   : json_null());
         json_object_set_new(o, "last_latency", ck->has_last ? json_real((double)ck->last_latency / 1e6) : json_null());
         json_object_set_new(o, "last_time", ck->has_last ? json_real((double)ck->last_time / 1e6) : json_null());
@@ -87,7 +87,7 @@ static json_t *kernel_json(const struct check_engine *e, const struct ck_vs *v, 
         if (!e->kc_ok)
                 return json_null();
         for (size_t i = 0; i < v->nsvcs; i++) {
-                struct check_dest want = v->dests[r];
+                struct check_dest want = ck_rs_dest(&v->rs[r]);
                 const struct check_dest_counters *c;
                 if (v->svcs[i].fwmark)
                         want.port = 0;
@@ -116,7 +116,7 @@ static void rs_last_json(const struct ck_rs *rs, json_t *o)
         const struct ck_checker *l = last_of(rs);
 
         json_object_set_new(o, "last_result", l ? json_string(check_result_key(l->last)) : json_null());
-        json_object_set_new(o, "last_detail", l && l->last_detail[0] ? json_string(l->last_detail) : json_null());
+        json_object_set_new(o, "last_detail", l && l->last_detail ? json_string(l->last_detail) : json_null());
         json_object_set_new(o, "latency", l ? json_real((double)l->last_latency / 1e6) : json_null());
         json_object_set_new(o, "last_check", l ? json_real((double)l->last_time / 1e6) : json_null());
         json_object_set_new(o, "last_change", rs->seen ? json_real((double)rs->last_change / 1e6) : json_null());
@@ -130,9 +130,9 @@ static void rs_counters_json(const struct ck_rs *rs, json_t *o)
         json_t *res = json_object();
 
         for (int r = 0; r < CHECK_RESULT_COUNT; r++)
-                if (rs->results[r])
+                if (ck_rs_results(rs, (enum check_result)r))
                         json_object_set_new(res, check_result_key((enum check_result)r),
-                                            json_integer((json_int_t)rs->results[r]));
+                                            json_integer((json_int_t)ck_rs_results(rs, (enum check_result)r)));
         json_object_set_new(o, "results", res);
         json_object_set_new(o, "check_latency", json_pack("{s:f,s:I}", "sum", (double)rs->latency_sum / 1e6, "count",
                                                     (json_int_t)rs->latency_count));
