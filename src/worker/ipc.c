@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 struct ipc {
@@ -13,7 +14,7 @@ struct ipc {
         char *in;
         size_t in_len, in_cap;
         char *out;
-        size_t out_len, out_cap;
+        size_t out_off, out_len, out_cap; /* out[out_off..out_len) is still to send */
         bool closing, in_callback, close_pending;
 };
 
@@ -60,18 +61,29 @@ static void deliver(struct ipc *ch, json_t *msg)
 
 static void update_events(struct ipc *ch);
 
+/* send() with MSG_NOSIGNAL: a peer gone (vigilctl interrupted, a
+ * supervisor that dropped the channel) is an error to handle, not a
+ * SIGPIPE that kills the process. What was sent is skipped by an offset,
+ * and the rest moved down only once it is the smaller part, so a reply of
+ * many megabytes costs linear time however small the socket's writes. */
 static void flush_out(struct ipc *ch)
 {
-        while (ch->out_len) {
-                ssize_t n = write(ch->fd, ch->out, ch->out_len);
+        while (ch->out_off < ch->out_len) {
+                ssize_t n = send(ch->fd, ch->out + ch->out_off, ch->out_len - ch->out_off, MSG_NOSIGNAL);
                 if (n < 0) {
                         if (errno == EAGAIN || errno == EINTR)
                                 break;
                         deliver(ch, NULL);
                         return;
                 }
-                memmove(ch->out, ch->out + n, ch->out_len - (size_t)n);
-                ch->out_len -= (size_t)n;
+                ch->out_off += (size_t)n;
+        }
+        if (ch->out_off == ch->out_len) {
+                ch->out_off = ch->out_len = 0;
+        } else if (ch->out_off > ch->out_len - ch->out_off) {
+                memmove(ch->out, ch->out + ch->out_off, ch->out_len - ch->out_off);
+                ch->out_len -= ch->out_off;
+                ch->out_off = 0;
         }
 }
 
@@ -118,6 +130,11 @@ static void read_in(struct ipc *ch)
                 if (n < 0)
                         return;
                 ch->in_len += (size_t)n;
+                /* the bytes before these hold no newline (every complete
+                 * line was taken): a long line is scanned once, not again
+                 * at every read */
+                if (!memchr(ch->in + ch->in_len - (size_t)n, '\n', (size_t)n))
+                        continue;
                 json_t *msg;
                 while (!ch->close_pending && ipc_frame_take(ch->in, &ch->in_len, &msg)) {
                         deliver(ch, msg);
@@ -152,7 +169,7 @@ static void update_events(struct ipc *ch)
 {
         if (ch->closing)
                 return;
-        uv_poll_start(&ch->poll, UV_READABLE | (ch->out_len ? UV_WRITABLE : 0), on_io);
+        uv_poll_start(&ch->poll, UV_READABLE | (ch->out_len > ch->out_off ? UV_WRITABLE : 0), on_io);
 }
 
 struct ipc *ipc_open(uv_loop_t *loop, int fd, ipc_msg_fn on_msg, void *ctx)
@@ -184,7 +201,7 @@ bool ipc_send(struct ipc *ch, json_t *msg)
         if (!line)
                 return false;
         len = strlen(line);
-        if (ch->out_len + len + 1 > IPC_MAX_QUEUED) {
+        if (ch->out_len - ch->out_off + len + 1 > IPC_MAX_QUEUED) {
                 /* a peer that stopped reading: drop it rather than grow */
                 free(line);
                 if (ch->in_callback)

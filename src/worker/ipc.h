@@ -10,8 +10,12 @@
 #include <stddef.h>
 #include <uv.h>
 
-#define IPC_MAX_LINE (1024 * 1024)
-#define IPC_MAX_QUEUED (8 * 1024 * 1024)
+/* A line is one message: the status of a health checker of 37,000 real
+ * servers is some 26 MB of JSON, and must pass (at 1 MiB, vigilctl status
+ * dropped the channel and the worker with it). The peers are the daemon's
+ * own processes and root's vigilctl. */
+#define IPC_MAX_LINE (64 * 1024 * 1024)
+#define IPC_MAX_QUEUED (2 * IPC_MAX_LINE)
 
 struct ipc;
 
