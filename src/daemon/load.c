@@ -24,6 +24,30 @@ static const char *getenv_wrapper(const char *name)
         return getenv(name);
 }
 
+struct lexed_hook {
+        const struct load_opts *o;
+        struct conf_snapshot *snap;
+};
+
+static void on_lexed(void *ctx)
+{
+        struct lexed_hook *h = ctx;
+
+        h->o->lexed(h->o->lexed_ctx, h->snap);
+}
+
+static struct conf *parse_recorded(const struct load_opts *o, struct conf_parse_opts *po, struct conf_snapshot *snap,
+                                   struct diag_list *diags)
+{
+        struct lexed_hook h = { o, snap };
+
+        if (o->lexed) {
+                po->lexed = on_lexed;
+                po->lexed_ctx = &h;
+        }
+        return conf_parse(po, o->config_file, diags);
+}
+
 /* Parse o's file; with ret_snap, through a recording of every file read,
  * for the worker to parse exactly the validated bytes. */
 struct conf *load_parse(const struct load_opts *o, struct diag_list *diags, char *host, size_t hostsize,
@@ -50,7 +74,7 @@ struct conf *load_parse(const struct load_opts *o, struct diag_list *diags, char
         if (!(*ret_snap = conf_snapshot_record(&conf_fs_posix, &po, o->config_file)))
                 return NULL;
         po.fs = conf_snapshot_fs(*ret_snap);
-        return conf_parse(&po, o->config_file, diags);
+        return parse_recorded(o, &po, *ret_snap, diags);
 }
 
 /* Parse, then the machine checks and what this build does not act on:
@@ -93,17 +117,53 @@ int load_snapshot_fd(struct conf_snapshot *snap)
         return fd < 0 ? -1 : fd;
 }
 
+/* The reload's snapshot as soon as it has every file: its memfd goes to
+ * early(), and is the one the verdict hands over if the file is valid. */
+struct early_snap {
+        void (*fn)(void *arg, int snapfd);
+        void *arg;
+        int fd;
+};
+
+static void early_snapshot(void *ctx, struct conf_snapshot *snap)
+{
+        struct early_snap *e = ctx;
+        int fd = snapfd_create(snap);
+
+        if (fd < 0)
+                return; /* the workers parse after the verdict, as before */
+        e->fd = fd;
+        e->fn(e->arg, fd);
+}
+
+/* The snapshot's memfd for a valid file: the early one, else a new one. */
+static int verdict_fd(struct conf_snapshot *snap, struct early_snap *e)
+{
+        if (e->fd < 0)
+                return load_snapshot_fd(snap); /* frees snap */
+        conf_snapshot_free(snap);
+        return e->fd;
+}
+
 /* Reload: the same verdict as a start, as JSON for vigilctl; when it is
- * valid, the configuration and the memfd of its snapshot. */
-void *load_validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd)
+ * valid, the configuration and the memfd of its snapshot. With early, the
+ * snapshot goes to early() once every file is read, before the parse and
+ * the checks give their verdict. */
+void *load_validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd,
+                               void (*early)(void *arg, int snapfd), void *early_arg)
 {
         struct load_opts o = *(const struct load_opts *)ctx;
         struct conf_snapshot *snap = NULL;
+        struct early_snap e = { early, early_arg, -1 };
         struct diag_list diags;
         struct conf *c;
         json_t *out = json_array();
 
         o.config_file = path;
+        if (early) {
+                o.lexed = early_snapshot;
+                o.lexed_ctx = &e;
+        }
         diag_list_init(&diags);
         c = load_checked(&o, &diags, &snap);
         load_log_diags(&diags);
@@ -116,10 +176,13 @@ void *load_validate_for_reload(const void *ctx, const char *path, struct conf **
         }
         *ret_conf = NULL;
         *ret_fd = -1;
-        if (c && !diag_blocks_start(&diags))
-                *ret_fd = load_snapshot_fd(snap); /* frees snap */
-        else
+        if (c && !diag_blocks_start(&diags)) {
+                *ret_fd = verdict_fd(snap, &e);
+        } else {
                 conf_snapshot_free(snap);
+                if (e.fd >= 0)
+                        close(e.fd);
+        }
         if (*ret_fd >= 0)
                 *ret_conf = c;
         else
