@@ -309,7 +309,7 @@ static bool try_include(struct lexer *lx, const struct ltext *t)
         char word[16];
         int checks;
 
-        if (!str_has_prefix(t->s, "include"))
+        if (t->s[0] != 'i' || !str_has_prefix(t->s, "include")) /* every line is asked */
                 return false;
         while (w < t->len && w < sizeof(word) - 1 && !str_is_blank_char(t->s[w]))
                 w++;
