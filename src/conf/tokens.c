@@ -54,7 +54,7 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln, const int *cols)
                         tok[n].s = w + start;
                         w[i] = '\0'; /* a '"' there is read from s, the line's text */
                 }
-                tok[n].off = start;
+                tok[n].off = (uint32_t)start & 0x7fffffffu; /* a line is at most LEX_MAX_EXPANDED_BYTES */
                 tok[n].col = cols[start];
                 tok[n].quoted = quoted;
                 n++;
@@ -64,7 +64,7 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln, const int *cols)
                 memcpy(tok, local, n * sizeof(*tok));
         }
         ln->tok = tok;
-        ln->ntok = n;
+        ln->ntok = (uint32_t)n;
         return true;
 }
 
