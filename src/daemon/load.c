@@ -24,24 +24,57 @@ static const char *getenv_wrapper(const char *name)
         return getenv(name);
 }
 
+/* When the snapshot has every file: at once after the main file's read if
+ * it has no include (a file of one piece: the workers' parse then runs
+ * beside the whole of this one), else once the lexer is done; again then
+ * if something was read after all (an include built by substitution). */
 struct lexed_hook {
         const struct load_opts *o;
         struct conf_snapshot *snap;
+        const struct conf_fs *inner;    /* the recording */
+        struct conf_fs fs;
+        unsigned calls, calls_when_sent;
+        bool sent;
 };
+
+static int hook_read(void *ctx, const char *path, bool included, char **ret_data, size_t *ret_len)
+{
+        struct lexed_hook *h = ctx;
+        int r = h->inner->read_file(h->inner->ctx, path, included, ret_data, ret_len);
+
+        if (++h->calls == 1 && !included && r >= 0 && !memmem(*ret_data, *ret_len, "include", 7)) {
+                h->sent = true;
+                h->calls_when_sent = h->calls;
+                h->o->lexed(h->o->lexed_ctx, h->snap);
+        }
+        return r;
+}
+
+static int hook_glob(void *ctx, const char *pattern, char ***ret_paths, size_t *ret_count)
+{
+        struct lexed_hook *h = ctx;
+
+        h->calls++;
+        return h->inner->glob(h->inner->ctx, pattern, ret_paths, ret_count);
+}
 
 static void on_lexed(void *ctx)
 {
         struct lexed_hook *h = ctx;
 
-        h->o->lexed(h->o->lexed_ctx, h->snap);
+        if (!h->sent || h->calls != h->calls_when_sent)
+                h->o->lexed(h->o->lexed_ctx, h->snap);
+        h->sent = true;
 }
 
 static struct conf *parse_recorded(const struct load_opts *o, struct conf_parse_opts *po, struct conf_snapshot *snap,
                                    struct diag_list *diags)
 {
-        struct lexed_hook h = { o, snap };
+        struct lexed_hook h = { .o = o, .snap = snap, .inner = po->fs };
 
         if (o->lexed) {
+                h.fs = (struct conf_fs){ .read_file = hook_read, .glob = hook_glob, .ctx = &h };
+                po->fs = &h.fs;
                 po->lexed = on_lexed;
                 po->lexed_ctx = &h;
         }
@@ -132,6 +165,8 @@ static void early_snapshot(void *ctx, struct conf_snapshot *snap)
 
         if (fd < 0)
                 return; /* the workers parse after the verdict, as before */
+        if (e->fd >= 0)
+                close(e->fd); /* the workers were given a copy; this one has more */
         e->fd = fd;
         e->fn(e->arg, fd);
 }

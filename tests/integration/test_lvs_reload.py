@@ -181,3 +181,30 @@ def test_a_file_parsed_early_applies_only_on_a_valid_verdict(lab, vigild):
     assert (changes, batches) == (1, 1)
     assert servers(d) == before
     assert d.output().count("health checker parsed the snapshot in") == 2, d.output()
+
+
+def test_an_included_file_is_parsed_early_too_and_its_change_applied(lab, vigild):
+    """A main file with an include: the snapshot the workers parse early is
+    taken once every file is read, so the change in the included file is
+    the one applied."""
+    import os
+    a, b, c = lab.hosts
+    listen(b), listen(c)
+    d = start(a, vigild, conf([rs_block(b), rs_block(c)]))
+    assert wait_for(lambda: checked(d, 2) and count(d, add_dest(c)) == 1, 10), d.output()
+    before = servers(d)
+    part = os.path.join(d.dir, "vs.conf")
+    with open(part, "w") as f:
+        f.write(conf([rs_block(b), rs_block(c, weight=3)]))
+    lines, changes, batches = reload(d, f"include {part}\n", kept=2)
+    assert lines == [f"edit dest TCP {VIP}:80 -> {c.ipv4}:8080 masq w3"], lines
+    assert (changes, batches) == (1, 1)
+    assert servers(d) == before
+    assert d.output().count("health checker parsed the snapshot in") == 1, d.output()
+    # an include no byte of the main file spells (made by substitution): the
+    # snapshot sent at the main file's read lacks it, and a second one follows
+    with open(part, "w") as f:
+        f.write(conf([rs_block(b), rs_block(c, weight=4)]))
+    lines, changes, _ = reload(d, f"$A=inc\n$B=lude\n${{A}}${{B}} {part}\n", kept=2)
+    assert lines == [f"edit dest TCP {VIP}:80 -> {c.ipv4}:8080 masq w4"], lines
+    assert servers(d) == before
