@@ -151,11 +151,15 @@ static bool same_own(const struct conf_checker *a, const struct conf_checker *b)
 
 bool check_carry_same_checker(const struct check_probe_who *old, const struct check_probe_who *new_)
 {
+        bool shared;
+
         if (!same_own(old->ck, new_->ck))
                 return false;
-        if (check_probe_shareable(old) != check_probe_shareable(new_))
+        /* each of these resolves a target: asked once, not twice */
+        shared = check_probe_shareable(old);
+        if (shared != check_probe_shareable(new_))
                 return false;
-        return !check_probe_shareable(old) || check_probe_key_equal(old, new_);
+        return !shared || check_probe_key_equal(old, new_);
 }
 
 size_t check_carry_checkers(const struct check_probe_who *old, size_t on, const struct check_probe_who *new_,

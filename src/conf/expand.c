@@ -510,6 +510,8 @@ static void expand_lst(struct lexer *lx, const struct ltext *t, size_t open, int
 
 static bool try_sequence(struct lexer *lx, const struct ltext *t, int depth)
 {
+        if (t->s[0] != '~') /* every line is asked */
+                return false;
         if (str_has_prefix(t->s, "~SEQx("))
                 expand_seq(lx, t, true, 5, depth);
         else if (str_has_prefix(t->s, "~SEQ("))

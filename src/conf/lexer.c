@@ -309,7 +309,7 @@ static bool try_include(struct lexer *lx, const struct ltext *t)
         char word[16];
         int checks;
 
-        if (!str_has_prefix(t->s, "include"))
+        if (t->s[0] != 'i' || !str_has_prefix(t->s, "include")) /* every line is asked */
                 return false;
         while (w < t->len && w < sizeof(word) - 1 && !str_is_blank_char(t->s[w]))
                 w++;
@@ -413,11 +413,60 @@ static void lex_physical_line(struct lexer *lx, const char *line, size_t n, stru
         }
 }
 
+/* Most lines of a large file are plain: ASCII, no quote, escape, comment,
+ * definition or sequence. Such a line's columns are its byte offsets + 1
+ * and decommenting it only strips its blanks, so it skips the per-byte
+ * copies of lex_physical_line() and goes to lex_process() as a view.
+ * Returns false, having done nothing, for any other line. */
+static bool lex_plain_line(struct lexer *lx, const char *line, size_t n, struct ltext *raw)
+{
+        size_t lead = 0, end = n;
+        struct ltext view;
+
+        if (lx->capturing)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)line[i];
+                if ((c < 0x20 && c != '\t') || c >= 0x7f || c == '"' || c == '\\' || c == '#' || c == '!' ||
+                    c == '$')
+                        return false;
+        }
+        while (lead < n && str_is_blank_char(line[lead]))
+                lead++;
+        while (end > lead && str_is_blank_char(line[end - 1]))
+                end--;
+        if (lead == end)
+                return true;
+        if (line[lead] == '@' || line[lead] == '~')
+                return false;
+        if (lx->nident < n + 1) {
+                int *id = realloc(lx->ident, (n + 1) * sizeof(*id));
+                if (!id)
+                        abort();
+                for (size_t i = lx->nident; i < n + 1; i++)
+                        id[i] = (int)i + 1;
+                lx->ident = id;
+                lx->nident = n + 1;
+        }
+        raw->len = 0;
+        ltext_reserve(raw, n);
+        memcpy(raw->s, line, end);
+        raw->s[end] = '\0';
+        /* lex_process() sends a plain line straight to lex_emit(): an include
+         * in it may grow lx->ident, but reads the view's columns before */
+        view = (struct ltext){ .s = raw->s + lead, .col = lx->ident + lead, .len = end - lead };
+        lex_process(lx, &view, 0);
+        return true;
+}
+
 static void lex_buffer(struct lexer *lx, const char *data, size_t len)
 {
         size_t start = 0;
         int lineno = 0;
         struct ltext raw, clean;
+        /* the source lines positions point to: the file copied once, each
+         * line ended in place (where its '\r' or '\n' was) */
+        char *src = lx->opts->no_source_lines ? NULL : arena_strndup(lx->arena, data, len);
 
         ltext_init(&raw);
         ltext_init(&clean);
@@ -431,10 +480,12 @@ static void lex_buffer(struct lexer *lx, const char *data, size_t len)
                         n--;
                 lx->pos.line = lineno;
                 lx->pos.col = 0;
-                lx->pos.src = lx->opts->no_source_lines ? NULL : arena_strndup(lx->arena, data + start, n);
+                lx->pos.src = src ? src + start : NULL;
+                if (src)
+                        src[start + n] = '\0';
                 if (memchr(data + start, '\0', n))
                         lex_warning(lx, 0, "line contains a NUL byte - ignoring it");
-                else
+                else if (!lex_plain_line(lx, data + start, n, &raw))
                         lex_physical_line(lx, data + start, n, &raw, &clean);
                 start = end + 1;
         }
@@ -516,6 +567,7 @@ int conf_lex(struct arena *a, const struct conf_lex_opts *opts, const char *path
         ret->end = lx.pos;
         ret->end.file = top.path;
         lex_free_definitions(&lx);
+        free(lx.ident);
         return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/arena.h"
 #include "conf/diag.h"
@@ -33,20 +34,22 @@ struct conf_lex_opts {
         bool no_source_lines;                    /* positions without their line's text */
 };
 
+/* 16 bytes, and conf_line 48: a large file has hundreds of thousands of
+ * lines, all held until the parse ends. */
 struct conf_token {
         const char *s;  /* unquoted text */
-        size_t off;     /* byte offset of the token (its opening quote) in the line text */
         int col;        /* source column, 1-based, in characters */
-        bool quoted;
+        uint32_t off : 31; /* byte offset of the token (its opening quote) in the line text */
+        bool quoted : 1;
 };
 
 struct conf_line {
         struct conf_pos pos;   /* where the line starts in the source */
         const char *text;      /* decommented, substituted text of the logical line */
+        struct conf_token *tok;
         int end_col;           /* source column just past the text (the columns of its bytes are
                                 * the lexer's only while it tokenizes: they would be 4x the text) */
-        size_t ntok;
-        struct conf_token *tok;
+        uint32_t ntok;
 };
 
 struct conf_lines {

@@ -40,6 +40,8 @@ struct lexer {
         size_t work;                  /* expansion steps, bounded by the budget */
         size_t bytes;                 /* expanded text processed, bounded too */
         bool over_budget;
+        int *ident;                   /* 1, 2, 3...: the columns of an ASCII line's bytes */
+        size_t nident;
 };
 
 #define LEX_MAX_INCLUDE_DEPTH 32

@@ -120,6 +120,8 @@ struct conf *conf_parse(const struct conf_parse_opts *opts, const char *path, st
                 conf_free(c);
                 return NULL;
         }
+        if (opts->lexed && !diag_blocks_start(diags))
+                opts->lexed(opts->lexed_ctx);
         parser_run(&p);
         conf_validate(c, opts, diags);
         conf_lines_free(&lines);

@@ -559,6 +559,11 @@ struct conf_parse_opts {
          * parses what the supervisor validated and shows no caret, and at
          * 1,000 instances the copies are the whole file kept for good */
         bool no_source_lines;
+        /* called once every file has been read, without an error so far:
+         * what a recording fs has of them is complete (a reload hands it to
+         * the workers to parse while the rest of the validation goes on) */
+        void (*lexed)(void *ctx);
+        void *lexed_ctx;
 };
 
 /* Parse path (and its includes) into a new configuration. Diagnostics are

@@ -13,6 +13,10 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln, const int *cols)
 {
         const char *s = ln->text;
         size_t len = strlen(s), i = 0, n = 0, cap = 8;
+        /* the tokens' texts: one copy of the line, each token ended in place
+         * by a NUL where its separator (or closing quote) was, instead of an
+         * allocation per token */
+        char *w = arena_strndup(lx->scratch, s, len);
         /* most lines have a token or two: they are gathered here, and the
          * line keeps exactly as many as it has */
         struct conf_token local[8], *tok = local;
@@ -41,14 +45,16 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln, const int *cols)
                                 diag_add(lx->diags, DIAG_ERROR, DIAG_CONFIG, &p, "unmatched quote");
                                 break;
                         }
-                        tok[n].s = arena_strndup(lx->scratch, s + i + 1, (size_t)(close - s) - i - 1);
-                        i = (size_t)(close - s) + 1;
+                        tok[n].s = w + i + 1;
+                        i = (size_t)(close - s);
+                        w[i++] = '\0';
                 } else {
                         while (i < len && !str_is_blank_char(s[i]) && s[i] != '"')
                                 i++;
-                        tok[n].s = arena_strndup(lx->scratch, s + start, i - start);
+                        tok[n].s = w + start;
+                        w[i] = '\0'; /* a '"' there is read from s, the line's text */
                 }
-                tok[n].off = start;
+                tok[n].off = (uint32_t)start & 0x7fffffffu; /* a line is at most LEX_MAX_EXPANDED_BYTES */
                 tok[n].col = cols[start];
                 tok[n].quoted = quoted;
                 n++;
@@ -58,7 +64,7 @@ bool lex_tokenize(struct lexer *lx, struct conf_line *ln, const int *cols)
                 memcpy(tok, local, n * sizeof(*tok));
         }
         ln->tok = tok;
-        ln->ntok = n;
+        ln->ntok = (uint32_t)n;
         return true;
 }
 

@@ -1,5 +1,7 @@
 /* Virtual server validation and the checker defaults keepalived derives. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf/validate.h"
@@ -285,15 +287,59 @@ static void check_checkers(struct conf *c, struct conf_virtual_server *vs, struc
                 rs->smtp_alert = vs->smtp_alert >= 0 ? vs->smtp_alert : c->global.smtp_alert != 0;
 }
 
+/* Below this many real servers the earlier ones are compared in turn; past
+ * it, through a hash table: a service of 10,000 servers is 10,000 lookups,
+ * not 50 million comparisons. */
+#define DEDUPE_LINEAR_MAX 32
+
+static uint64_t rs_hash(const struct conf_real_server *rs)
+{
+        const unsigned char *b = (const unsigned char *)&rs->addr.u;
+        size_t n = rs->addr.family == AF_INET ? sizeof(rs->addr.u.v4) : sizeof(rs->addr.u.v6);
+        uint64_t h = 14695981039346656037ULL ^ (uint64_t)rs->port;
+
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ b[i]) * 1099511628211ULL;
+        return h;
+}
+
+static bool rs_same(const struct conf_real_server *a, const struct conf_real_server *b)
+{
+        return conf_ip_equal(&a->addr, &b->addr) && a->port == b->port;
+}
+
+/* Whether rs comes after a real server of the same identity: the earlier
+ * ones are in tab (mask + 1 slots, NULL: compare them in turn). */
+static bool rs_seen(struct conf_real_server **tab, size_t mask, const struct conf_virtual_server *vs,
+                    struct conf_real_server *rs)
+{
+        size_t i;
+
+        if (!tab) {
+                for (const struct conf_real_server *o = vs->real_servers.first; o != rs; o = o->next)
+                        if (rs_same(o, rs))
+                                return true;
+                return false;
+        }
+        for (i = rs_hash(rs) & mask; tab[i]; i = (i + 1) & mask)
+                if (rs_same(tab[i], rs))
+                        return true;
+        tab[i] = rs;
+        return false;
+}
+
 static void dedupe_real_servers(struct conf_virtual_server *vs, const char *label, struct diag_list *d)
 {
-        struct conf_real_server *rs, *prev = NULL;
+        struct conf_real_server *rs, *prev = NULL, **tab = NULL;
+        size_t size = 64;
 
+        if (vs->real_servers.count > DEDUPE_LINEAR_MAX) {
+                while (size < 2 * vs->real_servers.count)
+                        size *= 2;
+                tab = calloc(size, sizeof(*tab)); /* NULL: the comparisons in turn, slower but the same */
+        }
         for (rs = vs->real_servers.first; rs; rs = rs->next) {
-                struct conf_real_server *o;
-                bool dup = false;
-                for (o = vs->real_servers.first; o != rs && !dup; o = o->next)
-                        dup = conf_ip_equal(&o->addr, &rs->addr) && o->port == rs->port;
+                bool dup = rs_seen(tab, size - 1, vs, rs);
                 if (!dup) {
                         prev = rs;
                         continue;
@@ -304,6 +350,7 @@ static void dedupe_real_servers(struct conf_virtual_server *vs, const char *labe
                         vs->real_servers.last = prev;
                 vs->real_servers.count--;
         }
+        free(tab);
 }
 
 static void quorum_limits(struct conf_virtual_server *vs, const char *label, struct diag_list *d)

@@ -71,8 +71,6 @@ bool read_timer(struct parser *p, const struct conf_line *ln, size_t i, int64_t 
                 perr(p, ln, i, "'%s' is missing a time in seconds", ln->tok[0].s);
                 return false;
         }
-        format_us(min_us, lo, sizeof(lo));
-        format_us(max_us, hi, sizeof(hi));
         c = s;
         if (!isdigit((unsigned char)*c) && !(*c == '.' && isdigit((unsigned char)c[1])))
                 goto bad;
@@ -106,9 +104,15 @@ bool read_timer(struct parser *p, const struct conf_line *ln, size_t i, int64_t 
                 goto range;
         return true;
 bad:
+        /* the bounds are formatted only for the message: a large file reads
+         * tens of thousands of valid timers */
+        format_us(min_us, lo, sizeof(lo));
+        format_us(max_us, hi, sizeof(hi));
         perr(p, ln, i, "'%s' is not a time in seconds (%s takes %s..%s)", s, ln->tok[0].s, lo, hi);
         return false;
 range:
+        format_us(min_us, lo, sizeof(lo));
+        format_us(max_us, hi, sizeof(hi));
         perr(p, ln, i, "%s %s is out of range %s..%s seconds", ln->tok[0].s, s, lo, hi);
         return false;
 }

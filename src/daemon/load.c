@@ -24,6 +24,63 @@ static const char *getenv_wrapper(const char *name)
         return getenv(name);
 }
 
+/* When the snapshot has every file: at once after the main file's read if
+ * it has no include (a file of one piece: the workers' parse then runs
+ * beside the whole of this one), else once the lexer is done; again then
+ * if something was read after all (an include built by substitution). */
+struct lexed_hook {
+        const struct load_opts *o;
+        struct conf_snapshot *snap;
+        const struct conf_fs *inner;    /* the recording */
+        struct conf_fs fs;
+        unsigned calls, calls_when_sent;
+        bool sent;
+};
+
+static int hook_read(void *ctx, const char *path, bool included, char **ret_data, size_t *ret_len)
+{
+        struct lexed_hook *h = ctx;
+        int r = h->inner->read_file(h->inner->ctx, path, included, ret_data, ret_len);
+
+        if (++h->calls == 1 && !included && r >= 0 && !memmem(*ret_data, *ret_len, "include", 7)) {
+                h->sent = true;
+                h->calls_when_sent = h->calls;
+                h->o->lexed(h->o->lexed_ctx, h->snap);
+        }
+        return r;
+}
+
+static int hook_glob(void *ctx, const char *pattern, char ***ret_paths, size_t *ret_count)
+{
+        struct lexed_hook *h = ctx;
+
+        h->calls++;
+        return h->inner->glob(h->inner->ctx, pattern, ret_paths, ret_count);
+}
+
+static void on_lexed(void *ctx)
+{
+        struct lexed_hook *h = ctx;
+
+        if (!h->sent || h->calls != h->calls_when_sent)
+                h->o->lexed(h->o->lexed_ctx, h->snap);
+        h->sent = true;
+}
+
+static struct conf *parse_recorded(const struct load_opts *o, struct conf_parse_opts *po, struct conf_snapshot *snap,
+                                   struct diag_list *diags)
+{
+        struct lexed_hook h = { .o = o, .snap = snap, .inner = po->fs };
+
+        if (o->lexed) {
+                h.fs = (struct conf_fs){ .read_file = hook_read, .glob = hook_glob, .ctx = &h };
+                po->fs = &h.fs;
+                po->lexed = on_lexed;
+                po->lexed_ctx = &h;
+        }
+        return conf_parse(po, o->config_file, diags);
+}
+
 /* Parse o's file; with ret_snap, through a recording of every file read,
  * for the worker to parse exactly the validated bytes. */
 struct conf *load_parse(const struct load_opts *o, struct diag_list *diags, char *host, size_t hostsize,
@@ -50,7 +107,7 @@ struct conf *load_parse(const struct load_opts *o, struct diag_list *diags, char
         if (!(*ret_snap = conf_snapshot_record(&conf_fs_posix, &po, o->config_file)))
                 return NULL;
         po.fs = conf_snapshot_fs(*ret_snap);
-        return conf_parse(&po, o->config_file, diags);
+        return parse_recorded(o, &po, *ret_snap, diags);
 }
 
 /* Parse, then the machine checks and what this build does not act on:
@@ -93,17 +150,55 @@ int load_snapshot_fd(struct conf_snapshot *snap)
         return fd < 0 ? -1 : fd;
 }
 
+/* The reload's snapshot as soon as it has every file: its memfd goes to
+ * early(), and is the one the verdict hands over if the file is valid. */
+struct early_snap {
+        void (*fn)(void *arg, int snapfd);
+        void *arg;
+        int fd;
+};
+
+static void early_snapshot(void *ctx, struct conf_snapshot *snap)
+{
+        struct early_snap *e = ctx;
+        int fd = snapfd_create(snap);
+
+        if (fd < 0)
+                return; /* the workers parse after the verdict, as before */
+        if (e->fd >= 0)
+                close(e->fd); /* the workers were given a copy; this one has more */
+        e->fd = fd;
+        e->fn(e->arg, fd);
+}
+
+/* The snapshot's memfd for a valid file: the early one, else a new one. */
+static int verdict_fd(struct conf_snapshot *snap, struct early_snap *e)
+{
+        if (e->fd < 0)
+                return load_snapshot_fd(snap); /* frees snap */
+        conf_snapshot_free(snap);
+        return e->fd;
+}
+
 /* Reload: the same verdict as a start, as JSON for vigilctl; when it is
- * valid, the configuration and the memfd of its snapshot. */
-void *load_validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd)
+ * valid, the configuration and the memfd of its snapshot. With early, the
+ * snapshot goes to early() once every file is read, before the parse and
+ * the checks give their verdict. */
+void *load_validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd,
+                               void (*early)(void *arg, int snapfd), void *early_arg)
 {
         struct load_opts o = *(const struct load_opts *)ctx;
         struct conf_snapshot *snap = NULL;
+        struct early_snap e = { early, early_arg, -1 };
         struct diag_list diags;
         struct conf *c;
         json_t *out = json_array();
 
         o.config_file = path;
+        if (early) {
+                o.lexed = early_snapshot;
+                o.lexed_ctx = &e;
+        }
         diag_list_init(&diags);
         c = load_checked(&o, &diags, &snap);
         load_log_diags(&diags);
@@ -116,10 +211,13 @@ void *load_validate_for_reload(const void *ctx, const char *path, struct conf **
         }
         *ret_conf = NULL;
         *ret_fd = -1;
-        if (c && !diag_blocks_start(&diags))
-                *ret_fd = load_snapshot_fd(snap); /* frees snap */
-        else
+        if (c && !diag_blocks_start(&diags)) {
+                *ret_fd = verdict_fd(snap, &e);
+        } else {
                 conf_snapshot_free(snap);
+                if (e.fd >= 0)
+                        close(e.fd);
+        }
         if (*ret_fd >= 0)
                 *ret_conf = c;
         else

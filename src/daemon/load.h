@@ -17,6 +17,10 @@ struct load_opts {
         const char *config_file;        /* -f */
         const char *config_id;          /* -i; NULL: the short host name */
         bool all_config;                /* -e */
+        /* for a reload: called with the snapshot once it has every file
+         * (conf_parse_opts.lexed) */
+        void (*lexed)(void *ctx, struct conf_snapshot *snap);
+        void *lexed_ctx;
 };
 
 /* Parse o's file; with ret_snap, through a recording of every file read. */
@@ -30,7 +34,8 @@ void load_log_diags(const struct diag_list *d);
 /* snap (freed) in a sealed memfd; -1, logged, if it cannot be. */
 int load_snapshot_fd(struct conf_snapshot *snap);
 /* supervisor_opts.validate; ctx is a struct load_opts. */
-void *load_validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd);
+void *load_validate_for_reload(const void *ctx, const char *path, struct conf **ret_conf, int *ret_fd,
+                               void (*early)(void *arg, int snapfd), void *early_arg);
 /* A start's parse and checks; on errors all are logged, NULL with *ret_rc. */
 struct conf *load_for_run(const struct load_opts *o, int *ret_rc, struct conf_snapshot **ret_snap);
 /* The worker's parse of the snapshot in fd: no file opened, no system check. */

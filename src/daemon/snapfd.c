@@ -46,6 +46,21 @@ int snapfd_create(const struct conf_snapshot *s)
         return fd;
 }
 
+/* The sealed memfd mapped, not copied: the decode copies what it keeps,
+ * and a large file's copy would be as many fresh pages to fault in.
+ * 1 if it cannot be mapped (the caller reads it instead). */
+static int read_mapped(int fd, size_t len, struct conf_snapshot **ret)
+{
+        void *m = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+        int r;
+
+        if (m == MAP_FAILED)
+                return 1;
+        r = conf_snapshot_decode(m, len, ret);
+        munmap(m, len);
+        return r;
+}
+
 /* pread: an inherited fd shares its offset with the supervisor's. */
 int snapfd_read(int fd, struct conf_snapshot **ret)
 {
@@ -56,6 +71,8 @@ int snapfd_read(int fd, struct conf_snapshot **ret)
 
         if (fstat(fd, &st) < 0)
                 return -errno;
+        if ((r = read_mapped(fd, (size_t)st.st_size, ret)) != 1)
+                return r;
         if (!(d = malloc((size_t)st.st_size + 1)))
                 return -ENOMEM;
         while (off < (size_t)st.st_size) {

@@ -121,6 +121,7 @@ struct sup {
                 unsigned count, failed;
                 int64_t last_time;
                 bool last_ok;
+                bool prepared;          /* this reload's workers are parsing its snapshot already */
         } reload;
 };
 

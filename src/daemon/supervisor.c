@@ -211,7 +211,7 @@ void sup_reload_check(struct sup *s, struct client *cl, json_t *req)
 {
         struct conf *nc = NULL;
         int fd = -1;
-        json_t *diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd);
+        json_t *diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd, NULL, NULL);
         bool ok = nc != NULL;
         struct fanout *f;
         json_t *out;
@@ -230,17 +230,58 @@ void sup_reload_check(struct sup *s, struct client *cl, json_t *req)
         json_decref(out);
 }
 
+/* Every file of the reload read: the running workers start parsing the
+ * snapshot (each on its thread pool, on another core) while the
+ * supervisor parses and checks it; they apply it only on the "commit"
+ * that follows a valid verdict, and drop it on a "drop". Validation runs
+ * on the loop from start to end: the workers that get the prepare are the
+ * ones that get the commit or the drop. */
+static void send_prepare(void *arg, int snapfd)
+{
+        struct sup *s = arg;
+        json_t *req;
+
+        if (!workers_running(s))
+                return;
+        req = json_pack("{s:s,s:s}", "cmd", "reload", "phase", "prepare");
+        s->reload.prepared = workers_send(s, ~0u, NULL, req, dup(snapfd)) != NULL;
+        json_decref(req);
+        log_debug("reload: every file read; the workers parse the snapshot while it is validated");
+}
+
+/* What the workers are sent after the verdict: req (or a bare reload) as a
+ * commit if they are parsing already. */
+static json_t *verdict_msg(const struct sup *s, json_t *req)
+{
+        json_t *m = req ? json_deep_copy(req) : json_pack("{s:s}", "cmd", "reload");
+
+        if (s->reload.prepared)
+                json_object_set_new(m, "phase", json_string("commit"));
+        return m;
+}
+
+static void send_drop(struct sup *s)
+{
+        json_t *req = json_pack("{s:s,s:s}", "cmd", "reload", "phase", "drop");
+
+        if (workers_running(s))
+                workers_send(s, ~0u, NULL, req, -1);
+        json_decref(req);
+}
+
 /* Validate first: an invalid file is reported and the running config stays. */
 void sup_reload(struct sup *s, struct client *cl, json_t *req)
 {
         struct conf *nc = NULL;
         int fd = -1;
         int64_t t0 = mono_usec();
-        json_t *diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd);
-        json_t *id = req ? json_object_get(req, "id") : NULL;
-        bool ok = nc != NULL;
+        json_t *diags, *id = req ? json_object_get(req, "id") : NULL;
+        bool ok;
         json_t *out;
 
+        s->reload.prepared = false;
+        diags = s->o->validate(s->o->validate_ctx, s->o->config_file, &nc, &fd, send_prepare, s);
+        ok = nc != NULL;
         s->reload.count++;
         s->reload.last_time = wall_usec();
         s->reload.last_ok = ok;
@@ -253,10 +294,12 @@ void sup_reload(struct sup *s, struct client *cl, json_t *req)
         } else {
                 s->reload.failed++;
                 log_err("reload: %s has errors; the running configuration stays", s->o->config_file);
+                if (s->reload.prepared)
+                        send_drop(s);
         }
         sup_refresh_metrics(s);
         if (ok && workers_running(s)) {
-                json_t *fwd = req ? json_incref(req) : json_pack("{s:s}", "cmd", "reload");
+                json_t *fwd = verdict_msg(s, req);
                 sup_notify("RELOADING=1");
                 struct fanout *f = workers_send(s, ~0u, cl, fwd, dup(s->snapfd));
                 json_decref(fwd);

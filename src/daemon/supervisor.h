@@ -22,8 +22,11 @@ struct supervisor_opts {
         const struct pidfile *check_pid; /* -c: the health checker's, likewise */
         /* validate a config file for reload: returns the diagnostics as a
          * JSON array, and when it is valid the configuration and a sealed
-         * memfd of its snapshot (daemon/snapfd.h), what the worker parses */
-        void *(*validate)(const void *ctx, const char *path, struct conf **ret_conf, int *ret_snapfd);
+         * memfd of its snapshot (daemon/snapfd.h), what the worker parses;
+         * early, if not NULL, gets that memfd as soon as every file is read,
+         * before the verdict (it is closed after; dup it to keep it) */
+        void *(*validate)(const void *ctx, const char *path, struct conf **ret_conf, int *ret_snapfd,
+                          void (*early)(void *arg, int snapfd), void *early_arg);
         const void *validate_ctx;
 };
 

@@ -11,10 +11,13 @@
 #include "common/log.h"
 #include "conf/model.h"
 
+enum wreload_phase { WR_RELOAD, WR_PREPARE, WR_COMMIT, WR_DROP };
+
 struct wreload_job {
         uv_work_t work;
         struct wreloads *r;
         json_t *id;
+        enum wreload_phase phase;
         bool check;
         int fd;
         int64_t parse_us;               /* on the pool: not a loop stall */
@@ -42,6 +45,33 @@ static void parse_off_loop(uv_work_t *w)
 
 static void start_next(struct wreloads *r);
 
+static void drop_ready(struct wreloads *r)
+{
+        conf_free(r->ready);
+        r->ready = NULL;
+}
+
+/* A job's answer on the loop: a prepare keeps its parse; only a reload
+ * or a commit applies one. */
+static json_t *finish(struct wreloads *r, struct wreload_job *j)
+{
+        switch (j->phase) {
+        case WR_PREPARE:
+                drop_ready(r);
+                r->ready = j->nc;
+                r->ready_us = j->parse_us;
+                log_debug("reload: %s parsed the snapshot in %.1f ms, for the verdict to apply", r->who,
+                          (double)j->parse_us / 1e3);
+                return json_pack("{s:b,s:b}", "ok", j->nc != NULL, "prepared", 1);
+        case WR_DROP:
+                return json_pack("{s:b}", "ok", 1);
+        case WR_RELOAD:
+        case WR_COMMIT:
+                break;
+        }
+        return r->apply(r->apply_ctx, j->nc, j->check, j->parse_us);
+}
+
 static void parsed(uv_work_t *w, int status)
 {
         struct wreload_job *j = w->data;
@@ -52,27 +82,62 @@ static void parsed(uv_work_t *w, int status)
                 conf_free(j->nc);
                 j->nc = NULL;
         }
-        wctl_reply(r->ctl, j->id, r->apply(r->apply_ctx, j->nc, j->check, j->parse_us));
+        wctl_reply(r->ctl, j->id, finish(r, j));
         json_decref(j->id);
         free(j);
         start_next(r);
 }
 
+/* What the head job has to parse: nothing for a drop, nor for a commit
+ * whose prepare has parsed (the snapshot is the same). */
+static bool take_ready(struct wreloads *r, struct wreload_job *j)
+{
+        if (j->phase == WR_COMMIT && r->ready) {
+                j->nc = r->ready;
+                j->parse_us = r->ready_us;
+                r->ready = NULL;
+        }
+        if (j->phase != WR_PREPARE)
+                drop_ready(r); /* a stale prepare's, if any */
+        if (j->phase != WR_DROP && !j->nc)
+                return false;
+        if (j->fd >= 0)
+                close(j->fd);
+        j->fd = -1;
+        return true;
+}
+
 static void start_next(struct wreloads *r)
 {
-        if (r->jobs && uv_queue_work(r->loop, &r->jobs->work, parse_off_loop, parsed) < 0) {
+        if (!r->jobs)
+                return;
+        if (take_ready(r, r->jobs)) {
+                parsed(&r->jobs->work, 0);
+                return;
+        }
+        if (uv_queue_work(r->loop, &r->jobs->work, parse_off_loop, parsed) < 0) {
                 parse_off_loop(&r->jobs->work); /* cannot happen with a live loop; stay correct anyway */
                 parsed(&r->jobs->work, 0);
         }
+}
+
+static enum wreload_phase phase_of(json_t *msg)
+{
+        const char *p = json_string_value(json_object_get(msg, "phase"));
+
+        if (!p)
+                return WR_RELOAD;
+        return !strcmp(p, "prepare") ? WR_PREPARE : !strcmp(p, "commit") ? WR_COMMIT : WR_DROP;
 }
 
 json_t *wreloads_command(struct wreloads *r, json_t *msg)
 {
         const char *path = json_string_value(json_object_get(msg, "snapshot"));
         struct wreload_job *j = calloc(1, sizeof(*j)), **pp = &r->jobs;
+        enum wreload_phase phase = phase_of(msg);
         int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 
-        if (!j || fd < 0) {
+        if (!j || (fd < 0 && phase != WR_DROP)) {
                 log_err("reload failed: cannot open the validated configuration %s: %s", path ? path : "(none)",
                         strerror(errno));
                 wctl_reply(r->ctl, json_object_get(msg, "id"), failed(r));
@@ -84,6 +149,7 @@ json_t *wreloads_command(struct wreloads *r, json_t *msg)
         j->work.data = j;
         j->r = r;
         j->id = json_incref(json_object_get(msg, "id"));
+        j->phase = phase;
         j->check = json_is_true(json_object_get(msg, "check"));
         j->fd = fd;
         while (*pp)

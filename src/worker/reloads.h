@@ -29,8 +29,15 @@ struct wreloads {
         void *apply_ctx;
         const char *who;                /* "the VRRP worker", in the error reply */
         struct wreload_job *jobs;       /* in arrival order; the first one is parsing */
+        struct conf *ready;             /* a prepare's parse, waiting for its commit or drop */
+        int64_t ready_us;
 };
 
 /* {"cmd": "reload", "snapshot": "/proc/SUP/fd/N", "check": bool}: queues
- * the reload and returns WCTL_LATER; the reply goes out when it applied. */
+ * the reload and returns WCTL_LATER; the reply goes out when it applied.
+ * With "phase": "prepare", the snapshot is parsed and kept, never applied,
+ * while the supervisor validates it; "commit" (with the same snapshot)
+ * applies what the prepare parsed, or parses the snapshot if there is no
+ * such parse (this worker started after the prepare); "drop" frees it:
+ * the file was not valid. */
 json_t *wreloads_command(struct wreloads *r, json_t *msg);

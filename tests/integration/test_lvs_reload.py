@@ -154,3 +154,57 @@ def test_a_scheduler_change_is_one_service_edit(lab, vigild):
     assert len(lines) == 1 and lines[0].startswith(f"edit service TCP {VIP}:80 wlc"), lines
     assert (changes, batches) == (1, 1)
     assert servers(d) == before
+
+
+def test_a_file_parsed_early_applies_only_on_a_valid_verdict(lab, vigild):
+    """The health checker parses a reload's snapshot while the supervisor
+    validates it (once every file is read); it applies that parse only when
+    the verdict is valid. A file the supervisor's checks refuse (an
+    interface this machine lacks, which the worker's own parse does not
+    check) changes nothing, and the next valid file is the one applied, not
+    the refused one parsed before it."""
+    a, b, c = lab.hosts
+    listen(b), listen(c)
+    d = start(a, vigild, conf([rs_block(b), rs_block(c)]))
+    assert wait_for(lambda: checked(d, 2) and count(d, add_dest(c)) == 1, 10), d.output()
+    before, ndry = servers(d), len(dry_lines(d))
+    refused = "static_ipaddress {\n  192.0.2.1/24 dev nosuch0\n}\n" + conf([rs_block(b), rs_block(c, weight=5)])
+    with open(d.conf, "w") as f:
+        f.write(refused)
+    r = d.ctl("reload", check=False)
+    assert r.returncode != 0, (r.stdout, r.stderr)
+    assert wait_for(lambda: "health checker parsed the snapshot in" in d.output(), 10), d.output()
+    assert "has errors; the running configuration stays" in d.output()
+    assert "Reloaded:" not in d.output()
+    lines, changes, batches = reload(d, conf([rs_block(b), rs_block(c, weight=7)]), kept=2)
+    assert dry_lines(d)[ndry:] == lines == [f"edit dest TCP {VIP}:80 -> {c.ipv4}:8080 masq w7"], lines
+    assert (changes, batches) == (1, 1)
+    assert servers(d) == before
+    assert d.output().count("health checker parsed the snapshot in") == 2, d.output()
+
+
+def test_an_included_file_is_parsed_early_too_and_its_change_applied(lab, vigild):
+    """A main file with an include: the snapshot the workers parse early is
+    taken once every file is read, so the change in the included file is
+    the one applied."""
+    import os
+    a, b, c = lab.hosts
+    listen(b), listen(c)
+    d = start(a, vigild, conf([rs_block(b), rs_block(c)]))
+    assert wait_for(lambda: checked(d, 2) and count(d, add_dest(c)) == 1, 10), d.output()
+    before = servers(d)
+    part = os.path.join(d.dir, "vs.conf")
+    with open(part, "w") as f:
+        f.write(conf([rs_block(b), rs_block(c, weight=3)]))
+    lines, changes, batches = reload(d, f"include {part}\n", kept=2)
+    assert lines == [f"edit dest TCP {VIP}:80 -> {c.ipv4}:8080 masq w3"], lines
+    assert (changes, batches) == (1, 1)
+    assert servers(d) == before
+    assert d.output().count("health checker parsed the snapshot in") == 1, d.output()
+    # an include no byte of the main file spells (made by substitution): the
+    # snapshot sent at the main file's read lacks it, and a second one follows
+    with open(part, "w") as f:
+        f.write(conf([rs_block(b), rs_block(c, weight=4)]))
+    lines, changes, _ = reload(d, f"$A=inc\n$B=lude\n${{A}}${{B}} {part}\n", kept=2)
+    assert lines == [f"edit dest TCP {VIP}:80 -> {c.ipv4}:8080 masq w4"], lines
+    assert servers(d) == before

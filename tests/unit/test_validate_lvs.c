@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -310,6 +311,44 @@ static void test_every_checker_type_validates_clean(void **state)
         done();
 }
 
+/* A duplicate real server is dropped with a warning, the first one kept,
+ * in a small service (compared in turn) as in a large one (hashed). */
+static void dedupe_case(int nrs, int dup_of)
+{
+        static char text[1 << 16];
+        size_t n = (size_t)snprintf(text, sizeof(text), "virtual_server 10.0.0.9 80 {\n lb_algo rr\n lb_kind NAT\n"
+                                                           " protocol TCP\n");
+        const struct conf_real_server *rs;
+        int k = 0, warned = 0;
+
+        for (int i = 0; i <= nrs; i++) /* the last one repeats server dup_of, weight 9 */
+                n += (size_t)snprintf(text + n, sizeof(text) - n,
+                                      " real_server 10.0.%d.%d 8080 {\n  weight %d\n  TCP_CHECK {\n  }\n }\n",
+                                      (i < nrs ? i : dup_of) / 250, (i < nrs ? i : dup_of) % 250 + 1,
+                                      i < nrs ? 1 : 9);
+        snprintf(text + n, sizeof(text) - n, "}\n");
+        parse(text);
+        for (size_t i = 0; i < d.count; i++)
+                warned += strstr(d.items[i].msg, "duplicate real server removed") != NULL;
+        assert_int_equal(warned, 1);
+        assert_int_equal(c->virtual_servers.first->real_servers.count, nrs);
+        CONF_FOREACH(rs, &c->virtual_servers.first->real_servers) {
+                assert_int_equal(rs->weight, 1);
+                k++;
+        }
+        assert_int_equal(k, nrs);
+        assert_ptr_equal(c->virtual_servers.first->real_servers.last->next, NULL);
+        done();
+}
+
+static void test_duplicate_real_servers_small_and_large(void **state)
+{
+        (void)state;
+        dedupe_case(3, 1);
+        dedupe_case(600, 0);
+        dedupe_case(600, 599);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -326,6 +365,7 @@ int main(void)
                 cmocka_unit_test(test_real_server_lvs_method),
                 cmocka_unit_test(test_sorry_server_lvs_method),
                 cmocka_unit_test(test_every_checker_type_validates_clean),
+                cmocka_unit_test(test_duplicate_real_servers_small_and_large),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
