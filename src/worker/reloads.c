@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -20,6 +21,7 @@ struct wreload_job {
         enum wreload_phase phase;
         bool check;
         int fd;
+        uint64_t dev, ino;              /* the snapshot's identity (0 for a drop) */
         int64_t parse_us;               /* on the pool: not a loop stall */
         struct conf *nc;
         struct wreload_job *next;
@@ -60,6 +62,8 @@ static json_t *finish(struct wreloads *r, struct wreload_job *j)
                 drop_ready(r);
                 r->ready = j->nc;
                 r->ready_us = j->parse_us;
+                r->ready_dev = j->dev;
+                r->ready_ino = j->ino;
                 log_debug("reload: %s parsed the snapshot in %.1f ms, for the verdict to apply", r->who,
                           (double)j->parse_us / 1e3);
                 return json_pack("{s:b,s:b}", "ok", j->nc != NULL, "prepared", 1);
@@ -92,7 +96,10 @@ static void parsed(uv_work_t *w, int status)
  * whose prepare has parsed (the snapshot is the same). */
 static bool take_ready(struct wreloads *r, struct wreload_job *j)
 {
-        if (j->phase == WR_COMMIT && r->ready) {
+        /* the prepare's parse is the commit's only if it read the same
+         * snapshot: a commit of another one (a prepare lost, or sent for an
+         * earlier file) parses its own, whatever the order of messages */
+        if (j->phase == WR_COMMIT && r->ready && r->ready_dev == j->dev && r->ready_ino == j->ino) {
                 j->nc = r->ready;
                 j->parse_us = r->ready_us;
                 r->ready = NULL;
@@ -136,6 +143,7 @@ json_t *wreloads_command(struct wreloads *r, json_t *msg)
         struct wreload_job *j = calloc(1, sizeof(*j)), **pp = &r->jobs;
         enum wreload_phase phase = phase_of(msg);
         int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        struct stat st;
 
         if (!j || (fd < 0 && phase != WR_DROP)) {
                 log_err("reload failed: cannot open the validated configuration %s: %s", path ? path : "(none)",
@@ -152,6 +160,10 @@ json_t *wreloads_command(struct wreloads *r, json_t *msg)
         j->phase = phase;
         j->check = json_is_true(json_object_get(msg, "check"));
         j->fd = fd;
+        if (fd >= 0 && fstat(fd, &st) == 0) {
+                j->dev = (uint64_t)st.st_dev;
+                j->ino = (uint64_t)st.st_ino;
+        }
         while (*pp)
                 pp = &(*pp)->next;
         *pp = j;

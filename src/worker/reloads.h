@@ -30,6 +30,7 @@ struct wreloads {
         const char *who;                /* "the VRRP worker", in the error reply */
         struct wreload_job *jobs;       /* in arrival order; the first one is parsing */
         struct conf *ready;             /* a prepare's parse, waiting for its commit or drop */
+        uint64_t ready_dev, ready_ino;  /* the snapshot it parsed */
         int64_t ready_us;
 };
 
