@@ -449,18 +449,35 @@ void ck_vs_omega(struct ck_vs *v)
 
 static void on_due(uv_timer_t *t);
 
-static void group_arm(struct ck_group *g, int64_t now)
+/* The earliest due time of g's running users; INT64_MAX: none runs. */
+static int64_t group_due(const struct ck_group *g)
 {
         int64_t due = INT64_MAX;
 
         for (size_t i = 0; i < g->nusers; i++)
                 if (!g->users[i]->paused && g->users[i]->due < due)
                         due = g->users[i]->due;
+        return due;
+}
+
+static void group_arm(struct ck_group *g, int64_t now)
+{
+        int64_t due = group_due(g), due_ms, loop_ms;
+
+        (void)now;
         if (due == INT64_MAX) {
                 uv_timer_stop(&g->timer);
                 return;
         }
-        uv_timer_start(&g->timer, on_due, (uint64_t)(due > now ? (due - now + 999) / 1000 : 0), 0);
+        /* libuv counts a timeout from its loop time (the same monotonic
+         * clock in ms, read when the loop last woke up, so behind `now`):
+         * counted from there to `due` rounded up, the timer fires at the
+         * first wake-up at or after due, never before it (counted from
+         * `now` it fired early by however long the loop had been busy, and
+         * the next probe was early or late by as much) */
+        loop_ms = (int64_t)uv_now(&g->e->loop);
+        due_ms = due / 1000 + (due % 1000 != 0);
+        uv_timer_start(&g->timer, on_due, due_ms > loop_ms ? (uint64_t)(due_ms - loop_ms) : 0, 0);
 }
 
 static void group_settle(struct ck_group *g, int64_t now)
@@ -624,11 +641,15 @@ static void on_due(uv_timer_t *t)
 {
         struct ck_group *g = t->data;
         const struct ck_checker *lead = g->lead;
-        int64_t now = mono_usec();
+        int64_t now = mono_usec(), due = group_due(g);
 
         if (g->run)
                 return;
-        g->run = check_probe_start(g->e->prober, lead->rs->vs->c, lead->rs->c, lead->c, now, on_result, g);
+        /* The probe starts when it was due, as the cadence counts it
+         * (check_next_due): a wake-up late by a busy loop does not shift
+         * the next one, nor clump the checks that were due meanwhile. */
+        g->run = check_probe_start(g->e->prober, lead->rs->vs->c, lead->rs->c, lead->c, due < now ? due : now,
+                                   on_result, g);
         if (!g->run) /* no memory: try again in a second */
                 uv_timer_start(&g->timer, on_due, 1000, 0);
 }
