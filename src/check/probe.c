@@ -32,7 +32,6 @@ struct check_prober {
         struct script_entry *scripts;
         unsigned busy;                  /* callbacks in progress */
         bool closing;
-        struct probe_conn_set *conns;   /* TCP_CHECK's connecting sockets; NULL until the first */
 };
 
 static void list_append(struct list *l, struct check_probe_run *r)
@@ -99,13 +98,6 @@ const struct conf_ssl *probe_ssl(const struct check_probe_run *r)
 uv_loop_t *probe_loop(const struct check_probe_run *r)
 {
         return r->p->loop;
-}
-
-struct probe_conn_set *probe_conns(struct check_probe_run *r)
-{
-        if (!r->p->conns && probe_conn_set_open(r->p->loop, &r->p->conns) < 0)
-                r->p->conns = NULL;
-        return r->p->conns;
 }
 
 const struct script_cmd *probe_script(struct check_probe_run *r)
@@ -309,8 +301,6 @@ void check_prober_close(struct check_prober *p)
                 cancel(p->waiting.first);
         while (p->running.first)
                 cancel(p->running.first);
-        probe_conn_set_close(p->conns);
-        p->conns = NULL;
         scripts_flush(p);
         p->busy++;
         busy_end(p);

@@ -31,8 +31,6 @@ struct check_probe_run {
         uv_poll_t poll;
         bool poll_open;
         int fd;
-        struct probe_conn_set *conns;   /* the set its connecting socket is in (probe_tcp.c) */
-        bool in_set;                    /* registered there, holding r, its event not seen yet */
         /* MISC_CHECK */
         pid_t pid;                      /* >0 while the script runs */
 };
@@ -43,14 +41,6 @@ const struct conf_ssl *probe_ssl(const struct check_probe_run *r);
 /* The checker's script made ready once per configuration; NULL if it
  * cannot run (said once, when it was made ready). */
 const struct script_cmd *probe_script(struct check_probe_run *r);
-
-/* TCP_CHECK's set of connecting sockets (probe_tcp.c): one per prober,
- * opened at the first TCP probe, closed with the prober. probe_conns:
- * the prober's, or NULL (no memory, no descriptor). */
-struct probe_conn_set;
-int probe_conn_set_open(uv_loop_t *loop, struct probe_conn_set **ret);
-void probe_conn_set_close(struct probe_conn_set *s);
-struct probe_conn_set *probe_conns(struct check_probe_run *r);
 
 /* The ending, reported from a loop callback; ignored once cancelled. */
 void probe_report(struct check_probe_run *r, const struct check_probe *res);
