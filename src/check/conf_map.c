@@ -17,7 +17,6 @@ struct check_policy check_policy_of(const struct conf_checker *ck)
                 .warmup = ck->warmup,
                 .alpha = ck->alpha > 0,
                 .misc_dynamic = misc && ck->misc_dynamic,
-                .from_start = misc,
         };
 }
 

@@ -63,8 +63,6 @@ struct check_policy {
         int64_t warmup;                 /* µs: the first probe's random spread */
         bool alpha;                     /* start DOWN: nothing is added before a success */
         bool misc_dynamic;              /* MISC_CHECK: exit 2..255 sets the weight */
-        bool from_start;                /* MISC_CHECK: the next probe counts from the
-                                         * previous one's start, not its end */
 };
 
 struct check_status {
@@ -109,9 +107,19 @@ struct check_decision {
  * so random is the caller's uniformly drawn 32-bit value. */
 struct check_status check_start(const struct check_policy *pol, int64_t now, uint32_t random, int64_t *ret_due);
 
-/* Feed one probe result finished at `now`. */
+/* Feed one probe result finished at `now`. The next probe is due
+ * check_next_due(probe->started, now, wait), wait being delay_before_retry
+ * while retrying, else delay_loop. */
 struct check_decision check_decide(const struct check_policy *pol, const struct check_status *cur,
                                    const struct check_probe *probe, int64_t now);
+
+/* The cadence, the same for every checker type: a probe that ended
+ * within `wait` of its start runs again `wait` after that start (a steady
+ * period whatever the probe's duration, as keepalived keeps it); one that
+ * took longer waits `wait` from its end (a slow or dead server is not
+ * probed back to back). started: when the probe was due to start (the
+ * caller's schedule, so that a late wake-up does not shift the next). */
+int64_t check_next_due(int64_t started, int64_t now, int64_t wait);
 
 /* A checker in this state holds its real server down. */
 bool check_state_failed(enum check_state s);

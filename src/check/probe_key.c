@@ -49,7 +49,7 @@ static bool policy_eq(const struct check_policy *a, const struct check_policy *b
 {
         return a->retry == b->retry && a->delay_before_retry == b->delay_before_retry &&
                a->delay_loop == b->delay_loop && a->warmup == b->warmup && a->alpha == b->alpha &&
-               a->misc_dynamic == b->misc_dynamic && a->from_start == b->from_start;
+               a->misc_dynamic == b->misc_dynamic;
 }
 
 static bool url_eq(const struct conf_url *a, const struct conf_url *b)

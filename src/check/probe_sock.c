@@ -137,8 +137,9 @@ static void poll_closed(uv_handle_t *h)
 void probe_sock_close(struct check_probe_run *r)
 {
         if (r->poll_open) {
+                /* uv_close stops the handle itself: a uv_poll_stop first
+                 * would take the descriptor out of the loop's epoll twice */
                 r->poll_open = false;
-                uv_poll_stop(&r->poll);
                 uv_close((uv_handle_t *)&r->poll, poll_closed);
         } else if (r->fd >= 0) {
                 close(r->fd);

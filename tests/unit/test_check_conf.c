@@ -167,14 +167,14 @@ static void test_policies_from_checkers(void **state)
         rs = c->virtual_servers.first->real_servers.first;
         p = check_policy_of(rs->checkers.first);
         assert_int_equal(p.retry, 0);
-        assert_true(p.misc_dynamic && p.from_start);
+        assert_true(p.misc_dynamic);
         assert_int_equal(p.delay_loop, 10 * SEC);
         assert_int_equal(p.warmup, 10 * SEC);
         rs = rs->next;
         p = check_policy_of(rs->checkers.first);
         assert_int_equal(p.retry, 4);
         assert_int_equal(p.delay_before_retry, 3 * SEC);
-        assert_false(p.from_start || p.misc_dynamic || p.alpha);
+        assert_false(p.misc_dynamic || p.alpha);
         rs = rs->next;
         p = check_policy_of(rs->checkers.first);
         assert_true(p.alpha);
