@@ -223,6 +223,8 @@ void ck_fifo_write(struct check_engine *e, enum notify_kind kind, const char *na
 /* Its destination as configured (built when needed: kept for each real
  * server it was 56 bytes). */
 struct check_dest ck_rs_dest(const struct ck_rs *rs);
+/* Who a checker probes for, as probe_key.h compares it. */
+struct check_probe_who ck_who_of(const struct ck_checker *ck);
 
 /* How many results r its checkers were fed. */
 static inline uint64_t ck_rs_results(const struct ck_rs *rs, enum check_result r)
