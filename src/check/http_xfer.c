@@ -15,6 +15,7 @@
  * files, share) carries over; its connection is never kept
  * (FORBID_REUSE). Bounded: the handles beyond it are cleaned up. */
 #define POOL_MAX 64
+#define CA_CACHE_S 60
 static struct {
         CURL *easy[POOL_MAX];
         unsigned n;
@@ -102,17 +103,21 @@ static void set_tls(struct http_xfer *x, const struct http_xfer_opts *o)
         x->lc->easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->tls_verify ? 2L : 0L);
         if (ssl && ssl->ca && o->tls_verify)
                 x->lc->easy_setopt(e, CURLOPT_CAINFO, ssl->ca);
+        /* the CAs come from one file (SSL { ca }, else the system's
+         * bundle), not also from a directory: libcurl then keeps the parsed
+         * store between transfers instead of reading the file at every
+         * connection; a file changed in place is read again within
+         * CA_CACHE_S */
+        x->lc->easy_setopt(e, CURLOPT_CAPATH, NULL);
+        x->lc->easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, (long)CA_CACHE_S);
         if (ssl && ssl->certificate)
                 x->lc->easy_setopt(e, CURLOPT_SSLCERT, ssl->certificate);
         if (ssl && ssl->key)
                 x->lc->easy_setopt(e, CURLOPT_SSLKEY, ssl->key);
         if (ssl && ssl->password)
                 x->lc->easy_setopt(e, CURLOPT_KEYPASSWD, ssl->password);
-        if (!o->tls_verify) {
-                /* nothing to verify with: no CA store loaded at all */
+        if (!o->tls_verify)     /* nothing to verify with: no CA store at all */
                 x->lc->easy_setopt(e, CURLOPT_CAINFO, NULL);
-                x->lc->easy_setopt(e, CURLOPT_CAPATH, NULL);
-        }
         /* sessions are resumed only through the share tls_session_reuse
          * names, never from a kept handle's own cache */
         x->lc->easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, o->share ? 1L : 0L);
