@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check/http_sessions.h"
 #include "check/http_xfer.h"
 #include "check/probe_addr.h"
 #include "check/probe_internal.h"
@@ -32,19 +33,9 @@ struct http_run {
         bool starting;                  /* inside curl_uv_start */
         bool start_failed;
         int64_t deadline;               /* µs, the loop's clock */
+        struct http_session *session;   /* tls_session_reuse: this server's share */
+        uv_loop_t *loop;                /* kept: stop() comes after the prober let go */
 };
-
-/* TLS sessions of every SSL_GET with tls_session_reuse; libcurl keys
- * them by the URL's host and port and the connect-to target, so each
- * server resumes its own. */
-static CURLSH *sessions;
-
-static CURLSH *session_share(const struct curl_uv_lib *lc)
-{
-        if (!sessions && (sessions = lc->share_init()))
-                lc->share_setopt(sessions, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-        return sessions;
-}
 
 static int64_t now_us(const struct check_probe_run *r)
 {
@@ -88,6 +79,16 @@ static const char *sni_of(const struct conf_checker *ck, const char *vhost)
 
 static void on_done(void *ctx, CURL *easy, CURLcode code);
 
+/* The transfer's handle back to the pool, then its share (the handle
+ * has let go of it). */
+static void xfer_end(struct http_run *hr)
+{
+        http_xfer_free(&hr->x);
+        if (hr->session)
+                http_session_put(hr->session, (int64_t)uv_now(hr->loop));
+        hr->session = NULL;
+}
+
 /* Start hr->url's GET: CHECK_OK when it runs, else what to report. */
 static enum check_result start_url(struct http_run *hr)
 {
@@ -108,12 +109,13 @@ static enum check_result start_url(struct http_run *hr)
                 probe_local_failure(hr->r, "cannot build the request (url path too long?)", -e);
                 return CHECK_ERROR;
         }
+        if (ck->tls_session_reuse && in.tls && curl_uv_lib() &&
+            (hr->session = http_session_get(curl_uv_lib(), hr->req.connect_to, now_us(hr->r) / 1000)))
+                o.share = http_session_share(hr->session);
         if ((e = http_xfer_setup(&hr->x, &o)) < 0) {
                 probe_local_failure(hr->r, "cannot set up the transfer (libcurl or libcrypto missing?)", -e);
                 return CHECK_ERROR;
         }
-        if (ck->tls_session_reuse && in.tls && session_share(hr->x.lc))
-                hr->x.lc->easy_setopt(hr->x.easy, CURLOPT_SHARE, sessions);
         hr->starting = true;
         hr->start_failed = false;
         hr->running = curl_uv_start(probe_loop(hr->r), hr->x.easy, on_done, hr) == 0;
@@ -141,7 +143,7 @@ static void on_done(void *ctx, CURL *easy, CURLcode code)
         }
         res = http_xfer_result(&hr->x, hr->url, code, detail, sizeof(detail), &status);
         if (res == CHECK_OK && hr->url->next) {
-                http_xfer_free(&hr->x);
+                xfer_end(hr);
                 hr->url = hr->url->next;
                 if ((res = start_url(hr)) == CHECK_OK)
                         return;
@@ -163,6 +165,7 @@ static void http_start(struct check_probe_run *r)
         }
         r->priv = hr;
         hr->r = r;
+        hr->loop = probe_loop(r);
         if ((e = check_probe_target_of(r->vs, r->rs, r->ck, &hr->t)) < 0) {
                 probe_target_failed(r, e);
                 return;
@@ -185,7 +188,7 @@ static void http_stop(struct check_probe_run *r)
                 return;
         if (hr->running)
                 curl_uv_cancel(hr->x.easy);
-        http_xfer_free(&hr->x);
+        xfer_end(hr);
         free(hr);
         r->priv = NULL;
 }

@@ -24,6 +24,7 @@ static const struct lazysym curl_syms[] = {
         LAZYSYM(lc_t, easy.easy_init, "curl_easy_init"),
         LAZYSYM(lc_t, easy.easy_setopt, "curl_easy_setopt"),
         LAZYSYM(lc_t, easy.easy_cleanup, "curl_easy_cleanup"),
+        LAZYSYM(lc_t, easy.easy_reset, "curl_easy_reset"),
         LAZYSYM(lc_t, easy.easy_strerror, "curl_easy_strerror"),
         LAZYSYM(lc_t, easy.slist_append, "curl_slist_append"),
         LAZYSYM(lc_t, easy.slist_free_all, "curl_slist_free_all"),

@@ -18,6 +18,8 @@ struct curl_uv_lib {
         CURL *(*easy_init)(void);
         CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
         void (*easy_cleanup)(CURL *);
+        /* every option back to its default; a kept handle starts clean */
+        void (*easy_reset)(CURL *);
         const char *(*easy_strerror)(CURLcode);
         struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
         void (*slist_free_all)(struct curl_slist *);
