@@ -8,6 +8,7 @@ import signal
 import threading
 
 from lab import wait_for
+from test_check_shared import vs_block
 from test_check_worker import VIP, add_dest, count, dry_lines, start
 
 # Accept, then wait for the director to end the connection: "fin" for an
@@ -30,23 +31,6 @@ while True:
 """
 
 
-def conf(rs):
-    return f"""virtual_server {VIP} 80 {{
-  delay_loop 1
-  lb_algo rr
-  lb_kind NAT
-  protocol TCP
-  real_server {rs.ipv4} 8080 {{
-    weight 1
-    TCP_CHECK {{
-      connect_timeout 1
-      warmup 0
-    }}
-  }}
-}}
-"""
-
-
 def lines_of(p):
     """The listener's lines as they come, read by a thread (never blocks the test)."""
     seen = []
@@ -62,7 +46,7 @@ def test_tcp_check_leaves_no_time_wait_and_the_server_sees_it(lab, vigild):
     a, b, _ = lab.hosts
     p = b.spawn("python3", "-c", LISTENER, b.ipv4, "8080")
     assert p.stdout.readline().strip() == "listening"
-    d = start(a, vigild, conf(b))
+    d = start(a, vigild, vs_block(VIP, b))
     assert wait_for(lambda: count(d, add_dest(b)) == 1, 10), dry_lines(d)
     seen = lines_of(p)
     # three checks, each an accepted connection that the director reset

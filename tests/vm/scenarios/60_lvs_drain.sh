@@ -27,14 +27,10 @@ both() { ipvs_has dir "$RS1:80" && ipvs_has dir "$RS2:80"; }
 wait_until 15 "rs1 and rs2 in the table" both
 ctl() { vigilctl -s /tmp/d1.sock "$@"; }
 
-# the held connection: its request is written later, through a FIFO
-mkfifo /tmp/req
-in_ns client nc "$VIP" 80 < /tmp/req > /tmp/held.out 2>&1 &
-exec 3> /tmp/req
-held() { in_ns dir ipvsadm -Lnc | grep -q ESTABLISHED; }
-wait_until 5 "the held connection is in ipvsadm -Lnc" held
+# the held connection: its request is written later, through fd 3
+hold_connection
 in_ns dir ipvsadm -Lnc
-dest=$(in_ns dir ipvsadm -Lnc | awk '/ESTABLISHED/ { print $6; exit }')
+dest=$HELD_DEST
 case "$dest" in
 "$RS1:80") drained=rs1 drained_ip=$RS1 other=rs2 ;;
 "$RS2:80") drained=rs2 drained_ip=$RS2 other=rs1 ;;

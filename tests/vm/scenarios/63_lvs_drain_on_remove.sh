@@ -32,13 +32,9 @@ both() { ipvs_has dir "$RS1:80" && ipvs_has dir "$RS2:80"; }
 wait_until 15 "rs1 and rs2 in the table" both
 ctl() { vigilctl -s /tmp/d1.sock "$@"; }
 
-# the held connection: its request is written later, through a FIFO
-mkfifo /tmp/req
-in_ns client nc "$VIP" 80 < /tmp/req > /tmp/held.out 2>&1 &
-exec 3> /tmp/req
-held() { in_ns dir ipvsadm -Lnc | grep -q ESTABLISHED; }
-wait_until 5 "the held connection is in ipvsadm -Lnc" held
-dest=$(in_ns dir ipvsadm -Lnc | awk '/ESTABLISHED/ { print $6; exit }')
+# the held connection: its request is written later, through fd 3
+hold_connection
+dest=$HELD_DEST
 case "$dest" in
 "$RS1:80") gone=rs1 gone_ip=$RS1 other=rs2 other_ip=$RS2 ;;
 "$RS2:80") gone=rs2 gone_ip=$RS2 other=rs1 other_ip=$RS1 ;;
