@@ -8,6 +8,8 @@
  * the first probe's callback, whether it waits or runs.
  * -k N closes the prober from the N-th probe's callback: whatever still
  * runs or waits is dropped without a line (scripts killed).
+ * -b MS holds the loop busy for MS ms once the probes have started, as a
+ * saturated machine does: their timeouts are due before the loop polls.
  * Built by meson for tests/integration/test_check_probes.py, not installed. */
 #include <getopt.h>
 #include <stdio.h>
@@ -142,13 +144,15 @@ static struct conf *parse(const char *path)
 
 int main(int argc, char **argv)
 {
-        unsigned cap = 0;
+        unsigned cap = 0, busy_ms = 0;
         struct conf *c;
         uv_loop_t loop;
         int opt;
 
-        while ((opt = getopt(argc, argv, "an:k:c:")) != -1) {
-                if (opt == 'n')
+        while ((opt = getopt(argc, argv, "an:k:c:b:")) != -1) {
+                if (opt == 'b')
+                        busy_ms = (unsigned)strtoul(optarg, NULL, 10);
+                else if (opt == 'n')
                         cap = (unsigned)strtoul(optarg, NULL, 10);
                 else if (opt == 'k')
                         close_after = (unsigned)strtoul(optarg, NULL, 10);
@@ -160,7 +164,7 @@ int main(int argc, char **argv)
                         return 2;
         }
         if (optind != argc - 1) {
-                fprintf(stderr, "usage: %s [-n MAX_IN_FLIGHT] [-k N] [-c K] CONFIG\n", argv[0]);
+                fprintf(stderr, "usage: %s [-a] [-b MS] [-n MAX_IN_FLIGHT] [-k N] [-c K] CONFIG\n", argv[0]);
                 return 2;
         }
         log_open("check_probe_driver", true, false);
@@ -169,6 +173,11 @@ int main(int argc, char **argv)
         uv_loop_init(&loop);
         if (check_prober_open(&loop, c, cap, &prober) < 0 || start_all(prober, c) < 0)
                 return 1;
+        if (busy_ms) {
+                struct timespec ts = { busy_ms / 1000, (long)(busy_ms % 1000) * 1000000L };
+                while (nanosleep(&ts, &ts) < 0)
+                        ;
+        }
         while (pending && uv_run(&loop, UV_RUN_ONCE))
                 ;
         check_prober_close(prober);

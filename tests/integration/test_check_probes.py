@@ -131,6 +131,25 @@ def rs(addr, port, *checkers):
     return f" real_server {addr} {port} {{\n" + "".join(f"  {c}\n" for c in checkers) + " }\n"
 
 
+def test_tcp_check_late_loop_still_sees_the_connect(lab, work):
+    """A loop held busy past connect_timeout (a saturated director) runs the
+    timeouts before it polls: a connect that completed meanwhile is a
+    success, a blackholed one still a timeout, a closed port still refused."""
+    srv = lab.hosts[1]
+    start_server(lab, work, "plain:8001")
+    srv.run("nft", "add table inet vt; add chain inet vt in { type filter hook input priority 0; }; "
+            "add rule inet vt in tcp dport 8003 drop")
+    conf = vs(rs(srv.ipv4, 8001,
+                 "TCP_CHECK {\n connect_timeout 1\n }",
+                 "TCP_CHECK {\n connect_port 8002\n connect_timeout 1\n }",
+                 "TCP_CHECK {\n connect_port 8003\n connect_timeout 1\n }"))
+    got, _ = run_driver(lab, work, conf, "-b", "1500")
+    r4 = f"{srv.ipv4}:8001"
+    assert got[(r4, "TCP_CHECK#1")] == ("success", 0)
+    assert got[(r4, "TCP_CHECK#2")] == ("connect_refused", 0)
+    assert got[(r4, "TCP_CHECK#3")] == ("connect_timeout", 0)
+
+
 def test_tcp_check_results(lab, work):
     srv = lab.hosts[1]
     start_server(lab, work, "plain:8001")
