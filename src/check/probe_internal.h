@@ -24,6 +24,9 @@ struct check_probe_run {
         unsigned holds;
         uv_timer_t timer;               /* the whole probe's timeout, or an early report */
         bool timer_open;
+        bool grace;                     /* the timeout waited once for a ready socket */
+        uv_timer_cb on_timeout;         /* the probe type's, once the timeout stands */
+        int poll_events;                /* what poll watches for (UV_READABLE/UV_WRITABLE) */
         enum check_result early;        /* what the early report says */
         int64_t dispatched;             /* µs: when it left the queue (latency counts from here) */
         void *priv;                     /* a probe type's own state; its stop() lets go of it */

@@ -5,6 +5,7 @@
  * failure on vigil's side. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,13 +117,45 @@ int probe_poll_start(struct check_probe_run *r, int events, uv_poll_cb cb)
                 r->poll_open = true;
                 probe_hold(r);
         }
+        r->poll_events = events;
         return uv_poll_start(&r->poll, events, cb);
+}
+
+/* What the probe waits for has come, and the loop has not polled yet. */
+static bool socket_ready(const struct check_probe_run *r)
+{
+        struct pollfd pfd = { .fd = r->fd, .events = (short)(((r->poll_events & UV_READABLE) ? POLLIN : 0) |
+                                                             ((r->poll_events & UV_WRITABLE) ? POLLOUT : 0)) };
+
+        return r->poll_open && r->fd >= 0 && uv_is_active((const uv_handle_t *)&r->poll) && poll(&pfd, 1, 0) == 1 &&
+               pfd.revents != 0;
+}
+
+/* libuv runs the timers that are due before it polls: a loop behind by
+ * more than the timeout (a saturated director, thousands of checks in
+ * flight) would time out probes whose answer came while it was busy, and
+ * take healthy servers out. So a timeout first looks at the socket: if
+ * what the probe waits for is there, it waits once more, for 1 ms, which
+ * lets this turn's poll hand the answer to the probe first. A dead
+ * server's socket is not ready however late the look. */
+static void on_deadline(uv_timer_t *t)
+{
+        struct check_probe_run *r = t->data;
+
+        if (!r->grace && socket_ready(r)) {
+                r->grace = true;
+                uv_timer_start(&r->timer, on_deadline, 1, 0);
+                return;
+        }
+        r->on_timeout(t);
 }
 
 void probe_timeout_start(struct check_probe_run *r, int64_t usec, uv_timer_cb cb)
 {
         uv_update_time(probe_loop(r));
-        uv_timer_start(&r->timer, cb, (uint64_t)((usec + 999) / 1000), 0);
+        r->on_timeout = cb;
+        r->grace = false;
+        uv_timer_start(&r->timer, on_deadline, (uint64_t)((usec + 999) / 1000), 0);
 }
 
 static void poll_closed(uv_handle_t *h)

@@ -150,6 +150,19 @@ def test_tcp_check_late_loop_still_sees_the_connect(lab, work):
     assert got[(r4, "TCP_CHECK#3")] == ("connect_timeout", 0)
 
 
+def test_udp_check_late_loop_still_reads_the_reply(lab, work):
+    """The same for a reply that waits to be read: UDP_CHECK with
+    require_reply, and the port unreachable of a closed port."""
+    from test_check_udp import PING_HEX, responder
+    srv = lab.hosts[1]
+    responder(srv, work, "echo:9001")
+    ck = f"UDP_CHECK {{\n connect_timeout 1\n payload {PING_HEX}\n require_reply {PING_HEX}\n }}"
+    conf = vs(rs(srv.ipv4, 9001, ck) + rs(srv.ipv4, 9009, ck))
+    got, _ = run_driver(lab, work, conf, "-b", "1500")
+    assert got[(f"{srv.ipv4}:9001", "UDP_CHECK#1")] == ("success", 0)
+    assert got[(f"{srv.ipv4}:9009", "UDP_CHECK#1")] == ("port_unreachable", 0)
+
+
 def test_tcp_check_results(lab, work):
     srv = lab.hosts[1]
     start_server(lab, work, "plain:8001")
