@@ -102,6 +102,9 @@ ipvs() { in_ns "$1" ipvsadm -Ln; }
 # ipvs_has NS PATTERN: `ipvsadm -Ln` in NS has a line matching PATTERN.
 ipvs_has() { ipvs "$1" | grep -q -- "$2"; }
 
+# held: the director's IPVS still lists an established connection.
+held() { in_ns dir ipvsadm -Lnc | grep -q ESTABLISHED; }
+
 # A client's connection to $VIP:80 held open: nc reads its request from
 # fd 3 (written, then closed, by the scenario); its answer lands in
 # /tmp/held.out. Once IPVS lists it, HELD_DEST is the real server it went to.
@@ -109,8 +112,7 @@ hold_connection() {
   mkfifo /tmp/req
   in_ns client nc "$VIP" 80 < /tmp/req > /tmp/held.out 2>&1 &
   exec 3> /tmp/req
-  held_() { in_ns dir ipvsadm -Lnc | grep -q ESTABLISHED; }
-  wait_until 5 "the held connection is in ipvsadm -Lnc" held_
+  wait_until 5 "the held connection is in ipvsadm -Lnc" held
   HELD_DEST=$(in_ns dir ipvsadm -Lnc | awk '/ESTABLISHED/ { print $6; exit }')
 }
 ipvs_lacks() { ! ipvs_has "$@"; }
