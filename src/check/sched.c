@@ -286,12 +286,10 @@ int ck_model_build(struct check_engine *e, const struct conf *c, struct ck_vs **
 
 /* A group with no user left to feed stops; one that still has some
  * keeps its probe. */
-static void group_settle(struct ck_group *g, int64_t now);
+static void group_settle(struct ck_group *g);
 
 void ck_model_stop_checks(struct ck_vs *vs, size_t n)
 {
-        int64_t now = mono_usec();
-
         for (size_t i = 0; i < n; i++)
                 for (size_t r = 0; r < vs[i].nrs; r++)
                         for (size_t k = 0; k < vs[i].rs[r].nck; k++)
@@ -300,7 +298,7 @@ void ck_model_stop_checks(struct ck_vs *vs, size_t n)
                 for (size_t r = 0; r < vs[i].nrs; r++)
                         for (size_t k = 0; k < vs[i].rs[r].nck; k++)
                                 if (vs[i].rs[r].ck[k].grp)
-                                        group_settle(vs[i].rs[r].ck[k].grp, now);
+                                        group_settle(vs[i].rs[r].ck[k].grp);
 }
 
 /* The timers must be closed and the loop run once before this. */
@@ -518,11 +516,10 @@ static int64_t group_due(const struct ck_group *g)
         return due;
 }
 
-static void group_arm(struct ck_group *g, int64_t now)
+static void group_arm(struct ck_group *g)
 {
         int64_t due = group_due(g), due_ms, loop_ms;
 
-        (void)now;
         if (due == INT64_MAX) {
                 ck_group_timer_stop(g);
                 return;
@@ -539,7 +536,7 @@ static void group_arm(struct ck_group *g, int64_t now)
         ck_group_timer_start(g, due_ms > loop_ms ? (uint64_t)(due_ms - loop_ms) : 0);
 }
 
-static void group_settle(struct ck_group *g, int64_t now)
+static void group_settle(struct ck_group *g)
 {
         bool active = false;
 
@@ -550,7 +547,7 @@ static void group_settle(struct ck_group *g, int64_t now)
                 g->run = NULL;
         }
         if (!g->run)
-                group_arm(g, now);
+                group_arm(g);
 }
 
 /* "connect refused" or "HTTP status: 503": the result's name, and what
@@ -714,7 +711,7 @@ static void on_result(void *ctx, const struct check_probe *p)
                         ck_checker_feed(g->users[i], p, now);
                         e->results_fed++;
                 }
-        group_arm(g, now);
+        group_arm(g);
         /* no heartbeat per result: at thousands of results a second that is
          * a summary of the whole model and a message to the supervisor each
          * time (the VM benchmark saw it); a transition changes the table,
@@ -749,7 +746,7 @@ void ck_vs_resume_checks(struct ck_vs *v, int64_t now)
         for (size_t r = 0; r < v->nrs; r++)
                 for (size_t k = 0; k < v->rs[r].nck; k++)
                         if (v->rs[r].ck[k].grp && !v->rs[r].ck[k].grp->run)
-                                group_arm(v->rs[r].ck[k].grp, now);
+                                group_arm(v->rs[r].ck[k].grp);
 }
 
 /* The kernel's service of v in the table a restarted worker adopted, or
@@ -829,7 +826,7 @@ void ck_model_start(struct check_engine *e, int64_t now)
                 for (size_t r = 0; r < e->vs[i].nrs; r++)
                         for (size_t k = 0; k < e->vs[i].rs[r].nck; k++)
                                 if (e->vs[i].rs[r].ck[k].owns_grp && !e->vs[i].rs[r].ck[k].grp->run)
-                                        group_arm(e->vs[i].rs[r].ck[k].grp, now);
+                                        group_arm(e->vs[i].rs[r].ck[k].grp);
 }
 
 void ck_model_close(struct ck_vs *vs, size_t n)
