@@ -158,23 +158,19 @@ void probe_timeout_start(struct check_probe_run *r, int64_t usec, uv_timer_cb cb
         uv_timer_start(&r->timer, on_deadline, (uint64_t)((usec + 999) / 1000), 0);
 }
 
-static void poll_closed(uv_handle_t *h)
-{
-        struct check_probe_run *r = h->data;
-
-        close(r->fd);
-        r->fd = -1;
-        probe_release(r);
-}
-
 void probe_sock_close(struct check_probe_run *r)
 {
         if (r->poll_open) {
                 /* uv_close stops the handle itself: a uv_poll_stop first
                  * would take the descriptor out of the loop's epoll twice */
                 r->poll_open = false;
-                uv_close((uv_handle_t *)&r->poll, poll_closed);
-        } else if (r->fd >= 0) {
+                uv_close((uv_handle_t *)&r->poll, probe_handle_closed);
+        }
+        /* uv_close of a poll handle has taken the descriptor out of the
+         * loop (and out of the events of this turn) before it returns, and
+         * libuv's closing phase does not touch it: closed now, a finished
+         * probe holds no descriptor until the end of the loop's turn. */
+        if (r->fd >= 0) {
                 close(r->fd);
                 r->fd = -1;
         }
