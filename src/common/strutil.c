@@ -61,8 +61,27 @@ static size_t common_prefix(const char *a, const char *b)
         return n;
 }
 
+/* Characters one word has that the other lacks, counted both ways; the larger
+ * count bounds the edit distance from below (an edit changes at most one
+ * character of each side, and a transposition changes none). `need` holds the
+ * word's character counts (wlen of them) and is left as it was found. */
+static size_t bag_distance(int need[256], size_t wlen, const char *cand, size_t clen)
+{
+        size_t extra = 0, missing;
+        const unsigned char *c;
+
+        for (c = (const unsigned char *)cand; *c; c++)
+                if (need[*c]-- <= 0)
+                        extra++;
+        missing = wlen - (clen - extra);
+        for (c = (const unsigned char *)cand; *c; c++)
+                need[*c]++;
+        return extra > missing ? extra : missing;
+}
+
 const char *str_closest(const char *word, const char *const *candidates, size_t n)
 {
+        int need[256] = {0};
         size_t len = strlen(word);
         size_t limit = len >= 9 ? len / 3 : 2;
         const char *best = NULL;
@@ -70,11 +89,17 @@ const char *str_closest(const char *word, const char *const *candidates, size_t 
 
         if (len < 3)
                 limit = 1, best_d = 2;
+        for (const unsigned char *c = (const unsigned char *)word; *c; c++)
+                need[*c]++;
         for (size_t i = 0; i < n; i++) {
                 size_t clen = strlen(candidates[i]);
                 /* The length difference bounds the distance from below: a long
                  * garbage word is never near a keyword, so skip the quadratic work. */
                 if ((clen > len ? clen - len : len - clen) > best_d)
+                        continue;
+                /* Most candidates share too few letters with the word: a count
+                 * of letters rules them out without the quadratic table. */
+                if (bag_distance(need, len, candidates[i], clen) > best_d)
                         continue;
                 size_t d = str_edit_distance(word, candidates[i], best_d);
                 /* on a tie, the longer shared prefix wins: "lbc" is "lblc", not "lc" */

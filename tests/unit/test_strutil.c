@@ -1,6 +1,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "common/strutil.h"
@@ -31,11 +32,51 @@ static void test_closest(void **state)
         assert_null(str_closest("vrrp_script", words, 4)); /* an exact match is no suggestion */
 }
 
+/* The letter-count filter only skips candidates the full distance would
+ * reject too: every one-edit typo of a keyword still finds a keyword one edit
+ * away (deletion, substitution, adjacent swap, insertion). */
+static void test_closest_filter_keeps_near_words(void **state)
+{
+        const char *const words[] = { "virtual_server", "real_server", "delay_loop", "lb_algo",
+                                      "lb_kind", "persistence_timeout", "connect_timeout",
+                                      "connect_port", "sorry_server", "quorum_up", "inhibit_on_failure",
+                                      "vrrp_instance", "virtual_ipaddress", "advert_int" };
+        const size_t n = sizeof(words) / sizeof(words[0]);
+        char typo[64];
+
+        (void)state;
+        for (size_t w = 0; w < n; w++) {
+                size_t len = strlen(words[w]);
+                for (size_t i = 0; i < len; i++) {
+                        for (int kind = 0; kind < 4; kind++) {
+                                const char *got;
+                                strcpy(typo, words[w]);
+                                if (kind == 0)
+                                        memmove(typo + i, typo + i + 1, len - i);
+                                else if (kind == 1)
+                                        typo[i] = typo[i] == 'q' ? 'z' : 'q';
+                                else if (kind == 2 && i + 1 < len && typo[i] != typo[i + 1]) {
+                                        typo[i] = words[w][i + 1];
+                                        typo[i + 1] = words[w][i];
+                                } else if (kind == 3) {
+                                        memmove(typo + i + 1, typo + i, len - i + 1);
+                                        typo[i] = 'q';
+                                } else
+                                        continue;
+                                got = str_closest(typo, words, n);
+                                assert_non_null(got);
+                                assert_int_equal(str_edit_distance(typo, got, 5), 1);
+                        }
+                }
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_distance),
                 cmocka_unit_test(test_closest),
+                cmocka_unit_test(test_closest_filter_keeps_near_words),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
