@@ -71,9 +71,10 @@ chaos-ci: all
 integration: all
 	VIGILD=$(CURDIR)/$(BUILD)/src/vigild VIGILCTL=$(CURDIR)/$(BUILD)/src/vigilctl $(PYTEST) -q tests/integration
 
-# IPVS is not in the host's kernel: one qemu (TCG) boot of Debian's kernel runs
+# IPVS is not in the host's kernel: qemu (TCG) boots of Debian's kernel run
 # every scenario in tests/vm/scenarios (the LVS ones once with keepalived and
-# once with vigild as the director), about 130 s in all (doc/testing.md).
+# once with vigild as the director), two guests side by side on a 2-CPU host,
+# about 220 s in all (doc/testing.md).
 # The vm group of install-deps (qemu, the kernel and its modules, busybox, ipvsadm)
 # is installed here rather than by `deps`, so a plain `make` does not pull 430 MB.
 vm-check: all

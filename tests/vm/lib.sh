@@ -209,25 +209,13 @@ skip() {
   exit 77
 }
 
-# vigild_no_worker: the vigild in the image still refuses -C or does not start its
-# check worker (its refusal messages are in the binary).
-vigild_no_worker() {
-  grep -q -e "the health checker (-C) is not in this build" \
-    -e "the health checker (virtual_server) is not in this build" /usr/sbin/vigild
-}
-
 # director_check CONF [lax]: the director accepts CONF (in dir's namespace: keepalived
 # -t looks the interfaces up); lax: keepalived -t's warnings (it exits 1 on a
-# deprecated keyword) are shown, not failed.  A vigild without a check worker
-# (its -t still says LVS blocks are ignored, or -C is "not in this build") skips the
-# scenario instead of failing it.
+# deprecated keyword) are shown, not failed.  vigild has its check worker: a -t that
+# rejects CONF fails the scenario (it skipped once, before the worker existed).
 director_check() {
   if [ "$DIRECTOR" = vigild ]; then
     out_=$(in_ns dir vigild -t -f "$1" 2>&1); rc_=$?
-    echo "$out_" | grep -q "LVS blocks are ignored" &&
-      skip "vigild in this image has no check worker yet (vigild -t: LVS blocks are ignored)"
-    vigild_no_worker &&
-      skip "vigild in this image has no check worker yet (it refuses -C: not in this build)"
     [ "$rc_" = 0 ] || { echo "$out_"; fail "vigild -t rejects $1 (exit $rc_)"; }
   else
     in_ns dir keepalived -t -f "$1" && return

@@ -6,7 +6,10 @@ it), the ELF vmlinux and the uncompressed initramfs that tests/vm/build.py made.
 guest's /init prints each scenario's output between marker lines on the serial
 console; this script reads the console as it comes, keeps a copy in build/vm/console.log,
 prints a summary with the time of each scenario, and kills qemu when the whole run
-exceeds --timeout.
+exceeds --timeout.  With --jobs N (default: 2 on a host with 2 CPUs or more) the
+scenarios are dealt round-robin to N guests booted side by side, one vCPU each, so
+the layer's wall time is about halved; the console of guest k > 1 goes to
+console-k.log next to --log.
 
     tests/vm/run.py                      # every scenario in the image
     tests/vm/run.py lab_nat -v           # one, with the guest's output shown
@@ -15,8 +18,10 @@ import argparse
 import os
 import re
 import selectors
+import copy
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -137,6 +142,8 @@ def main():
     ap.add_argument("--memory", type=int, default=1024, help="MiB (default 1024)")
     ap.add_argument("--timeout", type=int, default=480, help="whole run, seconds")
     ap.add_argument("--scenario-timeout", type=int, default=60, help="seconds per scenario")
+    ap.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                    help="guests booted side by side (default: 2 with 2 CPUs, else 1)")
     ap.add_argument("-v", "--verbose", action="store_true", help="show the guest's output")
     args = ap.parse_args()
     args.run = ",".join(args.scenarios) or "all"
@@ -144,8 +151,33 @@ def main():
         if not os.path.exists(path):
             sys.exit("vm: %s missing; run tests/vm/build.py (make vm-check does)" % path)
 
-    run = Run(args.verbose)
-    wall = boot(args, run)
+    names = expected(args)
+    jobs = 1 if args.verbose else max(1, min(args.jobs, len(names) or 1))
+    shards = []
+    for k in range(jobs):
+        sub = copy.copy(args)
+        sub.run = ",".join(names[k::jobs]) if jobs > 1 else args.run
+        if k:
+            root, ext = os.path.splitext(args.log)
+            sub.log = "%s-%d%s" % (root, k + 1, ext)
+        shards.append((sub, Run(args.verbose), {}))
+
+    def one(sub, run, out):
+        out["wall"] = boot(sub, run)
+    threads = [threading.Thread(target=one, args=shard) for shard in shards]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    bad = False
+    for sub, run, out in shards:
+        bad |= summary(sub, run, out["wall"], len(shards))
+    if bad:
+        sys.exit(1)
+
+
+def summary(args, run, wall, boots):
+    """Print one guest's verdict; True when it failed or left scenarios unrun."""
     failed = [n for n, (rc, _) in run.results.items() if rc not in (0, SKIP)]
     missing = [n for n in expected(args) if n not in run.results]
     if run.current:
@@ -157,15 +189,14 @@ def main():
         if run.boot_wall is not None else "never"
     passed = sum(1 for rc, _ in run.results.values() if rc == 0)
     skipped = sum(1 for rc, _ in run.results.values() if rc == SKIP)
-    print("vm: 1 boot, qemu start to /init ready %s, %d passed, %d skipped, %d failed, "
-          "%.1f s in all (console: %s)" % (boot_s, passed, skipped, len(failed), wall, args.log))
+    print("vm: 1 boot%s, qemu start to /init ready %s, %d passed, %d skipped, %d failed, "
+          "%.1f s in all (console: %s)" % (" of %d" % boots if boots > 1 else "", boot_s,
+                                           passed, skipped, len(failed), wall, args.log))
     if not run.done:
         print("vm: the guest did not reach the end of its run")
-    if failed or missing or not run.done:
-        if missing:
-            print("vm: no result for: " + " ".join(sorted(set(missing))))
-        sys.exit(1)
-
+    if missing:
+        print("vm: no result for: " + " ".join(sorted(set(missing))))
+    return bool(failed or missing or not run.done)
 
 if __name__ == "__main__":
     main()

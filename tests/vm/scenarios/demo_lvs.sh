@@ -2,8 +2,7 @@
 # The seeds' LVS-DR director pair: dir (MASTER) and dir2 (BACKUP) hold the VIP by VRRP
 # and run the same virtual_server over rs1 and rs2 (TCP_CHECK); a client fetches
 # through the VIP all along.  rs2 is killed and leaves the table, comes back and
-# returns; dir dies and the VIP and the traffic move to dir2.  vigild directs when
-# its check worker is in the image, keepalived 2.2.7 until then.
+# returns; dir dies and the VIP and the traffic move to dir2.  vigild directs.
 . /vigil/lib.sh
 
 say() { echo "demo: $*"; }
@@ -15,13 +14,8 @@ for rs in rs1 rs2; do rs_up "$rs" > /dev/null; done
 lvs_pair_conf MASTER 150 > /tmp/d1.conf
 lvs_pair_conf BACKUP 100 > /tmp/d2.conf
 DIRECTOR=vigild
-if in_ns dir vigild -t -f /tmp/d1.conf 2>&1 | grep -q "LVS blocks are ignored" ||
-    vigild_no_worker; then
-  DIRECTOR=keepalived
-  say "the directors run keepalived 2.2.7: this vigild has no check worker yet"
-else
-  say "the directors run vigild ($(vigild --version 2>&1 | head -n 1))"
-fi
+director_check /tmp/d1.conf
+say "the directors run vigild ($(vigild --version 2>&1 | head -n 1))"
 say "lab: client 10.0.1.2; directors dir 10.0.1.1 (MASTER 150), dir2 10.0.1.3 (BACKUP 100); VIP $VIP; real servers rs1 $RS1, rs2 $RS2 (LVS-DR: VIP on lo, arp_ignore=1, arp_announce=2)"
 director_start d1 dir /tmp/d1.conf > /dev/null
 director_start d2 dir2 /tmp/d2.conf > /dev/null
