@@ -18,9 +18,36 @@ bool conf_parse_ip(const char *s, struct conf_ip *ret)
         return true;
 }
 
+/* glibc's inet_ntop formats an IPv4 address through sprintf; the check
+ * worker names every real server at each reload (37,000 of them in the
+ * benchmark), where that was a fifth of the reload's time on the loop. */
+static bool ipv4_str(struct in_addr a, char *buf, size_t size)
+{
+        const unsigned char *b = (const unsigned char *)&a.s_addr;
+        char tmp[16], *p = tmp;
+
+        for (int i = 0; i < 4; i++) {
+                unsigned v = b[i];
+                if (v >= 100)
+                        *p++ = (char)('0' + v / 100);
+                if (v >= 10)
+                        *p++ = (char)('0' + v / 10 % 10);
+                *p++ = (char)('0' + v % 10);
+                *p++ = i < 3 ? '.' : '\0';
+        }
+        if ((size_t)(p - tmp) > size)
+                return false;
+        memcpy(buf, tmp, (size_t)(p - tmp));
+        return true;
+}
+
 const char *conf_ip_str(const struct conf_ip *ip, char *buf, size_t size)
 {
-        if (!ip->family || !inet_ntop(ip->family, &ip->u, buf, (socklen_t)size))
+        bool ok = ip->family == AF_INET    ? ipv4_str(ip->u.v4, buf, size)
+                  : ip->family == AF_INET6 ? inet_ntop(AF_INET6, &ip->u, buf, (socklen_t)size) != NULL
+                                           : false;
+
+        if (!ok)
                 snprintf(buf, size, "(none)");
         return buf;
 }

@@ -4,6 +4,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <stdint.h>
+
+#include "common/addr.h"
 #include "common/strutil.h"
 
 static void test_distance(void **state)
@@ -71,12 +75,50 @@ static void test_closest_filter_keeps_near_words(void **state)
         }
 }
 
+/* conf_ip_str's own IPv4 formatter says what inet_ntop says: every
+ * value in every octet, a spread of whole addresses, and the buffer's
+ * size at the edge ("(none)" when the address does not fit). */
+static void test_ip_str_matches_inet_ntop(void **state)
+{
+        char got[INET6_ADDRSTRLEN], want[INET6_ADDRSTRLEN];
+        struct conf_ip ip = { .family = AF_INET };
+        uint32_t x = 12345;
+
+        (void)state;
+        for (int octet = 0; octet < 4; octet++)
+                for (unsigned v = 0; v < 256; v++) {
+                        unsigned char b[4] = { 10, 0, 255, 7 };
+                        b[octet] = (unsigned char)v;
+                        memcpy(&ip.u.v4, b, 4);
+                        inet_ntop(AF_INET, &ip.u.v4, want, sizeof(want));
+                        assert_string_equal(conf_ip_str(&ip, got, sizeof(got)), want);
+                }
+        for (int i = 0; i < 20000; i++) {
+                x = x * 1103515245u + 12345u;
+                ip.u.v4.s_addr = x;
+                inet_ntop(AF_INET, &ip.u.v4, want, sizeof(want));
+                assert_string_equal(conf_ip_str(&ip, got, sizeof(got)), want);
+        }
+        inet_pton(AF_INET, "255.255.255.255", &ip.u.v4);
+        assert_string_equal(conf_ip_str(&ip, got, 16), "255.255.255.255");
+        assert_string_equal(conf_ip_str(&ip, got, 15), "(none)");
+        inet_pton(AF_INET, "0.0.0.0", &ip.u.v4);
+        assert_string_equal(conf_ip_str(&ip, got, 8), "0.0.0.0");
+        assert_string_equal(conf_ip_str(&ip, got, 7), "(none)");
+        ip.family = 0;
+        assert_string_equal(conf_ip_str(&ip, got, sizeof(got)), "(none)");
+        ip.family = AF_INET6;
+        inet_pton(AF_INET6, "2001:db8::1", &ip.u.v6);
+        assert_string_equal(conf_ip_str(&ip, got, sizeof(got)), "2001:db8::1");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_distance),
                 cmocka_unit_test(test_closest),
                 cmocka_unit_test(test_closest_filter_keeps_near_words),
+                cmocka_unit_test(test_ip_str_matches_inet_ntop),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
