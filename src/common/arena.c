@@ -8,6 +8,11 @@
 #include <sys/mman.h>
 
 #define ARENA_CHUNK_MIN 16384
+/* Each new chunk is twice the last, up to a bulk chunk: a small
+ * configuration stays in a few small chunks, a large one (37,000 real
+ * servers: 40 MB of model) reaches the huge-page chunks after nine
+ * instead of taking 2,000 16 KiB chunks from the heap, each a brk call
+ * and its 4 KiB page faults (a fifth of the parse's time). */
 #define ARENA_BULK_CHUNK (4u << 20)
 /* A bulk chunk is backed by transparent huge pages where the kernel has
  * them: a large file's lines and tokens are tens of megabytes touched once
@@ -27,13 +32,13 @@ void arena_init(struct arena *a)
 {
         a->head = NULL;
         a->used_bytes = 0;
-        a->chunk_bytes = ARENA_CHUNK_MIN;
+        a->chunk_bytes = a->first_bytes = ARENA_CHUNK_MIN;
 }
 
 void arena_init_bulk(struct arena *a)
 {
         arena_init(a);
-        a->chunk_bytes = ARENA_BULK_CHUNK;
+        a->chunk_bytes = a->first_bytes = ARENA_BULK_CHUNK;
 }
 
 void arena_free(struct arena *a)
@@ -50,6 +55,7 @@ void arena_free(struct arena *a)
         }
         a->head = NULL;
         a->used_bytes = 0;
+        a->chunk_bytes = a->first_bytes;
 }
 
 /* Mapped apart from malloc's heap, 2 MiB aligned: the hint must not stay
@@ -101,10 +107,13 @@ static void *carve(struct arena *a, size_t size, size_t align)
         if (size == 0)
                 size = 1;
         if (!c || start > c->size || c->size - start < size) {
-                c = arena_new_chunk(size, a->chunk_bytes ? a->chunk_bytes : ARENA_CHUNK_MIN);
+                size_t min = a->chunk_bytes ? a->chunk_bytes : ARENA_CHUNK_MIN;
+                c = arena_new_chunk(size, min);
                 c->next = a->head;
                 a->head = c;
                 start = 0;
+                if (min < ARENA_BULK_CHUNK && size <= min)
+                        a->chunk_bytes = min * 2 < ARENA_BULK_CHUNK ? min * 2 : ARENA_BULK_CHUNK;
         }
         a->used_bytes += start + size - c->used;
         c->used = start + size;

@@ -11,7 +11,8 @@ struct arena_chunk;
 struct arena {
         struct arena_chunk *head;
         size_t used_bytes;
-        size_t chunk_bytes;     /* smallest chunk; 0 means ARENA_CHUNK_MIN */
+        size_t chunk_bytes;     /* the next chunk's size (it doubles up to a bulk chunk); 0 means ARENA_CHUNK_MIN */
+        size_t first_bytes;     /* the first chunk's size, again after arena_free */
 };
 
 void arena_init(struct arena *a);

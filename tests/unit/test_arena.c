@@ -72,6 +72,39 @@ static void test_large_blocks_get_their_own_chunk(void **state)
         arena_free(&a);
 }
 
+/* A large model takes chunks that double (few brk calls, and huge pages
+ * at the bulk size), a small one stays in the first; a freed arena
+ * starts small again. Every allocation keeps its bytes. */
+static void test_chunks_grow_with_the_model(void **state)
+{
+        struct arena a;
+        char *first, *p = NULL;
+
+        (void)state;
+        arena_init(&a);
+        assert_int_equal(a.chunk_bytes, 16384);
+        first = arena_strdup(&a, "first");
+        assert_int_equal(a.chunk_bytes, 32768); /* the next chunk's size */
+        for (int i = 0; i < 100000; i++) {
+                p = arena_alloc(&a, 100);
+                memset(p, i & 0xff, 100);
+        }
+        assert_string_equal(first, "first");
+        assert_int_equal(p[99], (char)(99999 & 0xff));
+        /* 10 MB in 16 KiB chunks would be 600 of them; doubling from
+         * 16 KiB reaches the 4 MiB bulk size within nine chunks */
+        assert_int_equal(a.chunk_bytes, 4u << 20);
+        arena_free(&a);
+        assert_int_equal(a.chunk_bytes, 16384);
+        assert_non_null(arena_alloc(&a, 16));
+        arena_free(&a);
+        arena_init_bulk(&a);
+        (void)arena_alloc(&a, 16);
+        assert_int_equal(a.chunk_bytes, 4u << 20);
+        arena_free(&a);
+        assert_int_equal(a.chunk_bytes, 4u << 20);
+}
+
 /* Positions outlive the parse's line texts: what a reload, a dump or a
  * later check reads from the model is still there after conf_parse(). */
 static void test_model_positions_survive_the_parse(void **state)
@@ -106,6 +139,7 @@ int main(void)
                 cmocka_unit_test(test_allocations_are_aligned_and_zeroed),
                 cmocka_unit_test(test_strings_are_packed),
                 cmocka_unit_test(test_large_blocks_get_their_own_chunk),
+                cmocka_unit_test(test_chunks_grow_with_the_model),
                 cmocka_unit_test(test_model_positions_survive_the_parse),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
