@@ -34,7 +34,8 @@ struct check_probe_target {
  * service's port. A fwmark service's real servers have no port, so its
  * checkers need connect_port (PING_CHECK needs none: its port may be 0).
  * -EDESTADDRREQ: no address or no port;
- * -EAFNOSUPPORT: bindto is of the other family. */
+ * -EAFNOSUPPORT: bindto is of the other family.  *ret is zeroed first, so
+ * that two targets compare (and hash) byte for byte whatever the result. */
 int check_probe_target_of(const struct conf_virtual_server *vs, const struct conf_real_server *rs,
                           const struct conf_checker *ck, struct check_probe_target *ret);
 

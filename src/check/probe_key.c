@@ -34,14 +34,6 @@ bool check_probe_shareable(const struct check_probe_who *w)
         return shareable_kind(w) && check_probe_target_of(w->vs, w->rs, w->ck, &t) == 0;
 }
 
-/* The resolved target, with what the resolver does not fill zeroed so
- * that two of them compare byte for byte. */
-static void target_of(const struct check_probe_who *w, struct check_probe_target *t)
-{
-        memset(t, 0, sizeof(*t));
-        (void)check_probe_target_of(w->vs, w->rs, w->ck, t);
-}
-
 static bool target_eq(const struct check_probe_target *a, const struct check_probe_target *b)
 {
         return a->dst_len == b->dst_len && !memcmp(&a->dst, &b->dst, a->dst_len) && a->src_len == b->src_len &&
@@ -150,7 +142,7 @@ uint64_t check_probe_key_hash(const struct check_probe_who *w)
         uint64_t h = 14695981039346656037ULL;
         int type = (int)w->ck->type;
 
-        target_of(w, &t);
+        (void)check_probe_target_of(w->vs, w->rs, w->ck, &t);
         h = mix(h, &type, sizeof(type));
         h = mix(h, &t.dst, t.dst_len);
         h = mix(h, &t.timeout, sizeof(t.timeout));

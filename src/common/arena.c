@@ -12,7 +12,7 @@
  * configuration stays in a few small chunks, a large one (37,000 real
  * servers: 40 MB of model) reaches the huge-page chunks after nine
  * instead of taking 2,000 16 KiB chunks from the heap, each a brk call
- * and its 4 KiB page faults (a fifth of the parse's time). */
+ * and its 4 KiB page faults. */
 #define ARENA_BULK_CHUNK (4u << 20)
 /* A bulk chunk is backed by transparent huge pages where the kernel has
  * them: a large file's lines and tokens are tens of megabytes touched once

@@ -15,10 +15,10 @@ console-k.log next to --log.
     tests/vm/run.py lab_nat -v           # one, with the guest's output shown
 """
 import argparse
+import copy
 import os
 import re
 import selectors
-import copy
 import subprocess
 import sys
 import threading
@@ -56,6 +56,7 @@ class Run:
         self.boot_wall = None
         self.boot_uptime = None
         self.done = False
+        self.wall = 0.0  # seconds from qemu start to its exit (boot() returns it)
 
     def line(self, text, wall):
         m = BOOT.search(text)
@@ -160,23 +161,21 @@ def main():
         if k:
             root, ext = os.path.splitext(args.log)
             sub.log = "%s-%d%s" % (root, k + 1, ext)
-        shards.append((sub, Run(args.verbose), {}))
+        shards.append((sub, Run(args.verbose)))
 
-    def one(sub, run, out):
-        out["wall"] = boot(sub, run)
+    def one(sub, run):
+        run.wall = boot(sub, run)
     threads = [threading.Thread(target=one, args=shard) for shard in shards]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    bad = False
-    for sub, run, out in shards:
-        bad |= summary(sub, run, out["wall"], len(shards))
-    if bad:
+    verdicts = [summary(sub, run, len(shards)) for sub, run in shards]
+    if any(verdicts):
         sys.exit(1)
 
 
-def summary(args, run, wall, boots):
+def summary(args, run, boots):
     """Print one guest's verdict; True when it failed or left scenarios unrun."""
     failed = [n for n, (rc, _) in run.results.items() if rc not in (0, SKIP)]
     missing = [n for n in expected(args) if n not in run.results]
@@ -191,12 +190,13 @@ def summary(args, run, wall, boots):
     skipped = sum(1 for rc, _ in run.results.values() if rc == SKIP)
     print("vm: 1 boot%s, qemu start to /init ready %s, %d passed, %d skipped, %d failed, "
           "%.1f s in all (console: %s)" % (" of %d" % boots if boots > 1 else "", boot_s,
-                                           passed, skipped, len(failed), wall, args.log))
+                                           passed, skipped, len(failed), run.wall, args.log))
     if not run.done:
         print("vm: the guest did not reach the end of its run")
     if missing:
         print("vm: no result for: " + " ".join(sorted(set(missing))))
     return bool(failed or missing or not run.done)
+
 
 if __name__ == "__main__":
     main()
