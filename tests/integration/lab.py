@@ -7,6 +7,8 @@ name, and every process it started is killed by PID, even when a test fails.
 Names carry the pid of the test run so that parallel runs cannot collide.
 """
 import os
+import shutil
+import tempfile
 import signal
 import subprocess
 import time
@@ -40,6 +42,7 @@ class Lab:
         tag = os.getpid() % 100000
         self.switch = f"vsw{tag}"
         self.procs = []
+        self.files = []  # the test's temporary files and directories, removed on close
         self.names = []
         self.hosts = []
         try:
@@ -89,6 +92,14 @@ class Lab:
             run(*h, "link", "set", dev, "up")
             run(*h, "addr", "add", f"{net4}.{k}.{i}/24", "dev", dev)
 
+    def tempdir(self, prefix, mode=0o755):
+        """A directory under /tmp that close() removes (after the processes
+        that write to it are gone)."""
+        d = tempfile.mkdtemp(prefix=prefix)
+        os.chmod(d, mode)
+        self.files.append(d)
+        return d
+
     def _netns(self, name):
         run("ip", "netns", "add", name)
         self.names.append(name)
@@ -115,6 +126,12 @@ class Lab:
                     pass
             run("ip", "netns", "del", name, check=False)
         self.names = []
+        for path in self.files:
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.exists(path):
+                os.unlink(path)
+        self.files = []
 
     def __enter__(self):
         return self

@@ -10,7 +10,6 @@ Where keepalived does otherwise (a trickling body never times out, a
 chunked body is hashed with its framing, a certificate is never
 verified) the case says so; doc/checkers/http-wild.md has the table."""
 import json
-import os
 import re
 
 import pytest

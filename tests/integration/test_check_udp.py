@@ -12,7 +12,6 @@ import os
 import re
 import sys
 
-import pytest
 
 from lab import wait_for
 from vrrp import Daemon

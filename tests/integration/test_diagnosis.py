@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import subprocess
-import tempfile
 
 import pytest
 
@@ -50,7 +49,7 @@ class Quiet(Daemon):
 
     def __init__(self, host, binary, conf_text):
         self.host, self.kind = host, "vigil"
-        self.dir = tempfile.mkdtemp(prefix=f"vigil-{host.name}-")
+        self.dir = host.lab.tempdir(f"vigil-{host.name}-", 0o700)
         self.conf = os.path.join(self.dir, "vrrp.conf")
         with open(self.conf, "w") as f:
             f.write(conf_text)
@@ -104,8 +103,7 @@ def test_transitions_say_why_in_keepalived_words(lab, vigild):
 
 def test_fault_names_the_failing_script(lab, vigild):
     a, _, _ = lab.hosts
-    work = tempfile.mkdtemp(prefix="vigil-diag-")
-    os.chmod(work, 0o755)
+    work = lab.tempdir("vigil-diag-")
     flag, chk = os.path.join(work, "up"), os.path.join(work, "chk.sh")
     open(flag, "w").close()
     with open(chk, "w") as f:
@@ -200,7 +198,7 @@ def test_sigkilled_supervisor_worker_says_so_and_releases_the_vips(lab, vigild):
 
 def test_fault_names_the_track_file(lab, vigild):
     a, _, _ = lab.hosts
-    work = tempfile.mkdtemp(prefix="vigil-diag-")
+    work = lab.tempdir("vigil-diag-", 0o700)
     path = os.path.join(work, "state")
     conf = (f"track_file tf {{\n  file {path}\n  weight 0\n  init_file 0 overwrite\n}}\n"
             + instance(prio=150, extra="  track_file {\n    tf\n  }\n"))
@@ -316,7 +314,7 @@ def test_fault_names_the_track_process(lab, vigild):
     count, and the log says why before the FAULT, without -D."""
     import shutil
     a, _, _ = lab.hosts
-    work = tempfile.mkdtemp(prefix="vigil-diag-")
+    work = lab.tempdir("vigil-diag-", 0o700)
     name = f"vdp{os.getpid() % 100000}"
     binary = os.path.join(work, name)
     shutil.copy("/bin/sleep", binary)
@@ -345,8 +343,7 @@ def test_script_killed_by_a_signal_is_said_alike_in_log_and_status(lab, vigild, 
     """One wording, keepalived's, for a script ended by a signal; a script
     that exits 137 itself was not killed, and neither place says so."""
     a, _, _ = lab.hosts
-    work = tempfile.mkdtemp(prefix="vigil-diag-")
-    os.chmod(work, 0o755)
+    work = lab.tempdir("vigil-diag-")
     flag, chk = os.path.join(work, "up"), os.path.join(work, "chk.sh")
     open(flag, "w").close()
     with open(chk, "w") as f:

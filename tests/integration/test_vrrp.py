@@ -2,12 +2,9 @@
 unicast, IPv6, authentication and what goes on the wire."""
 import hashlib
 import hmac
-import os
-import signal
 import socket
 import struct
 
-import pytest
 
 from lab import wait_for
 from vrrp import Capture, Daemon, flush_vip, has_addr, instance

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
 
 from lab import wait_for
 from vrrp import Daemon, has_addr, instance
@@ -115,7 +114,7 @@ def test_reload_worker_never_opens_the_configuration(lab, vigild):
     memfd, /proc/SUP/fd/N): neither the file nor its include is opened by
     the worker, whose reload still applies the included change."""
     a, _, _ = lab.hosts
-    incdir = tempfile.mkdtemp(prefix="vigil-inc-")
+    incdir = lab.tempdir("vigil-inc-", 0o700)
     inc = os.path.join(incdir, "vi.conf")
     with open(inc, "w") as f:
         f.write(instance(prio=150))

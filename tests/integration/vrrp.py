@@ -49,7 +49,7 @@ class Daemon(Logged):
 
     def __init__(self, host, binary, conf_text, kind="vigil", args=(), env=None):
         self.host, self.kind = host, kind
-        self.dir = tempfile.mkdtemp(prefix=f"{kind}-{host.name}-")
+        self.dir = host.lab.tempdir(f"{kind}-{host.name}-", 0o700)
         self.conf = os.path.join(self.dir, "vrrp.conf")
         with open(self.conf, "w") as f:
             f.write(conf_text)
@@ -128,6 +128,7 @@ class Capture:
                                       "root", "-w", self.file, bpf], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True, start_new_session=True)
         host.lab.procs.append(self.proc)
+        host.lab.files.append(self.file)
         line = ""
         deadline = time.monotonic() + 10
         while "listening on" not in line and time.monotonic() < deadline:

@@ -3,8 +3,6 @@ loop, and the error window it saw: the seeds' architecture (an nginx pair
 behind a VIP with a chk_nginx tracker)."""
 import os
 import signal
-import subprocess
-import tempfile
 
 from lab import wait_for
 
@@ -26,8 +24,7 @@ class Nginx:
 
     def __init__(self, host):
         self.host = host
-        self.dir = tempfile.mkdtemp(prefix=f"nginx-{host.name}-")
-        os.chmod(self.dir, 0o755)
+        self.dir = host.lab.tempdir(f"nginx-{host.name}-")
         with open(os.path.join(self.dir, "index.html"), "w") as f:
             f.write(f"served by {host.name}\n")
         conf = os.path.join(self.dir, "nginx.conf")
