@@ -81,6 +81,8 @@ struct worker_slot {
         struct leftovers *leftovers;    /* of the running configuration; NULL for none */
         const struct pidfile *pidfile;  /* names the running worker; NULL for none */
         char *env_extra;                /* VRRP: the demoted instances, as VIGIL_DEMOTED_ENV=...; check: the overrides */
+        int exec_fd;                    /* check: vigil-checker, opened at its first start; -1 before (and for VRRP) */
+        char exec_path[32];             /* /proc/self/fd/N of exec_fd */
 };
 
 struct sup {

@@ -1,9 +1,11 @@
 /* The worker table (relayd's procs[]): one slot per worker kind, each with
  * its process, channel, restart back-off, requests in flight, last status
- * and what it leaves behind if it dies. A slot spawns this binary again in
- * worker mode (the channel on fd 3, the validated configuration's snapshot
- * on fd 4), respawns it with its own back-off, and cleans up after it. */
+ * and what it leaves behind if it dies. A slot spawns its worker (vigild
+ * again for VRRP, vigil-checker for the health checker) with the channel on
+ * fd 3 and the validated configuration's snapshot on fd 4, respawns it with
+ * its own back-off, and cleans up after it. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "daemon/checker_exec.h"
 #include "daemon/leftovers.h"
 #include "daemon/lvs_syncd.h"
 #include "daemon/orphans.h"
@@ -383,17 +386,47 @@ static void spawn_failed(struct worker_slot *w, const char *why)
         uv_timer_start(&w->respawn, on_respawn, 1000, 0);
 }
 
+/* The file a worker runs: vigild itself for VRRP; for the checker,
+ * vigil-checker, found and opened at its first start (its path in *why
+ * if it cannot be). */
+static const char *worker_exec(struct worker_slot *w, char *why, size_t size)
+{
+        char where[PATH_MAX + 16];
+        int fd;
+
+        if (w != &w->s->slot[WK_CHECK])
+                return "/proc/self/exe";
+        if (w->exec_fd < 0) {
+                fd = checker_exec_open(where, sizeof(where));
+                if (fd < 0) {
+                        snprintf(why, size, "%s: %s", where, strerror(-fd));
+                        return NULL;
+                }
+                w->exec_fd = fd;
+                log_debug("the health checker runs %s", where);
+        }
+        snprintf(w->exec_path, sizeof(w->exec_path), "/proc/self/fd/%d", w->exec_fd);
+        return w->exec_path;
+}
+
 static void spawn(struct worker_slot *w)
 {
         struct sup *s = w->s;
+        char why[PATH_MAX + 64];
+        const char *file = worker_exec(w, why, sizeof(why));
         int sv[2], r;
-        char **env = worker_env(w);
+        char **env;
         uv_stdio_container_t stdio[5] = { { .flags = UV_IGNORE }, { .flags = UV_INHERIT_FD, .data.fd = 1 },
                                           { .flags = UV_INHERIT_FD, .data.fd = 2 }, { .flags = UV_INHERIT_FD },
                                           { .flags = UV_INHERIT_FD, .data.fd = s->snapfd } };
-        uv_process_options_t po = { .exit_cb = on_worker_exit, .file = "/proc/self/exe", .args = s->o->argv,
-                                    .env = env, .stdio_count = 5, .stdio = stdio };
+        uv_process_options_t po = { .exit_cb = on_worker_exit, .file = file, .args = s->o->argv,
+                                    .stdio_count = 5, .stdio = stdio };
 
+        if (!file) {
+                spawn_failed(w, why);
+                return;
+        }
+        po.env = env = worker_env(w);
         if (!env || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0) {
                 free(env);
                 spawn_failed(w, strerror(errno));
@@ -439,6 +472,7 @@ void workers_init(struct sup *s, const struct conf *c)
                 uv_timer_init(&s->loop, &w->respawn);
                 w->respawn.data = w;
                 w->leftovers = w->kind->leftovers_of ? w->kind->leftovers_of(c) : NULL;
+                w->exec_fd = -1;
         }
         s->slot[WK_VRRP].pidfile = s->o->vrrp_pid;
         s->slot[WK_CHECK].pidfile = s->o->check_pid;
@@ -456,6 +490,8 @@ void workers_free(struct sup *s)
         for (int k = 0; k < WK_COUNT; k++) {
                 leftovers_free(s->slot[k].leftovers);
                 free(s->slot[k].env_extra);
+                if (s->slot[k].exec_fd >= 0)
+                        close(s->slot[k].exec_fd);
         }
 }
 

@@ -21,6 +21,7 @@ EXPECTED = [
     "usr/bin/vigil-genhash",
     "usr/lib/systemd/system/vigild.service",
     "usr/lib/tmpfiles.d/vigild.conf",
+    "usr/libexec/vigil/vigil-checker",
     "usr/sbin/vigilctl",
     "usr/sbin/vigild",
     "usr/share/man/man1/vigil-genhash.1",
@@ -60,7 +61,7 @@ def unit_keys(dest):
 def test_make_install_puts_every_file_where_the_unit_looks(installed):
     files = sorted(str(p.relative_to(installed)) for p in installed.rglob("*") if not p.is_dir())
     assert files == EXPECTED
-    for binary in ("usr/sbin/vigild", "usr/sbin/vigilctl"):
+    for binary in ("usr/sbin/vigild", "usr/sbin/vigilctl", "usr/libexec/vigil/vigil-checker"):
         assert os.access(installed / binary, os.X_OK), binary
     keys = unit_keys(installed)
     assert keys["ExecStart"] == ["/usr/sbin/vigild --dont-fork $VIGILD_OPTIONS"]

@@ -8,7 +8,7 @@ and an uncompressed cpio skips the rest.
 
 The initramfs holds busybox, kmod (a real modprobe: the kernel's request_module()
 loads schedulers on demand and keepalived runs `modprobe ip_vs` itself), ipvsadm, ip,
-nft, keepalived, openssl (the TLS scenarios), vigild and vigilctl, every shared library
+nft, keepalived, openssl (the TLS scenarios), vigild, vigil-checker and vigilctl, every shared library
 they link (ldd) or open at run time (the LAZYLIB sonames in src/), the modules the scenarios need with their
 dependency closure, tests/vm/init as /init and tests/vm/scenarios/ as /vigil/scenarios.
 
@@ -256,7 +256,8 @@ def add_busybox_applets(img):
 
 def add_vigil(img, build_dir, extras):
     added = []
-    for name in ("src/vigild", "src/vigilctl"):
+    # vigil-checker beside vigild, where the supervisor looks first
+    for name in ("src/vigild", "src/vigil-checker", "src/vigilctl"):
         path = os.path.join(build_dir, name)
         if not os.path.exists(path):
             sys.exit("vm-build: %s missing; run make first" % path)
