@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
@@ -222,7 +221,7 @@ class NodeDaemon(Logged):
 
     def __init__(self, node, impl, conf_text):
         self.node, self.impl = node, impl
-        self.dir = tempfile.mkdtemp(prefix=f"{impl}-{node.name}-")
+        self.dir = node.lab.tempdir(f"{impl}-{node.name}-", 0o700)  # removed with the lab
         self.conf = os.path.join(self.dir, "vrrp.conf")
         with open(self.conf, "w") as f:
             f.write(conf_text)

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import statistics
 import subprocess
@@ -210,6 +211,7 @@ def run(args):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main():

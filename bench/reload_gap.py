@@ -34,6 +34,7 @@ class BigCapture(Capture):
                                       "-Z", "root", "-w", self.file, bpf], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE, text=True, start_new_session=True)
         host.lab.procs.append(self.proc)
+        host.lab.files.append(self.file)
         line = ""
         while "listening on" not in line and self.proc.poll() is None:
             line = self.proc.stderr.readline()
