@@ -10,14 +10,18 @@
 #include <uv.h>
 
 #include "daemon/evpack.h"
+#include "daemon/evring.h"
 #include "daemon/supervisor.h"
 
 struct sup;
 struct prom_out;
 struct leftovers;
 
-/* The events kept for `vigilctl events -n N` / `--since SEQ`. */
+/* The events kept for `vigilctl events -n N` / `--since SEQ`: the last
+ * 1,000, or fewer if they do not fit in 64 KiB (a transition packs into
+ * about 40 bytes, and 12 more in the ring). */
 #define EVENT_RING 1000
+#define EVENT_RING_BYTES (64 * 1024)
 #define STOP_GRACE_MS 5000
 
 enum worker_kind_id { WK_VRRP, WK_CHECK, WK_COUNT };
@@ -103,14 +107,14 @@ struct sup {
         struct {
                 /* packed (daemon/evpack.h): a thousand jansson objects
                  * would hold about a megabyte, their JSON text 170 KB,
-                 * packed about 40 KB and the dictionary of their names */
-                struct kept_event {
-                        json_int_t seq;
-                        uint8_t *packed;
-                        size_t len;
-                } ev[EVENT_RING];
+                 * packed about 40 KB and the dictionary of their names;
+                 * in one block of EVENT_RING_BYTES (daemon/evring.h) */
+                struct evring kept;
                 struct evpack_dict dict;
-                unsigned next, n;       /* where the next one goes; how many are kept */
+                /* a second after a burst of events (a start, a failover
+                 * of every instance), the heap's pages that their JSON
+                 * freed go back: glibc keeps them otherwise */
+                uv_timer_t trim;
         } ring;
         struct client *clients;
         struct fanout *fanouts;
@@ -173,6 +177,7 @@ bool lvs_admin_env(const char *env);
 json_t *lvs_show_vs(struct sup *s, json_t *req);
 
 /* events_ring.c */
+void events_init(struct sup *s);
 void events_broadcast(struct sup *s, json_t *ev);
 void events_replay(struct sup *s, struct client *cl, json_int_t since, json_int_t last);
 void events_free(struct sup *s);

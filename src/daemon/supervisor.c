@@ -400,6 +400,7 @@ int supervisor_run(const struct supervisor_opts *o, struct conf *c, int snapfd)
         uv_timer_init(&s.loop, &s.kill_timer);
         s.kill_timer.data = &s;
         workers_init(&s, c);
+        events_init(&s);
         start_signals(&s);
         r = control_open(&s);
         if (r < 0)
