@@ -14,10 +14,37 @@ struct buf {
         bool bad;
 };
 
+struct evpack_block {
+        struct evpack_block *next;
+        size_t used;
+        char bytes[EVPACK_BLOCK - 2 * sizeof(void *)];
+};
+
+/* A copy of s (at most EVPACK_DICT_STR bytes) in the dictionary's blocks. */
+static char *block_strdup(struct evpack_dict *d, const char *s)
+{
+        size_t len = strlen(s) + 1;
+        struct evpack_block *b = d->blocks;
+        char *out;
+
+        if (!b || b->used + len > sizeof(b->bytes)) {
+                if (!(b = malloc(sizeof(*b))))
+                        return NULL;
+                b->next = d->blocks;
+                b->used = 0;
+                d->blocks = b;
+        }
+        out = memcpy(b->bytes + b->used, s, len);
+        b->used += len;
+        return out;
+}
+
 void evpack_dict_free(struct evpack_dict *d)
 {
-        for (unsigned i = 0; i < d->n; i++)
-                free(d->str[i]);
+        for (struct evpack_block *b = d->blocks, *next; b; b = next) {
+                next = b->next;
+                free(b);
+        }
         free(d->str);
         free(d->slot);
         memset(d, 0, sizeof(*d));
@@ -74,7 +101,7 @@ static long intern(struct evpack_dict *d, const char *s)
                 d->str = str;
                 d->cap = cap;
         }
-        if (!(d->str[d->n] = strdup(s)))
+        if (!(d->str[d->n] = block_strdup(d, s)))
                 return -1;
         for (i = str_hash(s) & (d->nslot - 1); d->slot[i]; i = (i + 1) & (d->nslot - 1))
                 ;
