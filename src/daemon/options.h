@@ -1,6 +1,6 @@
-/* vigild's command line (keepalived's), shared by the executables the
- * supervisor starts: vigild and its workers, and vigil-checker, which are
- * given the supervisor's argv and read the same options from it. */
+/* vigild's command line (keepalived's). The supervisor starts each worker
+ * with its own argv, so the VRRP worker (vigild again) and vigil-checker
+ * parse it too, with this same code. */
 #pragma once
 
 #include <stdbool.h>
