@@ -31,6 +31,9 @@ struct worker_kind {
         const char *name;               /* "vrrp", "check": VIGIL_WORKER's value and the status key */
         const char *title;              /* "VRRP worker", in the log and the errors */
         void (*render)(struct prom_out *o, json_t *status); /* its metrics series */
+        /* NULL: vigild itself (/proc/self/exe); else the name of its own
+         * executable, found as daemon/worker_exec.h says */
+        const char *executable;
         /* What a dead worker may leave on the host, to remove before a peer
          * takes over (VIPs and VMACs); NULL: nothing (the checker's IPVS
          * table must survive its crash). */
@@ -85,8 +88,8 @@ struct worker_slot {
         struct leftovers *leftovers;    /* of the running configuration; NULL for none */
         const struct pidfile *pidfile;  /* names the running worker; NULL for none */
         char *env_extra;                /* VRRP: the demoted instances, as VIGIL_DEMOTED_ENV=...; check: the overrides */
-        int exec_fd;                    /* check: vigil-checker, opened at its first start; -1 before (and for VRRP) */
-        char exec_path[32];             /* /proc/self/fd/N of exec_fd */
+        int exec_fd;                    /* kind->executable, opened at its first start; -1 before (and without one) */
+        char exec_path[32];             /* what is exec'd: /proc/self/fd/N of exec_fd */
 };
 
 struct sup {

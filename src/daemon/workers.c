@@ -15,12 +15,12 @@
 
 #include "common/clock.h"
 #include "common/log.h"
-#include "daemon/checker_exec.h"
 #include "daemon/leftovers.h"
 #include "daemon/lvs_syncd.h"
 #include "daemon/orphans.h"
 #include "daemon/snapfd.h"
 #include "daemon/sup_internal.h"
+#include "daemon/worker_exec.h"
 #include "check/metrics.h"
 #include "vrrp/engine.h"
 #include "vrrp/metrics.h"
@@ -31,10 +31,10 @@
 #define STABLE_RUN_US (60 * 1000000LL)
 
 const struct worker_kind worker_kinds[WK_COUNT] = {
-        [WK_VRRP] = { "vrrp", "VRRP worker", vrrp_metrics_render, leftovers_of },
+        [WK_VRRP] = { "vrrp", "VRRP worker", vrrp_metrics_render, NULL, leftovers_of },
         /* the LVS health checker: nothing to clean up after it, since the
          * kernel's IPVS table must survive its crash (the next one adopts it) */
-        [WK_CHECK] = { "check", "health checker", check_metrics_render, NULL },
+        [WK_CHECK] = { "check", "health checker", check_metrics_render, "vigil-checker", NULL },
 };
 
 static void spawn(struct worker_slot *w);
@@ -386,26 +386,26 @@ static void spawn_failed(struct worker_slot *w, const char *why)
         uv_timer_start(&w->respawn, on_respawn, 1000, 0);
 }
 
-/* The file a worker runs: vigild itself for VRRP; for the checker,
- * vigil-checker, found and opened at its first start (its path in *why
+/* The file a worker runs: vigild itself, or its kind's own executable,
+ * found and opened at its first start (why says where it was looked for
  * if it cannot be). */
 static const char *worker_exec(struct worker_slot *w, char *why, size_t size)
 {
         char where[PATH_MAX + 16];
         int fd;
 
-        if (w != &w->s->slot[WK_CHECK])
+        if (!w->kind->executable)
                 return "/proc/self/exe";
         if (w->exec_fd < 0) {
-                fd = checker_exec_open(where, sizeof(where));
+                fd = worker_exec_open(w->kind->executable, where, sizeof(where));
                 if (fd < 0) {
                         snprintf(why, size, "%s: %s", where, strerror(-fd));
                         return NULL;
                 }
                 w->exec_fd = fd;
-                log_debug("the health checker runs %s", where);
+                snprintf(w->exec_path, sizeof(w->exec_path), "/proc/self/fd/%d", fd);
+                log_debug("the %s runs %s", w->kind->title, where);
         }
-        snprintf(w->exec_path, sizeof(w->exec_path), "/proc/self/fd/%d", w->exec_fd);
         return w->exec_path;
 }
 

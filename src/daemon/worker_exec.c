@@ -1,5 +1,5 @@
-/* Finding vigil-checker (daemon/checker_exec.h). */
-#include "daemon/checker_exec.h"
+/* Finding a worker's executable (daemon/worker_exec.h). */
+#include "daemon/worker_exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,8 +10,6 @@
 #include <unistd.h>
 
 #include "vigil-config.h"
-
-#define CHECKER_NAME "vigil-checker"
 
 /* A regular file root may execute, or -errno. */
 static int open_executable(const char *path)
@@ -28,8 +26,8 @@ static int open_executable(const char *path)
         return fd;
 }
 
-/* The directory vigild runs from, with "/vigil-checker"; "" if unknown. */
-static void beside_self(char *out, size_t size)
+/* name in the directory vigild runs from; "" if that is unknown. */
+static void beside_self(const char *name, char *out, size_t size)
 {
         char self[PATH_MAX];
         ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -40,30 +38,30 @@ static void beside_self(char *out, size_t size)
                 return;
         self[n] = '\0';
         slash = strrchr(self, '/');
-        if (slash && (size_t)(slash - self) + sizeof("/" CHECKER_NAME) <= size)
-                snprintf(out, size, "%.*s/%s", (int)(slash - self), self, CHECKER_NAME);
+        if (slash && (size_t)(slash - self) + 1 + strlen(name) < size)
+                snprintf(out, size, "%.*s/%s", (int)(slash - self), self, name);
 }
 
-int checker_exec_open(char *where, size_t size)
+int worker_exec_open(const char *name, char *where, size_t size)
 {
-        static const char installed[] = VIGIL_LIBEXECDIR "/" CHECKER_NAME;
-        char beside[PATH_MAX];
-        int fd = -ENOENT, first;
+        char beside[PATH_MAX], installed[PATH_MAX];
+        int fd_beside = -ENOENT, fd;
 
-        beside_self(beside, sizeof(beside));
+        snprintf(installed, sizeof(installed), "%s/%s", VIGIL_LIBEXECDIR, name);
+        beside_self(name, beside, sizeof(beside));
         if (beside[0] && strcmp(beside, installed)) {
-                fd = open_executable(beside);
-                if (fd >= 0) {
+                fd_beside = open_executable(beside);
+                if (fd_beside >= 0) {
                         snprintf(where, size, "%s", beside);
-                        return fd;
+                        return fd_beside;
                 }
         }
-        first = fd;
         fd = open_executable(installed);
         if (fd >= 0) {
                 snprintf(where, size, "%s", installed);
                 return fd;
         }
-        snprintf(where, size, "%s%s%s", beside[0] ? beside : "", beside[0] ? " or " : "", installed);
-        return first == -EACCES ? first : fd;
+        snprintf(where, size, "%s%s%s", beside, beside[0] ? " or " : "", installed);
+        /* a file beside vigild that cannot run says more than a missing one */
+        return fd_beside == -EACCES ? fd_beside : fd;
 }
